@@ -1,0 +1,517 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Kind is the wire representation of a value: of an attribute payload, of a
+// struct field or of an array element.
+type Kind uint8
+
+// Value kinds. Integer kinds are host byte order (little-endian on every
+// platform nlsh runs on) unless named BE.
+const (
+	Invalid Kind = iota
+	U8
+	U16
+	U32
+	U64
+	S8
+	S16
+	S32
+	S64
+	BE16 // big-endian (network byte order) unsigned integers
+	BE32
+	BE64
+	String  // text without a terminating NUL
+	Asciiz  // text with a terminating NUL
+	Binary  // opaque bytes
+	IPv4    // 4-byte address
+	IPv6    // 16-byte address
+	IP      // 4 or 16 bytes, chosen by length
+	LLAddr  // link-layer address of any length
+	Flag    // attribute with no payload; present means true
+	Nested  // payload is an attribute set (AttrDesc.Set)
+	Struct  // payload is a C struct (AttrDesc.Struct)
+	Array   // payload is back-to-back values of AttrDesc.Elem
+	SubMsg  // payload format chosen by a sibling attribute (AttrDesc.Sub)
+	Records // payload is a sequence of length-prefixed records (AttrDesc.Record)
+	Pad     // struct padding (fields only)
+)
+
+var kindNames = [...]string{
+	Invalid: "invalid", U8: "u8", U16: "u16", U32: "u32", U64: "u64",
+	S8: "s8", S16: "s16", S32: "s32", S64: "s64",
+	BE16: "be16", BE32: "be32", BE64: "be64",
+	String: "string", Asciiz: "asciiz", Binary: "binary",
+	IPv4: "ipv4", IPv6: "ipv6", IP: "ip", LLAddr: "lladdr", Flag: "flag",
+	Nested: "nested", Struct: "struct", Array: "array", SubMsg: "sub-message",
+	Records: "records", Pad: "pad",
+}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "kind" + strconv.Itoa(int(k))
+}
+
+// Size is the fixed wire size of k, or 0 when it varies.
+func (k Kind) Size() int {
+	switch k {
+	case U8, S8:
+		return 1
+	case U16, S16, BE16:
+		return 2
+	case U32, S32, BE32, IPv4:
+		return 4
+	case U64, S64, BE64:
+		return 8
+	case IPv6:
+		return 16
+	}
+	return 0
+}
+
+// IsInt reports whether k is an integer kind.
+func (k Kind) IsInt() bool { return k >= U8 && k <= BE64 }
+
+// IsSigned reports whether k is a signed integer kind.
+func (k Kind) IsSigned() bool { return k >= S8 && k <= S64 }
+
+// Enum names the values of an integer field or attribute. When Flags is set the
+// names are bits that combine.
+type Enum struct {
+	Name   string
+	Flags  bool
+	Values []EnumValue // in declaration order
+
+	byValue map[uint64]string
+	byName  map[string]uint64
+}
+
+// EnumValue is one named value of an Enum.
+type EnumValue struct {
+	Name  string
+	Value uint64
+}
+
+// NewEnum builds an Enum of plain values.
+func NewEnum(name string, values ...EnumValue) *Enum {
+	return buildEnum(&Enum{Name: name, Values: values})
+}
+
+// NewFlags builds an Enum whose values are bits.
+func NewFlags(name string, values ...EnumValue) *Enum {
+	return buildEnum(&Enum{Name: name, Flags: true, Values: values})
+}
+
+// Seq builds EnumValues numbered start, start+1, ... in the order given; an
+// empty name skips a number.
+func Seq(start uint64, names ...string) []EnumValue {
+	var vs []EnumValue
+	for i, n := range names {
+		if n != "" {
+			vs = append(vs, EnumValue{n, start + uint64(i)})
+		}
+	}
+	return vs
+}
+
+func buildEnum(e *Enum) *Enum {
+	e.byValue = make(map[uint64]string, len(e.Values))
+	e.byName = make(map[string]uint64, len(e.Values))
+	for _, v := range e.Values {
+		if _, dup := e.byValue[v.Value]; !dup {
+			e.byValue[v.Value] = v.Name
+		}
+		e.byName[v.Name] = v.Value
+	}
+	return e
+}
+
+// NameOf returns the name of v, if it has one.
+func (e *Enum) NameOf(v uint64) (string, bool) {
+	n, ok := e.byValue[v]
+	return n, ok
+}
+
+// Lookup returns the value named n.
+func (e *Enum) Lookup(n string) (uint64, bool) {
+	v, ok := e.byName[n]
+	return v, ok
+}
+
+// Format renders v: the value's name, or for a flag set the names of its bits
+// joined by '|' with any unnamed remainder in hex. ok is false when no name
+// applies.
+func (e *Enum) Format(v uint64) (string, bool) {
+	if !e.Flags {
+		n, ok := e.byValue[v]
+		return n, ok
+	}
+	if v == 0 {
+		return "", false
+	}
+	var parts []string
+	rest := v
+	for _, ev := range e.Values {
+		if ev.Value != 0 && ev.Value&(ev.Value-1) == 0 && rest&ev.Value != 0 {
+			parts = append(parts, ev.Name)
+			rest &^= ev.Value
+		}
+	}
+	if len(parts) == 0 {
+		return "", false
+	}
+	if rest != 0 {
+		parts = append(parts, fmt.Sprintf("0x%x", rest))
+	}
+	return strings.Join(parts, "|"), true
+}
+
+// Parse turns a name (or for flags a '|'-separated list of names) into a value.
+func (e *Enum) Parse(s string) (uint64, error) {
+	if !e.Flags {
+		if v, ok := e.byName[s]; ok {
+			return v, nil
+		}
+		return 0, fmt.Errorf("unknown %s value %q", e.Name, s)
+	}
+	var v uint64
+	for _, p := range strings.Split(s, "|") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		b, ok := e.byName[p]
+		if !ok {
+			return 0, fmt.Errorf("unknown %s flag %q", e.Name, p)
+		}
+		v |= b
+	}
+	return v, nil
+}
+
+// Field is one member of a fixed-layout struct.
+type Field struct {
+	Name   string
+	Kind   Kind  // integer, IPv4, IPv6, Binary, Asciiz (fixed size), LLAddr (fixed size), Pad
+	Size   int   // wire size; required for Binary, Asciiz, LLAddr, Pad
+	Enum   *Enum // names for an integer field
+	Doc    string
+	Offset int // filled in by NewStruct
+}
+
+// StructDesc is a fixed-layout C struct. Implicit C padding must be listed as
+// Pad fields so offsets follow from the field sizes.
+type StructDesc struct {
+	Name   string
+	Fields []Field
+	Size   int
+	Doc    string
+
+	byName map[string]int
+}
+
+// NewStruct builds a StructDesc, computing offsets and the total size.
+func NewStruct(name string, fields ...Field) *StructDesc {
+	s := &StructDesc{Name: name, Fields: fields, byName: map[string]int{}}
+	off := 0
+	for i := range s.Fields {
+		f := &s.Fields[i]
+		if f.Size == 0 {
+			f.Size = f.Kind.Size()
+		}
+		if f.Size == 0 {
+			panic("engine: struct " + name + " field " + f.Name + " has no size")
+		}
+		f.Offset = off
+		off += f.Size
+		if f.Kind != Pad {
+			s.byName[f.Name] = i
+		}
+	}
+	s.Size = off
+	return s
+}
+
+// FieldIndex returns the index of the named field.
+func (s *StructDesc) FieldIndex(name string) (int, bool) {
+	i, ok := s.byName[name]
+	return i, ok
+}
+
+// AttrDesc describes one attribute of a set.
+type AttrDesc struct {
+	Name   string
+	Type   uint16
+	Kind   Kind
+	Set    *AttrSet    // Nested
+	Struct *StructDesc // Struct
+	Elem   Kind        // Array element kind
+	Sub    *SubMessage // SubMsg
+	Record *Class      // Records: each record is Record.Struct followed by Record.Attrs
+	Enum   *Enum       // names for an integer attribute
+	Doc    string
+}
+
+// SubMessage chooses an attribute's payload format from the string value of a
+// sibling attribute (IFLA_INFO_KIND for IFLA_INFO_DATA, TCA_KIND for TCA_OPTIONS).
+type SubMessage struct {
+	Selector string               // name of the sibling attribute
+	Formats  map[string]*AttrDesc // selector value -> format (Kind and Set/Struct/…)
+}
+
+// AttrSet is a family of attributes sharing a number space.
+type AttrSet struct {
+	Name   string
+	Prefix string // common name prefix, used to name unknown attributes ("IFLA_43")
+	Attrs  []*AttrDesc
+
+	byType map[uint16]*AttrDesc
+	byName map[string]*AttrDesc
+}
+
+// NewAttrSet builds a set. Attributes may be added later with Add, which lets
+// sets refer to each other recursively.
+func NewAttrSet(name, prefix string, attrs ...*AttrDesc) *AttrSet {
+	s := &AttrSet{Name: name, Prefix: prefix, byType: map[uint16]*AttrDesc{}, byName: map[string]*AttrDesc{}}
+	s.Add(attrs...)
+	return s
+}
+
+// Add appends attributes to the set.
+func (s *AttrSet) Add(attrs ...*AttrDesc) {
+	for _, a := range attrs {
+		if _, dup := s.byType[a.Type]; dup {
+			panic(fmt.Sprintf("engine: attribute set %s: duplicate type %d (%s)", s.Name, a.Type, a.Name))
+		}
+		s.Attrs = append(s.Attrs, a)
+		s.byType[a.Type] = a
+		s.byName[a.Name] = a
+	}
+}
+
+// ByType returns the attribute numbered t (NLA_F_* bits must be cleared).
+func (s *AttrSet) ByType(t uint16) *AttrDesc {
+	if s == nil {
+		return nil
+	}
+	return s.byType[t]
+}
+
+// ByName returns the named attribute. Unknown attributes may be named by number
+// ("IFLA_43") or by their number alone ("43"); those return a synthetic Binary
+// descriptor.
+func (s *AttrSet) ByName(n string) (*AttrDesc, bool) {
+	if s == nil {
+		return nil, false
+	}
+	if a, ok := s.byName[n]; ok {
+		return a, true
+	}
+	num := n
+	if s.Prefix != "" && strings.HasPrefix(n, s.Prefix) {
+		num = n[len(s.Prefix):]
+	}
+	if t, err := strconv.ParseUint(num, 10, 16); err == nil {
+		if a := s.byType[uint16(t)]; a != nil {
+			return a, true
+		}
+		return &AttrDesc{Name: s.UnknownName(uint16(t)), Type: uint16(t), Kind: Binary}, true
+	}
+	return nil, false
+}
+
+// UnknownName names an attribute the set does not describe.
+func (s *AttrSet) UnknownName(t uint16) string {
+	if s == nil || s.Prefix == "" {
+		return strconv.Itoa(int(t))
+	}
+	return s.Prefix + strconv.Itoa(int(t))
+}
+
+// Suggest returns the names in the set closest to n, for error messages.
+func (s *AttrSet) Suggest(n string) []string {
+	if s == nil {
+		return nil
+	}
+	names := make([]string, 0, len(s.Attrs))
+	for _, a := range s.Attrs {
+		names = append(names, a.Name)
+	}
+	return Closest(n, names, 3)
+}
+
+// Class is a message layout: a fixed struct followed by attributes. Records
+// (such as RTA_MULTIPATH's rtnexthop) are classes too; for those LenField names
+// the struct field that holds the record's total length.
+type Class struct {
+	Name     string
+	Aliases  []string
+	Struct   *StructDesc
+	Attrs    *AttrSet
+	LenField string
+	Doc      string
+}
+
+// Op says what a message type does; it decides how NLM_F_ bits are named.
+type Op uint8
+
+// Message operations.
+const (
+	OpOther Op = iota
+	OpNew
+	OpDel
+	OpGet
+	OpSet
+)
+
+// MsgType is one netlink message type of a protocol.
+type MsgType struct {
+	Name  string
+	Type  uint16
+	Class *Class
+	Op    Op
+}
+
+// Group is a multicast group.
+type Group struct {
+	Name   string // short name used by nl.events / ip.monitor ("link", "ipv4-ifaddr")
+	Const  string // RTNLGRP_* name
+	Number uint32
+}
+
+// Const is a named integer constant exported to scripts.
+type Const struct {
+	Name  string
+	Value int64
+}
+
+// Protocol is a netlink family described as data.
+type Protocol struct {
+	Name    string // "route"
+	Number  int    // NETLINK_ROUTE
+	Types   []*MsgType
+	Classes []*Class
+	Groups  []Group
+	Consts  []Const
+	Enums   []*Enum
+
+	byType  map[uint16]*MsgType
+	byName  map[string]*MsgType
+	classes map[string]*Class
+}
+
+// Build indexes the protocol; call it once after filling the exported fields.
+func (p *Protocol) Build() *Protocol {
+	p.byType = map[uint16]*MsgType{}
+	p.byName = map[string]*MsgType{}
+	p.classes = map[string]*Class{}
+	for _, t := range p.Types {
+		p.byType[t.Type] = t
+		p.byName[t.Name] = t
+	}
+	for _, c := range p.Classes {
+		p.classes[c.Name] = c
+		for _, a := range c.Aliases {
+			p.classes[a] = c
+		}
+	}
+	return p
+}
+
+// TypeByNumber returns the message type numbered t, including the control
+// messages every protocol shares (NLMSG_ERROR, NLMSG_DONE, …).
+func (p *Protocol) TypeByNumber(t uint16) *MsgType {
+	if t < 0x10 {
+		return controlTypes[t]
+	}
+	if p == nil {
+		return nil
+	}
+	return p.byType[t]
+}
+
+// TypeByName returns the message type with the given name.
+func (p *Protocol) TypeByName(n string) *MsgType {
+	for _, c := range controlTypes {
+		if c != nil && c.Name == n {
+			return c
+		}
+	}
+	if p == nil {
+		return nil
+	}
+	return p.byName[n]
+}
+
+// Class returns the class with the given name or alias.
+func (p *Protocol) Class(n string) *Class {
+	if p == nil {
+		return nil
+	}
+	return p.classes[n]
+}
+
+// ClassNames lists the names and aliases of the protocol's classes, sorted.
+func (p *Protocol) ClassNames() []string {
+	var ns []string
+	for n := range p.classes {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// Closest returns up to max candidates nearest to n by edit distance, nearest
+// first, for "did you mean" hints.
+func Closest(n string, candidates []string, max int) []string {
+	type scored struct {
+		s string
+		d int
+	}
+	var ss []scored
+	ln := strings.ToLower(n)
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		d := editDistance(ln, lc)
+		if strings.HasPrefix(lc, ln) || strings.Contains(lc, ln) {
+			d = d / 3
+		}
+		if d <= len(n)/2+2 {
+			ss = append(ss, scored{c, d})
+		}
+	}
+	sort.SliceStable(ss, func(i, j int) bool { return ss[i].d < ss[j].d })
+	var out []string
+	for i := 0; i < len(ss) && i < max; i++ {
+		out = append(out, ss[i].s)
+	}
+	return out
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			c = min(c, prev[j]+1, cur[j-1]+1)
+			cur[j] = c
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

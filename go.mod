@@ -1,0 +1,3 @@
+module nlsh
+
+go 1.26

@@ -1,0 +1,49 @@
+package rtnl
+
+import "nlsh/engine"
+
+// Short constructors keep the attribute tables one line per attribute.
+
+func attr(name string, t uint16, k engine.Kind) *engine.AttrDesc {
+	return &engine.AttrDesc{Name: name, Type: t, Kind: k}
+}
+
+func enumAttr(name string, t uint16, k engine.Kind, e *engine.Enum) *engine.AttrDesc {
+	return &engine.AttrDesc{Name: name, Type: t, Kind: k, Enum: e}
+}
+
+func nest(name string, t uint16, set *engine.AttrSet) *engine.AttrDesc {
+	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Nested, Set: set}
+}
+
+func strct(name string, t uint16, s *engine.StructDesc) *engine.AttrDesc {
+	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Struct, Struct: s}
+}
+
+func array(name string, t uint16, elem engine.Kind) *engine.AttrDesc {
+	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Array, Elem: elem}
+}
+
+func sub(name string, t uint16, selector string, formats map[string]*engine.AttrDesc) *engine.AttrDesc {
+	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.SubMsg, Sub: &engine.SubMessage{Selector: selector, Formats: formats}}
+}
+
+func records(name string, t uint16, c *engine.Class) *engine.AttrDesc {
+	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Records, Record: c}
+}
+
+// f is a struct field; fe a field with value names; pad an unnamed gap.
+func f(name string, k engine.Kind) engine.Field { return engine.Field{Name: name, Kind: k} }
+
+func fe(name string, k engine.Kind, e *engine.Enum) engine.Field {
+	return engine.Field{Name: name, Kind: k, Enum: e}
+}
+
+func fsize(name string, k engine.Kind, size int) engine.Field {
+	return engine.Field{Name: name, Kind: k, Size: size}
+}
+
+func pad(name string, size int) engine.Field { return engine.Field{Name: name, Kind: engine.Pad, Size: size} }
+
+// ev is one named enum value.
+func ev(name string, v uint64) engine.EnumValue { return engine.EnumValue{Name: name, Value: v} }
