@@ -26,20 +26,21 @@ const (
 	BE16 // big-endian (network byte order) unsigned integers
 	BE32
 	BE64
-	String  // text without a terminating NUL
-	Asciiz  // text with a terminating NUL
-	Binary  // opaque bytes
-	IPv4    // 4-byte address
-	IPv6    // 16-byte address
-	IP      // 4 or 16 bytes, chosen by length
-	LLAddr  // link-layer address of any length
-	Flag    // attribute with no payload; present means true
-	Nested  // payload is an attribute set (AttrDesc.Set)
-	Struct  // payload is a C struct (AttrDesc.Struct)
-	Array   // payload is back-to-back values of AttrDesc.Elem
-	SubMsg  // payload format chosen by a sibling attribute (AttrDesc.Sub)
-	Records // payload is a sequence of length-prefixed records (AttrDesc.Record)
-	Pad     // struct padding (fields only)
+	String   // text without a terminating NUL
+	Asciiz   // text with a terminating NUL
+	Binary   // opaque bytes
+	IPv4     // 4-byte address
+	IPv6     // 16-byte address
+	IP       // 4 or 16 bytes, chosen by length
+	LLAddr   // link-layer address of any length
+	Flag     // attribute with no payload; present means true
+	Nested   // payload is an attribute set (AttrDesc.Set)
+	Struct   // payload is a C struct (AttrDesc.Struct)
+	Array    // payload is back-to-back values of AttrDesc.Elem
+	SubMsg   // payload format chosen by a sibling attribute (AttrDesc.Sub)
+	Records  // payload is a sequence of length-prefixed records (AttrDesc.Record)
+	Embedded // payload is one record of class AttrDesc.Record filling the payload (VETH_INFO_PEER)
+	Pad      // struct padding (fields only)
 )
 
 var kindNames = [...]string{
@@ -49,7 +50,7 @@ var kindNames = [...]string{
 	String: "string", Asciiz: "asciiz", Binary: "binary",
 	IPv4: "ipv4", IPv6: "ipv6", IP: "ip", LLAddr: "lladdr", Flag: "flag",
 	Nested: "nested", Struct: "struct", Array: "array", SubMsg: "sub-message",
-	Records: "records", Pad: "pad",
+	Records: "records", Embedded: "embedded", Pad: "pad",
 }
 
 func (k Kind) String() string {
@@ -207,12 +208,16 @@ type Field struct {
 }
 
 // StructDesc is a fixed-layout C struct. Implicit C padding must be listed as
-// Pad fields so offsets follow from the field sizes.
+// Pad fields so offsets follow from the field sizes. A struct that ends in a
+// flexible array of structs (tc_u32_sel's keys) names it with Flex and
+// FlexName; the array takes whatever follows Size bytes.
 type StructDesc struct {
-	Name   string
-	Fields []Field
-	Size   int
-	Doc    string
+	Name     string
+	Fields   []Field
+	Size     int
+	Doc      string
+	Flex     *StructDesc
+	FlexName string
 
 	byName map[string]int
 }
@@ -254,13 +259,17 @@ type AttrDesc struct {
 	Struct *StructDesc // Struct
 	Elem   Kind        // Array element kind
 	Sub    *SubMessage // SubMsg
-	Record *Class      // Records: each record is Record.Struct followed by Record.Attrs
+	Record *Class      // Records, Embedded: each record is Record.Struct followed by Record.Attrs
 	Enum   *Enum       // names for an integer attribute
 	Doc    string
 }
 
-// SubMessage chooses an attribute's payload format from the string value of a
-// sibling attribute (IFLA_INFO_KIND for IFLA_INFO_DATA, TCA_KIND for TCA_OPTIONS).
+// SubMessage chooses an attribute's payload format from the value of a sibling
+// attribute (IFLA_INFO_KIND for IFLA_INFO_DATA) or, failing that, of an
+// attribute of an enclosing set (TCA_KIND for TCA_STATS2's TCA_STATS_APP).
+// Formats is keyed by the selector's string value, or for an integer selector by
+// its enum name, else its decimal value. Unknown selector values decode as
+// Binary.
 type SubMessage struct {
 	Selector string               // name of the sibling attribute
 	Formats  map[string]*AttrDesc // selector value -> format (Kind and Set/Struct/…)

@@ -43,7 +43,13 @@ func fsize(name string, k engine.Kind, size int) engine.Field {
 	return engine.Field{Name: name, Kind: k, Size: size}
 }
 
-func pad(name string, size int) engine.Field { return engine.Field{Name: name, Kind: engine.Pad, Size: size} }
+func pad(name string, size int) engine.Field {
+	return engine.Field{Name: name, Kind: engine.Pad, Size: size}
+}
 
 // ev is one named enum value.
 func ev(name string, v uint64) engine.EnumValue { return engine.EnumValue{Name: name, Value: v} }
+
+func embedded(name string, t uint16, c *engine.Class) *engine.AttrDesc {
+	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Embedded, Record: c}
+}
