@@ -1,0 +1,797 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// EncodeError reports a value that does not fit its description, with the
+// path of fields and attributes leading to it.
+type EncodeError struct {
+	Path []string
+	Msg  string
+}
+
+func (e *EncodeError) Error() string {
+	if len(e.Path) == 0 {
+		return e.Msg
+	}
+	return strings.Join(e.Path, " > ") + ": " + e.Msg
+}
+
+// EncodeMessage encodes a whole message: the header, then v as a record of
+// class c (c may be nil for a message with no payload description, when v
+// must be nil or raw bytes). h.Length is computed when zero.
+//
+// v is a *Record (as Decode returns) or a Table from a script: its Map holds
+// the struct's fields by name and "attrs" a list of attribute pairs; each pair
+// is a Table whose List is {name or number, value} and whose Map may hold
+// "nla_flags". Scalars may be given as Go integers, float64, strings (numbers,
+// enum and flag names), bools, netip.Addr, HWAddr or []byte.
+func EncodeMessage(h Header, c *Class, v any) ([]byte, error) {
+	e := &encoder{buf: make([]byte, HeaderLen, 256)}
+	if err := e.body(c, v); err != nil {
+		return nil, err
+	}
+	if h.Length == 0 {
+		h.Length = uint32(len(e.buf))
+	}
+	h.Put(e.buf)
+	return e.buf, nil
+}
+
+// EncodeRecord encodes v as a record of class c: a message body without the
+// header.
+func EncodeRecord(c *Class, v any) ([]byte, error) {
+	e := &encoder{}
+	if err := e.body(c, v); err != nil {
+		return nil, err
+	}
+	return e.buf, nil
+}
+
+type encoder struct {
+	buf  []byte
+	path []string
+}
+
+func (e *encoder) errf(format string, args ...any) error {
+	return &EncodeError{Path: append([]string(nil), e.path...), Msg: fmt.Sprintf(format, args...)}
+}
+
+func (e *encoder) push(n string) { e.path = append(e.path, n) }
+func (e *encoder) pop()          { e.path = e.path[:len(e.path)-1] }
+
+func (e *encoder) pad() {
+	for len(e.buf)%4 != 0 {
+		e.buf = append(e.buf, 0)
+	}
+}
+
+func (e *encoder) body(c *Class, v any) error {
+	switch x := v.(type) {
+	case nil:
+		if c != nil {
+			return e.record(c, nil, nil)
+		}
+		return nil
+	case []byte:
+		e.buf = append(e.buf, x...)
+		return nil
+	case string:
+		e.buf = append(e.buf, x...)
+		return nil
+	}
+	if c == nil {
+		return e.errf("no description for this message type: give its payload as raw bytes")
+	}
+	return e.record(c, v, nil)
+}
+
+// reserved are message-table keys that are not struct fields.
+var reserved = map[string]bool{"attrs": true, "header": true, "event": true, "payload": true}
+
+func (e *encoder) record(c *Class, v any, sc *encScope) error {
+	var fields any
+	var attrs any
+	var tail []byte
+	switch x := v.(type) {
+	case nil:
+	case *Record:
+		if x.Fields != nil {
+			fields = x.Fields
+		} else if x.Tail != nil && c.Struct != nil {
+			e.buf = append(e.buf, x.Tail...)
+			return nil
+		}
+		attrs = x.Attrs
+		tail = x.Tail
+		if x.Payload != nil {
+			if err := e.structure(c.Struct, fields); err != nil {
+				return err
+			}
+			e.buf = append(e.buf, x.Payload...)
+			e.pad()
+			fields, c = nil, &Class{Name: c.Name, Attrs: c.Attrs}
+		}
+	case Table:
+		fields = x
+		if a, ok := x.Map["attrs"]; ok {
+			attrs = a
+		}
+		if p, ok := x.Map["payload"]; ok && c == ErrClass {
+			if err := e.structure(c.Struct, x); err != nil {
+				return err
+			}
+			if err := e.raw(p); err != nil {
+				return err
+			}
+			e.pad()
+			fields, c = nil, &Class{Name: c.Name, Attrs: c.Attrs}
+		}
+	default:
+		return e.errf("%s: expected a table, got %s", c.Name, typeName(v))
+	}
+	if c.Struct != nil {
+		if err := e.structure(c.Struct, fields); err != nil {
+			return err
+		}
+		e.pad()
+	}
+	if err := e.attrs(c.Attrs, attrs, sc); err != nil {
+		return err
+	}
+	e.buf = append(e.buf, tail...)
+	return nil
+}
+
+func (e *encoder) raw(v any) error {
+	switch x := v.(type) {
+	case []byte:
+		e.buf = append(e.buf, x...)
+	case string:
+		e.buf = append(e.buf, x...)
+	default:
+		return e.errf("expected raw bytes, got %s", typeName(v))
+	}
+	return nil
+}
+
+func (e *encoder) structure(s *StructDesc, v any) error {
+	start := len(e.buf)
+	e.buf = append(e.buf, make([]byte, s.Size)...)
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case *StructValue:
+		for i, f := range s.Fields {
+			if i < len(x.Values) && x.Values[i] != nil {
+				if err := e.field(s, f, start, x.Values[i]); err != nil {
+					return err
+				}
+			}
+		}
+		for _, fl := range x.Flex {
+			if err := e.structure(s.Flex, fl); err != nil {
+				return err
+			}
+		}
+		e.buf = append(e.buf, x.Tail...)
+		return nil
+	case Table:
+		keys := make([]string, 0, len(x.Map))
+		for k := range x.Map {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if reserved[k] || strings.HasPrefix(k, "_") {
+				continue
+			}
+			if s.Flex != nil && k == s.FlexName {
+				continue
+			}
+			i, ok := s.FieldIndex(k)
+			if !ok {
+				return e.errf("unknown field '%s' in %s%s (fields: %s)", k, s.Name, didYouMean(k, s.fieldNames()), strings.Join(s.fieldNames(), ", "))
+			}
+			if err := e.field(s, s.Fields[i], start, x.Map[k]); err != nil {
+				return err
+			}
+		}
+		if s.Flex != nil {
+			if fl, ok := x.Map[s.FlexName]; ok {
+				t, ok := fl.(Table)
+				if !ok {
+					return e.errf("%s.%s: expected a list of %s tables, got %s", s.Name, s.FlexName, s.Flex.Name, typeName(fl))
+				}
+				e.push(s.FlexName)
+				for _, el := range t.List {
+					if err := e.structure(s.Flex, el); err != nil {
+						return err
+					}
+				}
+				e.pop()
+			}
+		}
+		return nil
+	case []byte:
+		if len(x) < s.Size {
+			return e.errf("%s needs %d bytes, got %d", s.Name, s.Size, len(x))
+		}
+		e.buf = append(e.buf[:start], x...)
+		return nil
+	}
+	return e.errf("%s: expected a table of fields, got %s", s.Name, typeName(v))
+}
+
+func (s *StructDesc) fieldNames() []string {
+	var ns []string
+	for _, f := range s.Fields {
+		if f.Kind != Pad {
+			ns = append(ns, f.Name)
+		}
+	}
+	return ns
+}
+
+func didYouMean(n string, cands []string) string {
+	if c := Closest(n, cands, 1); len(c) > 0 {
+		return " (did you mean '" + c[0] + "'?)"
+	}
+	return ""
+}
+
+func (e *encoder) field(s *StructDesc, f Field, start int, v any) error {
+	dst := e.buf[start+f.Offset : start+f.Offset+f.Size]
+	e.push(s.Name + "." + f.Name)
+	defer e.pop()
+	if b, ok := v.([]byte); ok && len(b) == f.Size {
+		copy(dst, b)
+		return nil
+	}
+	p, err := e.scalar(f.Kind, f.Enum, v, f.Size)
+	if err != nil {
+		return err
+	}
+	if len(p) > f.Size {
+		return e.errf("value takes %d bytes, the field holds %d", len(p), f.Size)
+	}
+	copy(dst, p)
+	return nil
+}
+
+// encScope lets a sub-message find its selector's value among the attributes
+// being encoded or those of an enclosing list.
+type encScope struct {
+	vals   map[string]string
+	parent *encScope
+}
+
+func (s *encScope) lookup(n string) (string, bool) {
+	for ; s != nil; s = s.parent {
+		if v, ok := s.vals[n]; ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+type pair struct {
+	desc  *AttrDesc
+	typ   uint16
+	flags uint16
+	value any
+}
+
+func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
+	var pairs []pair
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []Attr:
+		pairs = make([]pair, len(x))
+		for i, a := range x {
+			d := a.Desc
+			if d == nil {
+				d = set.ByType(a.Type)
+			}
+			pairs[i] = pair{d, a.Type, a.Flags, a.Value}
+		}
+	case *NestValue:
+		return e.attrs(set, x.Attrs, parent)
+	case Table:
+		list := x.List
+		if a, ok := x.Map["attrs"]; ok && len(list) == 0 {
+			return e.attrs(set, a, parent)
+		}
+		pairs = make([]pair, 0, len(list))
+		for i, it := range list {
+			p, err := e.pair(set, it, i+1)
+			if err != nil {
+				return err
+			}
+			pairs = append(pairs, p)
+		}
+	default:
+		return e.errf("expected a list of {name, value} attribute pairs, got %s", typeName(v))
+	}
+	sc := &encScope{parent: parent}
+	for _, p := range pairs {
+		if p.desc != nil && (p.desc.Kind == Asciiz || p.desc.Kind == String || p.desc.Kind.IsInt()) {
+			if sc.vals == nil {
+				sc.vals = map[string]string{}
+			}
+			if s, ok := selectorOf(p.desc, p.value); ok {
+				sc.vals[p.desc.Name] = s
+			}
+		}
+	}
+	for _, p := range pairs {
+		if err := e.attr(set, p, sc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func selectorOf(d *AttrDesc, v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		if d.Kind.IsInt() && d.Enum != nil {
+			if _, ok := d.Enum.Lookup(x); ok {
+				return x, true
+			}
+			if n, err := strconv.ParseUint(x, 0, 64); err == nil {
+				if name, ok := d.Enum.NameOf(n); ok {
+					return name, true
+				}
+			}
+		}
+		return x, true
+	case []byte:
+		return strings.TrimRight(string(x), "\x00"), true
+	}
+	if d.Kind.IsInt() {
+		n, err := toUint(d.Kind, nil, v)
+		if err != nil {
+			return "", false
+		}
+		if d.Enum != nil {
+			if name, ok := d.Enum.NameOf(n); ok {
+				return name, true
+			}
+		}
+		return strconv.FormatUint(n, 10), true
+	}
+	return "", false
+}
+
+func (e *encoder) pair(set *AttrSet, it any, idx int) (pair, error) {
+	var name, value, flags any
+	switch x := it.(type) {
+	case Attr:
+		d := x.Desc
+		if d == nil {
+			d = set.ByType(x.Type)
+		}
+		return pair{d, x.Type, x.Flags, x.Value}, nil
+	case Table:
+		if len(x.List) < 1 {
+			return pair{}, e.errf("attribute #%d: expected {name, value}, got a table without a name", idx)
+		}
+		name = x.List[0]
+		if len(x.List) > 1 {
+			value = x.List[1]
+		}
+		if len(x.List) > 2 {
+			return pair{}, e.errf("attribute #%d: expected {name, value}, got %d elements", idx, len(x.List))
+		}
+		flags = x.Map["nla_flags"]
+	default:
+		return pair{}, e.errf("attribute #%d: expected a {name, value} pair, got %s", idx, typeName(it))
+	}
+	var p pair
+	switch n := name.(type) {
+	case string:
+		d, ok := set.ByName(n)
+		if !ok {
+			where := "attribute set"
+			if set != nil {
+				where = set.Name + " attributes"
+			}
+			return pair{}, e.errf("unknown attribute '%s' in %s%s", n, where, didYouMean(n, namesOf(set)))
+		}
+		p.desc, p.typ = d, d.Type
+		if set.ByType(d.Type) == nil {
+			p.desc = nil
+		}
+	default:
+		t, err := toUint(U16, nil, name)
+		if err != nil {
+			return pair{}, e.errf("attribute #%d: name must be a string or a number: %v", idx, err)
+		}
+		p.typ = uint16(t) & NLA_TYPE_MASK
+		p.flags = uint16(t) &^ NLA_TYPE_MASK
+		p.desc = set.ByType(p.typ)
+	}
+	if flags != nil {
+		f, err := toUint(U16, nil, flags)
+		if err != nil {
+			return pair{}, e.errf("attribute #%d: nla_flags: %v", idx, err)
+		}
+		p.flags |= uint16(f)
+	}
+	p.value = value
+	return p, nil
+}
+
+func namesOf(set *AttrSet) []string {
+	if set == nil {
+		return nil
+	}
+	ns := make([]string, len(set.Attrs))
+	for i, a := range set.Attrs {
+		ns[i] = a.Name
+	}
+	return ns
+}
+
+func (e *encoder) attr(set *AttrSet, p pair, sc *encScope) error {
+	name := set.UnknownName(p.typ)
+	if p.desc != nil {
+		name = p.desc.Name
+	}
+	e.push(name)
+	defer e.pop()
+	if p.desc != nil && p.desc.Kind == Flag {
+		switch v := p.value.(type) {
+		case bool:
+			if !v {
+				return nil // false means absent
+			}
+		case nil:
+		case []byte:
+		default:
+			return e.errf("flag attribute takes true or false, got %s", typeName(p.value))
+		}
+	}
+	if p.value == nil && (p.desc == nil || p.desc.Kind != Flag) {
+		return e.errf("missing value")
+	}
+	start := len(e.buf)
+	e.buf = append(e.buf, 0, 0, 0, 0)
+	if err := e.payload(p.desc, p.value, sc); err != nil {
+		return err
+	}
+	l := len(e.buf) - start
+	if l > math.MaxUint16 {
+		return e.errf("attribute is %d bytes, more than a netlink attribute can hold", l)
+	}
+	binary.LittleEndian.PutUint16(e.buf[start:], uint16(l))
+	binary.LittleEndian.PutUint16(e.buf[start+2:], p.typ|p.flags)
+	e.pad()
+	return nil
+}
+
+func (e *encoder) payload(d *AttrDesc, v any, sc *encScope) error {
+	if b, ok := v.([]byte); ok {
+		// Raw bytes stand for any payload: unknown attributes and values
+		// that did not match their description round-trip this way.
+		e.buf = append(e.buf, b...)
+		return nil
+	}
+	if d == nil {
+		if s, ok := v.(string); ok {
+			e.buf = append(e.buf, s...)
+			return nil
+		}
+		return e.errf("unknown attribute: give its payload as a string of raw bytes, got %s", typeName(v))
+	}
+	switch d.Kind {
+	case Nested:
+		return e.attrs(d.Set, v, sc)
+	case Struct:
+		return e.structure(d.Struct, v)
+	case Array:
+		var list []any
+		switch x := v.(type) {
+		case []any:
+			list = x
+		case Table:
+			list = x.List
+		default:
+			return e.errf("expected a list of %s values, got %s", d.Elem, typeName(v))
+		}
+		for _, el := range list {
+			b, err := e.scalar(d.Elem, nil, el, 0)
+			if err != nil {
+				return err
+			}
+			e.buf = append(e.buf, b...)
+		}
+		return nil
+	case SubMsg:
+		sel, ok := sc.lookup(d.Sub.Selector)
+		if !ok {
+			if s, ok := v.(string); ok {
+				e.buf = append(e.buf, s...)
+				return nil
+			}
+			return e.errf("cannot tell this attribute's format without %s beside it", d.Sub.Selector)
+		}
+		f := d.Sub.Formats[sel]
+		if f == nil {
+			if s, ok := v.(string); ok {
+				e.buf = append(e.buf, s...)
+				return nil
+			}
+			return e.errf("no format known for %s %q: give the payload as raw bytes", d.Sub.Selector, sel)
+		}
+		return e.payload(f, v, sc)
+	case Records:
+		var list []any
+		switch x := v.(type) {
+		case []*Record:
+			for _, r := range x {
+				list = append(list, r)
+			}
+		case Table:
+			list = x.List
+		default:
+			return e.errf("expected a list of %s records, got %s", d.Record.Name, typeName(v))
+		}
+		for i, r := range list {
+			e.push("#" + strconv.Itoa(i+1))
+			start := len(e.buf)
+			if err := e.record(d.Record, r, sc); err != nil {
+				return err
+			}
+			li, _ := d.Record.Struct.FieldIndex(d.Record.LenField)
+			lf := d.Record.Struct.Fields[li]
+			b, err := e.scalar(lf.Kind, nil, uint64(len(e.buf)-start), 0)
+			if err != nil {
+				return err
+			}
+			copy(e.buf[start+lf.Offset:], b)
+			e.pad()
+			e.pop()
+		}
+		return nil
+	case Embedded:
+		return e.record(d.Record, v, sc)
+	}
+	b, err := e.scalar(d.Kind, d.Enum, v, 0)
+	if err != nil {
+		return err
+	}
+	e.buf = append(e.buf, b...)
+	return nil
+}
+
+// scalar encodes one value of a scalar kind. size is the fixed size of a
+// struct field (0 for an attribute payload).
+func (e *encoder) scalar(k Kind, en *Enum, v any, size int) ([]byte, error) {
+	if k.IsInt() {
+		n, err := toUint(k, en, v)
+		if err != nil {
+			return nil, e.errf("%v", err)
+		}
+		return putInt(k, n), nil
+	}
+	switch k {
+	case String, Asciiz, Binary, Pad:
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case []byte:
+			s = string(x)
+		default:
+			return nil, e.errf("expected a string, got %s", typeName(v))
+		}
+		if k == Asciiz {
+			if strings.IndexByte(s, 0) >= 0 {
+				return nil, e.errf("text %q holds a NUL byte", s)
+			}
+			if size > 0 && len(s) >= size {
+				return nil, e.errf("text %q is longer than %d bytes", s, size-1)
+			}
+			if size == 0 {
+				s += "\x00"
+			}
+		}
+		return []byte(s), nil
+	case IPv4, IPv6, IP:
+		var a netip.Addr
+		switch x := v.(type) {
+		case netip.Addr:
+			a = x
+		case string:
+			var err error
+			a, err = netip.ParseAddr(x)
+			if err != nil {
+				return nil, e.errf("expected an IP address, got %q", x)
+			}
+		default:
+			return nil, e.errf("expected an IP address string, got %s", typeName(v))
+		}
+		if a.Zone() != "" {
+			a = a.WithZone("")
+		}
+		switch {
+		case k == IPv4 && !a.Is4():
+			return nil, e.errf("expected an IPv4 address, got %s", a)
+		case k == IPv6 && a.Is4():
+			return nil, e.errf("expected an IPv6 address, got %s", a)
+		}
+		return a.AsSlice(), nil
+	case LLAddr:
+		var h HWAddr
+		switch x := v.(type) {
+		case HWAddr:
+			h = x
+		case string:
+			var err error
+			if h, err = ParseHWAddr(x); err != nil {
+				return nil, e.errf("%v", err)
+			}
+		default:
+			return nil, e.errf("expected a link-layer address like 'aa:bb:cc:dd:ee:ff', got %s", typeName(v))
+		}
+		if size > 0 && len(h) > size {
+			return nil, e.errf("link-layer address %s is longer than %d bytes", h, size)
+		}
+		return h, nil
+	case Flag:
+		return nil, nil
+	}
+	return nil, e.errf("cannot encode a %s value here", k)
+}
+
+func putInt(k Kind, n uint64) []byte {
+	b := make([]byte, k.Size())
+	switch k {
+	case U8, S8:
+		b[0] = byte(n)
+	case U16, S16:
+		binary.LittleEndian.PutUint16(b, uint16(n))
+	case U32, S32:
+		binary.LittleEndian.PutUint32(b, uint32(n))
+	case U64, S64:
+		binary.LittleEndian.PutUint64(b, n)
+	case BE16:
+		binary.BigEndian.PutUint16(b, uint16(n))
+	case BE32:
+		binary.BigEndian.PutUint32(b, uint32(n))
+	case BE64:
+		binary.BigEndian.PutUint64(b, n)
+	}
+	return b
+}
+
+// ParseInt converts a script value to an integer of kind k: a number, a
+// decimal or 0x-hex string, an enum or flag name (or 'A|B' names, or a list of
+// names) from en. Negative values are two's complement.
+func ParseInt(k Kind, en *Enum, v any) (uint64, error) { return toUint(k, en, v) }
+
+func toUint(k Kind, en *Enum, v any) (uint64, error) {
+	var n uint64
+	neg := false
+	switch x := v.(type) {
+	case uint64:
+		n = x
+	case int64:
+		n, neg = uint64(x), x < 0
+	case int:
+		n, neg = uint64(x), x < 0
+	case uint32:
+		n = uint64(x)
+	case uint16:
+		n = uint64(x)
+	case uint8:
+		n = uint64(x)
+	case float64:
+		if x != math.Trunc(x) || math.IsInf(x, 0) || math.IsNaN(x) {
+			return 0, fmt.Errorf("expected an integer, got %v", x)
+		}
+		if x < 0 {
+			if x < math.MinInt64 {
+				return 0, fmt.Errorf("%v is out of range", x)
+			}
+			n, neg = uint64(int64(x)), true
+		} else {
+			if x >= 1<<64 {
+				return 0, fmt.Errorf("%v is out of range", x)
+			}
+			n = uint64(x)
+		}
+	case bool:
+		if x {
+			n = 1
+		}
+	case string:
+		s := strings.TrimSpace(x)
+		if u, err := strconv.ParseUint(s, 0, 64); err == nil {
+			n = u
+		} else if i, err := strconv.ParseInt(s, 0, 64); err == nil {
+			n, neg = uint64(i), i < 0
+		} else if en != nil {
+			u, err := en.Parse(s)
+			if err != nil {
+				return 0, err
+			}
+			n = u
+		} else {
+			return 0, fmt.Errorf("expected a number, got %q", x)
+		}
+	case Table:
+		if en == nil {
+			return 0, fmt.Errorf("expected a number, got a table")
+		}
+		for _, it := range x.List {
+			s, ok := it.(string)
+			if !ok {
+				f, err := toUint(k, en, it)
+				if err != nil {
+					return 0, err
+				}
+				n |= f
+				continue
+			}
+			f, err := en.Parse(s)
+			if err != nil {
+				return 0, err
+			}
+			n |= f
+		}
+	default:
+		return 0, fmt.Errorf("expected a number, got %s", typeName(v))
+	}
+	bits := uint(k.Size() * 8)
+	if bits == 0 || bits >= 64 {
+		return n, nil
+	}
+	if neg {
+		if !k.IsSigned() && k != Invalid {
+			// allow -1 style all-ones for unsigned fields only within range
+			if int64(n) < -(1 << (bits - 1)) {
+				return 0, fmt.Errorf("%d is out of range for %s", int64(n), k)
+			}
+		} else if int64(n) < -(1 << (bits - 1)) {
+			return 0, fmt.Errorf("%d is out of range for %s", int64(n), k)
+		}
+		return n & (1<<bits - 1), nil
+	}
+	limit := uint64(1) << bits
+	if k.IsSigned() {
+		limit = 1 << (bits - 1)
+	}
+	if n >= limit {
+		return 0, fmt.Errorf("%d is out of range for %s", n, k)
+	}
+	return n, nil
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "nil"
+	case string:
+		return "a string"
+	case float64, int, int64, uint64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case Table:
+		return "a table"
+	case []byte:
+		return "bytes"
+	}
+	return fmt.Sprintf("%T", v)
+}
