@@ -1,0 +1,156 @@
+// Command nlsh is a scriptable netlink shell: a Lua REPL and script runner
+// that builds, sends, receives and explains netlink messages.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"nlsh/luabind"
+)
+
+const usage = `nlsh — a scriptable netlink shell
+
+Usage:
+  nlsh [options]                 start the interactive shell (a script when stdin is not a terminal)
+  nlsh [options] FILE.lua [ARG…] run a Lua script; its arguments are in arg[1]…
+  nlsh [options] -e CHUNK        run a chunk of Lua and print what it returns
+
+Options:
+  -e CHUNK         run CHUNK
+  --netns NAME     run everything in network namespace NAME (under /run/netns) or at a path
+  -h, --help       show this help
+
+Exit status: 0 success, 1 a Lua or netlink error, 2 a usage error.
+Inside nlsh: modules nl, rtnl and bit; constants such as RTM_NEWADDR and
+NLM_F_REQUEST are globals. See the README and docs/ for a tour.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// exit codes
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+type options struct {
+	chunk   string
+	hasE    bool
+	netns   string
+	rest    []string
+	showUse bool
+}
+
+func parseArgs(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("nlsh", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Func("e", "run CHUNK", func(s string) error { o.chunk, o.hasE = s, true; return nil })
+	fs.StringVar(&o.netns, "netns", "", "network namespace")
+	fs.BoolVar(&o.showUse, "h", false, "help")
+	fs.BoolVar(&o.showUse, "help", false, "help")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	o.rest = fs.Args()
+	return o, nil
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "nlsh: %v\n\n%s", err, usage)
+		return exitUsage
+	}
+	if o.showUse {
+		io.WriteString(stdout, usage)
+		return exitOK
+	}
+	if o.netns != "" {
+		if _, err := os.Stat(netnsPath(o.netns)); err != nil {
+			fmt.Fprintf(stderr, "nlsh: network namespace %q: %v\n", o.netns, errors.Unwrap(err))
+			return exitError
+		}
+	}
+	env := luabind.New(luabind.Options{NetNS: o.netns, Stdout: stdout})
+	defer env.Close()
+
+	switch {
+	case o.hasE:
+		if len(o.rest) > 0 {
+			fmt.Fprintf(stderr, "nlsh: -e takes no script file (got %q)\n", o.rest[0])
+			return exitUsage
+		}
+		return runChunk(env, "-e", o.chunk, nil, stdout, stderr, true)
+	case len(o.rest) > 0:
+		src, err := os.ReadFile(o.rest[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "nlsh: %v\n", err)
+			return exitError
+		}
+		return runChunk(env, o.rest[0], stripShebang(string(src)), o.rest[1:], stdout, stderr, false)
+	case isTerminal(stdin):
+		return repl(env, stdout, stderr)
+	default:
+		src, err := io.ReadAll(stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "nlsh: reading stdin: %v\n", err)
+			return exitError
+		}
+		return runChunk(env, "stdin", stripShebang(string(src)), []string{}, stdout, stderr, false)
+	}
+}
+
+// runChunk runs src with SIGINT cancelling it; printResults prints what the
+// chunk returns (as -e does).
+func runChunk(env *luabind.Env, name, src string, args []string, stdout, stderr io.Writer, printResults bool) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	vals, err := env.Run(ctx, name, src, args)
+	if err != nil {
+		fmt.Fprintln(stderr, env.FormatError(err))
+		return exitError
+	}
+	if printResults && len(vals) > 0 {
+		fmt.Fprintln(stdout, env.Show(vals))
+	}
+	return exitOK
+}
+
+func stripShebang(s string) string {
+	if strings.HasPrefix(s, "#!") {
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			return "--" + s[i:]
+		}
+		return ""
+	}
+	return s
+}
+
+func netnsPath(n string) string {
+	if strings.Contains(n, "/") {
+		return n
+	}
+	return "/run/netns/" + n
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}

@@ -1,0 +1,181 @@
+package luabind
+
+import (
+	"math"
+	"net/netip"
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
+)
+
+// maxExact is the largest integer a Lua number (a float64) holds exactly;
+// larger u64 values travel as decimal strings.
+const maxExact = 1 << 53
+
+// toLua converts a decoded engine value to a Lua value.
+func (e *Env) toLua(v any) lua.LValue {
+	switch x := v.(type) {
+	case nil:
+		return lua.LNil
+	case uint64:
+		if x > maxExact {
+			return lua.LString(strconv.FormatUint(x, 10))
+		}
+		return lua.LNumber(float64(x))
+	case int64:
+		if x > maxExact || x < -maxExact {
+			return lua.LString(strconv.FormatInt(x, 10))
+		}
+		return lua.LNumber(float64(x))
+	case string:
+		return lua.LString(x)
+	case []byte:
+		return lua.LString(x)
+	case bool:
+		return lua.LBool(x)
+	case netip.Addr:
+		return lua.LString(x.String())
+	case engine.HWAddr:
+		return lua.LString(x.String())
+	case *engine.NestValue:
+		t := e.L.NewTable()
+		t.RawSetString("attrs", e.attrsToLua(x.Set, x.Attrs))
+		t.Metatable = e.nestMeta
+		return t
+	case *engine.StructValue:
+		return e.structToLua(x)
+	case []any:
+		t := e.L.CreateTable(len(x), 0)
+		for _, el := range x {
+			t.Append(e.toLua(el))
+		}
+		return t
+	case []*engine.Record:
+		t := e.L.CreateTable(len(x), 0)
+		for _, r := range x {
+			t.Append(e.recordToLua(r))
+		}
+		return t
+	case *engine.Record:
+		return e.recordToLua(x)
+	}
+	return lua.LString("?")
+}
+
+func (e *Env) structToLua(s *engine.StructValue) *lua.LTable {
+	t := e.L.CreateTable(0, len(s.Values))
+	e.fillStruct(t, s)
+	return t
+}
+
+func (e *Env) fillStruct(t *lua.LTable, s *engine.StructValue) {
+	for i, f := range s.Desc.Fields {
+		if f.Kind == engine.Pad {
+			continue
+		}
+		t.RawSetString(f.Name, e.toLua(s.Values[i]))
+	}
+	if s.Desc.Flex != nil {
+		l := e.L.CreateTable(len(s.Flex), 0)
+		for _, fl := range s.Flex {
+			l.Append(e.structToLua(fl))
+		}
+		t.RawSetString(s.Desc.FlexName, l)
+	}
+	if s.Tail != nil {
+		t.RawSetString("_tail", lua.LString(s.Tail))
+	}
+}
+
+// recordToLua builds a record table (an rtnexthop, a VETH_INFO_PEER): struct
+// fields by name plus attrs.
+func (e *Env) recordToLua(r *engine.Record) *lua.LTable {
+	t := e.L.NewTable()
+	if r.Fields != nil {
+		e.fillStruct(t, r.Fields)
+	}
+	var set *engine.AttrSet
+	if r.Class != nil {
+		set = r.Class.Attrs
+	}
+	t.RawSetString("attrs", e.attrsToLua(set, r.Attrs))
+	if r.Tail != nil {
+		t.RawSetString("_tail", lua.LString(r.Tail))
+	}
+	t.Metatable = e.nestMeta
+	return t
+}
+
+func (e *Env) attrsToLua(set *engine.AttrSet, attrs []engine.Attr) *lua.LTable {
+	t := e.L.CreateTable(len(attrs), 0)
+	for i := range attrs {
+		t.Append(e.pairToLua(set, &attrs[i]))
+	}
+	return t
+}
+
+func (e *Env) pairToLua(set *engine.AttrSet, a *engine.Attr) *lua.LTable {
+	p := e.L.CreateTable(2, 0)
+	p.Append(lua.LString(a.Name(set)))
+	p.Append(e.toLua(a.Value))
+	if a.Flags != 0 {
+		p.RawSetString("nla_flags", lua.LNumber(a.Flags))
+	}
+	return p
+}
+
+// fromLua converts a Lua value to the loose form the engine's encoder reads.
+// Lazily decoded messages that were never touched convert to their decoded
+// record, which encodes to their original bytes.
+func (e *Env) fromLua(v lua.LValue) any {
+	return e.fromLuaDepth(v, 0)
+}
+
+func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
+	if depth > 64 {
+		return "<table nested too deeply>"
+	}
+	switch x := v.(type) {
+	case lua.LNumber:
+		f := float64(x)
+		if f == math.Trunc(f) && math.Abs(f) <= maxExact {
+			if f < 0 {
+				return int64(f)
+			}
+			return uint64(f)
+		}
+		return f
+	case lua.LString:
+		return string(x)
+	case lua.LBool:
+		return bool(x)
+	case *lua.LTable:
+		if lm := e.lazyOf(x); lm != nil && !lm.fields && !lm.attrs {
+			return lm.record(e)
+		}
+		t := engine.Table{}
+		n := x.Len()
+		if n > 0 {
+			t.List = make([]any, 0, n)
+			for i := 1; i <= n; i++ {
+				t.List = append(t.List, e.fromLuaDepth(x.RawGetInt(i), depth+1))
+			}
+		}
+		x.ForEach(func(k, val lua.LValue) {
+			ks, ok := k.(lua.LString)
+			if !ok {
+				return
+			}
+			if t.Map == nil {
+				t.Map = map[string]any{}
+			}
+			t.Map[string(ks)] = e.fromLuaDepth(val, depth+1)
+		})
+		return t
+	case *lua.LNilType:
+		return nil
+	}
+	return v.String()
+}

@@ -1,0 +1,348 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
+	"nlsh/rtnl"
+)
+
+// Options configure an Env.
+type Options struct {
+	NetNS  string    // network namespace for sockets opened without one ("" = current)
+	Stdout io.Writer // where print and explain write (default os.Stdout)
+}
+
+// Env is one Lua state with nlsh's modules loaded. It is not safe for
+// concurrent use: one goroutine owns it, as it owns its *lua.LState.
+type Env struct {
+	L     *lua.LState
+	opts  Options
+	proto *engine.Protocol
+
+	methods     *lua.LTable // message methods (get, get_all, encode)
+	nestMeta    *lua.LTable // metatable of nested values and records
+	errMeta     *lua.LTable // metatable of error values
+	sockMeta    *lua.LTable
+	lazyIndex   *lua.LFunction
+	msgToString *lua.LFunction
+	classMetas  map[*engine.Class]*lua.LTable
+	metaClass   map[*lua.LTable]*engine.Class
+	typeEnum    *engine.Enum // RTM_* and NLMSG_* names for header.type
+	sockets     map[*socket]bool
+	consts      []engine.Const
+}
+
+// New creates an Env with the standard Lua libraries and nlsh's modules; the
+// constants are also globals.
+func New(opts Options) *Env {
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	e := &Env{
+		L:          lua.NewState(),
+		opts:       opts,
+		proto:      rtnl.Route,
+		classMetas: map[*engine.Class]*lua.LTable{},
+		metaClass:  map[*lua.LTable]*engine.Class{},
+		sockets:    map[*socket]bool{},
+	}
+	e.setup()
+	return e
+}
+
+// Close closes the sockets the scripts left open and the Lua state.
+func (e *Env) Close() {
+	for s := range e.sockets {
+		s.close()
+	}
+	e.L.Close()
+}
+
+func (e *Env) setup() {
+	L := e.L
+	L.SetGlobal("print", L.NewFunction(e.luaPrint))
+	e.methods = L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"get":     e.luaGet,
+		"get_all": e.luaGetAll,
+		"encode":  e.luaEncode,
+	})
+	e.lazyIndex = L.NewFunction(e.luaLazyIndex)
+	e.msgToString = L.NewFunction(e.luaMsgToString)
+	e.nestMeta = L.NewTable()
+	e.nestMeta.RawSetString("__index", e.methods)
+	e.nestMeta.RawSetString("__tostring", L.NewFunction(e.luaNestToString))
+	e.errMeta = L.NewTable()
+	e.errMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		L.Push(t.RawGetString("line"))
+		return 1
+	}))
+	e.setupSocketMeta()
+
+	var typeVals []engine.EnumValue
+	for _, t := range engine.ControlTypes() {
+		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
+	}
+	for _, t := range e.proto.Types {
+		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
+	}
+	e.typeEnum = engine.NewEnum("nlmsg_type", typeVals...)
+	e.consts = e.collectConsts()
+
+	bit := openBit(L)
+	L.SetGlobal("bit", bit)
+	L.PreloadModule("bit", func(L *lua.LState) int { L.Push(bit); return 1 })
+
+	nl := L.NewTable()
+	L.SetFuncs(nl, map[string]lua.LGFunction{
+		"socket": e.luaSocket,
+		"decode": e.luaDecode,
+		"check":  e.luaCheck,
+	})
+	rt := L.NewTable()
+	L.SetFuncs(rt, map[string]lua.LGFunction{
+		"decode": e.luaDecode,
+	})
+	for _, name := range e.proto.ClassNames() {
+		c := e.proto.Class(name)
+		rt.RawSetString(name, L.NewFunction(e.constructor(c)))
+	}
+	for _, c := range e.consts {
+		v := lua.LNumber(float64(c.Value))
+		L.SetGlobal(c.Name, v)
+		nl.RawSetString(c.Name, v)
+		rt.RawSetString(c.Name, v)
+	}
+	L.SetGlobal("nl", nl)
+	L.SetGlobal("rtnl", rt)
+	L.PreloadModule("nl", func(L *lua.LState) int { L.Push(nl); return 1 })
+	L.PreloadModule("rtnl", func(L *lua.LState) int { L.Push(rt); return 1 })
+}
+
+// collectConsts gathers every named constant: header flags, control types,
+// message types, enums of the descriptions, groups, protocols and socket
+// options. When a name appears twice the first value wins.
+func (e *Env) collectConsts() []engine.Const {
+	seen := map[string]bool{}
+	var cs []engine.Const
+	add := func(n string, v int64) {
+		if !seen[n] {
+			seen[n] = true
+			cs = append(cs, engine.Const{Name: n, Value: v})
+		}
+	}
+	for _, v := range engine.AllFlags.Values {
+		add(v.Name, int64(v.Value))
+	}
+	add("NLA_F_NESTED", engine.NLA_F_NESTED)
+	add("NLA_F_NET_BYTEORDER", engine.NLA_F_NET_BYTEORDER)
+	for _, v := range e.typeEnum.Values {
+		add(v.Name, int64(v.Value))
+	}
+	for _, en := range e.proto.Enums {
+		for _, v := range en.Values {
+			add(v.Name, int64(v.Value))
+		}
+	}
+	for _, g := range e.proto.Groups {
+		add(g.Const, int64(g.Number))
+	}
+	for n, v := range netlinkConsts {
+		add(n, v)
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].Name < cs[j].Name })
+	return cs
+}
+
+// netlinkConsts are the protocol numbers and socket options of linux/netlink.h.
+var netlinkConsts = map[string]int64{
+	"NETLINK_ROUTE": 0, "NETLINK_SOCK_DIAG": 4, "NETLINK_NETFILTER": 12, "NETLINK_GENERIC": 16,
+	"NETLINK_ADD_MEMBERSHIP": 1, "NETLINK_DROP_MEMBERSHIP": 2, "NETLINK_PKTINFO": 3,
+	"NETLINK_BROADCAST_ERROR": 4, "NETLINK_NO_ENOBUFS": 5, "NETLINK_LISTEN_ALL_NSID": 8,
+	"NETLINK_LIST_MEMBERSHIPS": 9, "NETLINK_CAP_ACK": 10, "NETLINK_EXT_ACK": 11, "NETLINK_GET_STRICT_CHK": 12,
+}
+
+// Consts lists every constant the Env defines, sorted by name.
+func (e *Env) Consts() []engine.Const { return e.consts }
+
+func (e *Env) constructor(c *engine.Class) lua.LGFunction {
+	return func(L *lua.LState) int {
+		var init *lua.LTable
+		if L.GetTop() >= 1 && L.Get(1) != lua.LNil {
+			init = L.CheckTable(1)
+			if c.Struct != nil {
+				var bad error
+				init.ForEach(func(k, _ lua.LValue) {
+					ks, ok := k.(lua.LString)
+					if !ok || bad != nil || reservedKey(string(ks)) {
+						return
+					}
+					if _, ok := c.Struct.FieldIndex(string(ks)); !ok {
+						bad = fmt.Errorf("rtnl.%s: unknown field '%s'%s", c.Name, ks, suggest(string(ks), fieldNames(c.Struct)))
+					}
+				})
+				if bad != nil {
+					L.RaiseError("%s", bad.Error())
+				}
+			}
+		}
+		L.Push(e.newMessage(c, init))
+		return 1
+	}
+}
+
+func reservedKey(k string) bool {
+	return k == "attrs" || k == "header" || k == "event" || strings.HasPrefix(k, "_")
+}
+
+func fieldNames(s *engine.StructDesc) []string {
+	var ns []string
+	for _, f := range s.Fields {
+		if f.Kind != engine.Pad {
+			ns = append(ns, f.Name)
+		}
+	}
+	return ns
+}
+
+func suggest(n string, cands []string) string {
+	if c := engine.Closest(n, cands, 1); len(c) > 0 {
+		return fmt.Sprintf(" (did you mean '%s'?)", c[0])
+	}
+	return fmt.Sprintf(" (fields: %s)", strings.Join(cands, ", "))
+}
+
+// luaDecode is rtnl.decode(bytes): the list of messages in a buffer.
+func (e *Env) luaDecode(L *lua.LState) int {
+	b := L.CheckString(1)
+	t, err := e.decodeToLua([]byte(b))
+	if err != nil {
+		L.RaiseError("decode: %s", err.Error())
+	}
+	L.Push(t)
+	return 1
+}
+
+func (e *Env) luaPrint(L *lua.LState) int {
+	n := L.GetTop()
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteByte('\t')
+		}
+		b.WriteString(e.tostring(L.Get(i)))
+	}
+	b.WriteByte('\n')
+	io.WriteString(e.opts.Stdout, b.String())
+	return 0
+}
+
+// tostring is Lua's tostring, honouring __tostring.
+func (e *Env) tostring(v lua.LValue) string {
+	if fn := e.L.GetMetaField(v, "__tostring"); fn != lua.LNil {
+		e.L.Push(fn)
+		e.L.Push(v)
+		e.L.Call(1, 1)
+		s := e.L.Get(-1)
+		e.L.Pop(1)
+		return lua.LVAsString(s)
+	}
+	return v.String()
+}
+
+// Run executes a chunk under ctx (Ctrl-C cancels ctx), with arg set to args
+// when args is not nil, and returns the chunk's results.
+func (e *Env) Run(ctx context.Context, name, src string, args []string) ([]lua.LValue, error) {
+	fn, err := e.L.Load(strings.NewReader(src), name)
+	if err != nil {
+		return nil, err
+	}
+	if args != nil {
+		at := e.L.NewTable()
+		at.RawSetInt(0, lua.LString(name))
+		for i, a := range args {
+			at.RawSetInt(i+1, lua.LString(a))
+		}
+		e.L.SetGlobal("arg", at)
+	}
+	e.L.SetContext(ctx)
+	defer e.L.RemoveContext()
+	top := e.L.GetTop()
+	e.L.Push(fn)
+	for _, a := range args {
+		e.L.Push(lua.LString(a))
+	}
+	if err := e.L.PCall(len(args), lua.MultRet, nil); err != nil {
+		e.L.SetTop(top)
+		return nil, err
+	}
+	var out []lua.LValue
+	for i := top + 1; i <= e.L.GetTop(); i++ {
+		out = append(out, e.L.Get(i))
+	}
+	e.L.SetTop(top)
+	return out, nil
+}
+
+// FormatError renders an error from Run as one line (error values use their
+// __tostring) followed by the Lua traceback, if any.
+func (e *Env) FormatError(err error) string {
+	var ae *lua.ApiError
+	if !errors.As(err, &ae) {
+		return err.Error()
+	}
+	msg := ae.Error()
+	if ae.Object != nil && ae.Object != lua.LNil {
+		msg = e.safeToString(ae.Object)
+	}
+	if ae.Type == lua.ApiErrorSyntax {
+		return "syntax error: " + msg
+	}
+	tb := strings.TrimSpace(ae.StackTrace)
+	if tb != "" {
+		msg += "\n" + tb
+	}
+	return msg
+}
+
+func (e *Env) safeToString(v lua.LValue) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = v.String()
+		}
+	}()
+	return e.tostring(v)
+}
+
+// Compiles reports whether src parses as a Lua chunk.
+func (e *Env) Compiles(src string) bool { return e.CompileError(src) == nil }
+
+// CompileError returns the syntax error of src, if any.
+func (e *Env) CompileError(src string) error {
+	_, err := e.L.Load(strings.NewReader(src), "stdin")
+	return err
+}
+
+// Show renders values as the REPL and -e print them: tab-separated, message
+// tables in full, other tables on one line.
+func (e *Env) Show(vals []lua.LValue) string {
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		if t, ok := v.(*lua.LTable); ok && e.L.GetMetaField(t, "__tostring") == lua.LNil {
+			p := &printer{e: e}
+			parts[i] = p.luaTable(t)
+			continue
+		}
+		parts[i] = e.safeToString(v)
+	}
+	return strings.Join(parts, "\t")
+}

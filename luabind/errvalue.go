@@ -1,0 +1,110 @@
+package luabind
+
+import (
+	"errors"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
+)
+
+// raise turns a Go error into a Lua error: a netlink *engine.Error becomes an
+// error value (a table with errno, code, message, ext_ack, offset, attr,
+// missing, request; tostring gives one line), anything else a string.
+func (e *Env) raise(L *lua.LState, op string, err error) {
+	var ne *engine.Error
+	if errors.As(err, &ne) {
+		L.Error(e.errorValue(ne), 1)
+		return
+	}
+	if op != "" {
+		L.RaiseError("%s: %s", op, err.Error())
+	}
+	L.RaiseError("%s", err.Error())
+}
+
+func (e *Env) errorValue(ne *engine.Error) *lua.LTable {
+	L := e.L
+	t := L.NewTable()
+	t.RawSetString("errno", lua.LNumber(int(ne.Errno)))
+	if ne.Errno != 0 {
+		t.RawSetString("code", lua.LString(engine.ErrnoName(ne.Errno)))
+		t.RawSetString("message", lua.LString(ne.Errno.Error()))
+	}
+	if ne.Err != nil {
+		t.RawSetString("message", lua.LString(ne.Err.Error()))
+		if errors.Is(ne.Err, engine.ErrDumpInterrupted) {
+			t.RawSetString("code", lua.LString("NLM_F_DUMP_INTR"))
+			t.RawSetString("dump_interrupted", lua.LTrue)
+		}
+	}
+	if ne.Msg != "" {
+		t.RawSetString("ext_ack", lua.LString(ne.Msg))
+	}
+	if ne.Offset >= 0 {
+		t.RawSetString("offset", lua.LNumber(ne.Offset))
+	}
+	if len(ne.AttrPath) > 0 {
+		t.RawSetString("attr", lua.LString(strings.Join(ne.AttrPath, " > ")))
+	}
+	if ne.Missing != "" {
+		t.RawSetString("missing", lua.LString(ne.Missing))
+	}
+	if ne.Op != "" {
+		t.RawSetString("op", lua.LString(ne.Op))
+	}
+	if ne.Request != nil {
+		if msgs, err := engine.Split(ne.Request); err == nil && len(msgs) == 1 {
+			t.RawSetString("request", e.newLazy(msgs[0]))
+		}
+	}
+	t.RawSetString("line", lua.LString(ne.Error()))
+	t.Metatable = e.errMeta
+	return t
+}
+
+// luaCheck is nl.check(replies [, request]): raise the error value of the
+// first NLMSG_ERROR (or NLMSG_DONE) carrying a non-zero error among replies,
+// else return replies. It lets a script that uses send/recv get the same
+// errors as s:request.
+func (e *Env) luaCheck(L *lua.LState) int {
+	replies := L.CheckTable(1)
+	var req []byte
+	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
+		req = e.messageBytes(L, 2)
+	}
+	list := []*lua.LTable{replies}
+	if replies.Len() > 0 {
+		list = list[:0]
+		for i := 1; i <= replies.Len(); i++ {
+			if m, ok := replies.RawGetInt(i).(*lua.LTable); ok {
+				list = append(list, m)
+			}
+		}
+	}
+	for _, m := range list {
+		var msg engine.Message
+		if lm := e.lazyOf(m); lm != nil && !lm.fields && !lm.attrs {
+			msg = lm.msg
+		} else {
+			b, err := e.encodeTable(m)
+			if err != nil {
+				L.RaiseError("nl.check: %s", err.Error())
+			}
+			ms, err := engine.Split(b)
+			if err != nil || len(ms) != 1 {
+				continue
+			}
+			msg = ms[0]
+		}
+		if msg.Header.Type != engine.NLMSG_ERROR && msg.Header.Type != engine.NLMSG_DONE {
+			continue
+		}
+		if err := engine.ReplyError(e.proto, &msg, req); err != nil {
+			e.raise(L, "", err)
+		}
+	}
+	L.Push(replies)
+	return 1
+}

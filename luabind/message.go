@@ -1,0 +1,398 @@
+package luabind
+
+import (
+	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
+)
+
+// Message tables. A constructed message is a plain table whose metatable
+// names its class. A decoded message is lazy: its metatable carries the raw
+// message, and the first access to a field (or to attrs) materialises the
+// fields (or the attributes) into the table itself, so afterwards it is an
+// ordinary table that scripts read, mutate and re-encode. m:get() on a message
+// whose attrs were never touched reads the raw bytes directly.
+
+// lazyMsg is the Go side of a decoded message table.
+type lazyMsg struct {
+	msg    engine.Message
+	proto  *engine.Protocol
+	class  *engine.Class
+	fields bool // header, fields and event are in the table
+	attrs  bool // attrs is in the table
+	rec    *engine.Record
+}
+
+func (lm *lazyMsg) record(e *Env) *engine.Record {
+	if lm.rec == nil {
+		lm.rec = lm.msg.Decode(lm.proto)
+	}
+	return lm.rec
+}
+
+const (
+	keyClass = "__class" // metatable key: the class name (string)
+	keyLazy  = "__lazy"  // metatable key: *lazyMsg userdata
+)
+
+// classMeta returns the shared metatable of constructed messages of class c.
+func (e *Env) classMeta(c *engine.Class) *lua.LTable {
+	if mt, ok := e.classMetas[c]; ok {
+		return mt
+	}
+	mt := e.L.NewTable()
+	mt.RawSetString("__index", e.methods)
+	mt.RawSetString("__tostring", e.L.NewFunction(e.luaMsgToString))
+	mt.RawSetString(keyClass, lua.LString(c.Name))
+	e.classMetas[c] = mt
+	e.metaClass[mt] = c
+	return mt
+}
+
+// classOf returns the class of a message table: from its metatable, else from
+// header.type.
+func (e *Env) classOf(t *lua.LTable) *engine.Class {
+	if mt, ok := t.Metatable.(*lua.LTable); ok {
+		if c, ok := e.metaClass[mt]; ok {
+			return c
+		}
+		if ud, ok := mt.RawGetString(keyLazy).(*lua.LUserData); ok {
+			if lm, ok := ud.Value.(*lazyMsg); ok {
+				return lm.class
+			}
+		}
+	}
+	if h, ok := t.RawGetString("header").(*lua.LTable); ok {
+		if n, ok := h.RawGetString("type").(lua.LNumber); ok {
+			if mt := e.proto.TypeByNumber(uint16(n)); mt != nil {
+				return mt.Class
+			}
+		}
+	}
+	return nil
+}
+
+func (e *Env) lazyOf(t *lua.LTable) *lazyMsg {
+	mt, ok := t.Metatable.(*lua.LTable)
+	if !ok {
+		return nil
+	}
+	ud, ok := mt.RawGetString(keyLazy).(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	lm, _ := ud.Value.(*lazyMsg)
+	return lm
+}
+
+// newMessage builds an empty message table of class c with every field zero.
+func (e *Env) newMessage(c *engine.Class, init *lua.LTable) *lua.LTable {
+	t := e.L.NewTable()
+	h := e.L.NewTable()
+	for _, k := range headerKeys {
+		h.RawSetString(k, lua.LNumber(0))
+	}
+	t.RawSetString("header", h)
+	if c.Struct != nil {
+		for _, f := range c.Struct.Fields {
+			if f.Kind == engine.Pad {
+				continue
+			}
+			switch {
+			case f.Kind.IsInt():
+				t.RawSetString(f.Name, lua.LNumber(0))
+			case f.Kind == engine.IPv4:
+				t.RawSetString(f.Name, lua.LString("0.0.0.0"))
+			case f.Kind == engine.IPv6:
+				t.RawSetString(f.Name, lua.LString("::"))
+			default:
+				t.RawSetString(f.Name, lua.LString(""))
+			}
+		}
+	}
+	t.RawSetString("attrs", e.L.NewTable())
+	t.Metatable = e.classMeta(c)
+	if init != nil {
+		init.ForEach(func(k, v lua.LValue) {
+			if k.String() == "header" {
+				if ht, ok := v.(*lua.LTable); ok {
+					ht.ForEach(func(hk, hv lua.LValue) { h.RawSet(hk, hv) })
+					return
+				}
+			}
+			t.RawSet(k, v)
+		})
+	}
+	return t
+}
+
+var headerKeys = []string{"length", "type", "flags", "sequence_number", "pid"}
+
+// newLazy wraps a received rtnetlink message in a lazy table.
+func (e *Env) newLazy(m engine.Message) *lua.LTable { return e.newLazyWith(e.proto, m) }
+
+// newLazyWith wraps a message of protocol p in a lazy table.
+func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
+	var class *engine.Class
+	if mt := p.TypeByNumber(m.Header.Type); mt != nil {
+		class = mt.Class
+	}
+	lm := &lazyMsg{msg: m, proto: p, class: class}
+	ud := e.L.NewUserData()
+	ud.Value = lm
+	mt := e.L.CreateTable(0, 4)
+	mt.RawSetString("__index", e.lazyIndex)
+	mt.RawSetString("__tostring", e.msgToString)
+	mt.RawSetString(keyLazy, ud)
+	if class != nil {
+		mt.RawSetString(keyClass, lua.LString(class.Name))
+	}
+	t := e.L.NewTable()
+	t.Metatable = mt
+	return t
+}
+
+// luaLazyIndex is __index of lazy messages: methods first, then materialise.
+func (e *Env) luaLazyIndex(L *lua.LState) int {
+	t := L.CheckTable(1)
+	k := L.Get(2)
+	if ks, ok := k.(lua.LString); ok {
+		if m := e.methods.RawGetString(string(ks)); m != lua.LNil {
+			L.Push(m)
+			return 1
+		}
+	}
+	lm := e.lazyOf(t)
+	if lm == nil {
+		return 0
+	}
+	if !lm.fields {
+		e.materializeFields(t, lm)
+	}
+	if k.String() == "attrs" && !lm.attrs {
+		e.materializeAttrs(t, lm)
+	}
+	L.Push(t.RawGet(k))
+	return 1
+}
+
+func (e *Env) materializeFields(t *lua.LTable, lm *lazyMsg) {
+	lm.fields = true
+	h := e.L.CreateTable(0, 5)
+	hd := lm.msg.Header
+	h.RawSetString("length", lua.LNumber(hd.Length))
+	h.RawSetString("type", lua.LNumber(hd.Type))
+	h.RawSetString("flags", lua.LNumber(hd.Flags))
+	h.RawSetString("sequence_number", lua.LNumber(hd.Seq))
+	h.RawSetString("pid", lua.LNumber(hd.PID))
+	t.RawSetString("header", h)
+	if mt := lm.proto.TypeByNumber(hd.Type); mt != nil {
+		t.RawSetString("event", lua.LString(mt.Name))
+	}
+	r := lm.record(e)
+	if r.Fields != nil {
+		e.fillStruct(t, r.Fields)
+	}
+	if r.Payload != nil {
+		t.RawSetString("payload", lua.LString(r.Payload))
+	}
+	if r.Tail != nil && lm.class == nil {
+		t.RawSetString("payload", lua.LString(r.Tail))
+	} else if r.Tail != nil {
+		t.RawSetString("_tail", lua.LString(r.Tail))
+	}
+}
+
+func (e *Env) materializeAttrs(t *lua.LTable, lm *lazyMsg) {
+	lm.attrs = true
+	var set *engine.AttrSet
+	if lm.class != nil {
+		set = lm.class.Attrs
+	}
+	t.RawSetString("attrs", e.attrsToLua(set, lm.record(e).Attrs))
+}
+
+// materialize makes a lazy table whole (for printing, iteration, encoding).
+func (e *Env) materialize(t *lua.LTable) {
+	if lm := e.lazyOf(t); lm != nil {
+		if !lm.fields {
+			e.materializeFields(t, lm)
+		}
+		if !lm.attrs {
+			e.materializeAttrs(t, lm)
+		}
+	}
+}
+
+// encodeTable encodes a message table to wire bytes.
+func (e *Env) encodeTable(t *lua.LTable) ([]byte, error) {
+	if lm := e.lazyOf(t); lm != nil && !lm.fields && !lm.attrs {
+		return lm.msg.Bytes(), nil
+	}
+	c := e.classOf(t)
+	var h engine.Header
+	if ht, ok := t.RawGetString("header").(*lua.LTable); ok {
+		var err error
+		if h, err = e.headerFrom(ht, c); err != nil {
+			return nil, err
+		}
+		// A decoded message keeps the length it arrived with; recompute it
+		// so that added or removed attributes give a consistent message.
+		if lm := e.lazyOf(t); lm != nil && h.Length == lm.msg.Header.Length {
+			h.Length = 0
+		}
+	}
+	if c == nil {
+		if p, ok := t.RawGetString("payload").(lua.LString); ok {
+			return engine.EncodeMessage(h, nil, []byte(p))
+		}
+	}
+	return engine.EncodeMessage(h, c, e.fromLua(t))
+}
+
+func (e *Env) headerFrom(ht *lua.LTable, c *engine.Class) (engine.Header, error) {
+	var h engine.Header
+	get := func(key string, k engine.Kind, en *engine.Enum) (uint64, error) {
+		v := ht.RawGetString(key)
+		if v == lua.LNil {
+			return 0, nil
+		}
+		n, err := engine.ParseInt(k, en, e.fromLua(v))
+		if err != nil {
+			return 0, &engine.EncodeError{Path: []string{"header." + key}, Msg: err.Error()}
+		}
+		return n, nil
+	}
+	var err error
+	var n uint64
+	if n, err = get("length", engine.U32, nil); err != nil {
+		return h, err
+	}
+	h.Length = uint32(n)
+	if n, err = get("type", engine.U16, e.typeEnum); err != nil {
+		return h, err
+	}
+	h.Type = uint16(n)
+	if n, err = get("flags", engine.U16, engine.AllFlags); err != nil {
+		return h, err
+	}
+	h.Flags = uint16(n)
+	if n, err = get("sequence_number", engine.U32, nil); err != nil {
+		return h, err
+	}
+	h.Seq = uint32(n)
+	if n, err = get("pid", engine.U32, nil); err != nil {
+		return h, err
+	}
+	h.PID = uint32(n)
+	return h, nil
+}
+
+// decodeToLua splits a buffer into lazy rtnetlink message tables.
+func (e *Env) decodeToLua(b []byte) (*lua.LTable, error) { return e.decodeWith(e.proto, b) }
+
+// decodeWith splits a buffer into lazy message tables of protocol p.
+func (e *Env) decodeWith(p *engine.Protocol, b []byte) (*lua.LTable, error) {
+	msgs, err := engine.Split(b)
+	t := e.L.CreateTable(len(msgs), 0)
+	for _, m := range msgs {
+		t.Append(e.newLazyWith(p, m))
+	}
+	return t, err
+}
+
+// Methods shared by message and nested tables.
+
+func (e *Env) luaGet(L *lua.LState) int {
+	vals := e.getValues(L, true)
+	if len(vals) == 0 {
+		L.Push(lua.LNil)
+	} else {
+		L.Push(vals[0])
+	}
+	return 1
+}
+
+func (e *Env) luaGetAll(L *lua.LState) int {
+	vals := e.getValues(L, false)
+	t := L.CreateTable(len(vals), 0)
+	for _, v := range vals {
+		t.Append(v)
+	}
+	L.Push(t)
+	return 1
+}
+
+// getValues walks the path of attribute names given as arguments 2.. and
+// returns the values of the last one (only the first when first is set).
+func (e *Env) getValues(L *lua.LState, first bool) []lua.LValue {
+	t := L.CheckTable(1)
+	n := L.GetTop()
+	if n < 2 {
+		L.ArgError(2, "attribute name expected")
+	}
+	path := make([]string, 0, n-1)
+	for i := 2; i <= n; i++ {
+		path = append(path, L.CheckString(i))
+	}
+	if lm := e.lazyOf(t); lm != nil && !lm.attrs {
+		vals := lm.msg.Lookup(lm.proto, path, first)
+		out := make([]lua.LValue, len(vals))
+		for i, v := range vals {
+			out[i] = e.toLua(v)
+		}
+		return out
+	}
+	cur := []*lua.LTable{t}
+	for i, name := range path {
+		var next []*lua.LTable
+		var vals []lua.LValue
+		for _, c := range cur {
+			attrs, ok := c.RawGetString("attrs").(*lua.LTable)
+			if !ok {
+				if c.Metatable != nil {
+					attrs, _ = L.GetField(c, "attrs").(*lua.LTable)
+				}
+				if attrs == nil {
+					continue
+				}
+			}
+			for j := 1; j <= attrs.Len(); j++ {
+				p, ok := attrs.RawGetInt(j).(*lua.LTable)
+				if !ok || lua.LVAsString(p.RawGetInt(1)) != name {
+					continue
+				}
+				v := p.RawGetInt(2)
+				if i == len(path)-1 {
+					vals = append(vals, v)
+					if first {
+						return vals
+					}
+				} else if vt, ok := v.(*lua.LTable); ok {
+					next = append(next, vt)
+				}
+			}
+		}
+		if i == len(path)-1 {
+			return vals
+		}
+		cur = next
+	}
+	return nil
+}
+
+func (e *Env) luaEncode(L *lua.LState) int {
+	t := L.CheckTable(1)
+	b, err := e.encodeTable(t)
+	if err != nil {
+		L.RaiseError("encode: %s", err.Error())
+	}
+	L.Push(lua.LString(b))
+	return 1
+}
+
+func (e *Env) luaMsgToString(L *lua.LState) int {
+	t := L.CheckTable(1)
+	L.Push(lua.LString(e.format(t)))
+	return 1
+}

@@ -1,0 +1,273 @@
+package luabind
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
+)
+
+// socket is the Go side of an nl.socket() userdata.
+type socket struct {
+	conn   *engine.Conn
+	proto  *engine.Protocol
+	name   string
+	closed bool
+}
+
+func (s *socket) close() {
+	if !s.closed {
+		s.closed = true
+		s.conn.Close()
+	}
+}
+
+// protocols nl.socket accepts by name.
+var protocols = map[string]int{"route": 0, "sock_diag": 4, "netfilter": 12, "generic": 16}
+
+func (e *Env) setupSocketMeta() {
+	L := e.L
+	e.sockMeta = L.NewTable()
+	methods := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"send":     e.sockSend,
+		"recv":     e.sockRecv,
+		"recv_raw": e.sockRecvRaw,
+		"request":  e.sockRequest,
+		"close":    e.sockClose,
+		"port":     e.sockPort,
+		"join":     e.sockJoin,
+		"leave":    e.sockLeave,
+	})
+	e.sockMeta.RawSetString("__index", methods)
+	e.sockMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		s := e.checkSocket(L, 1)
+		state := "open"
+		if s.closed {
+			state = "closed"
+		}
+		L.Push(lua.LString(fmt.Sprintf("netlink socket (%s, port %d, %s)", s.name, s.conn.PortID(), state)))
+		return 1
+	}))
+}
+
+// luaSocket is nl.socket(proto, opts).
+func (e *Env) luaSocket(L *lua.LState) int {
+	name := "route"
+	family := 0
+	switch v := L.Get(1).(type) {
+	case lua.LString:
+		f, ok := protocols[string(v)]
+		if !ok {
+			L.ArgError(1, fmt.Sprintf("unknown netlink protocol '%s' (known: route, generic, sock_diag, netfilter, or a number)", v))
+		}
+		name, family = string(v), f
+	case lua.LNumber:
+		family = int(v)
+		name = fmt.Sprintf("protocol %d", family)
+	case *lua.LNilType:
+	default:
+		L.ArgError(1, "protocol name or number expected")
+	}
+	cfg := engine.DefaultConnConfig()
+	cfg.NetNS = e.opts.NetNS
+	if opts, ok := L.Get(2).(*lua.LTable); ok {
+		var bad string
+		opts.ForEach(func(k, v lua.LValue) {
+			if bad != "" {
+				return
+			}
+			switch k.String() {
+			case "netns":
+				cfg.NetNS = lua.LVAsString(v)
+			case "strict":
+				cfg.Strict = lua.LVAsBool(v)
+			case "ext_ack":
+				cfg.ExtAck = lua.LVAsBool(v)
+			case "cap_ack":
+				cfg.CapAck = lua.LVAsBool(v)
+			case "no_enobufs":
+				cfg.NoENOBUFS = lua.LVAsBool(v)
+			case "rcvbuf":
+				cfg.RcvBuf = int(lua.LVAsNumber(v))
+			case "groups":
+				gt, ok := v.(*lua.LTable)
+				if !ok {
+					bad = "groups must be a list of group names or numbers"
+					return
+				}
+				for i := 1; i <= gt.Len(); i++ {
+					g, err := e.groupNumber(gt.RawGetInt(i))
+					if err != nil {
+						bad = err.Error()
+						return
+					}
+					cfg.Groups = append(cfg.Groups, g)
+				}
+			default:
+				bad = fmt.Sprintf("unknown option '%s' (options: netns, strict, ext_ack, cap_ack, no_enobufs, rcvbuf, groups)", k.String())
+			}
+		})
+		if bad != "" {
+			L.ArgError(2, bad)
+		}
+	}
+	conn, err := engine.Dial(family, cfg)
+	if err != nil {
+		e.raise(L, "nl.socket", err)
+	}
+	p := &engine.Protocol{Name: name}
+	if family == 0 {
+		p = e.proto
+	}
+	s := &socket{conn: conn, proto: p, name: name}
+	e.sockets[s] = true
+	ud := L.NewUserData()
+	ud.Value = s
+	ud.Metatable = e.sockMeta
+	L.Push(ud)
+	return 1
+}
+
+func (e *Env) groupNumber(v lua.LValue) (uint32, error) {
+	if n, ok := v.(lua.LNumber); ok {
+		return uint32(n), nil
+	}
+	s := lua.LVAsString(v)
+	var names []string
+	for _, g := range e.proto.Groups {
+		if g.Name == s || g.Const == s {
+			return g.Number, nil
+		}
+		names = append(names, g.Name)
+	}
+	return 0, fmt.Errorf("unknown multicast group '%s' (groups: %s)", s, strings.Join(names, ", "))
+}
+
+func (e *Env) checkSocket(L *lua.LState, i int) *socket {
+	ud := L.CheckUserData(i)
+	s, ok := ud.Value.(*socket)
+	if !ok {
+		L.ArgError(i, "netlink socket expected")
+	}
+	return s
+}
+
+func (e *Env) openSocket(L *lua.LState) *socket {
+	s := e.checkSocket(L, 1)
+	if s.closed {
+		L.RaiseError("socket is closed")
+	}
+	return s
+}
+
+// messageBytes reads argument i: a Lua string of bytes or a message table.
+func (e *Env) messageBytes(L *lua.LState, i int) []byte {
+	switch v := L.Get(i).(type) {
+	case lua.LString:
+		return []byte(v)
+	case *lua.LTable:
+		b, err := e.encodeTable(v)
+		if err != nil {
+			L.RaiseError("encode: %s", err.Error())
+		}
+		return b
+	}
+	L.ArgError(i, "message table or string of bytes expected")
+	return nil
+}
+
+func (e *Env) ctx(L *lua.LState) context.Context {
+	if c := L.Context(); c != nil {
+		return c
+	}
+	return context.Background()
+}
+
+func (e *Env) sockSend(L *lua.LState) int {
+	s := e.openSocket(L)
+	b := e.messageBytes(L, 2)
+	if err := s.conn.Send(b); err != nil {
+		e.raise(L, "send", err)
+	}
+	L.Push(lua.LNumber(len(b)))
+	return 1
+}
+
+func (e *Env) sockRecvRaw(L *lua.LState) int {
+	s := e.openSocket(L)
+	b, err := s.conn.RecvRaw(e.ctx(L))
+	if err != nil {
+		e.raise(L, "recv", err)
+	}
+	L.Push(lua.LString(b))
+	return 1
+}
+
+func (e *Env) sockRecv(L *lua.LState) int {
+	s := e.openSocket(L)
+	b, err := s.conn.RecvRaw(e.ctx(L))
+	if err != nil {
+		e.raise(L, "recv", err)
+	}
+	t, err := e.decodeWith(s.proto, b)
+	if err != nil {
+		L.RaiseError("recv: %s", err.Error())
+	}
+	L.Push(t)
+	return 1
+}
+
+func (e *Env) sockRequest(L *lua.LState) int {
+	s := e.openSocket(L)
+	b := e.messageBytes(L, 2)
+	msgs, err := s.conn.Request(e.ctx(L), s.proto, b)
+	if err != nil {
+		e.raise(L, "request", err)
+	}
+	t := L.CreateTable(len(msgs), 0)
+	for _, m := range msgs {
+		t.Append(e.newLazyWith(s.proto, m))
+	}
+	L.Push(t)
+	return 1
+}
+
+func (e *Env) sockClose(L *lua.LState) int {
+	s := e.checkSocket(L, 1)
+	s.close()
+	delete(e.sockets, s)
+	return 0
+}
+
+func (e *Env) sockPort(L *lua.LState) int {
+	s := e.checkSocket(L, 1)
+	L.Push(lua.LNumber(s.conn.PortID()))
+	return 1
+}
+
+func (e *Env) sockJoin(L *lua.LState) int {
+	s := e.openSocket(L)
+	g, err := e.groupNumber(L.Get(2))
+	if err != nil {
+		L.ArgError(2, err.Error())
+	}
+	if err := s.conn.JoinGroup(g); err != nil {
+		e.raise(L, "join", err)
+	}
+	return 0
+}
+
+func (e *Env) sockLeave(L *lua.LState) int {
+	s := e.openSocket(L)
+	g, err := e.groupNumber(L.Get(2))
+	if err != nil {
+		L.ArgError(2, err.Error())
+	}
+	if err := s.conn.LeaveGroup(g); err != nil {
+		e.raise(L, "leave", err)
+	}
+	return 0
+}

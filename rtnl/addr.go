@@ -1,0 +1,60 @@
+package rtnl
+
+import "nlsh/engine"
+
+// Addresses: struct ifaddrmsg and the IFA_* attributes (linux/if_addr.h).
+
+// addrFlags names ifa_flags and IFA_FLAGS (IFA_F_*). IFA_F_TEMPORARY is the
+// IPv6 name of IFA_F_SECONDARY.
+var addrFlags = engine.NewFlags("ifa_flags",
+	ev("IFA_F_SECONDARY", 0x01), ev("IFA_F_TEMPORARY", 0x01),
+	ev("IFA_F_NODAD", 0x02), ev("IFA_F_OPTIMISTIC", 0x04), ev("IFA_F_DADFAILED", 0x08),
+	ev("IFA_F_HOMEADDRESS", 0x10), ev("IFA_F_DEPRECATED", 0x20), ev("IFA_F_TENTATIVE", 0x40),
+	ev("IFA_F_PERMANENT", 0x80), ev("IFA_F_MANAGETEMPADDR", 0x100),
+	ev("IFA_F_NOPREFIXROUTE", 0x200), ev("IFA_F_MCAUTOJOIN", 0x400),
+	ev("IFA_F_STABLE_PRIVACY", 0x800),
+)
+
+// addrProtocols names IFA_PROTO (IFAPROT_*).
+var addrProtocols = engine.NewEnum("ifa_proto", engine.Seq(0,
+	"IFAPROT_UNSPEC", "IFAPROT_KERNEL_LO", "IFAPROT_KERNEL_RA", "IFAPROT_KERNEL_LL")...)
+
+// addrCacheInfo is struct ifa_cacheinfo (IFA_CACHEINFO).
+var addrCacheInfo = engine.NewStruct("ifa_cacheinfo",
+	f("ifa_prefered", engine.U32),
+	f("ifa_valid", engine.U32),
+	f("cstamp", engine.U32),
+	f("tstamp", engine.U32),
+)
+
+// AddrAttrs is the IFA_* set of address messages.
+var AddrAttrs = engine.NewAttrSet("ifaddrmsg_attrs", "IFA_",
+	routeDoc(attr("IFA_ADDRESS", 1, engine.IP), "prefix address; the peer address on point-to-point links"),
+	routeDoc(attr("IFA_LOCAL", 2, engine.IP), "local address"),
+	attr("IFA_LABEL", 3, engine.Asciiz),
+	attr("IFA_BROADCAST", 4, engine.IP),
+	attr("IFA_ANYCAST", 5, engine.IP),
+	routeDoc(strct("IFA_CACHEINFO", 6, addrCacheInfo), "lifetimes in seconds, timestamps in hundredths of seconds"),
+	attr("IFA_MULTICAST", 7, engine.IP),
+	routeDoc(enumAttr("IFA_FLAGS", 8, engine.U32, addrFlags), "all address flags; supersedes ifa_flags"),
+	routeDoc(attr("IFA_RT_PRIORITY", 9, engine.U32), "metric of the prefix route"),
+	routeDoc(attr("IFA_TARGET_NETNSID", 10, engine.S32), "dump addresses of another network namespace"),
+	routeDoc(enumAttr("IFA_PROTO", 11, engine.U8, addrProtocols), "originator of the address"),
+)
+
+// AddrClass is the address message (RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR).
+var AddrClass = &engine.Class{
+	Name: "ifaddrmsg",
+	Struct: engine.NewStruct("ifaddrmsg",
+		fe("family", engine.U8, Families),
+		f("prefixlen", engine.U8),
+		fe("flags", engine.U8, addrFlags),
+		fe("scope", engine.U8, Scopes),
+		f("index", engine.U32),
+	),
+	Attrs: AddrAttrs,
+	Doc:   "interface address",
+}
+
+// AddrEnums lists the enums of address messages; Scopes is in RouteEnums.
+var AddrEnums = []*engine.Enum{addrFlags, addrProtocols}

@@ -1,0 +1,164 @@
+package rtnl
+
+import "nlsh/engine"
+
+// Neighbours: struct ndmsg and the NDA_* attributes, and the neighbour-table
+// message struct ndtmsg with its NDTA_* attributes (linux/neighbour.h).
+
+// neighStates names ndm_state (NUD_*).
+var neighStates = engine.NewFlags("nud_state",
+	ev("NUD_NONE", 0x00), ev("NUD_INCOMPLETE", 0x01), ev("NUD_REACHABLE", 0x02),
+	ev("NUD_STALE", 0x04), ev("NUD_DELAY", 0x08), ev("NUD_PROBE", 0x10),
+	ev("NUD_FAILED", 0x20), ev("NUD_NOARP", 0x40), ev("NUD_PERMANENT", 0x80),
+)
+
+// neighFlags names ndm_flags (NTF_*).
+var neighFlags = engine.NewFlags("ntf_flags",
+	ev("NTF_USE", 1<<0), ev("NTF_SELF", 1<<1), ev("NTF_MASTER", 1<<2),
+	ev("NTF_PROXY", 1<<3), ev("NTF_EXT_LEARNED", 1<<4), ev("NTF_OFFLOADED", 1<<5),
+	ev("NTF_STICKY", 1<<6), ev("NTF_ROUTER", 1<<7),
+)
+
+// neighExtFlags names NDA_FLAGS_EXT (NTF_EXT_*).
+var neighExtFlags = engine.NewFlags("ntf_ext_flags",
+	ev("NTF_EXT_MANAGED", 1<<0),
+)
+
+// neighFdbNotify names NFEA_ACTIVITY_NOTIFY (FDB_NOTIFY_*).
+var neighFdbNotify = engine.NewFlags("fdb_notify",
+	ev("FDB_NOTIFY_BIT", 1<<0), ev("FDB_NOTIFY_INACTIVE_BIT", 1<<1),
+)
+
+// neighCacheInfo is struct nda_cacheinfo (NDA_CACHEINFO).
+var neighCacheInfo = engine.NewStruct("nda_cacheinfo",
+	f("ndm_confirmed", engine.U32),
+	f("ndm_used", engine.U32),
+	f("ndm_updated", engine.U32),
+	f("ndm_refcnt", engine.U32),
+)
+
+// neighFdbExt is the NFEA_* set nested in NDA_FDB_EXT_ATTRS.
+var neighFdbExt = engine.NewAttrSet("nfea_attrs", "NFEA_",
+	enumAttr("NFEA_ACTIVITY_NOTIFY", 1, engine.U8, neighFdbNotify),
+	routeDoc(attr("NFEA_DONT_REFRESH", 2, engine.Flag), "do not refresh the entry's activity"),
+)
+
+// NeighAttrs is the NDA_* set of neighbour messages.
+var NeighAttrs = engine.NewAttrSet("ndmsg_attrs", "NDA_",
+	routeDoc(attr("NDA_DST", 1, engine.IP), "neighbour address; remote VTEP of a VXLAN FDB entry"),
+	attr("NDA_LLADDR", 2, engine.LLAddr),
+	routeDoc(strct("NDA_CACHEINFO", 3, neighCacheInfo), "ages in clock ticks"),
+	attr("NDA_PROBES", 4, engine.U32),
+	attr("NDA_VLAN", 5, engine.U16),
+	routeDoc(attr("NDA_PORT", 6, engine.BE16), "VXLAN UDP port"),
+	attr("NDA_VNI", 7, engine.U32),
+	routeDoc(attr("NDA_IFINDEX", 8, engine.U32), "VXLAN outgoing interface index"),
+	routeDoc(attr("NDA_MASTER", 9, engine.U32), "master device index"),
+	attr("NDA_LINK_NETNSID", 10, engine.S32),
+	attr("NDA_SRC_VNI", 11, engine.U32),
+	routeDoc(enumAttr("NDA_PROTOCOL", 12, engine.U8, routeProtocols), "originator of the entry"),
+	routeDoc(attr("NDA_NH_ID", 13, engine.U32), "nexthop object id"),
+	nest("NDA_FDB_EXT_ATTRS", 14, neighFdbExt),
+	enumAttr("NDA_FLAGS_EXT", 15, engine.U32, neighExtFlags),
+	routeDoc(enumAttr("NDA_NDM_STATE_MASK", 16, engine.U16, neighStates), "dump filter: ndm_state bits to compare"),
+	routeDoc(enumAttr("NDA_NDM_FLAGS_MASK", 17, engine.U8, neighFlags), "dump filter: ndm_flags bits to compare"),
+)
+
+// NeighClass is the neighbour message (RTM_NEWNEIGH, RTM_DELNEIGH,
+// RTM_GETNEIGH).
+var NeighClass = &engine.Class{
+	Name: "ndmsg",
+	Struct: engine.NewStruct("ndmsg",
+		fe("family", engine.U8, Families),
+		pad("__pad1", 1),
+		pad("__pad2", 2),
+		f("ifindex", engine.S32),
+		fe("state", engine.U16, neighStates),
+		fe("flags", engine.U8, neighFlags),
+		fe("ndm_type", engine.U8, routeTypes),
+	),
+	Attrs: NeighAttrs,
+	Doc:   "neighbour (ARP, NDP or FDB) entry",
+}
+
+// neighTblStats is struct ndt_stats (NDTA_STATS).
+var neighTblStats = engine.NewStruct("ndt_stats",
+	f("ndts_allocs", engine.U64),
+	f("ndts_destroys", engine.U64),
+	f("ndts_hash_grows", engine.U64),
+	f("ndts_res_failed", engine.U64),
+	f("ndts_lookups", engine.U64),
+	f("ndts_hits", engine.U64),
+	f("ndts_rcv_probes_mcast", engine.U64),
+	f("ndts_rcv_probes_ucast", engine.U64),
+	f("ndts_periodic_gc_runs", engine.U64),
+	f("ndts_forced_gc_runs", engine.U64),
+	f("ndts_table_fulls", engine.U64),
+)
+
+// neighTblConfig is struct ndt_config (NDTA_CONFIG).
+var neighTblConfig = engine.NewStruct("ndt_config",
+	f("ndtc_key_len", engine.U16),
+	f("ndtc_entry_size", engine.U16),
+	f("ndtc_entries", engine.U32),
+	f("ndtc_last_flush", engine.U32),
+	f("ndtc_last_rand", engine.U32),
+	f("ndtc_hash_rnd", engine.U32),
+	f("ndtc_hash_mask", engine.U32),
+	f("ndtc_hash_chain_gc", engine.U32),
+	f("ndtc_proxy_qlen", engine.U32),
+)
+
+// neighTblParms is the NDTPA_* set nested in NDTA_PARMS. Times are in
+// milliseconds.
+var neighTblParms = engine.NewAttrSet("ndtpa_attrs", "NDTPA_",
+	routeDoc(attr("NDTPA_IFINDEX", 1, engine.U32), "device of a per-device parameter set"),
+	attr("NDTPA_REFCNT", 2, engine.U32),
+	attr("NDTPA_REACHABLE_TIME", 3, engine.U64),
+	attr("NDTPA_BASE_REACHABLE_TIME", 4, engine.U64),
+	attr("NDTPA_RETRANS_TIME", 5, engine.U64),
+	attr("NDTPA_GC_STALETIME", 6, engine.U64),
+	attr("NDTPA_DELAY_PROBE_TIME", 7, engine.U64),
+	attr("NDTPA_QUEUE_LEN", 8, engine.U32),
+	attr("NDTPA_APP_PROBES", 9, engine.U32),
+	attr("NDTPA_UCAST_PROBES", 10, engine.U32),
+	attr("NDTPA_MCAST_PROBES", 11, engine.U32),
+	attr("NDTPA_ANYCAST_DELAY", 12, engine.U64),
+	attr("NDTPA_PROXY_DELAY", 13, engine.U64),
+	attr("NDTPA_PROXY_QLEN", 14, engine.U32),
+	attr("NDTPA_LOCKTIME", 15, engine.U64),
+	attr("NDTPA_QUEUE_LENBYTES", 16, engine.U32),
+	attr("NDTPA_MCAST_REPROBES", 17, engine.U32),
+	attr("NDTPA_PAD", 18, engine.Binary),
+	attr("NDTPA_INTERVAL_PROBE_TIME_MS", 19, engine.U64),
+)
+
+// neighTblAttrs is the NDTA_* set of neighbour-table messages.
+var neighTblAttrs = engine.NewAttrSet("ndtmsg_attrs", "NDTA_",
+	routeDoc(attr("NDTA_NAME", 1, engine.Asciiz), "table name (arp_cache, ndisc_cache)"),
+	routeDoc(attr("NDTA_THRESH1", 2, engine.U32), "entries below which no garbage collection runs"),
+	routeDoc(attr("NDTA_THRESH2", 3, engine.U32), "soft limit on entries"),
+	routeDoc(attr("NDTA_THRESH3", 4, engine.U32), "hard limit on entries"),
+	strct("NDTA_CONFIG", 5, neighTblConfig),
+	nest("NDTA_PARMS", 6, neighTblParms),
+	strct("NDTA_STATS", 7, neighTblStats),
+	routeDoc(attr("NDTA_GC_INTERVAL", 8, engine.U64), "milliseconds"),
+	attr("NDTA_PAD", 9, engine.Binary),
+)
+
+// NeighTblClass is the neighbour-table message (RTM_NEWNEIGHTBL,
+// RTM_GETNEIGHTBL, RTM_SETNEIGHTBL).
+var NeighTblClass = &engine.Class{
+	Name: "ndtmsg",
+	Struct: engine.NewStruct("ndtmsg",
+		fe("family", engine.U8, Families),
+		pad("__pad1", 1),
+		pad("__pad2", 2),
+	),
+	Attrs: neighTblAttrs,
+	Doc:   "neighbour table parameters and statistics",
+}
+
+// NeighEnums lists the enums of neighbour messages; RTN_* and RTPROT_* are in
+// RouteEnums.
+var NeighEnums = []*engine.Enum{neighStates, neighFlags, neighExtFlags, neighFdbNotify}

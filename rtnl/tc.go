@@ -1,0 +1,206 @@
+package rtnl
+
+import "nlsh/engine"
+
+// Traffic control: qdiscs, classes, filters and filter chains
+// (RTM_*QDISC, RTM_*TCLASS, RTM_*TFILTER, RTM_*CHAIN) all carry a tcmsg
+// followed by TCA_* attributes (linux/rtnetlink.h, pkt_sched.h, pkt_cls.h,
+// gen_stats.h). The per-kind TCA_OPTIONS formats live in tc_kinds.go.
+
+// tcHandles names the special u32 handles of tcm_parent (TC_H_*). TC_H_CLSACT
+// is the same number as TC_H_INGRESS.
+var tcHandles = engine.NewEnum("tc_handle",
+	ev("TC_H_UNSPEC", 0), ev("TC_H_ROOT", 0xFFFFFFFF), ev("TC_H_INGRESS", 0xFFFFFFF1),
+	ev("TC_H_CLSACT", 0xFFFFFFF1))
+
+// tcHandleMinors are the minor numbers that pick a clsact/ingress hook, and the
+// masks that split a handle into major:minor.
+var tcHandleMinors = engine.NewEnum("tc_handle_minor",
+	ev("TC_H_MIN_PRIORITY", 0xFFE0), ev("TC_H_MIN_INGRESS", 0xFFF2), ev("TC_H_MIN_EGRESS", 0xFFF3))
+
+var tcHandleMasks = engine.NewEnum("tc_handle_mask",
+	ev("TC_H_MAJ_MASK", 0xFFFF0000), ev("TC_H_MIN_MASK", 0x0000FFFF))
+
+// tcBlock names the tcm_ifindex value that addresses a shared filter block
+// (tcm_parent then holds the block index).
+var tcBlock = engine.NewEnum("tcm_ifindex_magic",
+	ev("TCM_IFINDEX_MAGIC_BLOCK", 0xFFFFFFFF))
+
+// tcLinkLayers is enum tc_link_layer, stored in the low 4 bits of a ratespec's
+// linklayer byte.
+var tcLinkLayers = engine.NewEnum("tc_link_layer",
+	engine.Seq(0, "TC_LINKLAYER_UNAWARE", "TC_LINKLAYER_ETHERNET", "TC_LINKLAYER_ATM")...)
+
+// tcDumpFlags are the TCA_DUMP_FLAGS bits.
+var tcDumpFlags = engine.NewFlags("tca_dump_flags", ev("TCA_DUMP_FLAGS_TERSE", 1<<0))
+
+// tcActions are the TC_ACT_* verdicts of actions and policers. TC_ACT_UNSPEC
+// (-1) is left out: enum values are unsigned. TC_ACT_JUMP and
+// TC_ACT_GOTO_CHAIN carry an operand in the low 28 bits.
+var tcActions = engine.NewEnum("tc_act",
+	ev("TC_ACT_OK", 0), ev("TC_ACT_RECLASSIFY", 1), ev("TC_ACT_SHOT", 2), ev("TC_ACT_PIPE", 3),
+	ev("TC_ACT_STOLEN", 4), ev("TC_ACT_QUEUED", 5), ev("TC_ACT_REPEAT", 6), ev("TC_ACT_REDIRECT", 7),
+	ev("TC_ACT_TRAP", 8), ev("TC_ACT_JUMP", 1<<28), ev("TC_ACT_GOTO_CHAIN", 2<<28))
+
+// tcRatespec returns the fields of a struct tc_ratespec embedded in another
+// struct, named prefix_member.
+func tcRatespec(prefix string) []engine.Field {
+	return []engine.Field{
+		f(prefix+"_cell_log", engine.U8),
+		fe(prefix+"_linklayer", engine.U8, tcLinkLayers),
+		f(prefix+"_overhead", engine.U16),
+		f(prefix+"_cell_align", engine.S16),
+		f(prefix+"_mpu", engine.U16),
+		f(prefix+"_rate", engine.U32),
+	}
+}
+
+// tcFields concatenates field lists, for structs that embed a tc_ratespec.
+func tcFields(parts ...[]engine.Field) []engine.Field {
+	var fs []engine.Field
+	for _, p := range parts {
+		fs = append(fs, p...)
+	}
+	return fs
+}
+
+// tcDoc attaches a one-line description to an attribute.
+func tcDoc(a *engine.AttrDesc, doc string) *engine.AttrDesc {
+	a.Doc = doc
+	return a
+}
+
+// tcmsgStruct is struct tcmsg with pyroute2's key names.
+var tcmsgStruct = engine.NewStruct("tcmsg",
+	fe("family", engine.U8, Families),
+	pad("pad1", 1),
+	pad("pad2", 2),
+	f("index", engine.S32),
+	f("handle", engine.U32),
+	fe("parent", engine.U32, tcHandles),
+	f("info", engine.U32),
+)
+
+// nla_bitfield32 (linux/netlink.h): value bits, and which bits to change.
+// One descriptor per meaning so the bits get names.
+func tcBitfield32(e *engine.Enum) *engine.StructDesc {
+	return engine.NewStruct("nla_bitfield32", fe("value", engine.U32, e), fe("selector", engine.U32, e))
+}
+
+// tcStats is struct tc_stats, the legacy TCA_STATS block (4 bytes of tail
+// padding on 64-bit).
+var tcStats = engine.NewStruct("tc_stats",
+	f("bytes", engine.U64),
+	f("packets", engine.U32),
+	f("drops", engine.U32),
+	f("overlimits", engine.U32),
+	f("bps", engine.U32),
+	f("pps", engine.U32),
+	f("qlen", engine.U32),
+	f("backlog", engine.U32),
+	pad("pad", 4),
+)
+
+var tcEstimator = engine.NewStruct("tc_estimator",
+	f("interval", engine.S8),
+	f("ewma_log", engine.U8),
+)
+
+// gnet_stats_basic is not packed in the uapi header: a __u64 then a __u32,
+// so sizeof is 16 with 4 bytes of tail padding, and the kernel copies all 16
+// bytes (TCA_STATS_BASIC, TCA_STATS_BASIC_HW).
+var tcStatsBasic = engine.NewStruct("gnet_stats_basic",
+	f("bytes", engine.U64),
+	f("packets", engine.U32),
+	pad("pad", 4),
+)
+
+var tcStatsRateEst = engine.NewStruct("gnet_stats_rate_est",
+	f("bps", engine.U32),
+	f("pps", engine.U32),
+)
+
+var tcStatsRateEst64 = engine.NewStruct("gnet_stats_rate_est64",
+	f("bps", engine.U64),
+	f("pps", engine.U64),
+)
+
+var tcStatsQueue = engine.NewStruct("gnet_stats_queue",
+	f("qlen", engine.U32),
+	f("backlog", engine.U32),
+	f("drops", engine.U32),
+	f("requeues", engine.U32),
+	f("overlimits", engine.U32),
+)
+
+// tcSizespec is struct tc_sizespec, the base of a size table (TCA_STAB).
+var tcSizespec = engine.NewStruct("tc_sizespec",
+	f("cell_log", engine.U8),
+	f("size_log", engine.U8),
+	f("cell_align", engine.S16),
+	f("overhead", engine.S32),
+	fe("linklayer", engine.U32, tcLinkLayers),
+	f("mpu", engine.U32),
+	f("mtu", engine.U32),
+	f("tsize", engine.U32),
+)
+
+// tcStabAttrs is the TCA_STAB_* set of a qdisc size table.
+var tcStabAttrs = engine.NewAttrSet("tc_stab_attrs", "TCA_STAB_",
+	strct("TCA_STAB_BASE", 1, tcSizespec),
+	tcDoc(array("TCA_STAB_DATA", 2, engine.U16), "size table, tsize entries"),
+)
+
+// tcAppStats is the kind-specific statistics block of TCA_XSTATS and
+// TCA_STATS_APP, chosen by the top-level TCA_KIND.
+func tcAppStats() map[string]*engine.AttrDesc {
+	return map[string]*engine.AttrDesc{
+		"htb": {Kind: engine.Struct, Struct: tcHtbXstats},
+	}
+}
+
+// tcStatsAttrs is the TCA_STATS_* set of TCA_STATS2 and TCA_ACT_STATS.
+var tcStatsAttrs = engine.NewAttrSet("tc_stats_attrs", "TCA_STATS_",
+	strct("TCA_STATS_BASIC", 1, tcStatsBasic),
+	strct("TCA_STATS_RATE_EST", 2, tcStatsRateEst),
+	strct("TCA_STATS_QUEUE", 3, tcStatsQueue),
+	tcDoc(sub("TCA_STATS_APP", 4, "TCA_KIND", tcAppStats()), "kind-specific statistics"),
+	strct("TCA_STATS_RATE_EST64", 5, tcStatsRateEst64),
+	attr("TCA_STATS_PAD", 6, engine.Binary),
+	tcDoc(strct("TCA_STATS_BASIC_HW", 7, tcStatsBasic), "the part of TCA_STATS_BASIC counted in hardware"),
+	tcDoc(attr("TCA_STATS_PKT64", 8, engine.U64), "packet count when it exceeds 32 bits"),
+)
+
+// TcAttrs is the TCA_* attribute set of tcmsg.
+var TcAttrs = engine.NewAttrSet("tc_attrs", "TCA_",
+	tcDoc(attr("TCA_KIND", 1, engine.Asciiz), "qdisc, class or filter kind (\"htb\", \"u32\", …)"),
+	tcDoc(sub("TCA_OPTIONS", 2, "TCA_KIND", tcOptions), "kind-specific parameters"),
+	tcDoc(strct("TCA_STATS", 3, tcStats), "legacy statistics; see TCA_STATS2"),
+	tcDoc(sub("TCA_XSTATS", 4, "TCA_KIND", tcAppStats()), "legacy copy of TCA_STATS_APP"),
+	tcDoc(strct("TCA_RATE", 5, tcEstimator), "rate estimator configuration"),
+	attr("TCA_FCNT", 6, engine.U32),
+	nest("TCA_STATS2", 7, tcStatsAttrs),
+	tcDoc(nest("TCA_STAB", 8, tcStabAttrs), "packet size table"),
+	attr("TCA_PAD", 9, engine.Binary),
+	tcDoc(attr("TCA_DUMP_INVISIBLE", 10, engine.Flag), "request: also dump qdiscs hidden from the default dump"),
+	tcDoc(attr("TCA_CHAIN", 11, engine.U32), "filter chain index"),
+	tcDoc(attr("TCA_HW_OFFLOAD", 12, engine.U8), "1 when offloaded to hardware"),
+	tcDoc(attr("TCA_INGRESS_BLOCK", 13, engine.U32), "shared filter block index of the ingress hook"),
+	tcDoc(attr("TCA_EGRESS_BLOCK", 14, engine.U32), "shared filter block index of the egress hook"),
+	tcDoc(strct("TCA_DUMP_FLAGS", 15, tcBitfield32(tcDumpFlags)), "dump request flags (TCA_DUMP_FLAGS_*)"),
+	tcDoc(attr("TCA_EXT_WARN_MSG", 16, engine.Asciiz), "warning from the kernel about the object"),
+)
+
+// TcClass is the layout of qdisc, class, filter and chain messages.
+var TcClass = &engine.Class{
+	Name:   "tcmsg",
+	Struct: tcmsgStruct,
+	Attrs:  TcAttrs,
+	Doc:    "traffic control object: qdisc, class, filter or chain",
+}
+
+// TcEnums are the traffic control value names exported to scripts.
+var TcEnums = []*engine.Enum{
+	tcHandles, tcHandleMinors, tcHandleMasks, tcBlock, tcLinkLayers, tcDumpFlags, tcActions,
+	tcU32SelFlags, tcU32Handles, tcClsFlags, tcActFlags, tcActHwStats,
+}

@@ -1,0 +1,176 @@
+package rtnl
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"nlsh/engine"
+)
+
+// TestUAPI compiles a C program against the installed kernel headers that
+// prints every attribute number, enum value and struct size the descriptions
+// claim, and compares. It is the check that every number here came from the
+// headers.
+func TestUAPI(t *testing.T) {
+	cc, err := exec.LookPath("gcc")
+	if err != nil {
+		if os.Getenv("NLSH_REQUIRE_NETNS") == "1" {
+			t.Fatal("gcc is needed to check the descriptions against the uapi headers")
+		}
+		t.Skip("gcc not installed")
+	}
+	want := map[string]uint64{} // "v NAME" or "s NAME" -> value
+	w := &walker{want: want, seenSets: map[*engine.AttrSet]bool{}, seenStructs: map[*engine.StructDesc]bool{}}
+	for _, c := range Route.Classes {
+		w.class(c)
+	}
+	for _, en := range Route.Enums {
+		w.enum(en)
+	}
+	for _, g := range Route.Groups {
+		w.want["v "+g.Const] = uint64(g.Number)
+	}
+	for _, mt := range Route.Types {
+		w.want["v "+mt.Name] = uint64(mt.Type)
+	}
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+
+	var src strings.Builder
+	for _, h := range uapiHeaders {
+		fmt.Fprintf(&src, "#include <%s>\n", h)
+	}
+	src.WriteString("#include <stdio.h>\nint main(void) {\n")
+	for _, k := range keys {
+		kind, name := k[:1], k[2:]
+		if kind == "v" {
+			fmt.Fprintf(&src, "printf(\"v %s %%llu\\n\", (unsigned long long)(%s));\n", name, name)
+		} else {
+			fmt.Fprintf(&src, "printf(\"s %s %%llu\\n\", (unsigned long long)sizeof(struct %s));\n", name, name)
+		}
+	}
+	src.WriteString("return 0; }\n")
+	dir := t.TempDir()
+	cfile := filepath.Join(dir, "uapi.c")
+	if err := os.WriteFile(cfile, []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "uapi")
+	if out, err := exec.Command(cc, "-w", "-o", bin, cfile).CombinedOutput(); err != nil {
+		t.Fatalf("compiling the uapi check failed (a description names something the headers lack):\n%s", firstLines(string(out), 40))
+	}
+	out, err := exec.Command(bin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]uint64{}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var kind, name string
+		var v uint64
+		if _, err := fmt.Sscanf(l, "%s %s %d", &kind, &name, &v); err != nil {
+			t.Fatalf("bad line %q", l)
+		}
+		got[kind+" "+name] = v
+	}
+	bad := 0
+	for _, k := range keys {
+		if got[k] != want[k] {
+			bad++
+			t.Errorf("%s: description has %d, uapi headers have %d", k, want[k], got[k])
+		}
+	}
+	t.Logf("checked %d names against the uapi headers", len(keys))
+}
+
+var uapiHeaders = []string{
+	"sys/socket.h", "linux/netlink.h", "linux/rtnetlink.h", "linux/if.h", "linux/if_link.h",
+	"linux/if_addr.h", "linux/if_arp.h", "linux/if_bridge.h", "linux/if_tun.h", "linux/veth.h",
+	"linux/neighbour.h", "linux/fib_rules.h", "linux/lwtunnel.h", "linux/in_route.h",
+	"linux/icmpv6.h", "linux/netconf.h", "linux/pkt_sched.h", "linux/pkt_cls.h", "linux/gen_stats.h",
+	"linux/if_addrlabel.h", "linux/ipv6.h",
+}
+
+// notC are descriptions that are not C structs of their own (an element of a
+// flexible array, for instance).
+var notC = map[string]bool{"tc_u32_pcnt_key": true}
+
+type walker struct {
+	want        map[string]uint64
+	seenSets    map[*engine.AttrSet]bool
+	seenStructs map[*engine.StructDesc]bool
+}
+
+func (w *walker) class(c *engine.Class) {
+	if c == nil {
+		return
+	}
+	w.structure(c.Struct)
+	w.set(c.Attrs)
+}
+
+func (w *walker) structure(s *engine.StructDesc) {
+	if s == nil || w.seenStructs[s] {
+		return
+	}
+	w.seenStructs[s] = true
+	if !notC[s.Name] && s != engine.ErrClass.Struct && s != engine.DoneClass.Struct && s != engine.HeaderStruct {
+		w.want["s "+s.Name] = uint64(s.Size)
+	}
+	for _, f := range s.Fields {
+		w.enum(f.Enum)
+	}
+	w.structure(s.Flex)
+}
+
+func (w *walker) enum(e *engine.Enum) {
+	if e == nil {
+		return
+	}
+	for _, v := range e.Values {
+		w.want["v "+v.Name] = v.Value
+	}
+}
+
+func (w *walker) set(s *engine.AttrSet) {
+	if s == nil || w.seenSets[s] || s == engine.ErrAttrs {
+		return
+	}
+	w.seenSets[s] = true
+	for _, a := range s.Attrs {
+		w.attr(a)
+	}
+}
+
+func (w *walker) attr(a *engine.AttrDesc) {
+	if a.Name != "" {
+		w.want["v "+a.Name] = uint64(a.Type)
+	}
+	w.enum(a.Enum)
+	w.set(a.Set)
+	w.structure(a.Struct)
+	w.class(a.Record)
+	if a.Sub != nil {
+		for _, f := range a.Sub.Formats {
+			w.enum(f.Enum)
+			w.set(f.Set)
+			w.structure(f.Struct)
+			w.class(f.Record)
+		}
+	}
+}
+
+func firstLines(s string, n int) string {
+	ls := strings.Split(s, "\n")
+	if len(ls) > n {
+		ls = ls[:n]
+	}
+	return strings.Join(ls, "\n")
+}
