@@ -248,10 +248,15 @@ func decodeScalar(k Kind, size int, p []byte) (any, bool) {
 	case LLAddr:
 		return HWAddr(p), true
 	case Flag:
-		if len(p) != 0 {
-			return nil, false
+		switch len(p) {
+		case 0:
+			return true, true
+		case 1:
+			// Some flags are dumped as a u8 0/1 (IFLA_VXLAN_TTL_INHERIT);
+			// the number keeps that byte.
+			return uint64(p[0]), true
 		}
-		return true, true
+		return nil, false
 	}
 	return nil, false
 }

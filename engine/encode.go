@@ -457,6 +457,13 @@ func (e *encoder) attr(set *AttrSet, p pair, sc *encScope) error {
 			}
 		case nil:
 		case []byte:
+		case uint64, int64, float64, int:
+			// A number is the u8 form some flags are dumped in.
+			n, err := toUint(U8, nil, v)
+			if err != nil {
+				return e.errf("%v", err)
+			}
+			p.value = []byte{byte(n)}
 		default:
 			return e.errf("flag attribute takes true or false, got %s", typeName(p.value))
 		}

@@ -75,6 +75,10 @@ func (e *Env) fillStruct(t *lua.LTable, s *engine.StructValue) {
 		if f.Kind == engine.Pad {
 			continue
 		}
+		if b, ok := s.Values[i].([]byte); ok && f.Kind != engine.Binary {
+			t.RawSetString(f.Name, e.rawValue(b))
+			continue
+		}
 		t.RawSetString(f.Name, e.toLua(s.Values[i]))
 	}
 	if s.Desc.Flex != nil {
@@ -119,7 +123,13 @@ func (e *Env) attrsToLua(set *engine.AttrSet, attrs []engine.Attr) *lua.LTable {
 func (e *Env) pairToLua(set *engine.AttrSet, a *engine.Attr) *lua.LTable {
 	p := e.L.CreateTable(2, 0)
 	p.Append(lua.LString(a.Name(set)))
-	p.Append(e.toLua(a.Value))
+	if b, ok := a.Value.([]byte); ok && a.Desc != nil && a.Desc.Kind != engine.Binary {
+		// The payload did not match its description: keep it as raw bytes
+		// that re-encode verbatim.
+		p.Append(e.rawValue(b))
+	} else {
+		p.Append(e.toLua(a.Value))
+	}
 	if a.Flags != 0 {
 		p.RawSetString("nla_flags", lua.LNumber(a.Flags))
 	}
@@ -155,6 +165,9 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 		if lm := e.lazyOf(x); lm != nil && !lm.fields && !lm.attrs {
 			return lm.record(e)
 		}
+		if x.Metatable == e.rawMeta {
+			return []byte(lua.LVAsString(x.RawGetString("bytes")))
+		}
 		t := engine.Table{}
 		n := x.Len()
 		if n > 0 {
@@ -178,4 +191,18 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 		return nil
 	}
 	return v.String()
+}
+
+// rawValue wraps bytes that must be sent verbatim whatever the attribute's
+// description says: nl.raw(s) in scripts, and payloads that did not decode.
+func (e *Env) rawValue(b []byte) *lua.LTable {
+	t := e.L.CreateTable(0, 1)
+	t.RawSetString("bytes", lua.LString(b))
+	t.Metatable = e.rawMeta
+	return t
+}
+
+func (e *Env) luaRaw(L *lua.LState) int {
+	L.Push(e.rawValue([]byte(L.CheckString(1))))
+	return 1
 }

@@ -31,6 +31,7 @@ type Env struct {
 	methods     *lua.LTable // message methods (get, get_all, encode)
 	nestMeta    *lua.LTable // metatable of nested values and records
 	errMeta     *lua.LTable // metatable of error values
+	rawMeta     *lua.LTable // metatable of nl.raw values
 	sockMeta    *lua.LTable
 	lazyIndex   *lua.LFunction
 	msgToString *lua.LFunction
@@ -86,6 +87,12 @@ func (e *Env) setup() {
 		L.Push(t.RawGetString("line"))
 		return 1
 	}))
+	e.rawMeta = L.NewTable()
+	e.rawMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		L.Push(lua.LString("raw" + quoteHex(lua.LVAsString(t.RawGetString("bytes")))))
+		return 1
+	}))
 	e.setupSocketMeta()
 
 	var typeVals []engine.EnumValue
@@ -107,6 +114,7 @@ func (e *Env) setup() {
 		"socket": e.luaSocket,
 		"decode": e.luaDecode,
 		"check":  e.luaCheck,
+		"raw":    e.luaRaw,
 	})
 	rt := L.NewTable()
 	L.SetFuncs(rt, map[string]lua.LGFunction{

@@ -229,6 +229,7 @@ func (e *Env) encodeTable(t *lua.LTable) ([]byte, error) {
 	if lm := e.lazyOf(t); lm != nil && !lm.fields && !lm.attrs {
 		return lm.msg.Bytes(), nil
 	}
+	e.materialize(t)
 	c := e.classOf(t)
 	var h engine.Header
 	if ht, ok := t.RawGetString("header").(*lua.LTable); ok {

@@ -251,6 +251,9 @@ func (p *printer) scalar(v lua.LValue, en *engine.Enum) string {
 	case lua.LString:
 		return quote(string(x))
 	case *lua.LTable:
+		if x.Metatable == p.e.rawMeta {
+			return p.e.tostring(x)
+		}
 		return p.luaTable(x)
 	}
 	return p.e.tostring(v)
@@ -261,6 +264,11 @@ func quote(s string) string {
 	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return strconv.Quote(s)
 	}
+	return quoteHex(s)
+}
+
+// quoteHex shows bytes as <hex 0a 0b>.
+func quoteHex(s string) string {
 	var b strings.Builder
 	b.WriteString("<hex")
 	for i := 0; i < len(s); i++ {

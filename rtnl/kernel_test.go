@@ -149,9 +149,7 @@ func undecoded(set *engine.AttrSet, attrs []engine.Attr, path string) []string {
 			}
 			continue
 		}
-		// The kernel reports IFLA_VXLAN_TTL_INHERIT as a u8 though it takes
-		// a flag; the raw byte is kept and round-trips.
-		if raw, ok := a.Value.([]byte); ok && a.Desc.Kind != engine.Binary && a.Desc.Kind != engine.SubMsg && !(a.Desc.Kind == engine.Flag && len(raw) == 1) {
+		if raw, ok := a.Value.([]byte); ok && a.Desc.Kind != engine.Binary && a.Desc.Kind != engine.SubMsg {
 			bad = append(bad, fmt.Sprintf("%s: %d-byte payload does not match kind %s", p, len(raw), a.Desc.Kind))
 		}
 		bad = append(bad, undecodedValue(a.Value, p)...)

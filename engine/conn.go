@@ -1,0 +1,592 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/mdlayher/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// ConnConfig says how Dial opens a netlink socket.
+type ConnConfig struct {
+	NetNS     string   // network namespace: a name under /run/netns, or a path such as /proc/PID/ns/net; "" = the caller's
+	Strict    bool     // NETLINK_GET_STRICT_CHK: the kernel rejects malformed GET requests instead of ignoring fields
+	ExtAck    bool     // NETLINK_EXT_ACK: errors carry the kernel's explanation and the offending attribute's offset
+	CapAck    bool     // NETLINK_CAP_ACK: errors echo only the request's header, not its whole payload
+	NoENOBUFS bool     // NETLINK_NO_ENOBUFS: do not report receive-buffer overruns
+	RcvBuf    int      // SO_RCVBUF in bytes (0 = kernel default); SO_RCVBUFFORCE is tried first, for root
+	Groups    []uint32 // multicast groups to join at dial, by number (RTNLGRP_*)
+	// Tap, if set, sees every datagram sent (out=true) and received, as it is
+	// on the wire, for tracing and pcap. It must not keep data after returning
+	// unless it copies it.
+	Tap func(out bool, data []byte)
+}
+
+// DefaultConnConfig is the configuration nlsh uses unless told otherwise:
+// strict checking and extended acknowledgements on, as iproute2 does, so that
+// mistakes are reported rather than silently ignored.
+func DefaultConnConfig() ConnConfig {
+	return ConnConfig{Strict: true, ExtAck: true}
+}
+
+// Conn is a netlink socket. It keeps every received datagram's bytes as they
+// came, so replies can be decoded lazily and traced exactly.
+//
+// Request serialises whole exchanges and RecvRaw serialises reads, but a Conn
+// used for requests should not also be read by another goroutine at the same
+// time: that reader would take replies the request is waiting for.
+type Conn struct {
+	nc   *netlink.Conn
+	rc   syscall.RawConn
+	port uint32
+	seq  atomic.Uint32
+	tap  func(bool, []byte)
+
+	reqMu  sync.Mutex // one Request at a time, so replies are not interleaved
+	readMu sync.Mutex // one datagram read at a time: peek and read must pair up
+
+	// backlog holds multicast datagrams a Request read while waiting for
+	// its reply, for RecvRaw to return next, so a listener that also sends
+	// requests on its socket loses no notifications. Past backlogMax bytes
+	// they are dropped and RecvRaw reports ENOBUFS, as the kernel would.
+	backMu   sync.Mutex
+	backlog  [][]byte
+	backSize int
+	backLost bool
+
+	// pendingDump is the sequence number of a dump abandoned by a cancelled
+	// Request (0 = none). The kernel refuses a new dump with EBUSY while an
+	// old one is unfinished, so the next Request drains it first.
+	pendingDump uint32
+}
+
+// Dial opens a netlink socket of the given protocol family (unix.NETLINK_ROUTE,
+// unix.NETLINK_GENERIC, ...) configured by cfg.
+func Dial(family int, cfg ConnConfig) (*Conn, error) {
+	var ncfg netlink.Config
+	if cfg.NetNS != "" {
+		path := NetNSPath(cfg.NetNS)
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, sysError("netns "+cfg.NetNS+": open "+path, err)
+		}
+		// netlink.Dial enters the namespace in a locked thread just long
+		// enough to create the socket; the socket stays in the namespace
+		// after the descriptor is closed.
+		defer unix.Close(fd)
+		ncfg.NetNS = fd
+	}
+	nc, err := netlink.Dial(family, &ncfg)
+	if err != nil {
+		return nil, sysError("dial netlink", err)
+	}
+	rc, err := nc.SyscallConn()
+	if err != nil {
+		nc.Close()
+		return nil, sysError("dial netlink", err)
+	}
+	c := &Conn{nc: nc, rc: rc, port: nc.PID(), tap: cfg.Tap}
+	opts := []struct {
+		on  bool
+		opt int
+	}{
+		{cfg.Strict, unix.NETLINK_GET_STRICT_CHK},
+		{cfg.ExtAck, unix.NETLINK_EXT_ACK},
+		{cfg.CapAck, unix.NETLINK_CAP_ACK},
+		{cfg.NoENOBUFS, unix.NETLINK_NO_ENOBUFS},
+	}
+	for _, o := range opts {
+		if !o.on {
+			continue
+		}
+		if err := c.SetOption(o.opt, true); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	if cfg.RcvBuf > 0 {
+		if err := c.SetReadBuffer(cfg.RcvBuf); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	for _, g := range cfg.Groups {
+		if err := c.JoinGroup(g); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// sysError wraps a system call failure as an *Error naming what was being
+// done, so errors.Is(err, unix.EPERM) and friends work and the message says
+// which step failed.
+func sysError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var errno unix.Errno
+	if errors.As(err, &errno) {
+		return &Error{Errno: errno, Op: op, Offset: -1, MissType: -1, MissNest: -1}
+	}
+	return &Error{Err: err, Op: op, Offset: -1, MissType: -1, MissNest: -1}
+}
+
+// PortID is the socket's netlink port id (nl_pid), which the kernel puts in
+// the pid field of its unicast replies.
+func (c *Conn) PortID() uint32 { return c.port }
+
+// Close closes the socket, waking any blocked read.
+func (c *Conn) Close() error {
+	return sysError("close", c.nc.Close())
+}
+
+// JoinGroup subscribes to a multicast group by number (RTNLGRP_LINK, ...).
+// Numbers above 31 work too, unlike the bind-time bitmask.
+func (c *Conn) JoinGroup(g uint32) error {
+	return sysError("join group", c.nc.JoinGroup(g))
+}
+
+// LeaveGroup unsubscribes from a multicast group.
+func (c *Conn) LeaveGroup(g uint32) error {
+	return sysError("leave group", c.nc.LeaveGroup(g))
+}
+
+// SetReadBuffer sets the socket's receive buffer (SO_RCVBUFFORCE when
+// permitted, so root can exceed net.core.rmem_max; SO_RCVBUF otherwise).
+// Busy multicast listeners need a large one to avoid ENOBUFS.
+func (c *Conn) SetReadBuffer(n int) error {
+	return sysError("set receive buffer", c.nc.SetReadBuffer(n))
+}
+
+// SetOption turns a SOL_NETLINK socket option (unix.NETLINK_EXT_ACK,
+// NETLINK_CAP_ACK, NETLINK_GET_STRICT_CHK, ...) on or off by number, so a
+// learner can watch how each changes the kernel's replies.
+func (c *Conn) SetOption(opt int, on bool) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	var serr error
+	err := c.rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_NETLINK, opt, v)
+	})
+	if err == nil {
+		err = serr
+	}
+	return sysError("set netlink option "+netlinkOptionName(opt), err)
+}
+
+func netlinkOptionName(opt int) string {
+	switch opt {
+	case unix.NETLINK_ADD_MEMBERSHIP:
+		return "NETLINK_ADD_MEMBERSHIP"
+	case unix.NETLINK_DROP_MEMBERSHIP:
+		return "NETLINK_DROP_MEMBERSHIP"
+	case unix.NETLINK_PKTINFO:
+		return "NETLINK_PKTINFO"
+	case unix.NETLINK_BROADCAST_ERROR:
+		return "NETLINK_BROADCAST_ERROR"
+	case unix.NETLINK_NO_ENOBUFS:
+		return "NETLINK_NO_ENOBUFS"
+	case unix.NETLINK_LISTEN_ALL_NSID:
+		return "NETLINK_LISTEN_ALL_NSID"
+	case unix.NETLINK_CAP_ACK:
+		return "NETLINK_CAP_ACK"
+	case unix.NETLINK_EXT_ACK:
+		return "NETLINK_EXT_ACK"
+	case unix.NETLINK_GET_STRICT_CHK:
+		return "NETLINK_GET_STRICT_CHK"
+	}
+	return strconv.Itoa(opt)
+}
+
+// Send sends one datagram, which may hold several messages, to the kernel
+// exactly as given.
+func (c *Conn) Send(b []byte) error {
+	to := &unix.SockaddrNetlink{Family: unix.AF_NETLINK}
+	var serr error
+	err := c.rc.Write(func(fd uintptr) bool {
+		for {
+			serr = unix.Sendto(int(fd), b, 0, to)
+			if serr != unix.EINTR {
+				break
+			}
+		}
+		return serr != unix.EAGAIN
+	})
+	if err == nil {
+		err = serr
+	}
+	if err != nil {
+		return sysError("send", err)
+	}
+	if c.tap != nil {
+		c.tap(true, b)
+	}
+	return nil
+}
+
+// RecvRaw receives exactly one datagram, whatever its size, and returns its
+// bytes (owned by the caller). It blocks until one arrives, ctx is done (it
+// then returns ctx.Err()) or the socket is closed. A receive-buffer overrun
+// comes back as an error for which errors.Is(err, unix.ENOBUFS) holds: some
+// messages were dropped, and a listener should resynchronise with a dump.
+func (c *Conn) RecvRaw(ctx context.Context) ([]byte, error) {
+	if b, ok, err := c.unqueue(); ok {
+		return b, err
+	}
+	b, _, err := c.recv(ctx)
+	return b, err
+}
+
+// backlogMax bounds the multicast datagrams kept while requests run.
+const backlogMax = 4 << 20
+
+// queue keeps a multicast datagram read by a Request.
+func (c *Conn) queue(b []byte) {
+	c.backMu.Lock()
+	defer c.backMu.Unlock()
+	if c.backSize+len(b) > backlogMax {
+		c.backLost = true
+		return
+	}
+	c.backlog = append(c.backlog, b)
+	c.backSize += len(b)
+}
+
+// unqueue returns the oldest kept datagram, or once they are all returned
+// an ENOBUFS error if some had to be dropped.
+func (c *Conn) unqueue() ([]byte, bool, error) {
+	c.backMu.Lock()
+	defer c.backMu.Unlock()
+	if len(c.backlog) > 0 {
+		b := c.backlog[0]
+		c.backlog[0] = nil
+		c.backlog = c.backlog[1:]
+		c.backSize -= len(b)
+		return b, true, nil
+	}
+	if c.backLost {
+		c.backLost = false
+		return nil, true, sysError("recv (notifications dropped while a request ran)", unix.ENOBUFS)
+	}
+	return nil, false, nil
+}
+
+// recv reads one datagram and the multicast group it was sent to (0 for a
+// unicast reply).
+func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	c.readMu.Lock()
+	defer c.readMu.Unlock()
+
+	// The runtime poller wakes a blocked read when its deadline passes, so
+	// cancellation moves the deadline into the past. A context deadline is
+	// set directly, which is more precise than waiting for the AfterFunc.
+	dl, _ := ctx.Deadline()
+	if err := c.nc.SetReadDeadline(dl); err != nil {
+		return nil, 0, sysError("recv", err)
+	}
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		c.nc.SetReadDeadline(time.Unix(1, 0))
+		close(fired)
+	})
+	defer func() {
+		if !stop() {
+			// The AfterFunc ran (or is running): wait for it, so that its
+			// deadline cannot land on top of the next read's.
+			<-fired
+		}
+	}()
+
+	var (
+		buf   []byte
+		group uint32
+		rerr  error
+	)
+	err := c.rc.Read(func(fd uintptr) bool {
+		buf, group, rerr = recvOne(int(fd))
+		return rerr != unix.EAGAIN
+	})
+	if err == nil {
+		err = rerr
+	}
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, 0, cerr
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// Only ctx sets read deadlines, and the poller can wake a
+			// moment before ctx's own timer marks it done.
+			return nil, 0, context.DeadlineExceeded
+		}
+		return nil, 0, sysError("recv", err)
+	}
+	if c.tap != nil {
+		c.tap(false, buf)
+	}
+	return buf, group, nil
+}
+
+// recvOne peeks at the next datagram's size (MSG_TRUNC makes recvfrom report
+// the full length even into an empty buffer), then reads it into a buffer of
+// exactly that size. Two system calls per datagram are cheap next to the
+// kernel's work filling a 32 KiB dump datagram, and no reply can be truncated,
+// however large (an NLMSG_ERROR echoing a big request, a link with many VFs).
+func recvOne(fd int) ([]byte, uint32, error) {
+	var (
+		n   int
+		err error
+	)
+	for {
+		n, _, err = unix.Recvfrom(fd, nil, unix.MSG_PEEK|unix.MSG_TRUNC|unix.MSG_DONTWAIT)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	buf := make([]byte, n)
+	var from unix.Sockaddr
+	for {
+		n, from, err = unix.Recvfrom(fd, buf, unix.MSG_TRUNC|unix.MSG_DONTWAIT)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if n > len(buf) {
+		// Only possible if someone else read the peeked datagram through
+		// the same descriptor; the rest of this one is lost.
+		return nil, 0, &Error{Err: errors.New("datagram truncated: socket read concurrently"), Op: "recv", Offset: -1, MissType: -1, MissNest: -1}
+	}
+	var group uint32
+	if sa, ok := from.(*unix.SockaddrNetlink); ok {
+		group = sa.Groups
+	}
+	return buf[:n], group, nil
+}
+
+// Request sends one request message and collects its replies: every message
+// with the request's sequence number up to the ACK or NLMSG_DONE (which are
+// not returned), or the first reply of a request that asked for neither an ACK
+// nor a dump. req is not modified: a zero sequence number is replaced by the
+// Conn's next one (counting from 1) and a zero pid by the port id, in a copy.
+// Messages for other requests are skipped; multicast notifications read
+// meanwhile are kept for RecvRaw. A request that wants neither an ACK nor a
+// reply (RTM_NEWLINK without NLM_F_ACK) gets no answer, so Request waits
+// until ctx ends: set NLM_F_ACK.
+//
+// A kernel error is returned as an *Error (built by ReplyError with p, which
+// may be nil, naming the attribute an extended ACK points at). If the dump was
+// interrupted by concurrent changes the complete reply is still read and
+// returned, with an *Error wrapping ErrDumpInterrupted. If receiving fails
+// (ctx done, ENOBUFS, socket closed) the replies read so far are returned
+// with the error; a dump abandoned so is drained by the next Request.
+func (c *Conn) Request(ctx context.Context, p *Protocol, req []byte) ([]Message, error) {
+	if len(req) < HeaderLen {
+		return nil, &Error{Err: errors.New("request shorter than the 16-byte netlink header"), Op: "request", Offset: -1, MissType: -1, MissNest: -1}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	req = append([]byte(nil), req...)
+	h := ParseHeader(req)
+	if h.Seq == 0 {
+		h.Seq = c.nextSeq()
+	}
+	if h.PID == 0 {
+		h.PID = c.port
+	}
+	h.Put(req)
+
+	c.reqMu.Lock()
+	defer c.reqMu.Unlock()
+	if c.pendingDump != 0 {
+		if err := c.drain(ctx, c.pendingDump); err != nil {
+			return nil, err
+		}
+		c.pendingDump = 0
+	}
+	if err := c.Send(req); err != nil {
+		return nil, err
+	}
+	col := NewCollector(p, req)
+	for {
+		b, group, err := c.recv(ctx)
+		if err != nil {
+			if ctx.Err() != nil && (col.multi || h.Flags&NLM_F_DUMP == NLM_F_DUMP) {
+				c.pendingDump = h.Seq
+			}
+			return col.msgs, err
+		}
+		if group != 0 {
+			c.queue(b)
+		}
+		if col.Feed(b, group) {
+			return col.Result()
+		}
+	}
+}
+
+// drainIdle bounds how long drain waits for the rest of an abandoned dump.
+// The kernel queues the next dump datagram as each one is read, so a live
+// dump never leaves the socket idle this long; silence means it is over (or
+// never started).
+const drainIdle = 100 * time.Millisecond
+
+// drain reads and discards the rest of an abandoned dump.
+func (c *Conn) drain(ctx context.Context, seq uint32) error {
+	col := &Collector{seq: seq, dump: true, discard: true}
+	for {
+		rctx, cancel := context.WithTimeout(ctx, drainIdle)
+		b, group, err := c.recv(rctx)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, context.DeadlineExceeded):
+			return nil
+		case err != nil:
+			return err
+		}
+		if group != 0 {
+			c.queue(b)
+		}
+		if col.Feed(b, group) {
+			return nil
+		}
+	}
+}
+
+// nextSeq returns the next sequence number, skipping 0 (which means "unset").
+func (c *Conn) nextSeq() uint32 {
+	for {
+		if s := c.seq.Add(1); s != 0 {
+			return s
+		}
+	}
+}
+
+// Collector gathers the replies to one request from the datagrams that
+// follow it. It does no I/O, so the rules deciding which messages belong to a
+// request and when the reply is complete can be tested with hand-made bytes.
+type Collector struct {
+	p       *Protocol
+	req     []byte
+	seq     uint32
+	ack     bool // the request asked for an ACK
+	dump    bool // the request asked for a dump
+	discard bool // drop the replies (draining an abandoned dump)
+
+	multi bool // a multipart reply was seen: the kernel is dumping
+	intr  bool
+	done  bool
+	msgs  []Message
+	err   error
+}
+
+// NewCollector starts collecting the replies to req (one encoded message,
+// with its sequence number already filled in). p names message types and
+// attributes in errors; it may be nil.
+func NewCollector(p *Protocol, req []byte) *Collector {
+	h := ParseHeader(req)
+	return &Collector{
+		p: p, req: req, seq: h.Seq,
+		ack:  h.Flags&NLM_F_ACK != 0,
+		dump: h.Flags&NLM_F_DUMP == NLM_F_DUMP,
+	}
+}
+
+// Feed takes one received datagram and the multicast group it was delivered
+// to (0 for unicast), and reports whether the reply is complete. Multicast
+// copies are ignored even when they carry the request's sequence number, as
+// the notification the kernel sends about a change does: it is not a reply.
+func (c *Collector) Feed(dgram []byte, group uint32) bool {
+	if c.done {
+		return true
+	}
+	if group != 0 {
+		return false
+	}
+	msgs, ferr := Split(dgram)
+	for i := range msgs {
+		m := &msgs[i]
+		if m.Header.Seq != c.seq {
+			continue // a stale reply to an abandoned request
+		}
+		switch m.Header.Type {
+		case NLMSG_NOOP, NLMSG_OVERRUN:
+			continue
+		case NLMSG_ERROR:
+			c.finish(ReplyError(c.p, m, c.req))
+			return true
+		case NLMSG_DONE:
+			if m.Header.Flags&NLM_F_DUMP_INTR != 0 {
+				c.intr = true
+			}
+			c.finish(ReplyError(c.p, m, c.req))
+			return true
+		}
+		if m.Header.Flags&NLM_F_DUMP_INTR != 0 {
+			c.intr = true
+		}
+		if m.Header.Flags&NLM_F_MULTI != 0 {
+			c.multi = true
+		}
+		if !c.discard {
+			c.msgs = append(c.msgs, *m)
+		}
+		if m.Header.Flags&NLM_F_MULTI == 0 && !c.ack && !c.dump {
+			c.finish(nil)
+			return true
+		}
+	}
+	if ferr != nil {
+		c.finish(&Error{Err: ferr, Op: c.op(), Request: c.req, Offset: -1, MissType: -1, MissNest: -1})
+		return true
+	}
+	return false
+}
+
+func (c *Collector) finish(err error) {
+	c.done = true
+	if err == nil && c.intr {
+		err = &Error{Err: ErrDumpInterrupted, Op: c.op(), Request: c.req, Offset: -1, MissType: -1, MissNest: -1}
+	}
+	c.err = err
+}
+
+// op names the request's message type, for errors.
+func (c *Collector) op() string {
+	if len(c.req) >= HeaderLen {
+		if t := c.p.TypeByNumber(ParseHeader(c.req).Type); t != nil {
+			return t.Name
+		}
+	}
+	return ""
+}
+
+// Done reports whether the reply is complete.
+func (c *Collector) Done() bool { return c.done }
+
+// Result returns the replies collected (without the final ACK or
+// NLMSG_DONE) and the request's error, if any. Bodies alias the datagrams fed.
+func (c *Collector) Result() ([]Message, error) {
+	return c.msgs, c.err
+}

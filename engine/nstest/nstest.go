@@ -1,0 +1,76 @@
+// Package nstest gives tests throwaway network namespaces, so tests that talk
+// to the kernel never touch the host's own interfaces, addresses or routes.
+//
+// Namespaces are created with engine.AddNetNS and removed with
+// engine.DelNetNS (so every kernel test also exercises those), which makes
+// them visible to `ip netns` like any other; IP runs iproute2 inside one to set
+// up fixtures or check results.
+//
+// Creating a namespace needs root (CAP_SYS_ADMIN). Without it New skips the test, unless the
+// environment sets NLSH_REQUIRE_NETNS=1 (as CI does), when it fails instead,
+// so kernel tests are never skipped silently.
+package nstest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"nlsh/engine"
+)
+
+// Prefix starts the name of every namespace New creates, so leftovers from a
+// crashed run are easy to find (`ip netns | grep nlsht-`).
+const Prefix = "nlsht-"
+
+// New creates a network namespace with a unique name, arranges for it to be
+// deleted when the test ends, and returns its name. Its loopback device is
+// down, as after `ip netns add`.
+func New(t testing.TB) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if os.Getenv("NLSH_REQUIRE_NETNS") == "1" {
+			t.Fatal("network namespace tests need root (NLSH_REQUIRE_NETNS=1 forbids skipping them)")
+		}
+		t.Skip("network namespace tests need root")
+	}
+	var r [6]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		t.Fatalf("nstest: random name: %v", err)
+	}
+	name := Prefix + hex.EncodeToString(r[:])
+	if err := engine.AddNetNS(name); err != nil {
+		// Root without CAP_SYS_ADMIN (some containers) cannot either.
+		if errors.Is(err, unix.EPERM) && os.Getenv("NLSH_REQUIRE_NETNS") != "1" {
+			t.Skipf("nstest: cannot create network namespaces: %v", err)
+		}
+		t.Fatalf("nstest: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := engine.DelNetNS(name); err != nil {
+			t.Errorf("nstest: %v", err)
+		}
+	})
+	return name
+}
+
+// IP runs `ip -n ns args...` and returns its standard output. If ip fails,
+// the test fails with the command and everything it printed.
+func IP(t testing.TB, ns string, args ...string) string {
+	t.Helper()
+	argv := append([]string{"-n", ns}, args...)
+	cmd := exec.Command("ip", argv...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("ip %s: %v\n%s%s", strings.Join(argv, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}

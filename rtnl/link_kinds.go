@@ -1,0 +1,514 @@
+package rtnl
+
+import "nlsh/engine"
+
+// Kind-specific link attributes: the IFLA_INFO_DATA sets chosen by
+// IFLA_INFO_KIND and the IFLA_INFO_SLAVE_DATA sets chosen by
+// IFLA_INFO_SLAVE_KIND (linux/if_link.h, linux/if_bridge.h, linux/veth.h,
+// linux/if_tun.h).
+
+// linkInfoDataFormats maps IFLA_INFO_KIND to the layout of IFLA_INFO_DATA.
+var linkInfoDataFormats = map[string]*engine.AttrDesc{
+	"bareudp": nest("IFLA_INFO_DATA", 2, linkBareudpAttrs),
+	"bond":    nest("IFLA_INFO_DATA", 2, linkBondAttrs),
+	"bridge":  nest("IFLA_INFO_DATA", 2, linkBridgeAttrs),
+	"dsa":     nest("IFLA_INFO_DATA", 2, linkDSAAttrs),
+	"geneve":  nest("IFLA_INFO_DATA", 2, linkGeneveAttrs),
+	"gtp":     nest("IFLA_INFO_DATA", 2, linkGTPAttrs),
+	"hsr":     nest("IFLA_INFO_DATA", 2, linkHSRAttrs),
+	"ipoib":   nest("IFLA_INFO_DATA", 2, linkIPoIBAttrs),
+	"ipvlan":  nest("IFLA_INFO_DATA", 2, linkIpvlanAttrs),
+	"ipvtap":  nest("IFLA_INFO_DATA", 2, linkIpvlanAttrs),
+	"macsec":  nest("IFLA_INFO_DATA", 2, linkMacsecAttrs),
+	"macvlan": nest("IFLA_INFO_DATA", 2, linkMacvlanAttrs),
+	"macvtap": nest("IFLA_INFO_DATA", 2, linkMacvlanAttrs),
+	"ppp":     nest("IFLA_INFO_DATA", 2, linkPPPAttrs),
+	"rmnet":   nest("IFLA_INFO_DATA", 2, linkRmnetAttrs),
+	"tun":     nest("IFLA_INFO_DATA", 2, linkTunAttrs),
+	"veth":    nest("IFLA_INFO_DATA", 2, linkVethAttrs),
+	"vlan":    nest("IFLA_INFO_DATA", 2, linkVlanAttrs),
+	"vrf":     nest("IFLA_INFO_DATA", 2, linkVRFAttrs),
+	"vxlan":   nest("IFLA_INFO_DATA", 2, linkVxlanAttrs),
+	"xfrm":    nest("IFLA_INFO_DATA", 2, linkXfrmAttrs),
+}
+
+// linkInfoSlaveDataFormats maps IFLA_INFO_SLAVE_KIND (the master's kind) to
+// the layout of IFLA_INFO_SLAVE_DATA.
+var linkInfoSlaveDataFormats = map[string]*engine.AttrDesc{
+	"bond":   nest("IFLA_INFO_SLAVE_DATA", 5, linkBondSlaveAttrs),
+	"bridge": nest("IFLA_INFO_SLAVE_DATA", 5, linkBrportAttrs),
+	"vrf":    nest("IFLA_INFO_SLAVE_DATA", 5, linkVRFPortAttrs),
+}
+
+// veth: the peer is a whole link description (ifinfomsg + IFLA_*); it refers
+// back to LinkClass, so it is added in init.
+var linkVethAttrs = engine.NewAttrSet("veth", "VETH_INFO_")
+
+func init() {
+	linkVethAttrs.Add(linkDoc(embedded("VETH_INFO_PEER", 1, LinkClass), "the peer link: ifinfomsg followed by IFLA_* attributes"))
+}
+
+// Bridge and bridge port enums.
+var (
+	linkBrPortStates = engine.NewEnum("br_port_state", engine.Seq(0,
+		"BR_STATE_DISABLED", "BR_STATE_LISTENING", "BR_STATE_LEARNING", "BR_STATE_FORWARDING", "BR_STATE_BLOCKING")...)
+
+	linkMdbRtrTypes = engine.NewEnum("mdb_rtr_type", engine.Seq(0,
+		"MDB_RTR_TYPE_DISABLED", "MDB_RTR_TYPE_TEMP_QUERY", "MDB_RTR_TYPE_PERM", "MDB_RTR_TYPE_TEMP")...)
+
+	linkBridgeFlags = engine.NewFlags("bridge_flags",
+		ev("BRIDGE_FLAGS_MASTER", 1), ev("BRIDGE_FLAGS_SELF", 2))
+
+	linkBoolopts = engine.NewEnum("br_boolopt_id", engine.Seq(0,
+		"BR_BOOLOPT_NO_LL_LEARN", "BR_BOOLOPT_MCAST_VLAN_SNOOPING", "BR_BOOLOPT_MST_ENABLE")...)
+
+	linkBridgeModes = engine.NewEnum("bridge_mode",
+		ev("BRIDGE_MODE_VEB", 0), ev("BRIDGE_MODE_VEPA", 1), ev("BRIDGE_MODE_UNDEF", 0xFFFF))
+
+	linkBridgeVlanFlags = engine.NewFlags("bridge_vlan_info_flags",
+		ev("BRIDGE_VLAN_INFO_MASTER", 1<<0), ev("BRIDGE_VLAN_INFO_PVID", 1<<1), ev("BRIDGE_VLAN_INFO_UNTAGGED", 1<<2),
+		ev("BRIDGE_VLAN_INFO_RANGE_BEGIN", 1<<3), ev("BRIDGE_VLAN_INFO_RANGE_END", 1<<4),
+		ev("BRIDGE_VLAN_INFO_BRENTRY", 1<<5), ev("BRIDGE_VLAN_INFO_ONLY_OPTS", 1<<6))
+)
+
+// Bridge structs.
+var (
+	linkBridgeID = engine.NewStruct("ifla_bridge_id",
+		engine.Field{Name: "prio", Kind: engine.BE16, Size: 2, Doc: "bridge priority (u8[2], most significant byte first)"},
+		fsize("addr", engine.LLAddr, 6),
+	)
+
+	linkBoolopt = engine.NewStruct("br_boolopt_multi",
+		engine.Field{Name: "optval", Kind: engine.U32, Doc: "option values, bit 1<<BR_BOOLOPT_*"},
+		engine.Field{Name: "optmask", Kind: engine.U32, Doc: "options to change, bit 1<<BR_BOOLOPT_*"},
+	)
+
+	linkBridgeVlanInfo = engine.NewStruct("bridge_vlan_info",
+		fe("flags", engine.U16, linkBridgeVlanFlags),
+		f("vid", engine.U16),
+	)
+)
+
+// bridge: IFLA_BR_*. Times are in hundredths of a second.
+var linkBridgeAttrs = engine.NewAttrSet("bridge", "IFLA_BR_",
+	attr("IFLA_BR_FORWARD_DELAY", 1, engine.U32),
+	attr("IFLA_BR_HELLO_TIME", 2, engine.U32),
+	attr("IFLA_BR_MAX_AGE", 3, engine.U32),
+	attr("IFLA_BR_AGEING_TIME", 4, engine.U32),
+	linkDoc(attr("IFLA_BR_STP_STATE", 5, engine.U32), "0 no STP, 1 kernel STP, 2 user-space STP"),
+	attr("IFLA_BR_PRIORITY", 6, engine.U16),
+	attr("IFLA_BR_VLAN_FILTERING", 7, engine.U8),
+	linkDoc(attr("IFLA_BR_VLAN_PROTOCOL", 8, engine.BE16), "VLAN ethertype (0x8100 or 0x88a8)"),
+	attr("IFLA_BR_GROUP_FWD_MASK", 9, engine.U16),
+	strct("IFLA_BR_ROOT_ID", 10, linkBridgeID),
+	strct("IFLA_BR_BRIDGE_ID", 11, linkBridgeID),
+	attr("IFLA_BR_ROOT_PORT", 12, engine.U16),
+	attr("IFLA_BR_ROOT_PATH_COST", 13, engine.U32),
+	attr("IFLA_BR_TOPOLOGY_CHANGE", 14, engine.U8),
+	attr("IFLA_BR_TOPOLOGY_CHANGE_DETECTED", 15, engine.U8),
+	attr("IFLA_BR_HELLO_TIMER", 16, engine.U64),
+	attr("IFLA_BR_TCN_TIMER", 17, engine.U64),
+	attr("IFLA_BR_TOPOLOGY_CHANGE_TIMER", 18, engine.U64),
+	attr("IFLA_BR_GC_TIMER", 19, engine.U64),
+	attr("IFLA_BR_GROUP_ADDR", 20, engine.LLAddr),
+	linkDoc(attr("IFLA_BR_FDB_FLUSH", 21, engine.Flag), "flush the forwarding database"),
+	enumAttr("IFLA_BR_MCAST_ROUTER", 22, engine.U8, linkMdbRtrTypes),
+	attr("IFLA_BR_MCAST_SNOOPING", 23, engine.U8),
+	attr("IFLA_BR_MCAST_QUERY_USE_IFADDR", 24, engine.U8),
+	attr("IFLA_BR_MCAST_QUERIER", 25, engine.U8),
+	attr("IFLA_BR_MCAST_HASH_ELASTICITY", 26, engine.U32),
+	attr("IFLA_BR_MCAST_HASH_MAX", 27, engine.U32),
+	attr("IFLA_BR_MCAST_LAST_MEMBER_CNT", 28, engine.U32),
+	attr("IFLA_BR_MCAST_STARTUP_QUERY_CNT", 29, engine.U32),
+	attr("IFLA_BR_MCAST_LAST_MEMBER_INTVL", 30, engine.U64),
+	attr("IFLA_BR_MCAST_MEMBERSHIP_INTVL", 31, engine.U64),
+	attr("IFLA_BR_MCAST_QUERIER_INTVL", 32, engine.U64),
+	attr("IFLA_BR_MCAST_QUERY_INTVL", 33, engine.U64),
+	attr("IFLA_BR_MCAST_QUERY_RESPONSE_INTVL", 34, engine.U64),
+	attr("IFLA_BR_MCAST_STARTUP_QUERY_INTVL", 35, engine.U64),
+	attr("IFLA_BR_NF_CALL_IPTABLES", 36, engine.U8),
+	attr("IFLA_BR_NF_CALL_IP6TABLES", 37, engine.U8),
+	attr("IFLA_BR_NF_CALL_ARPTABLES", 38, engine.U8),
+	attr("IFLA_BR_VLAN_DEFAULT_PVID", 39, engine.U16),
+	attr("IFLA_BR_PAD", 40, engine.Binary),
+	attr("IFLA_BR_VLAN_STATS_ENABLED", 41, engine.U8),
+	attr("IFLA_BR_MCAST_STATS_ENABLED", 42, engine.U8),
+	attr("IFLA_BR_MCAST_IGMP_VERSION", 43, engine.U8),
+	attr("IFLA_BR_MCAST_MLD_VERSION", 44, engine.U8),
+	attr("IFLA_BR_VLAN_STATS_PER_PORT", 45, engine.U8),
+	linkDoc(strct("IFLA_BR_MULTI_BOOLOPT", 46, linkBoolopt), "boolean options (BR_BOOLOPT_*)"),
+	nest("IFLA_BR_MCAST_QUERIER_STATE", 47, linkBridgeQuerierAttrs),
+)
+
+var linkBridgeQuerierAttrs = engine.NewAttrSet("bridge_querier", "BRIDGE_QUERIER_",
+	attr("BRIDGE_QUERIER_IP_ADDRESS", 1, engine.IPv4),
+	linkDoc(attr("BRIDGE_QUERIER_IP_PORT", 2, engine.U32), "ifindex of the port the querier is behind"),
+	attr("BRIDGE_QUERIER_IP_OTHER_TIMER", 3, engine.U64),
+	attr("BRIDGE_QUERIER_PAD", 4, engine.Binary),
+	attr("BRIDGE_QUERIER_IPV6_ADDRESS", 5, engine.IPv6),
+	linkDoc(attr("BRIDGE_QUERIER_IPV6_PORT", 6, engine.U32), "ifindex of the port the querier is behind"),
+	attr("BRIDGE_QUERIER_IPV6_OTHER_TIMER", 7, engine.U64),
+)
+
+// Bridge ports: IFLA_BRPORT_*, in IFLA_INFO_SLAVE_DATA of a bridge port.
+var linkBrportAttrs = engine.NewAttrSet("brport", "IFLA_BRPORT_",
+	enumAttr("IFLA_BRPORT_STATE", 1, engine.U8, linkBrPortStates),
+	attr("IFLA_BRPORT_PRIORITY", 2, engine.U16),
+	attr("IFLA_BRPORT_COST", 3, engine.U32),
+	linkDoc(attr("IFLA_BRPORT_MODE", 4, engine.U8), "hairpin mode"),
+	linkDoc(attr("IFLA_BRPORT_GUARD", 5, engine.U8), "BPDU guard"),
+	linkDoc(attr("IFLA_BRPORT_PROTECT", 6, engine.U8), "root port protection"),
+	linkDoc(attr("IFLA_BRPORT_FAST_LEAVE", 7, engine.U8), "multicast fast leave"),
+	attr("IFLA_BRPORT_LEARNING", 8, engine.U8),
+	attr("IFLA_BRPORT_UNICAST_FLOOD", 9, engine.U8),
+	attr("IFLA_BRPORT_PROXYARP", 10, engine.U8),
+	linkDoc(attr("IFLA_BRPORT_LEARNING_SYNC", 11, engine.U8), "sync learned addresses from the device"),
+	attr("IFLA_BRPORT_PROXYARP_WIFI", 12, engine.U8),
+	linkDoc(strct("IFLA_BRPORT_ROOT_ID", 13, linkBridgeID), "designated root"),
+	linkDoc(strct("IFLA_BRPORT_BRIDGE_ID", 14, linkBridgeID), "designated bridge"),
+	attr("IFLA_BRPORT_DESIGNATED_PORT", 15, engine.U16),
+	attr("IFLA_BRPORT_DESIGNATED_COST", 16, engine.U16),
+	attr("IFLA_BRPORT_ID", 17, engine.U16),
+	attr("IFLA_BRPORT_NO", 18, engine.U16),
+	attr("IFLA_BRPORT_TOPOLOGY_CHANGE_ACK", 19, engine.U8),
+	attr("IFLA_BRPORT_CONFIG_PENDING", 20, engine.U8),
+	attr("IFLA_BRPORT_MESSAGE_AGE_TIMER", 21, engine.U64),
+	attr("IFLA_BRPORT_FORWARD_DELAY_TIMER", 22, engine.U64),
+	attr("IFLA_BRPORT_HOLD_TIMER", 23, engine.U64),
+	linkDoc(attr("IFLA_BRPORT_FLUSH", 24, engine.Flag), "flush the port's forwarding database entries"),
+	enumAttr("IFLA_BRPORT_MULTICAST_ROUTER", 25, engine.U8, linkMdbRtrTypes),
+	attr("IFLA_BRPORT_PAD", 26, engine.Binary),
+	attr("IFLA_BRPORT_MCAST_FLOOD", 27, engine.U8),
+	attr("IFLA_BRPORT_MCAST_TO_UCAST", 28, engine.U8),
+	attr("IFLA_BRPORT_VLAN_TUNNEL", 29, engine.U8),
+	attr("IFLA_BRPORT_BCAST_FLOOD", 30, engine.U8),
+	attr("IFLA_BRPORT_GROUP_FWD_MASK", 31, engine.U16),
+	attr("IFLA_BRPORT_NEIGH_SUPPRESS", 32, engine.U8),
+	attr("IFLA_BRPORT_ISOLATED", 33, engine.U8),
+	linkDoc(attr("IFLA_BRPORT_BACKUP_PORT", 34, engine.U32), "ifindex of the backup port"),
+	attr("IFLA_BRPORT_MRP_RING_OPEN", 35, engine.U8),
+	attr("IFLA_BRPORT_MRP_IN_OPEN", 36, engine.U8),
+	attr("IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT", 37, engine.U32),
+	attr("IFLA_BRPORT_MCAST_EHT_HOSTS_CNT", 38, engine.U32),
+	attr("IFLA_BRPORT_LOCKED", 39, engine.U8),
+)
+
+// macvlan and macvtap: IFLA_MACVLAN_*.
+var (
+	linkMacvlanModes = engine.NewEnum("macvlan_mode",
+		ev("MACVLAN_MODE_PRIVATE", 1), ev("MACVLAN_MODE_VEPA", 2), ev("MACVLAN_MODE_BRIDGE", 4),
+		ev("MACVLAN_MODE_PASSTHRU", 8), ev("MACVLAN_MODE_SOURCE", 16))
+
+	linkMacvlanMacaddrModes = engine.NewEnum("macvlan_macaddr_mode", engine.Seq(0,
+		"MACVLAN_MACADDR_ADD", "MACVLAN_MACADDR_DEL", "MACVLAN_MACADDR_FLUSH", "MACVLAN_MACADDR_SET")...)
+
+	linkMacvlanFlags = engine.NewFlags("macvlan_flags",
+		ev("MACVLAN_FLAG_NOPROMISC", 1), ev("MACVLAN_FLAG_NODST", 2))
+)
+
+var linkMacvlanAttrs = engine.NewAttrSet("macvlan", "IFLA_MACVLAN_",
+	enumAttr("IFLA_MACVLAN_MODE", 1, engine.U32, linkMacvlanModes),
+	enumAttr("IFLA_MACVLAN_FLAGS", 2, engine.U16, linkMacvlanFlags),
+	linkDoc(enumAttr("IFLA_MACVLAN_MACADDR_MODE", 3, engine.U32, linkMacvlanMacaddrModes), "how to apply IFLA_MACVLAN_MACADDR(_DATA) in source mode"),
+	attr("IFLA_MACVLAN_MACADDR", 4, engine.LLAddr),
+	linkDoc(nest("IFLA_MACVLAN_MACADDR_DATA", 5, linkMacvlanMacaddrDataAttrs), "list of IFLA_MACVLAN_MACADDR (source mode)"),
+	attr("IFLA_MACVLAN_MACADDR_COUNT", 6, engine.U32),
+	linkDoc(attr("IFLA_MACVLAN_BC_QUEUE_LEN", 7, engine.U32), "requested broadcast queue length"),
+	linkDoc(attr("IFLA_MACVLAN_BC_QUEUE_LEN_USED", 8, engine.U32), "broadcast queue length in use"),
+)
+
+var linkMacvlanMacaddrDataAttrs = engine.NewAttrSet("macvlan_macaddr_data", "IFLA_MACVLAN_",
+	attr("IFLA_MACVLAN_MACADDR", 4, engine.LLAddr),
+)
+
+// vxlan: IFLA_VXLAN_*.
+var (
+	linkVxlanDF = engine.NewEnum("ifla_vxlan_df", engine.Seq(0,
+		"VXLAN_DF_UNSET", "VXLAN_DF_SET", "VXLAN_DF_INHERIT")...)
+
+	linkVxlanPortRange = engine.NewStruct("ifla_vxlan_port_range",
+		f("low", engine.BE16),
+		f("high", engine.BE16),
+	)
+)
+
+var linkVxlanAttrs = engine.NewAttrSet("vxlan", "IFLA_VXLAN_",
+	linkDoc(attr("IFLA_VXLAN_ID", 1, engine.U32), "VNI"),
+	linkDoc(attr("IFLA_VXLAN_GROUP", 2, engine.IPv4), "multicast group or remote address"),
+	linkDoc(attr("IFLA_VXLAN_LINK", 3, engine.U32), "ifindex of the underlying device"),
+	attr("IFLA_VXLAN_LOCAL", 4, engine.IPv4),
+	attr("IFLA_VXLAN_TTL", 5, engine.U8),
+	attr("IFLA_VXLAN_TOS", 6, engine.U8),
+	attr("IFLA_VXLAN_LEARNING", 7, engine.U8),
+	linkDoc(attr("IFLA_VXLAN_AGEING", 8, engine.U32), "FDB entry lifetime in seconds"),
+	linkDoc(attr("IFLA_VXLAN_LIMIT", 9, engine.U32), "maximum number of FDB entries"),
+	linkDoc(strct("IFLA_VXLAN_PORT_RANGE", 10, linkVxlanPortRange), "UDP source port range"),
+	attr("IFLA_VXLAN_PROXY", 11, engine.U8),
+	linkDoc(attr("IFLA_VXLAN_RSC", 12, engine.U8), "route short circuit"),
+	attr("IFLA_VXLAN_L2MISS", 13, engine.U8),
+	attr("IFLA_VXLAN_L3MISS", 14, engine.U8),
+	linkDoc(attr("IFLA_VXLAN_PORT", 15, engine.BE16), "UDP destination port"),
+	attr("IFLA_VXLAN_GROUP6", 16, engine.IPv6),
+	attr("IFLA_VXLAN_LOCAL6", 17, engine.IPv6),
+	attr("IFLA_VXLAN_UDP_CSUM", 18, engine.U8),
+	attr("IFLA_VXLAN_UDP_ZERO_CSUM6_TX", 19, engine.U8),
+	attr("IFLA_VXLAN_UDP_ZERO_CSUM6_RX", 20, engine.U8),
+	attr("IFLA_VXLAN_REMCSUM_TX", 21, engine.U8),
+	attr("IFLA_VXLAN_REMCSUM_RX", 22, engine.U8),
+	linkDoc(attr("IFLA_VXLAN_GBP", 23, engine.Flag), "group based policy extension"),
+	attr("IFLA_VXLAN_REMCSUM_NOPARTIAL", 24, engine.Flag),
+	linkDoc(attr("IFLA_VXLAN_COLLECT_METADATA", 25, engine.U8), "external (metadata) mode"),
+	linkDoc(attr("IFLA_VXLAN_LABEL", 26, engine.BE32), "IPv6 flow label"),
+	linkDoc(attr("IFLA_VXLAN_GPE", 27, engine.Flag), "generic protocol extension"),
+	linkDoc(attr("IFLA_VXLAN_TTL_INHERIT", 28, engine.Flag), "inherit TTL from the inner packet (requests: flag; dumps carry a u8 0/1)"),
+	enumAttr("IFLA_VXLAN_DF", 29, engine.U8, linkVxlanDF),
+	linkDoc(attr("IFLA_VXLAN_VNIFILTER", 30, engine.U8), "per-VNI filtering (with COLLECT_METADATA)"),
+)
+
+// tun and tap: IFLA_TUN_*.
+var linkTunTypes = engine.NewEnum("tun_type", ev("IFF_TUN", 0x0001), ev("IFF_TAP", 0x0002))
+
+var linkTunAttrs = engine.NewAttrSet("tun", "IFLA_TUN_",
+	linkDoc(attr("IFLA_TUN_OWNER", 1, engine.U32), "owning uid"),
+	linkDoc(attr("IFLA_TUN_GROUP", 2, engine.U32), "owning gid"),
+	enumAttr("IFLA_TUN_TYPE", 3, engine.U8, linkTunTypes),
+	linkDoc(attr("IFLA_TUN_PI", 4, engine.U8), "packets carry packet information"),
+	attr("IFLA_TUN_VNET_HDR", 5, engine.U8),
+	attr("IFLA_TUN_PERSIST", 6, engine.U8),
+	attr("IFLA_TUN_MULTI_QUEUE", 7, engine.U8),
+	attr("IFLA_TUN_NUM_QUEUES", 8, engine.U32),
+	attr("IFLA_TUN_NUM_DISABLED_QUEUES", 9, engine.U32),
+)
+
+// vlan: IFLA_VLAN_*.
+var (
+	linkVlanFlags = engine.NewStruct("ifla_vlan_flags",
+		engine.Field{Name: "flags", Kind: engine.U32, Doc: "VLAN_FLAG_* bits (linux/if_vlan.h)"},
+		engine.Field{Name: "mask", Kind: engine.U32, Doc: "VLAN_FLAG_* bits to change"},
+	)
+
+	linkVlanQosMapping = engine.NewStruct("ifla_vlan_qos_mapping",
+		f("from", engine.U32),
+		f("to", engine.U32),
+	)
+
+	linkVlanQosAttrs = engine.NewAttrSet("vlan_qos", "IFLA_VLAN_QOS_",
+		strct("IFLA_VLAN_QOS_MAPPING", 1, linkVlanQosMapping),
+	)
+)
+
+var linkVlanAttrs = engine.NewAttrSet("vlan", "IFLA_VLAN_",
+	attr("IFLA_VLAN_ID", 1, engine.U16),
+	strct("IFLA_VLAN_FLAGS", 2, linkVlanFlags),
+	linkDoc(nest("IFLA_VLAN_EGRESS_QOS", 3, linkVlanQosAttrs), "skb priority to VLAN PCP mappings"),
+	linkDoc(nest("IFLA_VLAN_INGRESS_QOS", 4, linkVlanQosAttrs), "VLAN PCP to skb priority mappings"),
+	linkDoc(attr("IFLA_VLAN_PROTOCOL", 5, engine.BE16), "VLAN ethertype (0x8100 or 0x88a8)"),
+)
+
+// vrf: IFLA_VRF_* and, for its ports, IFLA_VRF_PORT_*.
+var linkVRFAttrs = engine.NewAttrSet("vrf", "IFLA_VRF_",
+	linkDoc(attr("IFLA_VRF_TABLE", 1, engine.U32), "routing table id"),
+)
+
+var linkVRFPortAttrs = engine.NewAttrSet("vrf_port", "IFLA_VRF_PORT_",
+	linkDoc(attr("IFLA_VRF_PORT_TABLE", 1, engine.U32), "routing table id of the master VRF"),
+)
+
+// ipvlan and ipvtap: IFLA_IPVLAN_*.
+var (
+	linkIpvlanModes = engine.NewEnum("ipvlan_mode", engine.Seq(0,
+		"IPVLAN_MODE_L2", "IPVLAN_MODE_L3", "IPVLAN_MODE_L3S")...)
+
+	linkIpvlanFlags = engine.NewFlags("ipvlan_flags",
+		ev("IPVLAN_F_PRIVATE", 0x01), ev("IPVLAN_F_VEPA", 0x02))
+)
+
+var linkIpvlanAttrs = engine.NewAttrSet("ipvlan", "IFLA_IPVLAN_",
+	enumAttr("IFLA_IPVLAN_MODE", 1, engine.U16, linkIpvlanModes),
+	enumAttr("IFLA_IPVLAN_FLAGS", 2, engine.U16, linkIpvlanFlags),
+)
+
+// geneve: IFLA_GENEVE_*.
+var linkGeneveDF = engine.NewEnum("ifla_geneve_df", engine.Seq(0,
+	"GENEVE_DF_UNSET", "GENEVE_DF_SET", "GENEVE_DF_INHERIT")...)
+
+var linkGeneveAttrs = engine.NewAttrSet("geneve", "IFLA_GENEVE_",
+	linkDoc(attr("IFLA_GENEVE_ID", 1, engine.U32), "VNI"),
+	attr("IFLA_GENEVE_REMOTE", 2, engine.IPv4),
+	attr("IFLA_GENEVE_TTL", 3, engine.U8),
+	attr("IFLA_GENEVE_TOS", 4, engine.U8),
+	linkDoc(attr("IFLA_GENEVE_PORT", 5, engine.BE16), "UDP destination port"),
+	linkDoc(attr("IFLA_GENEVE_COLLECT_METADATA", 6, engine.Flag), "external (metadata) mode"),
+	attr("IFLA_GENEVE_REMOTE6", 7, engine.IPv6),
+	attr("IFLA_GENEVE_UDP_CSUM", 8, engine.U8),
+	attr("IFLA_GENEVE_UDP_ZERO_CSUM6_TX", 9, engine.U8),
+	attr("IFLA_GENEVE_UDP_ZERO_CSUM6_RX", 10, engine.U8),
+	linkDoc(attr("IFLA_GENEVE_LABEL", 11, engine.BE32), "IPv6 flow label"),
+	attr("IFLA_GENEVE_TTL_INHERIT", 12, engine.U8),
+	enumAttr("IFLA_GENEVE_DF", 13, engine.U8, linkGeneveDF),
+	attr("IFLA_GENEVE_INNER_PROTO_INHERIT", 14, engine.Flag),
+)
+
+// bond: IFLA_BOND_* and, for its slaves, IFLA_BOND_SLAVE_*. The mode, hash
+// policy and slave state values are the BOND_* macros of linux/if_bonding.h.
+var linkBondAttrs = engine.NewAttrSet("bond", "IFLA_BOND_",
+	linkDoc(attr("IFLA_BOND_MODE", 1, engine.U8), "BOND_MODE_*"),
+	linkDoc(attr("IFLA_BOND_ACTIVE_SLAVE", 2, engine.U32), "ifindex of the active slave"),
+	attr("IFLA_BOND_MIIMON", 3, engine.U32),
+	attr("IFLA_BOND_UPDELAY", 4, engine.U32),
+	attr("IFLA_BOND_DOWNDELAY", 5, engine.U32),
+	attr("IFLA_BOND_USE_CARRIER", 6, engine.U8),
+	attr("IFLA_BOND_ARP_INTERVAL", 7, engine.U32),
+	linkDoc(attr("IFLA_BOND_ARP_IP_TARGET", 8, engine.Binary), "nest of IPv4 addresses (be32) typed 0, 1, 2, ..."),
+	attr("IFLA_BOND_ARP_VALIDATE", 9, engine.U32),
+	attr("IFLA_BOND_ARP_ALL_TARGETS", 10, engine.U32),
+	linkDoc(attr("IFLA_BOND_PRIMARY", 11, engine.U32), "ifindex of the primary slave"),
+	attr("IFLA_BOND_PRIMARY_RESELECT", 12, engine.U8),
+	attr("IFLA_BOND_FAIL_OVER_MAC", 13, engine.U8),
+	linkDoc(attr("IFLA_BOND_XMIT_HASH_POLICY", 14, engine.U8), "BOND_XMIT_POLICY_*"),
+	attr("IFLA_BOND_RESEND_IGMP", 15, engine.U32),
+	attr("IFLA_BOND_NUM_PEER_NOTIF", 16, engine.U8),
+	attr("IFLA_BOND_ALL_SLAVES_ACTIVE", 17, engine.U8),
+	attr("IFLA_BOND_MIN_LINKS", 18, engine.U32),
+	attr("IFLA_BOND_LP_INTERVAL", 19, engine.U32),
+	attr("IFLA_BOND_PACKETS_PER_SLAVE", 20, engine.U32),
+	attr("IFLA_BOND_AD_LACP_RATE", 21, engine.U8),
+	attr("IFLA_BOND_AD_SELECT", 22, engine.U8),
+	nest("IFLA_BOND_AD_INFO", 23, linkBondADInfoAttrs),
+	attr("IFLA_BOND_AD_ACTOR_SYS_PRIO", 24, engine.U16),
+	attr("IFLA_BOND_AD_USER_PORT_KEY", 25, engine.U16),
+	attr("IFLA_BOND_AD_ACTOR_SYSTEM", 26, engine.LLAddr),
+	attr("IFLA_BOND_TLB_DYNAMIC_LB", 27, engine.U8),
+	attr("IFLA_BOND_PEER_NOTIF_DELAY", 28, engine.U32),
+	attr("IFLA_BOND_AD_LACP_ACTIVE", 29, engine.U8),
+	attr("IFLA_BOND_MISSED_MAX", 30, engine.U8),
+	linkDoc(attr("IFLA_BOND_NS_IP6_TARGET", 31, engine.Binary), "nest of IPv6 addresses typed 0, 1, 2, ..."),
+	attr("IFLA_BOND_COUPLED_CONTROL", 32, engine.U8),
+)
+
+var linkBondADInfoAttrs = engine.NewAttrSet("bond_ad_info", "IFLA_BOND_AD_INFO_",
+	attr("IFLA_BOND_AD_INFO_AGGREGATOR", 1, engine.U16),
+	attr("IFLA_BOND_AD_INFO_NUM_PORTS", 2, engine.U16),
+	attr("IFLA_BOND_AD_INFO_ACTOR_KEY", 3, engine.U16),
+	attr("IFLA_BOND_AD_INFO_PARTNER_KEY", 4, engine.U16),
+	attr("IFLA_BOND_AD_INFO_PARTNER_MAC", 5, engine.LLAddr),
+)
+
+var linkBondSlaveAttrs = engine.NewAttrSet("bond_slave", "IFLA_BOND_SLAVE_",
+	linkDoc(attr("IFLA_BOND_SLAVE_STATE", 1, engine.U8), "BOND_STATE_*"),
+	linkDoc(attr("IFLA_BOND_SLAVE_MII_STATUS", 2, engine.U8), "BOND_LINK_*"),
+	attr("IFLA_BOND_SLAVE_LINK_FAILURE_COUNT", 3, engine.U32),
+	attr("IFLA_BOND_SLAVE_PERM_HWADDR", 4, engine.LLAddr),
+	attr("IFLA_BOND_SLAVE_QUEUE_ID", 5, engine.U16),
+	attr("IFLA_BOND_SLAVE_AD_AGGREGATOR_ID", 6, engine.U16),
+	attr("IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE", 7, engine.U8),
+	attr("IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE", 8, engine.U16),
+	attr("IFLA_BOND_SLAVE_PRIO", 9, engine.S32),
+	attr("IFLA_BOND_SLAVE_ACTOR_PORT_PRIO", 10, engine.U16),
+	attr("IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE", 11, engine.U8),
+	attr("IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE", 12, engine.U8),
+)
+
+// macsec: IFLA_MACSEC_*.
+var (
+	linkMacsecValidation = engine.NewEnum("macsec_validation_type", engine.Seq(0,
+		"MACSEC_VALIDATE_DISABLED", "MACSEC_VALIDATE_CHECK", "MACSEC_VALIDATE_STRICT")...)
+
+	linkMacsecOffload = engine.NewEnum("macsec_offload", engine.Seq(0,
+		"MACSEC_OFFLOAD_OFF", "MACSEC_OFFLOAD_PHY", "MACSEC_OFFLOAD_MAC")...)
+)
+
+var linkMacsecAttrs = engine.NewAttrSet("macsec", "IFLA_MACSEC_",
+	linkDoc(attr("IFLA_MACSEC_SCI", 1, engine.BE64), "secure channel identifier: MAC address then port"),
+	attr("IFLA_MACSEC_PORT", 2, engine.BE16),
+	attr("IFLA_MACSEC_ICV_LEN", 3, engine.U8),
+	linkDoc(attr("IFLA_MACSEC_CIPHER_SUITE", 4, engine.U64), "MACSEC_CIPHER_ID_* (linux/if_macsec.h)"),
+	linkDoc(attr("IFLA_MACSEC_WINDOW", 5, engine.U32), "replay protection window"),
+	attr("IFLA_MACSEC_ENCODING_SA", 6, engine.U8),
+	attr("IFLA_MACSEC_ENCRYPT", 7, engine.U8),
+	attr("IFLA_MACSEC_PROTECT", 8, engine.U8),
+	attr("IFLA_MACSEC_INC_SCI", 9, engine.U8),
+	linkDoc(attr("IFLA_MACSEC_ES", 10, engine.U8), "end station"),
+	linkDoc(attr("IFLA_MACSEC_SCB", 11, engine.U8), "single copy broadcast"),
+	attr("IFLA_MACSEC_REPLAY_PROTECT", 12, engine.U8),
+	enumAttr("IFLA_MACSEC_VALIDATION", 13, engine.U8, linkMacsecValidation),
+	attr("IFLA_MACSEC_PAD", 14, engine.Binary),
+	enumAttr("IFLA_MACSEC_OFFLOAD", 15, engine.U8, linkMacsecOffload),
+)
+
+// xfrm: IFLA_XFRM_*.
+var linkXfrmAttrs = engine.NewAttrSet("xfrm", "IFLA_XFRM_",
+	linkDoc(attr("IFLA_XFRM_LINK", 1, engine.U32), "ifindex of the underlying device"),
+	linkDoc(attr("IFLA_XFRM_IF_ID", 2, engine.U32), "interface id matched against xfrm policies and states"),
+	linkDoc(attr("IFLA_XFRM_COLLECT_METADATA", 3, engine.Flag), "external (metadata) mode"),
+)
+
+// hsr and prp: IFLA_HSR_*.
+var linkHSRProtocols = engine.NewEnum("hsr_protocol", engine.Seq(0, "HSR_PROTOCOL_HSR", "HSR_PROTOCOL_PRP")...)
+
+var linkHSRAttrs = engine.NewAttrSet("hsr", "IFLA_HSR_",
+	linkDoc(attr("IFLA_HSR_SLAVE1", 1, engine.U32), "ifindex of the first slave"),
+	linkDoc(attr("IFLA_HSR_SLAVE2", 2, engine.U32), "ifindex of the second slave"),
+	linkDoc(attr("IFLA_HSR_MULTICAST_SPEC", 3, engine.U8), "last byte of the supervision address"),
+	attr("IFLA_HSR_SUPERVISION_ADDR", 4, engine.LLAddr),
+	attr("IFLA_HSR_SEQ_NR", 5, engine.U16),
+	attr("IFLA_HSR_VERSION", 6, engine.U8),
+	enumAttr("IFLA_HSR_PROTOCOL", 7, engine.U8, linkHSRProtocols),
+)
+
+// gtp: IFLA_GTP_*.
+var linkGTPRoles = engine.NewEnum("ifla_gtp_role", engine.Seq(0, "GTP_ROLE_GGSN", "GTP_ROLE_SGSN")...)
+
+var linkGTPAttrs = engine.NewAttrSet("gtp", "IFLA_GTP_",
+	linkDoc(attr("IFLA_GTP_FD0", 1, engine.U32), "GTPv0 UDP socket file descriptor"),
+	linkDoc(attr("IFLA_GTP_FD1", 2, engine.U32), "GTPv1-U UDP socket file descriptor"),
+	attr("IFLA_GTP_PDP_HASHSIZE", 3, engine.U32),
+	enumAttr("IFLA_GTP_ROLE", 4, engine.U32, linkGTPRoles),
+	attr("IFLA_GTP_CREATE_SOCKETS", 5, engine.U8),
+	attr("IFLA_GTP_RESTART_COUNT", 6, engine.U8),
+)
+
+// ipoib: IFLA_IPOIB_*.
+var linkIPoIBModes = engine.NewEnum("ipoib_mode", engine.Seq(0, "IPOIB_MODE_DATAGRAM", "IPOIB_MODE_CONNECTED")...)
+
+var linkIPoIBAttrs = engine.NewAttrSet("ipoib", "IFLA_IPOIB_",
+	linkDoc(attr("IFLA_IPOIB_PKEY", 1, engine.U16), "partition key"),
+	enumAttr("IFLA_IPOIB_MODE", 2, engine.U16, linkIPoIBModes),
+	attr("IFLA_IPOIB_UMCAST", 3, engine.U16),
+)
+
+// bareudp: IFLA_BAREUDP_*.
+var linkBareudpAttrs = engine.NewAttrSet("bareudp", "IFLA_BAREUDP_",
+	linkDoc(attr("IFLA_BAREUDP_PORT", 1, engine.BE16), "UDP destination port"),
+	linkDoc(attr("IFLA_BAREUDP_ETHERTYPE", 2, engine.BE16), "ethertype of the tunnelled protocol"),
+	attr("IFLA_BAREUDP_SRCPORT_MIN", 3, engine.U16),
+	attr("IFLA_BAREUDP_MULTIPROTO_MODE", 4, engine.Flag),
+)
+
+// ppp: IFLA_PPP_*.
+var linkPPPAttrs = engine.NewAttrSet("ppp", "IFLA_PPP_",
+	linkDoc(attr("IFLA_PPP_DEV_FD", 1, engine.S32), "file descriptor of the /dev/ppp unit"),
+)
+
+// rmnet: IFLA_RMNET_*.
+var (
+	linkRmnetFlags = engine.NewFlags("rmnet_flags",
+		ev("RMNET_FLAGS_INGRESS_DEAGGREGATION", 1<<0), ev("RMNET_FLAGS_INGRESS_MAP_COMMANDS", 1<<1),
+		ev("RMNET_FLAGS_INGRESS_MAP_CKSUMV4", 1<<2), ev("RMNET_FLAGS_EGRESS_MAP_CKSUMV4", 1<<3),
+		ev("RMNET_FLAGS_INGRESS_MAP_CKSUMV5", 1<<4), ev("RMNET_FLAGS_EGRESS_MAP_CKSUMV5", 1<<5))
+
+	linkRmnetFlagsStruct = engine.NewStruct("ifla_rmnet_flags",
+		fe("flags", engine.U32, linkRmnetFlags),
+		fe("mask", engine.U32, linkRmnetFlags),
+	)
+)
+
+var linkRmnetAttrs = engine.NewAttrSet("rmnet", "IFLA_RMNET_",
+	attr("IFLA_RMNET_MUX_ID", 1, engine.U16),
+	strct("IFLA_RMNET_FLAGS", 2, linkRmnetFlagsStruct),
+)
+
+// dsa: IFLA_DSA_*.
+var linkDSAAttrs = engine.NewAttrSet("dsa", "IFLA_DSA_",
+	linkDoc(attr("IFLA_DSA_MASTER", 1, engine.U32), "ifindex of the conduit (master) device"),
+)
