@@ -17,8 +17,9 @@ import (
 
 // Options configure an Env.
 type Options struct {
-	NetNS  string    // network namespace for sockets opened without one ("" = current)
-	Stdout io.Writer // where print and explain write (default os.Stdout)
+	NetNS    string    // network namespace for sockets opened without one ("" = current)
+	Stdout   io.Writer // where print and explain write (default os.Stdout)
+	TraceOut io.Writer // where traces go (default os.Stderr)
 }
 
 // Env is one Lua state with nlsh's modules loaded. It is not safe for
@@ -40,6 +41,7 @@ type Env struct {
 	typeEnum    *engine.Enum // RTM_* and NLMSG_* names for header.type
 	sockets     map[*socket]bool
 	consts      []engine.Const
+	trace       tracer
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -47,6 +49,9 @@ type Env struct {
 func New(opts Options) *Env {
 	if opts.Stdout == nil {
 		opts.Stdout = os.Stdout
+	}
+	if opts.TraceOut == nil {
+		opts.TraceOut = os.Stderr
 	}
 	e := &Env{
 		L:          lua.NewState(),
@@ -56,6 +61,7 @@ func New(opts Options) *Env {
 		metaClass:  map[*lua.LTable]*engine.Class{},
 		sockets:    map[*socket]bool{},
 	}
+	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
 	e.setup()
 	return e
 }
@@ -65,6 +71,7 @@ func (e *Env) Close() {
 	for s := range e.sockets {
 		s.close()
 	}
+	e.ClosePcap()
 	e.L.Close()
 }
 
@@ -75,6 +82,7 @@ func (e *Env) setup() {
 		"get":     e.luaGet,
 		"get_all": e.luaGetAll,
 		"encode":  e.luaEncode,
+		"explain": e.luaExplain,
 	})
 	e.lazyIndex = L.NewFunction(e.luaLazyIndex)
 	e.msgToString = L.NewFunction(e.luaMsgToString)
@@ -111,11 +119,17 @@ func (e *Env) setup() {
 
 	nl := L.NewTable()
 	L.SetFuncs(nl, map[string]lua.LGFunction{
-		"socket": e.luaSocket,
-		"decode": e.luaDecode,
-		"check":  e.luaCheck,
-		"raw":    e.luaRaw,
+		"socket":  e.luaSocket,
+		"decode":  e.luaDecode,
+		"check":   e.luaCheck,
+		"raw":     e.luaRaw,
+		"explain": e.luaExplain,
+		"trace":   e.luaTrace,
+		"events":  e.luaEvents,
+
+		"_print_event": e.luaPrintEvent,
 	})
+	nl.RawSetString("pcap", e.openPcapModule(L))
 	rt := L.NewTable()
 	L.SetFuncs(rt, map[string]lua.LGFunction{
 		"decode": e.luaDecode,

@@ -114,13 +114,14 @@ func (e *Env) luaSocket(L *lua.LState) int {
 			L.ArgError(2, bad)
 		}
 	}
-	conn, err := engine.Dial(family, cfg)
-	if err != nil {
-		e.raise(L, "nl.socket", err)
-	}
 	p := &engine.Protocol{Name: name}
 	if family == 0 {
 		p = e.proto
+	}
+	cfg.Tap = e.tap(family, p)
+	conn, err := engine.Dial(family, cfg)
+	if err != nil {
+		e.raise(L, "nl.socket", err)
 	}
 	s := &socket{conn: conn, proto: p, name: name}
 	e.sockets[s] = true

@@ -1,0 +1,262 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+
+	"nlsh/engine"
+)
+
+// Tracing and capture: every socket an Env opens reports each datagram it
+// sends and receives to the Env, which prints it (nl.trace) and writes it to
+// a pcap file (nl.pcap.open), so a high-level call shows what it really sent.
+
+// Trace modes.
+const (
+	TraceOff     = "off"
+	TraceCompact = "compact"
+	TraceExplain = "explain"
+)
+
+type tracer struct {
+	mode     string
+	w        io.Writer
+	pcap     *engine.PcapWriter
+	pcapFile *os.File
+}
+
+// tap returns the engine.ConnConfig.Tap for a socket of the given family.
+func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
+	return func(out bool, data []byte) {
+		t := &e.trace
+		if t.pcap != nil {
+			if err := t.pcap.Write(family, out, data); err != nil {
+				fmt.Fprintf(t.w, "nlsh: pcap: %v\n", err)
+				t.pcap = nil
+			}
+		}
+		if t.mode == TraceOff || t.mode == "" {
+			return
+		}
+		arrow := "<"
+		if out {
+			arrow = ">"
+		}
+		if t.mode == TraceExplain {
+			dir := "received"
+			if out {
+				dir = "sent"
+			}
+			fmt.Fprintf(t.w, "%s %s %d bytes\n%s", arrow, dir, len(data), engine.FormatExplain(engine.Explain(p, data, engine.ExplainOptions{Mark: -1})))
+			return
+		}
+		msgs, err := engine.Split(data)
+		for i := range msgs {
+			fmt.Fprintf(t.w, "%s %s\n", arrow, engine.Summary(p, &msgs[i]))
+		}
+		if err != nil {
+			fmt.Fprintf(t.w, "%s !! %v\n", arrow, err)
+		}
+	}
+}
+
+// SetTrace sets the trace mode (TraceOff, TraceCompact, TraceExplain).
+func (e *Env) SetTrace(mode string) error {
+	switch mode {
+	case TraceOff, TraceCompact, TraceExplain:
+		e.trace.mode = mode
+		return nil
+	}
+	return fmt.Errorf("unknown trace mode %q (off, compact, explain)", mode)
+}
+
+// OpenPcap starts writing every datagram to a pcap file.
+func (e *Env) OpenPcap(path string) error {
+	e.ClosePcap()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w, err := engine.NewPcapWriter(f)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	e.trace.pcap, e.trace.pcapFile = w, f
+	return nil
+}
+
+// ClosePcap finishes the pcap file, if one is open.
+func (e *Env) ClosePcap() error {
+	if e.trace.pcapFile == nil {
+		return nil
+	}
+	err := e.trace.pcapFile.Close()
+	e.trace.pcap, e.trace.pcapFile = nil, nil
+	return err
+}
+
+// luaTrace is nl.trace(mode): true or 'compact', 'explain', false or 'off'.
+// It returns the previous mode.
+func (e *Env) luaTrace(L *lua.LState) int {
+	prev := e.trace.mode
+	if prev == "" {
+		prev = TraceOff
+	}
+	if L.GetTop() >= 1 {
+		mode := TraceOff
+		switch v := L.Get(1).(type) {
+		case lua.LBool:
+			if v {
+				mode = TraceCompact
+			}
+		case lua.LString:
+			mode = string(v)
+		case *lua.LNilType:
+		default:
+			L.ArgError(1, "true, false, 'compact', 'explain' or 'off' expected")
+		}
+		if err := e.SetTrace(mode); err != nil {
+			L.ArgError(1, err.Error())
+		}
+	}
+	L.Push(lua.LString(prev))
+	return 1
+}
+
+func (e *Env) openPcapModule(L *lua.LState) *lua.LTable {
+	return L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"open": func(L *lua.LState) int {
+			if err := e.OpenPcap(L.CheckString(1)); err != nil {
+				L.RaiseError("nl.pcap.open: %s", err.Error())
+			}
+			return 0
+		},
+		"close": func(L *lua.LState) int {
+			if err := e.ClosePcap(); err != nil {
+				L.RaiseError("nl.pcap.close: %s", err.Error())
+			}
+			return 0
+		},
+	})
+}
+
+// luaEvents is nl.events(groups [, opts]): an iterator over multicast
+// notifications, decoded. An ENOBUFS overrun (the kernel dropped
+// notifications because the socket's buffer was full) yields
+// {overrun=true, event='OVERRUN'} and the stream goes on; resynchronise by
+// dumping the objects again. opts: rcvbuf, netns, timeout (seconds; the
+// iterator ends when nothing arrives for that long).
+func (e *Env) luaEvents(L *lua.LState) int {
+	gt := L.CheckTable(1)
+	cfg := engine.DefaultConnConfig()
+	cfg.NetNS = e.opts.NetNS
+	var timeout time.Duration
+	for i := 1; i <= gt.Len(); i++ {
+		g, err := e.groupNumber(gt.RawGetInt(i))
+		if err != nil {
+			L.ArgError(1, err.Error())
+		}
+		cfg.Groups = append(cfg.Groups, g)
+	}
+	if len(cfg.Groups) == 0 {
+		L.ArgError(1, "at least one multicast group expected, e.g. {'link', 'ipv4-ifaddr'}")
+	}
+	if opts, ok := L.Get(2).(*lua.LTable); ok {
+		var bad string
+		opts.ForEach(func(k, v lua.LValue) {
+			switch k.String() {
+			case "rcvbuf":
+				cfg.RcvBuf = int(lua.LVAsNumber(v))
+			case "netns":
+				cfg.NetNS = lua.LVAsString(v)
+			case "timeout":
+				timeout = time.Duration(float64(lua.LVAsNumber(v)) * float64(time.Second))
+			default:
+				bad = fmt.Sprintf("unknown option '%s' (options: rcvbuf, netns, timeout)", k.String())
+			}
+		})
+		if bad != "" {
+			L.ArgError(2, bad)
+		}
+	}
+	cfg.Tap = e.tap(0, e.proto)
+	conn, err := engine.Dial(0, cfg)
+	if err != nil {
+		e.raise(L, "nl.events", err)
+	}
+	s := &socket{conn: conn, proto: e.proto, name: "route events"}
+	e.sockets[s] = true
+	var queue []engine.Message
+	iter := func(L *lua.LState) int {
+		for len(queue) == 0 {
+			if s.closed {
+				return 0
+			}
+			ctx := e.ctx(L)
+			if timeout > 0 {
+				var cancel func()
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			b, err := conn.RecvRaw(ctx)
+			if errors.Is(err, unix.ENOBUFS) {
+				t := L.NewTable()
+				t.RawSetString("overrun", lua.LTrue)
+				t.RawSetString("event", lua.LString("OVERRUN"))
+				L.Push(t)
+				return 1
+			}
+			if err != nil {
+				if timeout > 0 && L.Context() != nil && L.Context().Err() == nil {
+					return 0 // quiet for timeout: the stream ends
+				}
+				if L.Context() != nil && L.Context().Err() != nil {
+					L.RaiseError("interrupted")
+				}
+				e.raise(L, "nl.events", err)
+			}
+			msgs, _ := engine.Split(b)
+			queue = append(queue, msgs...)
+		}
+		m := queue[0]
+		queue = queue[1:]
+		L.Push(e.newLazy(m))
+		return 1
+	}
+	L.Push(L.NewFunction(iter))
+	return 1
+}
+
+// Monitor prints notifications of the named groups until ctx ends, one line
+// each with a timestamp, as `ip monitor` does (nlsh --monitor).
+func (e *Env) Monitor(ctx context.Context, groups []string) error {
+	var quoted []string
+	for _, g := range groups {
+		quoted = append(quoted, fmt.Sprintf("%q", g))
+	}
+	src := fmt.Sprintf(`for ev in nl.events{%s} do nl._print_event(ev) end`, strings.Join(quoted, ","))
+	_, err := e.Run(ctx, "monitor", src, nil)
+	return err
+}
+
+func (e *Env) luaPrintEvent(L *lua.LState) int {
+	t := L.CheckTable(1)
+	ts := time.Now().Format("15:04:05.000")
+	if lua.LVAsBool(t.RawGetString("overrun")) {
+		fmt.Fprintf(e.opts.Stdout, "[%s] OVERRUN: the kernel dropped notifications (receive buffer full); dump again to resynchronise\n", ts)
+		return 0
+	}
+	if lm := e.lazyOf(t); lm != nil {
+		fmt.Fprintf(e.opts.Stdout, "[%s] %s\n", ts, engine.Summary(lm.proto, &lm.msg))
+	}
+	return 0
+}
