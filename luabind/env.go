@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
 	"nlsh/rtnl"
@@ -42,6 +43,8 @@ type Env struct {
 	sockets     map[*socket]bool
 	consts      []engine.Const
 	trace       tracer
+	ipModule    lua.LValue     // the ip module, once loaded
+	nsFDs       map[string]int // namespace files opened by nl.netns.fd
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -60,6 +63,7 @@ func New(opts Options) *Env {
 		classMetas: map[*engine.Class]*lua.LTable{},
 		metaClass:  map[*lua.LTable]*engine.Class{},
 		sockets:    map[*socket]bool{},
+		nsFDs:      map[string]int{},
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
 	e.setup()
@@ -72,6 +76,9 @@ func (e *Env) Close() {
 		s.close()
 	}
 	e.ClosePcap()
+	for _, fd := range e.nsFDs {
+		unix.Close(fd)
+	}
 	e.L.Close()
 }
 
@@ -127,9 +134,14 @@ func (e *Env) setup() {
 		"trace":   e.luaTrace,
 		"events":  e.luaEvents,
 
+		"closest": e.luaClosest,
+		"tuntap":  e.luaTuntap,
+
 		"_print_event": e.luaPrintEvent,
 	})
 	nl.RawSetString("pcap", e.openPcapModule(L))
+	nl.RawSetString("netns", e.openNetnsModule(L))
+	e.setupLazyGlobals()
 	rt := L.NewTable()
 	L.SetFuncs(rt, map[string]lua.LGFunction{
 		"decode": e.luaDecode,

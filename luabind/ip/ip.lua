@@ -1,0 +1,195 @@
+-- ip: pyroute2 IPRoute's verbs for Lua, built on nl and rtnl.
+--
+-- Every verb builds an ordinary message table, the same you could build by
+-- hand, and sends it with s:request. Pass {dry=true} to get the message back
+-- unsent (print it to see what a verb does), {echo=true} to get the object the
+-- kernel created. ip.netns('name') returns the same API bound to another
+-- network namespace.
+--
+-- This file holds what all verbs share; ip/link.lua, ip/addr.lua, … add the
+-- verbs for each kind of object.
+
+local load, default_netns = ...
+
+local IP = {}      -- verbs: IP.link(self, cmd, spec), …; bound per namespace
+local U = {}       -- helpers shared by the parts
+
+-- Options every verb accepts besides its own keys.
+U.common = {dry = true, echo = true}
+
+-- check raises "fname: unknown key 'k' (did you mean 'x'?)" for a key of
+-- spec that is not in valid (a set of names) nor a common option.
+function U.check(fname, spec, valid)
+  if spec == nil then return {} end
+  if type(spec) ~= 'table' then
+    error(fname .. ': expected a table of options, got ' .. type(spec), 3)
+  end
+  for k in pairs(spec) do
+    if not valid[k] and not U.common[k] then
+      local names = {}
+      for n in pairs(valid) do names[#names + 1] = n end
+      table.sort(names)
+      local hint = type(k) == 'string' and nl.closest(k, names)
+      if hint then
+        error(("%s: unknown key '%s' (did you mean '%s'?)"):format(fname, tostring(k), hint), 3)
+      end
+      error(("%s: unknown key '%s' (valid keys: %s)"):format(fname, tostring(k), table.concat(names, ', ')), 3)
+    end
+  end
+  return spec
+end
+
+-- keys builds a set from a list of names, merging further sets.
+function U.keys(list, ...)
+  local s = {}
+  for _, k in ipairs(list) do s[k] = true end
+  for _, more in ipairs({...}) do for k in pairs(more) do s[k] = true end end
+  return s
+end
+
+-- verb checks cmd against the verbs an object has.
+function U.verb(fname, cmd, verbs)
+  if not verbs[cmd] then
+    local names = {}
+    for n in pairs(verbs) do names[#names + 1] = n end
+    table.sort(names)
+    error(("%s: unknown command '%s' (commands: %s)"):format(fname, tostring(cmd), table.concat(names, ', ')), 3)
+  end
+end
+
+local REQ_ACK = bit.bor(NLM_F_REQUEST, NLM_F_ACK)
+U.flags = {
+  add = bit.bor(REQ_ACK, NLM_F_CREATE, NLM_F_EXCL),
+  replace = bit.bor(REQ_ACK, NLM_F_CREATE, NLM_F_REPLACE),
+  append = bit.bor(REQ_ACK, NLM_F_CREATE, NLM_F_APPEND),
+  set = REQ_ACK,
+  del = REQ_ACK,
+  get = NLM_F_REQUEST,
+  dump = bit.bor(NLM_F_REQUEST, NLM_F_DUMP),
+}
+
+-- msg builds a message of class with a header type and flags.
+function U.msg(class, type_, flags, fields)
+  local m = rtnl[class](fields)
+  m.header.type = type_
+  m.header.flags = flags
+  return m
+end
+
+-- socket opens the instance's route socket on first use.
+function U.socket(self)
+  if not self._sock then
+    self._sock = nl.socket('route', {netns = self._netns})
+  end
+  return self._sock
+end
+
+-- send sends msg unless spec.dry; with spec.echo it asks for the created
+-- object back. It returns the replies (the echoed object with echo).
+function U.send(self, msg, spec)
+  spec = spec or {}
+  if spec.echo then
+    msg.header.flags = bit.bor(msg.header.flags, NLM_F_ECHO)
+  end
+  if spec.dry then return msg end
+  local replies = U.socket(self):request(msg)
+  if spec.echo then return replies[1] end
+  return replies
+end
+
+-- dump sends a dump request and filters the replies.
+function U.dump(self, msg, filter, match)
+  local replies = U.socket(self):request(msg)
+  if filter == nil then return replies end
+  local out = {}
+  for _, m in ipairs(replies) do
+    if match(m, filter) then out[#out + 1] = m end
+  end
+  return out
+end
+
+-- matcher returns a function testing a message against a filter table whose
+-- keys are the class's field names or attribute short names (prefix
+-- stripped, lower case: ifname for IFLA_IFNAME); special maps a key to its
+-- own test. A function filter is used as it is.
+function U.matcher(prefix, special)
+  special = special or {}
+  return function(m, filter)
+    if type(filter) == 'function' then return filter(m) end
+    for k, want in pairs(filter) do
+      local test = special[k]
+      if test then
+        if not test(m, want) then return false end
+      else
+        local got = m[k]
+        if got == nil then got = m:get(prefix .. k:upper()) end
+        if got ~= want then return false end
+      end
+    end
+    return true
+  end
+end
+
+-- ifindex turns an interface name or index into an index, raising a clear
+-- error for a name that does not exist.
+function U.ifindex(self, v, what)
+  if type(v) == 'number' then return v end
+  if type(v) ~= 'string' then
+    error((what or 'interface') .. ': expected a name or an index, got ' .. type(v), 4)
+  end
+  local i = IP.link_lookup(self, v)
+  if not i then error(("%s: no interface named '%s'"):format(what or 'interface', v), 4) end
+  return i
+end
+
+-- prefix splits '10.0.0.0/8' into address, length and family.
+function U.prefix(s, what)
+  if type(s) ~= 'string' then error(what .. ': expected an address string, got ' .. type(s), 4) end
+  local a, l = s:match('^([^/]+)/(%d+)$')
+  a = a or s
+  local fam = a:find(':') and AF_INET6 or AF_INET
+  if not l then l = (fam == AF_INET6) and 128 or 32 end
+  return a, tonumber(l), fam
+end
+
+-- Parts, each adding verbs to IP.
+for _, part in ipairs({'link', 'addr', 'route', 'neigh', 'rule', 'tc', 'extra'}) do
+  local ok, fn = pcall(load, part)
+  if ok then fn(IP, U) elseif not tostring(fn):find('no part') then error(fn, 0) end
+end
+
+-- rethrow re-raises an error from a verb at the caller's line: string
+-- errors lose the module's own position, error values pass unchanged.
+local function rethrow(ok, ...)
+  if ok then return ... end
+  local e = ...
+  if type(e) == 'string' then
+    error((e:gsub('^ip/[%w_]+%.lua:%d+: ', '')), 3)
+  end
+  error(e, 0)
+end
+
+-- bind makes an instance: every verb with self filled in, so scripts call
+-- ip.link(...) with a dot.
+local function bind(netns)
+  local inst = {_netns = netns ~= '' and netns or nil}
+  for name, fn in pairs(IP) do
+    inst[name] = function(...) return rethrow(pcall(fn, inst, ...)) end
+  end
+  -- netns(name) binds the same API to another network namespace.
+  inst.netns = function(name)
+    if type(name) ~= 'string' and type(name) ~= 'number' then
+      error('ip.netns: expected a namespace name, path or pid', 2)
+    end
+    if type(name) == 'number' then name = '/proc/' .. name .. '/ns/net' end
+    return bind(name)
+  end
+  inst.close = function()
+    if inst._sock then inst._sock:close(); inst._sock = nil end
+  end
+  return setmetatable(inst, {__tostring = function()
+    return 'ip module (netns ' .. (inst._netns or 'current') .. ')'
+  end})
+end
+
+return bind(default_netns)

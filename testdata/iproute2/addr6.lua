@@ -1,0 +1,17 @@
+-- ip -6 addr add 2001:db8::1/64 dev v0   (v0 = ifindex 3)
+-- iproute2 sends IFA_LOCAL before IFA_ADDRESS.
+local msg = rtnl.ifaddrmsg()
+msg.header.type = RTM_NEWADDR
+msg.header.flags = NLM_F_REQUEST + NLM_F_ACK + NLM_F_EXCL + NLM_F_CREATE
+msg.header.sequence_number = 0
+msg.header.pid = 0
+msg.family = AF_INET6
+msg.prefixlen = 64
+msg.flags = 0
+msg.scope = 0
+msg.index = 3
+msg.attrs = {
+  {'IFA_LOCAL', '2001:db8::1'},
+  {'IFA_ADDRESS', '2001:db8::1'},
+}
+return msg
