@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -36,10 +37,12 @@ func (e *Env) setupSocketMeta() {
 		"recv":     e.sockRecv,
 		"recv_raw": e.sockRecvRaw,
 		"request":  e.sockRequest,
-		"close":    e.sockClose,
-		"port":     e.sockPort,
-		"join":     e.sockJoin,
-		"leave":    e.sockLeave,
+
+		"request_batch": e.sockRequestBatch,
+		"close":         e.sockClose,
+		"port":          e.sockPort,
+		"join":          e.sockJoin,
+		"leave":         e.sockLeave,
 	})
 	e.sockMeta.RawSetString("__index", methods)
 	e.sockMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
@@ -271,4 +274,51 @@ func (e *Env) sockLeave(L *lua.LState) int {
 		e.raise(L, "leave", err)
 	}
 	return 0
+}
+
+// sockRequestBatch is s:request_batch(list): send many messages (tables or
+// encoded strings) packed into few datagrams and wait for every ACK. It
+// returns a list with true or an error value per message, and the number
+// that failed.
+func (e *Env) sockRequestBatch(L *lua.LState) int {
+	s := e.openSocket(L)
+	list := L.CheckTable(2)
+	n := list.Len()
+	reqs := make([][]byte, n)
+	for i := 1; i <= n; i++ {
+		switch v := list.RawGetInt(i).(type) {
+		case lua.LString:
+			reqs[i-1] = []byte(v)
+		case *lua.LTable:
+			b, err := e.encodeTable(v)
+			if err != nil {
+				L.RaiseError("request_batch: message %d: %s", i, err.Error())
+			}
+			reqs[i-1] = b
+		default:
+			L.ArgError(2, fmt.Sprintf("message %d: a message table or string of bytes expected", i))
+		}
+	}
+	errs, err := s.conn.RequestBatch(e.ctx(L), s.proto, reqs)
+	if err != nil {
+		e.raise(L, "request_batch", err)
+	}
+	out := L.CreateTable(n, 0)
+	failed := 0
+	for _, er := range errs {
+		if er == nil {
+			out.Append(lua.LTrue)
+			continue
+		}
+		failed++
+		var ne *engine.Error
+		if errors.As(er, &ne) {
+			out.Append(e.errorValue(ne))
+		} else {
+			out.Append(lua.LString(er.Error()))
+		}
+	}
+	L.Push(out)
+	L.Push(lua.LNumber(failed))
+	return 2
 }

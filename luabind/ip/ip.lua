@@ -88,6 +88,11 @@ end
 -- object back. It returns the replies (the echoed object with echo).
 function U.send(self, msg, spec)
   spec = spec or {}
+  if self._batch and not spec.dry then
+    if spec.echo then error('echo is not available inside ip.batch', 0) end
+    self._batch[#self._batch + 1] = msg:encode()
+    return nil
+  end
   if spec.echo then
     msg.header.flags = bit.bor(msg.header.flags, NLM_F_ECHO)
   end

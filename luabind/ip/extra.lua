@@ -1,0 +1,59 @@
+-- Monitoring and batching: ip.monitor(groups, fn) and ip.batch(fn).
+local IP, U = ...
+
+-- Short names ip.monitor accepts, as `ip monitor` has them, mapped to the
+-- rtnetlink multicast groups (both address families where there are two).
+local groups = {
+  link = {'link'}, addr = {'ipv4-ifaddr', 'ipv6-ifaddr'}, address = {'ipv4-ifaddr', 'ipv6-ifaddr'},
+  route = {'ipv4-route', 'ipv6-route'}, neigh = {'neigh'}, rule = {'ipv4-rule', 'ipv6-rule'},
+  tc = {'tc'}, netconf = {'ipv4-netconf', 'ipv6-netconf'}, nsid = {'nsid'}, nexthop = {'nexthop'},
+}
+
+-- monitor(groups, fn [, opts]) calls fn(ev) for every notification of the
+-- groups ('link', 'addr', 'route', 'neigh', 'rule', 'tc', or any rtnetlink
+-- group name such as 'ipv4-ifaddr') until fn returns false or Ctrl-C. An
+-- overrun (the kernel dropped notifications) arrives as {overrun=true}; dump
+-- again to resynchronise. opts: rcvbuf, timeout (seconds of quiet that end
+-- the monitor).
+function IP.monitor(self, list, fn, opts)
+  if type(list) == 'string' then list = {list} end
+  if type(list) ~= 'table' or type(fn) ~= 'function' then
+    error('ip.monitor: usage ip.monitor({"link", "addr", …}, function(ev) … end [, opts])', 2)
+  end
+  opts = U.check('ip.monitor', opts, U.keys({'rcvbuf', 'timeout'}))
+  local expanded = {}
+  for _, g in ipairs(list) do
+    for _, name in ipairs(groups[g] or {g}) do expanded[#expanded + 1] = name end
+  end
+  local events = nl.events(expanded, {rcvbuf = opts.rcvbuf, timeout = opts.timeout, netns = self._netns})
+  for ev in events do
+    if fn(ev) == false then break end
+  end
+end
+
+-- batch(fn) runs fn, queueing every request the ip verbs make instead of
+-- sending each, then sends them packed many to a datagram and checks every
+-- acknowledgement. If any failed it raises the first failure's error value,
+-- which says which request it was (index) and how many failed.
+function IP.batch(self, fn)
+  if self._batch then error('ip.batch: already inside a batch', 2) end
+  self._batch = {}
+  local ok, err = pcall(fn)
+  local queued = self._batch
+  self._batch = nil
+  if not ok then error(err, 0) end
+  if #queued == 0 then return 0 end
+  local results, failed = U.socket(self):request_batch(queued)
+  if failed > 0 then
+    for i, r in ipairs(results) do
+      if r ~= true then
+        if type(r) == 'table' then
+          r.index, r.failed = i, failed
+          r.line = ('ip.batch: request %d of %d failed (%d failed in all): %s'):format(i, #queued, failed, r.line)
+        end
+        error(r, 0)
+      end
+    end
+  end
+  return #queued
+end
