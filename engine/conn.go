@@ -492,6 +492,7 @@ type Collector struct {
 	seq     uint32
 	ack     bool // the request asked for an ACK
 	dump    bool // the request asked for a dump
+	echo    bool // the request asked for NLM_F_ECHO
 	discard bool // drop the replies (draining an abandoned dump)
 
 	multi bool // a multipart reply was seen: the kernel is dumping
@@ -510,6 +511,7 @@ func NewCollector(p *Protocol, req []byte) *Collector {
 		p: p, req: req, seq: h.Seq,
 		ack:  h.Flags&NLM_F_ACK != 0,
 		dump: h.Flags&NLM_F_DUMP == NLM_F_DUMP,
+		echo: h.Flags&NLM_F_ECHO != 0 && h.Flags&NLM_F_DUMP != NLM_F_DUMP,
 	}
 }
 
@@ -521,7 +523,9 @@ func (c *Collector) Feed(dgram []byte, group uint32) bool {
 	if c.done {
 		return true
 	}
-	if group != 0 {
+	// The echo of an NLM_F_ECHO request is the notification itself, sent
+	// to the requester alone but still marked with its group.
+	if group != 0 && !c.echo {
 		return false
 	}
 	msgs, ferr := Split(dgram)

@@ -350,13 +350,16 @@ func (e *Env) getValues(L *lua.LState, first bool) []lua.LValue {
 		var vals []lua.LValue
 		for _, c := range cur {
 			attrs, ok := c.RawGetString("attrs").(*lua.LTable)
-			if !ok {
-				if c.Metatable != nil {
-					attrs, _ = L.GetField(c, "attrs").(*lua.LTable)
-				}
-				if attrs == nil {
+			if !ok && c.Metatable != nil {
+				attrs, _ = L.GetField(c, "attrs").(*lua.LTable)
+			}
+			if attrs == nil {
+				// A nested value written by a script is the list of
+				// pairs itself.
+				if _, isPair := c.RawGetInt(1).(*lua.LTable); !isPair {
 					continue
 				}
+				attrs = c
 			}
 			for j := 1; j <= attrs.Len(); j++ {
 				p, ok := attrs.RawGetInt(j).(*lua.LTable)

@@ -216,11 +216,12 @@ func (e *Env) luaEvents(L *lua.LState) int {
 				return 1
 			}
 			if err != nil {
-				if timeout > 0 && L.Context() != nil && L.Context().Err() == nil {
-					return 0 // quiet for timeout: the stream ends
-				}
-				if L.Context() != nil && L.Context().Err() != nil {
+				parent := e.ctx(L)
+				switch {
+				case parent.Err() != nil:
 					L.RaiseError("interrupted")
+				case timeout > 0 && errors.Is(err, context.DeadlineExceeded):
+					return 0 // quiet for timeout: the stream ends
 				}
 				e.raise(L, "nl.events", err)
 			}

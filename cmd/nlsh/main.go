@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"nlsh/engine"
 	"nlsh/luabind"
 )
 
@@ -79,7 +80,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if o.netns != "" {
-		if _, err := os.Stat(netnsPath(o.netns)); err != nil {
+		if _, err := os.Stat(engine.NetNSPath(o.netns)); err != nil {
 			fmt.Fprintf(stderr, "nlsh: network namespace %q: %v\n", o.netns, errors.Unwrap(err))
 			return exitError
 		}
@@ -120,7 +121,8 @@ func runChunk(env *luabind.Env, name, src string, args []string, stdout, stderr 
 	defer stop()
 	vals, err := env.Run(ctx, name, src, args)
 	if err != nil {
-		fmt.Fprintln(stderr, env.FormatError(err))
+		// gopher-lua ends syntax errors with a newline; keep one clear line.
+		fmt.Fprintln(stderr, strings.TrimRight(env.FormatError(err), "\n"))
 		return exitError
 	}
 	if printResults && len(vals) > 0 {
@@ -137,13 +139,6 @@ func stripShebang(s string) string {
 		return ""
 	}
 	return s
-}
-
-func netnsPath(n string) string {
-	if strings.Contains(n, "/") {
-		return n
-	}
-	return "/run/netns/" + n
 }
 
 func isTerminal(r io.Reader) bool {
