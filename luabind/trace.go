@@ -244,7 +244,7 @@ func (e *Env) Monitor(ctx context.Context, groups []string) error {
 	for _, g := range groups {
 		quoted = append(quoted, fmt.Sprintf("%q", g))
 	}
-	src := fmt.Sprintf(`for ev in nl.events{%s} do nl._print_event(ev) end`, strings.Join(quoted, ","))
+	src := fmt.Sprintf(`ip.monitor({%s}, nl._print_event)`, strings.Join(quoted, ","))
 	_, err := e.Run(ctx, "monitor", src, nil)
 	return err
 }

@@ -24,10 +24,15 @@ Usage:
   nlsh [options]                 start the interactive shell (a script when stdin is not a terminal)
   nlsh [options] FILE.lua [ARG…] run a Lua script; its arguments are in arg[1]…
   nlsh [options] -e CHUNK        run a chunk of Lua and print what it returns
+  nlsh [options] --monitor GROUPS  print notifications (link,addr,route,neigh,rule,…) until Ctrl-C
+  nlsh decode [--explain] FILE   print the messages of a capture (pcap from --pcap, hex dump or raw bytes)
 
 Options:
   -e CHUNK         run CHUNK
   --netns NAME     run everything in network namespace NAME (under /run/netns) or at a path
+  --trace[=MODE]   print every message sent and received: compact (the default) or explain
+  --pcap FILE      write every message sent and received to FILE (pcap; Wireshark and tshark read it)
+  --monitor GROUPS comma-separated groups to watch, as ip monitor names them
   -h, --help       show this help
 
 Exit status: 0 success, 1 a Lua or netlink error, 2 a usage error.
@@ -50,8 +55,30 @@ type options struct {
 	chunk   string
 	hasE    bool
 	netns   string
+	trace   traceFlag
+	pcap    string
+	monitor string
 	rest    []string
 	showUse bool
+}
+
+// traceFlag is --trace (compact) or --trace=MODE.
+type traceFlag string
+
+func (t *traceFlag) String() string   { return string(*t) }
+func (t *traceFlag) IsBoolFlag() bool { return true }
+func (t *traceFlag) Set(s string) error {
+	switch s {
+	case "true", luabind.TraceCompact:
+		*t = luabind.TraceCompact
+	case luabind.TraceExplain:
+		*t = luabind.TraceExplain
+	case "false", luabind.TraceOff:
+		*t = ""
+	default:
+		return fmt.Errorf("--trace takes compact or explain, not %q", s)
+	}
+	return nil
 }
 
 func parseArgs(args []string, stderr io.Writer) (*options, error) {
@@ -60,6 +87,9 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(io.Discard)
 	fs.Func("e", "run CHUNK", func(s string) error { o.chunk, o.hasE = s, true; return nil })
 	fs.StringVar(&o.netns, "netns", "", "network namespace")
+	fs.Var(&o.trace, "trace", "trace mode")
+	fs.StringVar(&o.pcap, "pcap", "", "pcap file")
+	fs.StringVar(&o.monitor, "monitor", "", "groups to monitor")
 	fs.BoolVar(&o.showUse, "h", false, "help")
 	fs.BoolVar(&o.showUse, "help", false, "help")
 	if err := fs.Parse(args); err != nil {
@@ -79,14 +109,35 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, usage)
 		return exitOK
 	}
+	if len(o.rest) > 0 && o.rest[0] == "decode" && !o.hasE {
+		return decode(o.rest[1:], stdout, stderr)
+	}
 	if o.netns != "" {
 		if _, err := os.Stat(engine.NetNSPath(o.netns)); err != nil {
 			fmt.Fprintf(stderr, "nlsh: network namespace %q: %v\n", o.netns, errors.Unwrap(err))
 			return exitError
 		}
 	}
-	env := luabind.New(luabind.Options{NetNS: o.netns, Stdout: stdout})
+	env := luabind.New(luabind.Options{NetNS: o.netns, Stdout: stdout, TraceOut: stderr})
 	defer env.Close()
+	if o.trace != "" {
+		env.SetTrace(string(o.trace))
+	}
+	if o.pcap != "" {
+		if err := env.OpenPcap(o.pcap); err != nil {
+			fmt.Fprintf(stderr, "nlsh: --pcap: %v\n", err)
+			return exitError
+		}
+	}
+	if o.monitor != "" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		if err := env.Monitor(ctx, strings.Split(o.monitor, ",")); err != nil && ctx.Err() == nil {
+			fmt.Fprintln(stderr, env.FormatError(err))
+			return exitError
+		}
+		return exitOK
+	}
 
 	switch {
 	case o.hasE:
