@@ -30,21 +30,22 @@ type Env struct {
 	opts  Options
 	proto *engine.Protocol
 
-	methods     *lua.LTable // message methods (get, get_all, encode)
-	nestMeta    *lua.LTable // metatable of nested values and records
-	errMeta     *lua.LTable // metatable of error values
-	rawMeta     *lua.LTable // metatable of nl.raw values
-	sockMeta    *lua.LTable
-	lazyIndex   *lua.LFunction
-	msgToString *lua.LFunction
-	classMetas  map[*engine.Class]*lua.LTable
-	metaClass   map[*lua.LTable]*engine.Class
-	typeEnum    *engine.Enum // RTM_* and NLMSG_* names for header.type
-	sockets     map[*socket]bool
-	consts      []engine.Const
-	trace       tracer
-	ipModule    lua.LValue     // the ip module, once loaded
-	nsFDs       map[string]int // namespace files opened by nl.netns.fd
+	methods      *lua.LTable // message methods (get, get_all, encode)
+	nestMeta     *lua.LTable // metatable of nested values and records
+	errMeta      *lua.LTable // metatable of error values
+	rawMeta      *lua.LTable // metatable of nl.raw values
+	sockMeta     *lua.LTable
+	lazyIndex    *lua.LFunction
+	lazyNewIndex *lua.LFunction
+	msgToString  *lua.LFunction
+	classMetas   map[*engine.Class]*lua.LTable
+	metaClass    map[*lua.LTable]*engine.Class
+	typeEnum     *engine.Enum // RTM_* and NLMSG_* names for header.type
+	sockets      map[*socket]bool
+	consts       []engine.Const
+	trace        tracer
+	ipModule     lua.LValue     // the ip module, once loaded
+	nsFDs        map[string]int // namespace files opened by nl.netns.fd
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -92,6 +93,7 @@ func (e *Env) setup() {
 		"explain": e.luaExplain,
 	})
 	e.lazyIndex = L.NewFunction(e.luaLazyIndex)
+	e.lazyNewIndex = L.NewFunction(e.luaLazyNewIndex)
 	e.msgToString = L.NewFunction(e.luaMsgToString)
 	e.nestMeta = L.NewTable()
 	e.nestMeta.RawSetString("__index", e.methods)

@@ -303,3 +303,24 @@ type scriptError struct{ s string }
 func (e *scriptError) Error() string { return e.s }
 
 var _ = engine.HeaderLen
+
+// TestLazyWrites: writing to a decoded message before reading it keeps the
+// write, and the re-encoded message carries it.
+func TestLazyWrites(t *testing.T) {
+	e, _ := newEnv(t, "")
+	run(t, e, `
+local m = rtnl.ifaddrmsg{family = AF_INET, prefixlen = 24, index = 3}
+m.header.type = RTM_NEWADDR
+m.attrs = {{'IFA_LOCAL', '10.0.0.1'}}
+local d = rtnl.decode(m:encode())[1]
+d.prefixlen = 16                      -- a write before any read
+d.attrs = {{'IFA_LABEL', 'x'}}
+local again = rtnl.decode(d:encode())[1]
+assert(again.prefixlen == 16 and again.index == 3, 'fields')
+assert(again:get('IFA_LABEL') == 'x' and again:get('IFA_LOCAL') == nil, 'attrs')
+local d2 = rtnl.decode(m:encode())[1]
+d2.index = 9                          -- fields written, attrs untouched
+local a2 = rtnl.decode(d2:encode())[1]
+assert(a2.index == 9 and a2:get('IFA_LOCAL') == '10.0.0.1', 'attrs kept')
+`)
+}

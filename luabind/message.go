@@ -142,6 +142,7 @@ func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
 	ud.Value = lm
 	mt := e.L.CreateTable(0, 4)
 	mt.RawSetString("__index", e.lazyIndex)
+	mt.RawSetString("__newindex", e.lazyNewIndex)
 	mt.RawSetString("__tostring", e.msgToString)
 	mt.RawSetString(keyLazy, ud)
 	if class != nil {
@@ -174,6 +175,24 @@ func (e *Env) luaLazyIndex(L *lua.LState) int {
 	}
 	L.Push(t.RawGet(k))
 	return 1
+}
+
+// luaLazyNewIndex is __newindex of lazy messages: a script writing to a
+// message it has not read yet. The decoded fields go into the table first, so
+// the write is not overwritten later and the message re-encodes with it.
+func (e *Env) luaLazyNewIndex(L *lua.LState) int {
+	t := L.CheckTable(1)
+	k, v := L.Get(2), L.Get(3)
+	if lm := e.lazyOf(t); lm != nil {
+		if !lm.fields {
+			e.materializeFields(t, lm)
+		}
+		if k.String() == "attrs" {
+			lm.attrs = true
+		}
+	}
+	t.RawSet(k, v)
+	return 0
 }
 
 func (e *Env) materializeFields(t *lua.LTable, lm *lazyMsg) {
