@@ -327,6 +327,10 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
 			if sc.vals == nil {
 				sc.vals = map[string]string{}
 			}
+			// The first occurrence selects, as in the decoder.
+			if _, seen := sc.vals[p.desc.Name]; seen {
+				continue
+			}
 			if s, ok := selectorOf(p.desc, p.value); ok {
 				sc.vals[p.desc.Name] = s
 			}

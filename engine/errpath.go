@@ -52,7 +52,7 @@ func ReplyError(p *Protocol, m *Message, req []byte) error {
 			}
 		}
 	}
-	if req != nil {
+	if len(req) >= HeaderLen {
 		if e.Offset >= 0 {
 			e.AttrPath, _ = AttrPathAt(p, req, e.Offset)
 		}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os/exec"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// sample is one timed process run.
+type sample struct {
+	wall   time.Duration
+	maxRSS int64 // KiB, of the measured process
+	out    string
+}
+
+// timeProc runs argv to completion; sink, when set, consumes its standard
+// output as it is produced (the "piped to a counter" of the ip workload) and
+// the time includes the sink finishing.
+func timeProc(argv []string, sink func(io.Reader) (string, error)) (sample, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	var out bytes.Buffer
+	var pipe io.ReadCloser
+	var err error
+	if sink != nil {
+		if pipe, err = cmd.StdoutPipe(); err != nil {
+			return sample{}, err
+		}
+	} else {
+		cmd.Stdout = &out
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return sample{}, err
+	}
+	var sinkOut string
+	var sinkErr error
+	if sink != nil {
+		sinkOut, sinkErr = sink(pipe)
+		io.Copy(io.Discard, pipe)
+	}
+	err = cmd.Wait()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, stderr.String())
+	}
+	if sinkErr != nil {
+		return sample{}, sinkErr
+	}
+	s := sample{wall: wall, out: strings.TrimSpace(out.String())}
+	if sink != nil {
+		s.out = sinkOut
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		s.maxRSS = ru.Maxrss
+	}
+	return s, nil
+}
+
+// result is the summary of several samples of one command.
+type result struct {
+	name   string
+	cmd    string
+	median time.Duration
+	min    time.Duration
+	maxRSS int64 // KiB, the largest seen
+	out    string
+	runs   int
+}
+
+func summarize(name, cmd string, ss []sample) result {
+	ws := make([]time.Duration, len(ss))
+	r := result{name: name, cmd: cmd, runs: len(ss)}
+	for i, s := range ss {
+		ws[i] = s.wall
+		r.maxRSS = max(r.maxRSS, s.maxRSS)
+		r.out = s.out
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i] < ws[j] })
+	r.median = ws[len(ws)/2]
+	if len(ws)%2 == 0 {
+		r.median = (ws[len(ws)/2-1] + ws[len(ws)/2]) / 2
+	}
+	r.min = ws[0]
+	return r
+}
