@@ -255,3 +255,36 @@ func TestReplyErrorPath(t *testing.T) {
 		t.Errorf("Error() = %q", s)
 	}
 }
+
+// TestLookupMatchesDecode: Lookup agrees with a full decode, including a
+// sub-message whose selector sits in the enclosing list.
+func TestLookupMatchesDecode(t *testing.T) {
+	in := Table{Map: map[string]any{"attrs": tbl(
+		tbl("T_KIND", "in"),
+		tbl("T_NEST", tbl(tbl("IN_U8", float64(1)))),
+		tbl("T_DATA", tbl(tbl("IN_STR", "deep"))),
+	)}}
+	b, err := EncodeMessage(Header{Type: 0x20}, tClass, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := Split(b)
+	full := msgs[0].Decode(tProto)
+	for _, path := range [][]string{{"T_DATA"}, {"T_DATA", "IN_STR"}, {"T_NEST", "IN_U8"}, {"T_KIND"}} {
+		got := msgs[0].Lookup(tProto, path, false)
+		var want []any
+		if len(path) == 1 {
+			v, _ := full.Get(path[0])
+			want = []any{v}
+		} else {
+			v, _ := full.Get(path[0])
+			want = descend(v, path[1:], false)
+		}
+		// Descriptions are shared pointers: compare them by identity.
+		same := cmp.Comparer(func(a, b *AttrSet) bool { return a == b })
+		sameDesc := cmp.Comparer(func(a, b *AttrDesc) bool { return a == b })
+		if diff := cmp.Diff(want, got, same, sameDesc); diff != "" {
+			t.Errorf("Lookup %v (-decode +lookup):\n%s", path, diff)
+		}
+	}
+}

@@ -57,15 +57,39 @@ func EncodeRecord(c *Class, v any) ([]byte, error) {
 
 type encoder struct {
 	buf  []byte
-	path []string
+	path []pathElem
+}
+
+// pathElem is one step of the path an error names. Its text is built only
+// when an error is reported: encoding a message must not allocate for it.
+type pathElem struct {
+	name  string // an attribute's name, or a struct's
+	field string // a struct field, when name is a struct
+	set   *AttrSet
+	typ   uint16 // an unknown attribute's number, when name is ""
+}
+
+func (p pathElem) String() string {
+	switch {
+	case p.field != "":
+		return p.name + "." + p.field
+	case p.name == "":
+		return p.set.UnknownName(p.typ)
+	}
+	return p.name
 }
 
 func (e *encoder) errf(format string, args ...any) error {
-	return &EncodeError{Path: append([]string(nil), e.path...), Msg: fmt.Sprintf(format, args...)}
+	path := make([]string, len(e.path))
+	for i, p := range e.path {
+		path[i] = p.String()
+	}
+	return &EncodeError{Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (e *encoder) push(n string) { e.path = append(e.path, n) }
-func (e *encoder) pop()          { e.path = e.path[:len(e.path)-1] }
+func (e *encoder) push(n string)       { e.path = append(e.path, pathElem{name: n}) }
+func (e *encoder) pushElem(p pathElem) { e.path = append(e.path, p) }
+func (e *encoder) pop()                { e.path = e.path[:len(e.path)-1] }
 
 func (e *encoder) pad() {
 	for len(e.buf)%4 != 0 {
@@ -249,7 +273,7 @@ func didYouMean(n string, cands []string) string {
 
 func (e *encoder) field(s *StructDesc, f Field, start int, v any) error {
 	dst := e.buf[start+f.Offset : start+f.Offset+f.Size]
-	e.push(s.Name + "." + f.Name)
+	e.pushElem(pathElem{name: s.Name, field: f.Name})
 	defer e.pop()
 	if b, ok := v.([]byte); ok && len(b) == f.Size {
 		copy(dst, b)
@@ -447,11 +471,11 @@ func namesOf(set *AttrSet) []string {
 }
 
 func (e *encoder) attr(set *AttrSet, p pair, sc *encScope) error {
-	name := set.UnknownName(p.typ)
+	el := pathElem{set: set, typ: p.typ}
 	if p.desc != nil {
-		name = p.desc.Name
+		el.name = p.desc.Name
 	}
-	e.push(name)
+	e.pushElem(el)
 	defer e.pop()
 	if p.desc != nil && p.desc.Kind == Flag {
 		switch v := p.value.(type) {

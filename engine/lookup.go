@@ -22,24 +22,27 @@ func (m *Message) Lookup(p *Protocol, path []string, first bool) []any {
 		}
 		b = b[align4(c.Struct.Size):]
 	}
+	// Resolve the name once and compare numbers while scanning.
+	d, ok := c.Attrs.ByName(path[0])
+	if !ok {
+		return nil
+	}
+	want := d.Type
+	if c.Attrs.ByType(want) == nil {
+		d = nil // an unknown attribute named by number: raw bytes
+	}
 	var out []any
-	for len(b) >= 4 {
-		l := int(binary.LittleEndian.Uint16(b))
-		if l < 4 || l > len(b) {
+	var sc *scope
+	for rest := b; len(rest) >= 4; {
+		l := int(binary.LittleEndian.Uint16(rest))
+		if l < 4 || l > len(rest) {
 			break
 		}
-		typ := binary.LittleEndian.Uint16(b[2:]) & NLA_TYPE_MASK
-		d := c.Attrs.ByType(typ)
-		name := c.Attrs.UnknownName(typ)
-		if d != nil {
-			name = d.Name
-		}
-		if name == path[0] {
-			if d != nil && d.Kind == SubMsg {
-				// The selector is a sibling: decode the whole list once.
-				return lookupIn(DecodeRecord(c, m.Body).Attrs, c.Attrs, path, first)
+		if binary.LittleEndian.Uint16(rest[2:])&NLA_TYPE_MASK == want {
+			if d != nil && sc == nil && needsScope(d, len(path) > 1) {
+				sc = siblings(c.Attrs, b)
 			}
-			v := decodeValue(d, b[4:l], nil)
+			v := decodeValue(d, rest[4:l], sc)
 			if len(path) == 1 {
 				out = append(out, v)
 			} else {
@@ -49,12 +52,45 @@ func (m *Message) Lookup(p *Protocol, path []string, first bool) []any {
 				return out[:1]
 			}
 		}
+		if align4(l) >= len(rest) {
+			break
+		}
+		rest = rest[align4(l):]
+	}
+	return out
+}
+
+// needsScope reports whether decoding d may need its siblings: a
+// sub-message chooses its format by one, and attributes nested inside (such as
+// TCA_STATS2's TCA_STATS_APP, chosen by the top-level TCA_KIND) may too.
+func needsScope(d *AttrDesc, deeper bool) bool {
+	switch d.Kind {
+	case SubMsg:
+		return true
+	case Nested, Embedded, Records:
+		return deeper
+	}
+	return false
+}
+
+// siblings indexes an attribute list without decoding it, as the scope a
+// sub-message looks its selector up in.
+func siblings(set *AttrSet, b []byte) *scope {
+	sc := &scope{set: set}
+	for len(b) >= 4 {
+		l := int(binary.LittleEndian.Uint16(b))
+		if l < 4 || l > len(b) {
+			break
+		}
+		typ := binary.LittleEndian.Uint16(b[2:]) & NLA_TYPE_MASK
+		sc.attrs = append(sc.attrs, Attr{Type: typ, Desc: set.ByType(typ)})
+		sc.raw = append(sc.raw, b[4:l])
 		if align4(l) >= len(b) {
 			break
 		}
 		b = b[align4(l):]
 	}
-	return out
+	return sc
 }
 
 func descend(v any, path []string, first bool) []any {

@@ -39,6 +39,7 @@ type Env struct {
 	lazyNewIndex *lua.LFunction
 	msgToString  *lua.LFunction
 	classMetas   map[*engine.Class]*lua.LTable
+	classNames   map[*engine.Class]lua.LValue
 	metaClass    map[*lua.LTable]*engine.Class
 	typeEnum     *engine.Enum // RTM_* and NLMSG_* names for header.type
 	sockets      map[*socket]bool
@@ -62,6 +63,7 @@ func New(opts Options) *Env {
 		opts:       opts,
 		proto:      rtnl.Route,
 		classMetas: map[*engine.Class]*lua.LTable{},
+		classNames: map[*engine.Class]lua.LValue{},
 		metaClass:  map[*lua.LTable]*engine.Class{},
 		sockets:    map[*socket]bool{},
 		nsFDs:      map[string]int{},

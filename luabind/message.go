@@ -140,17 +140,29 @@ func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
 	lm := &lazyMsg{msg: m, proto: p, class: class}
 	ud := e.L.NewUserData()
 	ud.Value = lm
-	mt := e.L.CreateTable(0, 4)
+	// Small tables: gopher-lua's NewTable preallocates room for 32 entries,
+	// which for a 100,000-route dump is most of the memory.
+	mt := e.L.CreateTable(0, 5)
 	mt.RawSetString("__index", e.lazyIndex)
 	mt.RawSetString("__newindex", e.lazyNewIndex)
 	mt.RawSetString("__tostring", e.msgToString)
 	mt.RawSetString(keyLazy, ud)
 	if class != nil {
-		mt.RawSetString(keyClass, lua.LString(class.Name))
+		mt.RawSetString(keyClass, e.className(class))
 	}
-	t := e.L.NewTable()
+	t := e.L.CreateTable(0, 0)
 	t.Metatable = mt
 	return t
+}
+
+// className is the class's name as a Lua value, made once per class.
+func (e *Env) className(c *engine.Class) lua.LValue {
+	if v, ok := e.classNames[c]; ok {
+		return v
+	}
+	v := lua.LValue(lua.LString(c.Name))
+	e.classNames[c] = v
+	return v
 }
 
 // luaLazyIndex is __index of lazy messages: methods first, then materialise.
