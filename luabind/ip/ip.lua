@@ -102,9 +102,17 @@ function U.send(self, msg, spec)
   return replies
 end
 
--- dump sends a dump request and filters the replies.
+-- dump sends a dump request and filters the replies. A dump the kernel
+-- flags as interrupted by concurrent changes (NLM_F_DUMP_INTR) may be
+-- inconsistent, so it is fetched again, up to three times.
 function U.dump(self, msg, filter, match)
-  local replies = U.socket(self):request(msg)
+  local sock = U.socket(self)
+  local replies
+  for try = 1, 3 do
+    local ok, r = pcall(sock.request, sock, msg)
+    if ok then replies = r; break end
+    if type(r) ~= 'table' or not r.dump_interrupted or try == 3 then error(r, 0) end
+  end
   if filter == nil then return replies end
   local out = {}
   for _, m in ipairs(replies) do
