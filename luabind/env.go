@@ -39,7 +39,8 @@ type Env struct {
 	lazyNewIndex *lua.LFunction
 	msgToString  *lua.LFunction
 	classMetas   map[*engine.Class]*lua.LTable
-	classNames   map[*engine.Class]lua.LValue
+	lazyMetas    map[lazyMetaKey]*lua.LTable // shared metatables of decoded messages
+	lazy         *lazyRegistry
 	metaClass    map[*lua.LTable]*engine.Class
 	typeEnum     *engine.Enum // RTM_* and NLMSG_* names for header.type
 	sockets      map[*socket]bool
@@ -63,7 +64,8 @@ func New(opts Options) *Env {
 		opts:       opts,
 		proto:      rtnl.Route,
 		classMetas: map[*engine.Class]*lua.LTable{},
-		classNames: map[*engine.Class]lua.LValue{},
+		lazyMetas:  map[lazyMetaKey]*lua.LTable{},
+		lazy:       newLazyRegistry(),
 		metaClass:  map[*lua.LTable]*engine.Class{},
 		sockets:    map[*socket]bool{},
 		nsFDs:      map[string]int{},

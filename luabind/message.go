@@ -32,7 +32,6 @@ func (lm *lazyMsg) record(e *Env) *engine.Record {
 
 const (
 	keyClass = "__class" // metatable key: the class name (string)
-	keyLazy  = "__lazy"  // metatable key: *lazyMsg userdata
 )
 
 // classMeta returns the shared metatable of constructed messages of class c.
@@ -56,11 +55,9 @@ func (e *Env) classOf(t *lua.LTable) *engine.Class {
 		if c, ok := e.metaClass[mt]; ok {
 			return c
 		}
-		if ud, ok := mt.RawGetString(keyLazy).(*lua.LUserData); ok {
-			if lm, ok := ud.Value.(*lazyMsg); ok {
-				return lm.class
-			}
-		}
+	}
+	if lm := e.lazyOf(t); lm != nil {
+		return lm.class
 	}
 	if h, ok := t.RawGetString("header").(*lua.LTable); ok {
 		if n, ok := h.RawGetString("type").(lua.LNumber); ok {
@@ -72,17 +69,14 @@ func (e *Env) classOf(t *lua.LTable) *engine.Class {
 	return nil
 }
 
+// lazyOf returns the raw message behind a decoded message table, or nil for
+// any other table.
 func (e *Env) lazyOf(t *lua.LTable) *lazyMsg {
 	mt, ok := t.Metatable.(*lua.LTable)
-	if !ok {
+	if !ok || mt.RawGetString("__index") != e.lazyIndex {
 		return nil
 	}
-	ud, ok := mt.RawGetString(keyLazy).(*lua.LUserData)
-	if !ok {
-		return nil
-	}
-	lm, _ := ud.Value.(*lazyMsg)
-	return lm
+	return e.lazy.get(t)
 }
 
 // newMessage builds an empty message table of class c with every field zero.
@@ -133,36 +127,30 @@ func (e *Env) newLazy(m engine.Message) *lua.LTable { return e.newLazyWith(e.pro
 
 // newLazyWith wraps a message of protocol p in a lazy table.
 func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
-	var class *engine.Class
-	if mt := p.TypeByNumber(m.Header.Type); mt != nil {
-		class = mt.Class
-	}
-	lm := &lazyMsg{msg: m, proto: p, class: class}
-	ud := e.L.NewUserData()
-	ud.Value = lm
-	// Small tables: gopher-lua's NewTable preallocates room for 32 entries,
-	// which for a 100,000-route dump is most of the memory.
-	mt := e.L.CreateTable(0, 5)
-	mt.RawSetString("__index", e.lazyIndex)
-	mt.RawSetString("__newindex", e.lazyNewIndex)
-	mt.RawSetString("__tostring", e.msgToString)
-	mt.RawSetString(keyLazy, ud)
-	if class != nil {
-		mt.RawSetString(keyClass, e.className(class))
-	}
-	t := e.L.CreateTable(0, 0)
-	t.Metatable = mt
-	return t
+	return e.lazyTable(&lazyMsg{msg: m, proto: p})
 }
 
-// className is the class's name as a Lua value, made once per class.
-func (e *Env) className(c *engine.Class) lua.LValue {
-	if v, ok := e.classNames[c]; ok {
-		return v
+// newLazyList wraps many messages, with their Go sides in one allocation.
+func (e *Env) newLazyList(p *engine.Protocol, msgs []engine.Message) *lua.LTable {
+	slab := make([]lazyMsg, len(msgs))
+	list := e.L.CreateTable(len(msgs), 0)
+	for i := range msgs {
+		slab[i] = lazyMsg{msg: msgs[i], proto: p}
+		list.Append(e.lazyTable(&slab[i]))
 	}
-	v := lua.LValue(lua.LString(c.Name))
-	e.classNames[c] = v
-	return v
+	return list
+}
+
+func (e *Env) lazyTable(lm *lazyMsg) *lua.LTable {
+	if mt := lm.proto.TypeByNumber(lm.msg.Header.Type); mt != nil {
+		lm.class = mt.Class
+	}
+	// An empty table: gopher-lua's NewTable preallocates room for 32
+	// entries, which for a large dump would be most of the memory.
+	t := e.L.CreateTable(0, 0)
+	t.Metatable = e.lazyMeta(lm)
+	e.lazy.add(t, lm)
+	return t
 }
 
 // luaLazyIndex is __index of lazy messages: methods first, then materialise.
@@ -326,11 +314,7 @@ func (e *Env) decodeToLua(b []byte) (*lua.LTable, error) { return e.decodeWith(e
 // decodeWith splits a buffer into lazy message tables of protocol p.
 func (e *Env) decodeWith(p *engine.Protocol, b []byte) (*lua.LTable, error) {
 	msgs, err := engine.Split(b)
-	t := e.L.CreateTable(len(msgs), 0)
-	for _, m := range msgs {
-		t.Append(e.newLazyWith(p, m))
-	}
-	return t, err
+	return e.newLazyList(p, msgs), err
 }
 
 // Methods shared by message and nested tables.

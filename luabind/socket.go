@@ -231,11 +231,7 @@ func (e *Env) sockRequest(L *lua.LState) int {
 	if err != nil {
 		e.raise(L, "request", err)
 	}
-	t := L.CreateTable(len(msgs), 0)
-	for _, m := range msgs {
-		t.Append(e.newLazyWith(s.proto, m))
-	}
-	L.Push(t)
+	L.Push(e.newLazyList(s.proto, msgs))
 	return 1
 }
 
