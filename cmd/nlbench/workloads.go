@@ -120,7 +120,7 @@ func benchDump(c *config, rep *report, log io.Writer) error {
 	}{
 		{"raw netlink dump (floor)", []string{c.selfPath, "raw-dump", ns}, nil},
 		{"nlsh", []string{c.nlsh, "--netns", ns, lua, gateway}, nil},
-		{"ip -j route show | counter", []string{"ip", "-n", ns, "-j", "route", "show"}, countJSON},
+		{"ip -j route show \\| counter", []string{"ip", "-n", ns, "-j", "route", "show"}, countJSON},
 		{"pyroute2", []string{"ip", "netns", "exec", ns, "/usr/bin/python3", py, gateway}, nil},
 	}
 	var want string
