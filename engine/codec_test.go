@@ -288,3 +288,28 @@ func TestLookupMatchesDecode(t *testing.T) {
 		}
 	}
 }
+
+func TestMessageGet(t *testing.T) {
+	b, err := EncodeMessage(Header{Type: 0x20}, tClass, Table{Map: map[string]any{"attrs": tbl(
+		tbl("T_KIND", "pair"), tbl("T_DATA", Table{Map: map[string]any{"a": float64(5)}}), tbl("T_U16", float64(7)), tbl("T_77", "\x01"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := Split(b)
+	m := &msgs[0]
+	if v, ok := m.Get(tProto, "T_U16"); !ok || v != uint64(7) {
+		t.Errorf("T_U16 = %v %v", v, ok)
+	}
+	if v, ok := m.Get(tProto, "T_DATA"); !ok || v.(*StructValue).Values[0] != uint64(5) {
+		t.Errorf("T_DATA = %#v", v)
+	}
+	if v, ok := m.Get(tProto, "T_77"); !ok || string(v.([]byte)) != "\x01" {
+		t.Errorf("T_77 = %#v", v)
+	}
+	if _, ok := m.Get(tProto, "T_U8"); ok {
+		t.Errorf("absent attribute found")
+	}
+	if _, ok := m.Get(tProto, "NOPE"); ok {
+		t.Errorf("unknown name found")
+	}
+}

@@ -60,6 +60,52 @@ func (m *Message) Lookup(p *Protocol, path []string, first bool) []any {
 	return out
 }
 
+// Get returns the value of the message's first top-level attribute named
+// name, decoding nothing else: the fast path of Lookup for one name.
+func (m *Message) Get(p *Protocol, name string) (any, bool) {
+	t := p.TypeByNumber(m.Header.Type)
+	if t == nil || t.Class == nil || t.Class == ErrClass || t.Class == DoneClass {
+		if v := m.Lookup(p, []string{name}, true); len(v) > 0 {
+			return v[0], true
+		}
+		return nil, false
+	}
+	c := t.Class
+	d, ok := c.Attrs.ByName(name)
+	if !ok {
+		return nil, false
+	}
+	b := m.Body
+	if c.Struct != nil {
+		if len(b) < align4(c.Struct.Size) {
+			return nil, false
+		}
+		b = b[align4(c.Struct.Size):]
+	}
+	want := d.Type
+	if c.Attrs.ByType(want) == nil {
+		d = nil // an unknown attribute named by number: raw bytes
+	}
+	for rest := b; len(rest) >= 4; {
+		l := int(binary.LittleEndian.Uint16(rest))
+		if l < 4 || l > len(rest) {
+			break
+		}
+		if binary.LittleEndian.Uint16(rest[2:])&NLA_TYPE_MASK == want {
+			var sc *scope
+			if d != nil && d.Kind == SubMsg {
+				sc = siblings(c.Attrs, b)
+			}
+			return decodeValue(d, rest[4:l], sc), true
+		}
+		if align4(l) >= len(rest) {
+			break
+		}
+		rest = rest[align4(l):]
+	}
+	return nil, false
+}
+
 // needsScope reports whether decoding d may need its siblings: a
 // sub-message chooses its format by one, and attributes nested inside (such as
 // TCA_STATS2's TCA_STATS_APP, chosen by the top-level TCA_KIND) may too.

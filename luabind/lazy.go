@@ -23,6 +23,11 @@ type lazyRegistry struct {
 	mu      sync.Mutex
 	gen     uint64
 	entries map[uintptr]lazyEntry
+
+	// The last table looked up, kept by the Lua goroutine (the only caller
+	// of get): scripts call m:get several times on the same message.
+	lastT  *lua.LTable
+	lastLM *lazyMsg
 }
 
 type lazyEntry struct {
@@ -40,13 +45,28 @@ func newLazyRegistry() *lazyRegistry {
 }
 
 func (r *lazyRegistry) add(t *lua.LTable, lm *lazyMsg) {
-	addr := uintptr(unsafe.Pointer(t))
 	r.mu.Lock()
-	r.gen++
-	gen := r.gen
-	r.entries[addr] = lazyEntry{lm, gen}
+	r.addLocked(t, lm)
 	r.mu.Unlock()
-	runtime.AddCleanup(t, r.forget, lazyKey{addr, gen})
+}
+
+// addMany registers a dump's tables under one lock.
+func (r *lazyRegistry) addMany(ts []*lua.LTable, lms []lazyMsg) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.entries) == 0 && len(ts) > 1024 {
+		r.entries = make(map[uintptr]lazyEntry, len(ts))
+	}
+	for i, t := range ts {
+		r.addLocked(t, &lms[i])
+	}
+}
+
+func (r *lazyRegistry) addLocked(t *lua.LTable, lm *lazyMsg) {
+	addr := uintptr(unsafe.Pointer(t))
+	r.gen++
+	r.entries[addr] = lazyEntry{lm, r.gen}
+	runtime.AddCleanup(t, r.forget, lazyKey{addr, r.gen})
 }
 
 func (r *lazyRegistry) forget(k lazyKey) {
@@ -58,9 +78,13 @@ func (r *lazyRegistry) forget(k lazyKey) {
 }
 
 func (r *lazyRegistry) get(t *lua.LTable) *lazyMsg {
+	if t == r.lastT {
+		return r.lastLM
+	}
 	r.mu.Lock()
 	e := r.entries[uintptr(unsafe.Pointer(t))]
 	r.mu.Unlock()
+	r.lastT, r.lastLM = t, e.lm
 	return e.lm
 }
 

@@ -133,15 +133,25 @@ func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
 // newLazyList wraps many messages, with their Go sides in one allocation.
 func (e *Env) newLazyList(p *engine.Protocol, msgs []engine.Message) *lua.LTable {
 	slab := make([]lazyMsg, len(msgs))
+	tables := make([]*lua.LTable, len(msgs))
 	list := e.L.CreateTable(len(msgs), 0)
 	for i := range msgs {
 		slab[i] = lazyMsg{msg: msgs[i], proto: p}
-		list.Append(e.lazyTable(&slab[i]))
+		tables[i] = e.emptyLazy(&slab[i])
+		list.Append(tables[i])
 	}
+	e.lazy.addMany(tables, slab)
 	return list
 }
 
 func (e *Env) lazyTable(lm *lazyMsg) *lua.LTable {
+	t := e.emptyLazy(lm)
+	e.lazy.add(t, lm)
+	return t
+}
+
+// emptyLazy makes the table of a decoded message, not yet registered.
+func (e *Env) emptyLazy(lm *lazyMsg) *lua.LTable {
 	if mt := lm.proto.TypeByNumber(lm.msg.Header.Type); mt != nil {
 		lm.class = mt.Class
 	}
@@ -149,7 +159,6 @@ func (e *Env) lazyTable(lm *lazyMsg) *lua.LTable {
 	// entries, which for a large dump would be most of the memory.
 	t := e.L.CreateTable(0, 0)
 	t.Metatable = e.lazyMeta(lm)
-	e.lazy.add(t, lm)
 	return t
 }
 
@@ -320,6 +329,21 @@ func (e *Env) decodeWith(p *engine.Protocol, b []byte) (*lua.LTable, error) {
 // Methods shared by message and nested tables.
 
 func (e *Env) luaGet(L *lua.LState) int {
+	// The common case, m:get('RTA_DST') on a message whose attributes were
+	// never touched, reads the one attribute from the bytes.
+	if L.GetTop() == 2 {
+		if t, ok := L.Get(1).(*lua.LTable); ok {
+			if lm := e.lazyOf(t); lm != nil && !lm.attrs {
+				v, ok := lm.msg.Get(lm.proto, L.CheckString(2))
+				if !ok {
+					L.Push(lua.LNil)
+				} else {
+					L.Push(e.toLua(v))
+				}
+				return 1
+			}
+		}
+	}
 	vals := e.getValues(L, true)
 	if len(vals) == 0 {
 		L.Push(lua.LNil)
@@ -347,6 +371,7 @@ func (e *Env) getValues(L *lua.LState, first bool) []lua.LValue {
 	if n < 2 {
 		L.ArgError(2, "attribute name expected")
 	}
+
 	path := make([]string, 0, n-1)
 	for i := 2; i <= n; i++ {
 		path = append(path, L.CheckString(i))

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/chzyer/readline"
 
@@ -18,6 +19,11 @@ import (
 const (
 	prompt     = "nlsh> "
 	contPrompt = "...> "
+	banner     = "nlsh — netlink shell. help() for help, Tab completes, Ctrl-D quits."
+
+	// maxResultLines is where a printed result is cut short; show(_) prints
+	// all of it.
+	maxResultLines = 200
 )
 
 // historyPath is NLSH_HISTORY, else ~/.nlsh_history.
@@ -36,12 +42,14 @@ func historyPath() string {
 // function or table) continues on the next line; an expression's value is
 // printed; Ctrl-C cancels a running chunk or clears the line; Ctrl-D exits.
 func repl(env *luabind.Env, stdout, stderr io.Writer) int {
+	comp := &completer{env: env}
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:            prompt,
 		HistoryFile:       historyPath(),
-		InterruptPrompt:   "^C",
-		EOFPrompt:         "",
+		HistoryLimit:      10000,
 		HistorySearchFold: true,
+		AutoComplete:      comp,
+		InterruptPrompt:   "^C",
 		Stdout:            stdout,
 		Stderr:            stderr,
 	})
@@ -50,7 +58,25 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	defer rl.Close()
-	fmt.Fprintln(rl.Stdout(), "nlsh — netlink shell. help() for help, Ctrl-D to quit.")
+
+	// SIGINT arrives while a chunk runs (the terminal is not in raw mode
+	// then) and cancels that chunk only; at the prompt Ctrl-C is a key that
+	// readline reports as ErrInterrupt. Catching the signal for the whole
+	// session means a Ctrl-C between the two never kills the shell.
+	intr := &interrupter{}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	go func() {
+		for range sigs {
+			intr.fire()
+		}
+	}()
+	defer func() {
+		signal.Stop(sigs)
+		close(sigs)
+	}()
+
+	fmt.Fprintln(stdout, banner)
 	var buf []string
 	for {
 		if len(buf) == 0 {
@@ -58,12 +84,13 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 		} else {
 			rl.SetPrompt(contPrompt)
 		}
+		comp.setPending(buf)
 		line, err := rl.Readline()
 		if errors.Is(err, readline.ErrInterrupt) {
 			buf = nil
 			continue
 		}
-		if err != nil { // io.EOF: Ctrl-D
+		if err != nil { // io.EOF: Ctrl-D on an empty line
 			if len(buf) > 0 {
 				buf = nil
 				continue
@@ -84,21 +111,53 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 			continue // incomplete: read more lines
 		}
 		buf = nil
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		ctx := intr.arm()
 		vals, err := env.Run(ctx, "stdin", code, nil)
-		stop()
-		if err != nil {
-			if ctx.Err() != nil {
-				fmt.Fprintln(rl.Stderr(), "interrupted")
-			} else {
-				fmt.Fprintln(rl.Stderr(), env.FormatError(err))
-			}
-			continue
-		}
-		if len(vals) > 0 {
-			fmt.Fprintln(rl.Stdout(), env.Show(vals))
+		interrupted := intr.disarm()
+		switch {
+		case err != nil && interrupted:
+			fmt.Fprintln(stderr, "interrupted")
+		case err != nil:
+			fmt.Fprintln(stderr, env.ErrorText(err))
+		case len(vals) > 0:
+			env.L.SetGlobal("_", vals[0])
+			fmt.Fprintln(stdout, env.ShowBrief(vals, maxResultLines))
 		}
 	}
+}
+
+// interrupter turns SIGINT into the cancellation of the running chunk.
+type interrupter struct {
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	ctx    context.Context
+}
+
+// arm returns the context of the chunk about to run.
+func (in *interrupter) arm() context.Context {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.ctx, in.cancel = context.WithCancel(context.Background())
+	return in.ctx
+}
+
+// fire cancels the running chunk, if any.
+func (in *interrupter) fire() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.cancel != nil {
+		in.cancel()
+	}
+}
+
+// disarm ends the chunk's context and reports whether it was interrupted.
+func (in *interrupter) disarm() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	interrupted := in.ctx.Err() != nil
+	in.cancel()
+	in.cancel, in.ctx = nil, nil
+	return interrupted
 }
 
 // compileREPL decides how to run src: as an expression whose value is printed
@@ -108,8 +167,57 @@ func compileREPL(env *luabind.Env, src string) (string, bool) {
 	if env.Compiles("return " + src) {
 		return "return " + src, true
 	}
-	if err := env.CompileError(src); err != nil && strings.Contains(err.Error(), "<eof>") {
+	if err := env.CompileError(src); err != nil && incomplete(err.Error()) {
 		return "", false
 	}
 	return src, true
+}
+
+// incomplete reports whether a syntax error says the chunk ended too soon:
+// gopher-lua puts "at EOF" where a longer chunk could go on (an open
+// function, table or long string), and calls a short string cut by the end
+// of the line unterminated, which more lines cannot mend.
+func incomplete(msg string) bool {
+	return strings.Contains(msg, " at EOF:") && !strings.Contains(msg, "unterminated string") ||
+		strings.Contains(msg, "<eof>")
+}
+
+// completer adapts Env.Complete to readline. The chunk typed so far gives
+// context: a local assigned a message on an earlier line is known.
+type completer struct {
+	env     *luabind.Env
+	mu      sync.Mutex
+	pending string
+}
+
+func (c *completer) setPending(lines []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pending = ""
+	if len(lines) > 0 {
+		c.pending = strings.Join(lines, "\n") + "\n"
+	}
+}
+
+// Do implements readline.AutoCompleter: it returns what to append for each
+// candidate and how many runes before the cursor they share.
+func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
+	c.mu.Lock()
+	pending := c.pending
+	c.mu.Unlock()
+	if pos > len(line) {
+		pos = len(line)
+	}
+	text := pending + string(line[:pos])
+	cands, n := c.env.Complete(text+string(line[pos:]), len(text))
+	word := []rune(text[len(text)-n:])
+	out := make([][]rune, 0, len(cands))
+	for _, cand := range cands {
+		r := []rune(cand)
+		if len(r) < len(word) || string(r[:len(word)]) != string(word) {
+			continue
+		}
+		out = append(out, r[len(word):])
+	}
+	return out, len(word)
 }

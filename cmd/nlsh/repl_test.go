@@ -1,0 +1,376 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"nlsh/engine/nstest"
+)
+
+// The REPL is tested the way people use it: the real binary on a
+// pseudo-terminal, keys written to it, the screen read back with the
+// terminal's escape sequences stripped.
+
+// replTimeout bounds each wait for output; generous, for loaded CI machines.
+const replTimeout = 10 * time.Second
+
+// buildREPL builds the binary under test into the test's directory. It does
+// not share main_test.go's build so that either file can change alone; the
+// Go build cache makes the second build cheap.
+func buildREPL(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "nlsh")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// ptySession is one nlsh running on a pseudo-terminal.
+type ptySession struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	tty  *os.File
+	done chan struct{} // closed when the output ends
+
+	mu   sync.Mutex
+	raw  bytes.Buffer // everything nlsh wrote
+	seen int          // offset in the cleaned screen text up to which expect consumed
+}
+
+// startREPL starts bin with args on a new pseudo-terminal, with its
+// history in hist.
+func startREPL(t *testing.T, bin, hist string, args ...string) *ptySession {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "NLSH_HISTORY="+hist, "TERM=xterm")
+	// Completion needs a width: readline offers none on a 0-column terminal.
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 60, Cols: 160})
+	if err != nil {
+		t.Fatalf("starting nlsh on a pty: %v", err)
+	}
+	s := &ptySession{t: t, cmd: cmd, tty: tty, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		b := make([]byte, 4096)
+		for {
+			n, err := tty.Read(b)
+			s.mu.Lock()
+			s.raw.Write(b[:n])
+			s.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		if s.cmd.ProcessState == nil {
+			s.cmd.Process.Kill()
+			s.cmd.Wait()
+		}
+		tty.Close()
+	})
+	return s
+}
+
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\r|\x07`)
+
+// screen is the output so far without escape sequences and carriage returns.
+func (s *ptySession) screen() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ansi.ReplaceAllString(s.raw.String(), "")
+}
+
+// send types keys.
+func (s *ptySession) send(keys string) {
+	s.t.Helper()
+	if _, err := s.tty.Write([]byte(keys)); err != nil {
+		s.t.Fatalf("writing %q to the pty: %v", keys, err)
+	}
+}
+
+// expect waits until the output after the last match matches re and
+// returns the match; the next expect starts after it.
+func (s *ptySession) expect(re string) string {
+	s.t.Helper()
+	return s.expectWithin(re, replTimeout)
+}
+
+func (s *ptySession) expectWithin(re string, d time.Duration) string {
+	s.t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.Now().Add(d)
+	for {
+		// Read done before the screen: once the output has ended, the
+		// screen read after it is complete.
+		ended := false
+		select {
+		case <-s.done:
+			ended = true
+		default:
+		}
+		scr := s.screen()
+		rest := tail(scr, s.seen)
+		if loc := rx.FindStringIndex(rest); loc != nil {
+			s.seen += loc[1]
+			return rest[loc[0]:loc[1]]
+		}
+		switch {
+		case ended:
+			s.t.Fatalf("nlsh exited without printing %q; the screen after the last match:\n%s", re, rest)
+		case time.Now().After(deadline):
+			s.t.Fatalf("no %q within %v; the screen after the last match:\n%s", re, d, rest)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func tail(s string, from int) string {
+	if from > len(s) {
+		from = len(s)
+	}
+	return s[from:]
+}
+
+// prompt waits for the next primary prompt.
+func (s *ptySession) prompt() {
+	s.t.Helper()
+	s.expect(regexp.QuoteMeta(prompt))
+}
+
+// wait waits for nlsh to exit and returns its exit status.
+func (s *ptySession) wait() int {
+	s.t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- s.cmd.Wait() }()
+	select {
+	case err := <-errc:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			s.t.Fatalf("waiting for nlsh: %v", err)
+		}
+		return 0
+	case <-time.After(replTimeout):
+		s.t.Fatalf("nlsh did not exit; the screen:\n%s", s.screen())
+	}
+	return -1
+}
+
+// TestREPL drives one session through what a user does: expressions,
+// multi-line chunks, errors, completion, Ctrl-C and Ctrl-D, then checks the
+// history file and that a second session finds it.
+func TestREPL(t *testing.T) {
+	bin := buildREPL(t)
+	hist := filepath.Join(t.TempDir(), "history")
+	s := startREPL(t, bin, hist)
+
+	s.expect(`help\(\) for help`)
+	s.prompt()
+
+	// An expression prints its value; =expr too; several values are tab-separated.
+	s.send("1+1\r")
+	s.expect(`\n2\n`)
+	s.prompt()
+	s.send("=2*21, 'x'\r")
+	s.expect(`\n42\tx\n`)
+	s.prompt()
+
+	// A multi-line function: continuation prompts until it is complete.
+	s.send("function f(x)\r")
+	s.expect(regexp.QuoteMeta(contPrompt))
+	s.send("  return x * 2\r")
+	s.expect(regexp.QuoteMeta(contPrompt))
+	s.send("end\r")
+	s.prompt()
+	s.send("f(2)\r")
+	s.expect(`\n4\n`)
+	s.prompt()
+
+	// An unfinished table continues too.
+	s.send("t = {1,\r")
+	s.expect(regexp.QuoteMeta(contPrompt))
+	s.send("2}\r")
+	s.prompt()
+	s.send("#t\r")
+	s.expect(`\n2\n`)
+	s.prompt()
+
+	// A syntax error says where, and the session goes on.
+	s.send("x = = 1\r")
+	s.expect(`syntax error at stdin:1:5 near '='`)
+	s.prompt()
+
+	// A runtime error is one line and a short traceback.
+	s.send("error('kaput')\r")
+	s.expect(`stdin:1: kaput\nstack traceback:`)
+	s.prompt()
+
+	// A table prints nested, with sorted keys.
+	s.send("={b = 2, a = {1, 2}}\r")
+	s.expect(`\n\{a=\{1, 2\}, b=2\}\n`)
+	s.prompt()
+
+	// Tab completes a class name after rtnl.
+	s.send("help(rtnl.ifa\t)\r")
+	s.expect(`rtnl\.ifaddrmsg — interface address`)
+	s.prompt()
+
+	// Tab completes an attribute name inside the string being typed, and
+	// closes the string.
+	s.send("pair = {'IFA_LO\t, '10.0.0.1'}\r")
+	s.prompt()
+	s.send("=pair[1]\r")
+	s.expect(`\nIFA_LOCAL\n`)
+	s.prompt()
+
+	// help() and help(class) print through the terminal.
+	s.send("help()\r")
+	s.expect(`Message classes`)
+	s.prompt()
+
+	// Ctrl-C at the prompt clears the line.
+	s.send("this is not lua")
+	s.expect(`this is not lua`)
+	s.send("\x03")
+	s.prompt()
+	s.send("3*3\r")
+	s.expect(`\n9\n`)
+	s.prompt()
+
+	// Ctrl-C stops a blocking recv on a socket that gets no traffic, and the
+	// prompt works again within a second.
+	s.send("sock = nl.socket('route'); sock:recv()\r")
+	time.Sleep(300 * time.Millisecond) // let it block
+	start := time.Now()
+	s.send("\x03")
+	s.expectWithin(`interrupted\n`+regexp.QuoteMeta(prompt), time.Second+500*time.Millisecond)
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Ctrl-C during recv took %v to give the prompt back", d)
+	}
+	s.send("1+2\r")
+	s.expect(`\n3\n`)
+	s.prompt()
+
+	// Ctrl-C stops a busy loop.
+	s.send("while true do end\r")
+	time.Sleep(200 * time.Millisecond)
+	s.send("\x03")
+	s.expect(`interrupted\n`)
+	s.prompt()
+	s.send("=sock:port() > 0\r")
+	s.expect(`\ntrue\n`)
+	s.prompt()
+
+	// Ctrl-D on an empty line exits with status 0.
+	s.send("\x04")
+	if code := s.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D = %d, want 0; screen:\n%s", code, s.screen())
+	}
+
+	// The history holds the lines typed, one per line.
+	data, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatalf("history file: %v", err)
+	}
+	lines := strings.Split(string(data), "\n")
+	for _, want := range []string{"1+1", "function f(x)", "  return x * 2", "end", "f(2)", "sock = nl.socket('route'); sock:recv()"} {
+		if !hasLine(lines, want) {
+			t.Errorf("history lacks the line %q:\n%s", want, data)
+		}
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "this is not lua") {
+			t.Errorf("history holds a line cancelled with Ctrl-C: %q", l)
+		}
+	}
+
+	// A second session finds the history: Ctrl-R searches it.
+	s2 := startREPL(t, bin, hist)
+	s2.prompt()
+	s2.send("\x122*2")
+	s2.expect(`=2\*21, 'x'`)
+	s2.send("\r")
+	s2.expect(`\n42\tx\n`)
+	s2.prompt()
+	s2.send("\x04")
+	if code := s2.wait(); code != 0 {
+		t.Errorf("second session: exit status %d, want 0", code)
+	}
+}
+
+// TestREPLCompletesInterfaceNames completes ifname=' with the interfaces
+// of the namespace nlsh runs in, read from the kernel.
+func TestREPLCompletesInterfaceNames(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "vx1", "type", "veth", "peer", "name", "vy1")
+	bin := buildREPL(t)
+	s := startREPL(t, bin, filepath.Join(t.TempDir(), "history"), "--netns", ns)
+	s.prompt()
+
+	// Two names start with v: Tab lists them.
+	s.send("spec = {ifname='v\t")
+	s.expect(`vx1'`)
+	s.send("x\t}\r")
+	s.prompt()
+	s.send("=spec.ifname\r")
+	s.expect(`\nvx1\n`)
+	s.prompt()
+	s.send("\x04")
+	if code := s.wait(); code != 0 {
+		t.Errorf("exit status %d, want 0", code)
+	}
+}
+
+// TestREPLLongResult cuts a long result short and says how to see it all.
+func TestREPLLongResult(t *testing.T) {
+	bin := buildREPL(t)
+	s := startREPL(t, bin, filepath.Join(t.TempDir(), "history"))
+	s.prompt()
+	s.send("big = {} for i = 1, 500 do big[i] = {n = i, s = string.rep('x', 60)} end\r")
+	s.prompt()
+	s.send("big\r")
+	m := s.expect(`… \d+ more lines; show\(_\) prints them all`)
+	if !strings.Contains(m, "302 more lines") {
+		t.Errorf("truncation note %q, want 302 more lines (502 lines, 200 shown)", m)
+	}
+	s.prompt()
+	s.send("\x04")
+	s.wait()
+}
+
+// TestHelpFlag checks that --help names the interactive shell.
+func TestHelpFlag(t *testing.T) {
+	out, err := exec.Command(buildREPL(t), "--help").Output()
+	if err != nil {
+		t.Fatalf("nlsh --help: %v", err)
+	}
+	for _, want := range []string{"start the interactive shell", "--netns NAME", "Exit status"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("nlsh --help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// hasLine reports whether lines holds s.
+func hasLine(lines []string, s string) bool {
+	for _, l := range lines {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
