@@ -81,8 +81,14 @@ func (e *Env) lazyOf(t *lua.LTable) *lazyMsg {
 
 // newMessage builds an empty message table of class c with every field zero.
 func (e *Env) newMessage(c *engine.Class, init *lua.LTable) *lua.LTable {
-	t := e.L.NewTable()
-	h := e.L.NewTable()
+	// Sized tables: NewTable's default room for 32 entries costs more than
+	// the message (scripts build thousands of these in a loop).
+	n := 3
+	if c.Struct != nil {
+		n += len(c.Struct.Fields)
+	}
+	t := e.L.CreateTable(0, n)
+	h := e.L.CreateTable(0, len(headerKeys))
 	for _, k := range headerKeys {
 		h.RawSetString(k, lua.LNumber(0))
 	}
@@ -104,7 +110,7 @@ func (e *Env) newMessage(c *engine.Class, init *lua.LTable) *lua.LTable {
 			}
 		}
 	}
-	t.RawSetString("attrs", e.L.NewTable())
+	t.RawSetString("attrs", e.L.CreateTable(4, 0))
 	t.Metatable = e.classMeta(c)
 	if init != nil {
 		init.ForEach(func(k, v lua.LValue) {
