@@ -98,6 +98,9 @@ func prepare(c *config, log io.Writer) error {
 		if _, err := exec.LookPath("ip"); err != nil {
 			pkgs = append(pkgs, "iproute2")
 		}
+		if _, err := os.Stat(timeBin); err != nil {
+			pkgs = append(pkgs, "time")
+		}
 		if exec.Command("/usr/bin/python3", "-c", "import pyroute2").Run() != nil {
 			pkgs = append(pkgs, "python3-pyroute2")
 		}

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -18,16 +19,28 @@ type sample struct {
 	out    string
 }
 
+// timeBin is GNU time, used only to read the peak memory of the measured
+// process. The rusage Go gets from wait4 is no good for that: Go starts
+// children with vfork, and exec records the parent's own peak into the
+// child's maxrss, so every process would seem as large as nlbench.
+const timeBin = "/usr/bin/time"
+
 // timeProc runs argv to completion; sink, when set, consumes its standard
 // output as it is produced (the "piped to a counter" of the ip workload) and
 // the time includes the sink finishing.
 func timeProc(argv []string, sink func(io.Reader) (string, error)) (sample, error) {
+	rssFile, err := os.CreateTemp("", "nlbench-rss")
+	if err != nil {
+		return sample{}, err
+	}
+	rssFile.Close()
+	defer os.Remove(rssFile.Name())
+	argv = append([]string{timeBin, "-f", "%M", "-o", rssFile.Name()}, argv...)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	var out bytes.Buffer
 	var pipe io.ReadCloser
-	var err error
 	if sink != nil {
 		if pipe, err = cmd.StdoutPipe(); err != nil {
 			return sample{}, err
@@ -48,7 +61,7 @@ func timeProc(argv []string, sink func(io.Reader) (string, error)) (sample, erro
 	err = cmd.Wait()
 	wall := time.Since(start)
 	if err != nil {
-		return sample{}, fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, stderr.String())
+		return sample{}, fmt.Errorf("%s: %v\n%s", strings.Join(argv[5:], " "), err, stderr.String())
 	}
 	if sinkErr != nil {
 		return sample{}, sinkErr
@@ -57,8 +70,8 @@ func timeProc(argv []string, sink func(io.Reader) (string, error)) (sample, erro
 	if sink != nil {
 		s.out = sinkOut
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		s.maxRSS = ru.Maxrss
+	if b, err := os.ReadFile(rssFile.Name()); err == nil {
+		s.maxRSS, _ = strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 	}
 	return s, nil
 }
