@@ -204,6 +204,10 @@ local match = U.matcher('IFLA_', {
 function IP.links(self, filter)
   local m = U.msg('ifinfomsg', RTM_GETLINK, U.flags.dump)
   if type(filter) == 'table' then
+    -- A copy: the caller's table stays as it was.
+    local f = {}
+    for k, v in pairs(filter) do f[k] = v end
+    filter = f
     if type(filter.master) == 'string' then
       filter.master = U.ifindex(self, filter.master, 'ip.links: master')
     end
@@ -216,6 +220,9 @@ end
 
 -- link_lookup(name): the index of the link called name, or nil.
 function IP.link_lookup(self, name)
+  -- No link has a name longer than IFNAMSIZ-1 (15) bytes; the kernel
+  -- would refuse the request (ERANGE) rather than say there is none.
+  if type(name) == 'string' and #name > 15 then return nil end
   local m = U.msg('ifinfomsg', RTM_GETLINK, U.flags.get)
   m.attrs = {{'IFLA_IFNAME', name}}
   local ok, replies = pcall(U.socket(self).request, U.socket(self), m)
