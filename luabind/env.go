@@ -166,6 +166,7 @@ func (e *Env) setup() {
 	L.SetGlobal("rtnl", rt)
 	L.PreloadModule("nl", func(L *lua.LState) int { L.Push(nl); return 1 })
 	L.PreloadModule("rtnl", func(L *lua.LState) int { L.Push(rt); return 1 })
+	e.setupHelp()
 }
 
 // collectConsts gathers every named constant: header flags, control types,
@@ -354,13 +355,21 @@ func (e *Env) FormatError(err error) string {
 	return msg
 }
 
-func (e *Env) safeToString(v lua.LValue) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = v.String()
-		}
-	}()
-	return e.tostring(v)
+func (e *Env) safeToString(v lua.LValue) string {
+	// A protected call, not recover: a Lua error recovered from L.Call
+	// leaves the state's call stack behind, which corrupts later calls.
+	fn := e.L.GetMetaField(v, "__tostring")
+	if fn == lua.LNil {
+		return v.String()
+	}
+	top := e.L.GetTop()
+	defer e.L.SetTop(top)
+	e.L.Push(fn)
+	e.L.Push(v)
+	if err := e.L.PCall(1, 1, nil); err != nil {
+		return v.String()
+	}
+	return lua.LVAsString(e.L.Get(-1))
 }
 
 // Compiles reports whether src parses as a Lua chunk.

@@ -2,7 +2,7 @@ package luabind
 
 import (
 	"fmt"
-	"sort"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -12,21 +12,51 @@ import (
 	"nlsh/engine"
 )
 
-// The printer renders message tables for people: one field or attribute per
-// line, nests indented, enum and flag names beside numbers, binary as hex.
-// It reads the Lua table (so it shows what a script changed) and takes names
-// and kinds from the descriptions.
+// The printer renders values for people. A message shows one field or
+// attribute per line, nests indented, enum and flag names beside numbers,
+// binary as hex; it reads the Lua table (so it shows what a script changed)
+// and takes names and kinds from the descriptions. A list of messages shows
+// each message in turn. Any other table shows its entries with sorted keys,
+// on one line when that is short and otherwise one entry per line, nested.
+//
+// Values are user data: tables may refer to themselves and nest without end,
+// so every walk keeps the tables on its path (a cycle prints as <cycle>) and
+// stops at maxDepth, because Go cannot recover from a stack overflow.
+
+// maxDepth bounds how deep the printer descends into nested tables.
+const maxDepth = 32
+
+// inlineWidth is the longest table rendered on one line.
+const inlineWidth = 100
 
 type printer struct {
-	e *Env
-	b strings.Builder
+	e     *Env
+	b     strings.Builder
+	path  map[*lua.LTable]bool // tables being rendered, outermost first
+	depth int                  // nesting of attrs and values in a message
+	// budget, when not 0, is the longest inline rendering wanted: past it
+	// entries gives up, so a huge table is not rendered on one line only to
+	// learn that it does not fit.
+	budget int
 }
 
+func (e *Env) newPrinter() *printer {
+	return &printer{e: e, path: map[*lua.LTable]bool{}}
+}
+
+// enter puts t on the path of tables being rendered.
+func (p *printer) enter(t *lua.LTable) {
+	if p.path == nil {
+		p.path = map[*lua.LTable]bool{}
+	}
+	p.path[t] = true
+}
+
+// format renders one message table.
 func (e *Env) format(t *lua.LTable) string {
 	e.materialize(t)
-	p := &printer{e: e}
-	c := e.classOf(t)
-	p.message(t, c)
+	p := e.newPrinter()
+	p.message(t, e.classOf(t))
 	return strings.TrimRight(p.b.String(), "\n")
 }
 
@@ -37,6 +67,12 @@ func (p *printer) line(indent int, format string, args ...any) {
 }
 
 func (p *printer) message(t *lua.LTable, c *engine.Class) {
+	if p.path[t] {
+		p.line(0, "<cycle>")
+		return
+	}
+	p.enter(t)
+	defer delete(p.path, t)
 	title := "message"
 	if c != nil {
 		title = c.Name
@@ -127,6 +163,17 @@ func (p *printer) inlineStruct(t *lua.LTable, s *engine.StructDesc) string {
 // attrs prints a list of pairs; parent holds the enclosing lists' selector
 // values for sub-messages.
 func (p *printer) attrs(attrs *lua.LTable, set *engine.AttrSet, indent int, parent map[string]string) {
+	switch {
+	case p.path[attrs]:
+		p.line(indent, "<cycle>")
+		return
+	case p.depth > maxDepth:
+		p.line(indent, "<nested too deeply>")
+		return
+	}
+	p.enter(attrs)
+	p.depth++
+	defer func() { delete(p.path, attrs); p.depth-- }()
 	sel := map[string]string{}
 	for k, v := range parent {
 		sel[k] = v
@@ -149,7 +196,7 @@ func (p *printer) attrs(attrs *lua.LTable, set *engine.AttrSet, indent int, pare
 	for i := 1; i <= attrs.Len(); i++ {
 		pr, ok := attrs.RawGetInt(i).(*lua.LTable)
 		if !ok {
-			p.line(indent, "#%d: %s (not a {name, value} pair)", i, p.e.tostring(attrs.RawGetInt(i)))
+			p.line(indent, "#%d: %s (not a {name, value} pair)", i, p.scalar(attrs.RawGetInt(i), nil))
 			continue
 		}
 		name := lua.LVAsString(pr.RawGetInt(1))
@@ -179,21 +226,31 @@ func (p *printer) value(indent int, label string, v lua.LValue, d *engine.AttrDe
 		if d != nil {
 			en = d.Enum
 		}
-		if isTable {
-			p.line(indent, "%s: %s", label, p.luaTable(t))
-			return
-		}
 		p.line(indent, "%s: %s", label, p.scalar(v, en))
 		return
 	}
-	switch d.Kind {
-	case engine.Nested:
+	switch {
+	case p.path[t]:
+		p.line(indent, "%s: <cycle>", label)
+		return
+	case p.depth > maxDepth:
+		p.line(indent, "%s: <nested too deeply>", label)
+		return
+	}
+	if d.Kind == engine.Nested {
+		// attrs marks the list it walks, which may be t itself.
 		p.line(indent, "%s:", label)
 		if a, ok := t.RawGetString("attrs").(*lua.LTable); ok {
 			p.attrs(a, d.Set, indent+1, sel)
 		} else {
 			p.attrs(t, d.Set, indent+1, sel)
 		}
+		return
+	}
+	p.enter(t)
+	p.depth++
+	defer func() { delete(p.path, t); p.depth-- }()
+	switch d.Kind {
 	case engine.Struct:
 		if len(d.Struct.Fields) <= 6 && d.Struct.Flex == nil {
 			p.line(indent, "%s: %s", label, p.inlineStruct(t, d.Struct))
@@ -219,7 +276,7 @@ func (p *printer) value(indent int, label string, v lua.LValue, d *engine.AttrDe
 		}
 		p.line(indent, "%s: [%s]", label, strings.Join(parts, ", "))
 	default:
-		p.line(indent, "%s: %s", label, p.luaTable(t))
+		p.line(indent, "%s: %s", label, p.scalar(t, nil))
 	}
 }
 
@@ -233,13 +290,13 @@ func (p *printer) record(t *lua.LTable, c *engine.Class, indent int, sel map[str
 	}
 }
 
-// scalar renders a number (with its enum or flag names), a string (quoted, or
-// as hex when it is binary) or a boolean.
+// scalar renders a value on one line: a number with its enum or flag names,
+// a string quoted (or as hex when it is binary), a table inline.
 func (p *printer) scalar(v lua.LValue, en *engine.Enum) string {
 	switch x := v.(type) {
 	case lua.LNumber:
-		s := strconv.FormatFloat(float64(x), 'f', -1, 64)
-		if en != nil && x >= 0 {
+		s := number(x)
+		if en != nil && x >= 0 && float64(x) == math.Trunc(float64(x)) {
 			if name, ok := en.Format(uint64(x)); ok {
 				if en.Flags {
 					return fmt.Sprintf("0x%x (%s)", uint64(x), name)
@@ -251,12 +308,19 @@ func (p *printer) scalar(v lua.LValue, en *engine.Enum) string {
 	case lua.LString:
 		return quote(string(x))
 	case *lua.LTable:
-		if x.Metatable == p.e.rawMeta {
-			return p.e.tostring(x)
-		}
-		return p.luaTable(x)
+		s, _ := p.inline(x)
+		return s
 	}
-	return p.e.tostring(v)
+	return p.e.safeToString(v)
+}
+
+// number renders integers in full and other numbers as Lua does.
+func number(x lua.LNumber) string {
+	f := float64(x)
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return x.String()
 }
 
 // quote shows text as a quoted string and binary as hex.
@@ -278,35 +342,25 @@ func quoteHex(s string) string {
 	return b.String()
 }
 
-// luaTable renders a plain table on one line with sorted keys.
-func (p *printer) luaTable(t *lua.LTable) string {
-	var parts []string
-	n := t.Len()
-	for i := 1; i <= n; i++ {
-		parts = append(parts, p.scalar(t.RawGetInt(i), nil))
-	}
-	var keys []string
-	t.ForEach(func(k, _ lua.LValue) {
-		if ks, ok := k.(lua.LString); ok {
-			keys = append(keys, string(ks))
-		}
-	})
-	sort.Strings(keys)
-	for _, k := range keys {
-		parts = append(parts, k+"="+p.scalar(t.RawGetString(k), nil))
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
-}
-
 func (e *Env) luaNestToString(L *lua.LState) int {
 	t := L.CheckTable(1)
-	p := &printer{e: e}
-	if a, ok := t.RawGetString("attrs").(*lua.LTable); ok {
-		p.line(0, "attrs:")
-		p.attrs(a, nil, 1, nil)
-	} else {
-		p.b.WriteString(p.luaTable(t))
+	p := e.newPrinter()
+	a, ok := t.RawGetString("attrs").(*lua.LTable)
+	if !ok {
+		s, _ := p.entries(t)
+		L.Push(lua.LString(s))
+		return 1
 	}
+	// A record (an rtnexthop, a VETH_INFO_PEER) has fields beside attrs.
+	keys, _ := tableKeys(t)
+	for _, k := range keys {
+		if ks, ok := k.(lua.LString); ok && ks == "attrs" {
+			continue
+		}
+		p.line(0, "%s: %s", keyText(k), p.scalar(t.RawGet(k), nil))
+	}
+	p.line(0, "attrs:")
+	p.attrs(a, nil, 1, nil)
 	L.Push(lua.LString(strings.TrimRight(p.b.String(), "\n")))
 	return 1
 }

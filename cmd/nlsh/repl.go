@@ -42,10 +42,18 @@ func historyPath() string {
 // function or table) continues on the next line; an expression's value is
 // printed; Ctrl-C cancels a running chunk or clears the line; Ctrl-D exits.
 func repl(env *luabind.Env, stdout, stderr io.Writer) int {
+	hist := historyPath()
+	if hist != "" {
+		// Lines typed may hold secrets: create the file private, as
+		// shells do; readline would create it world-readable.
+		if f, err := os.OpenFile(hist, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+			f.Close()
+		}
+	}
 	comp := &completer{env: env}
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:            prompt,
-		HistoryFile:       historyPath(),
+		HistoryFile:       hist,
 		HistoryLimit:      10000,
 		HistorySearchFold: true,
 		AutoComplete:      comp,

@@ -1,0 +1,227 @@
+package luabind
+
+import (
+	"regexp"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
+)
+
+// Completion of names: globals, keywords, locals the text declares, and
+// fields and methods after '.' and ':', found by raw reads from the globals.
+
+// splitPath splits "a.b:c" into its names.
+func splitPath(p string) []string {
+	return strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == ':' })
+}
+
+// lookupPath follows a path of names from the globals with raw reads
+// (through __index tables, never functions). nil when it leads nowhere.
+func (e *Env) lookupPath(path []string) lua.LValue {
+	if len(path) == 0 {
+		return nil
+	}
+	v := e.global(path[0])
+	for _, name := range path[1:] {
+		if v == nil {
+			return nil
+		}
+		v = e.field(v, name)
+	}
+	return v
+}
+
+// lazyGlobals are the globals nlsh loads on first use (see setupLazyGlobals).
+var lazyGlobals = []string{"ip"}
+
+// global reads a global; a lazily loaded module is loaded (in protected
+// mode) so its functions can be completed.
+func (e *Env) global(name string) lua.LValue {
+	v := e.L.G.Global.RawGetString(name)
+	if v != lua.LNil {
+		return v
+	}
+	for _, lg := range lazyGlobals {
+		if lg != name {
+			continue
+		}
+		top := e.L.GetTop()
+		defer e.L.SetTop(top)
+		e.L.Push(e.L.NewFunction(func(L *lua.LState) int {
+			L.Push(L.GetGlobal(name))
+			return 1
+		}))
+		if err := e.L.PCall(0, 1, nil); err == nil && e.L.Get(-1) != lua.LNil {
+			return e.L.Get(-1)
+		}
+	}
+	return nil
+}
+
+// field reads v[name] raw, following __index tables.
+func (e *Env) field(v lua.LValue, name string) lua.LValue {
+	for depth := 0; depth < 8; depth++ {
+		var mt lua.LValue = lua.LNil
+		switch x := v.(type) {
+		case *lua.LTable:
+			if r := x.RawGetString(name); r != lua.LNil {
+				return r
+			}
+			if e.isMessage(x) && name == "header" {
+				return headerStub
+			}
+			mt = x.Metatable
+		case *lua.LUserData:
+			mt = x.Metatable
+		default:
+			return nil
+		}
+		m, ok := mt.(*lua.LTable)
+		if !ok {
+			return nil
+		}
+		idx, ok := m.RawGetString("__index").(*lua.LTable)
+		if !ok {
+			return nil
+		}
+		v = idx
+	}
+	return nil
+}
+
+// headerStub stands for the header of a message not yet decoded: its keys
+// are all completion needs.
+var headerStub = func() *lua.LTable {
+	t := &lua.LTable{}
+	for _, k := range headerKeys {
+		t.RawSetString(k, lua.LNumber(0))
+	}
+	return t
+}()
+
+var reLocals = regexp.MustCompile(`\b(?:local\s+(?:function\s+)?|for\s+)([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)|function\s*[A-Za-z0-9_.:]*\s*\(([^)]*)\)`)
+
+// completeName completes a global, a keyword, a local the text declares,
+// or a field or method after '.' or ':'.
+func (e *Env) completeName(sc *scan, before string) ([]string, int) {
+	i := len(before)
+	for i > 0 && isPathByte(before[i-1]) {
+		i--
+	}
+	path := before[i:]
+	if path == "" || path[0] == '.' || path[0] == ':' || path[0] >= '0' && path[0] <= '9' {
+		return nil, 0
+	}
+	if i > 0 && strings.ContainsRune(")]\"'", rune(before[i-1])) {
+		return nil, 0
+	}
+	cut := strings.LastIndexAny(path, ".:")
+	word := path[cut+1:]
+	var names []string
+	if cut < 0 {
+		if word == "" {
+			return nil, 0
+		}
+		e.L.G.Global.ForEach(func(k, _ lua.LValue) {
+			if s, ok := k.(lua.LString); ok && isIdent(string(s)) {
+				names = append(names, string(s))
+			}
+		})
+		names = append(names, lazyGlobals...)
+		for k := range luaKeywords {
+			names = append(names, k)
+		}
+		for _, m := range reLocals.FindAllStringSubmatch(sc.text, -1) {
+			for _, n := range strings.Split(m[1]+","+m[2], ",") {
+				if n = strings.TrimSpace(n); isIdent(n) {
+					names = append(names, n)
+				}
+			}
+		}
+	} else {
+		recv := splitPath(path[:cut])
+		methods := path[cut] == ':'
+		v := e.lookupPath(recv)
+		if v == nil {
+			if c := e.receiverClass(sc, path[:cut]); c != nil {
+				names = messageKeys(e, c, methods)
+			}
+		} else {
+			names = e.keysOf(v, methods)
+		}
+	}
+	cands, _ := collapse(filterPrefix(names, word), word)
+	return cands, len(word)
+}
+
+func isPathByte(c byte) bool {
+	return c == '_' || c == '.' || c == ':' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// keysOf lists the names that may follow v and '.' (or ':' when methods).
+func (e *Env) keysOf(v lua.LValue, methods bool) []string {
+	if _, ok := v.(lua.LString); ok {
+		if methods {
+			return e.keysOf(e.L.G.Global.RawGetString("string"), false)
+		}
+		return nil
+	}
+	if t, ok := v.(*lua.LTable); ok && e.isMessage(t) {
+		names := messageKeys(e, e.classOf(t), methods)
+		if !methods {
+			t.ForEach(func(k, _ lua.LValue) {
+				if s, ok := k.(lua.LString); ok && isIdent(string(s)) {
+					names = append(names, string(s))
+				}
+			})
+		}
+		return names
+	}
+	var names []string
+	for depth := 0; depth < 8 && v != nil; depth++ {
+		var mt lua.LValue = lua.LNil
+		switch x := v.(type) {
+		case *lua.LTable:
+			x.ForEach(func(k, val lua.LValue) {
+				s, ok := k.(lua.LString)
+				if !ok || !isIdent(string(s)) || strings.HasPrefix(string(s), "_") {
+					return
+				}
+				if _, isFn := val.(*lua.LFunction); methods && !isFn {
+					return
+				}
+				names = append(names, string(s))
+			})
+			mt = x.Metatable
+		case *lua.LUserData:
+			mt = x.Metatable
+		}
+		m, ok := mt.(*lua.LTable)
+		if !ok {
+			break
+		}
+		idx, ok := m.RawGetString("__index").(*lua.LTable)
+		if !ok {
+			break
+		}
+		v = idx
+	}
+	return names
+}
+
+// messageKeys lists what follows a message of class c: its methods, and
+// unless only methods are wanted its fields, header, attrs and event.
+func messageKeys(e *Env, c *engine.Class, methods bool) []string {
+	var names []string
+	e.methods.ForEach(func(k, _ lua.LValue) { names = append(names, k.String()) })
+	if methods {
+		return names
+	}
+	names = append(names, "header", "attrs", "event")
+	if c != nil && c.Struct != nil {
+		names = append(names, fieldNames(c.Struct)...)
+	}
+	return names
+}

@@ -1,0 +1,303 @@
+package luabind
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
+)
+
+// help() and show(): the shell explains itself from the same descriptions
+// the codec uses, and docs/reference.md is generated from the same texts
+// (see Reference).
+
+// setupHelp defines the globals help and show.
+func (e *Env) setupHelp() {
+	e.L.SetGlobal("help", e.L.NewFunction(e.luaHelp))
+	e.L.SetGlobal("show", e.L.NewFunction(e.luaShow))
+}
+
+// luaHelp is help([x]): it prints the help text about x to the Env's
+// standard output.
+func (e *Env) luaHelp(L *lua.LState) int {
+	var text string
+	if L.GetTop() == 0 {
+		text = e.overviewText()
+	} else {
+		text = e.helpValue(L.Get(1))
+	}
+	io.WriteString(e.opts.Stdout, text)
+	return 0
+}
+
+// luaShow is show(...): values rendered as the REPL renders them, in full.
+func (e *Env) luaShow(L *lua.LState) int {
+	vals := make([]lua.LValue, L.GetTop())
+	for i := range vals {
+		vals[i] = L.Get(i + 1)
+	}
+	io.WriteString(e.opts.Stdout, e.Show(vals)+"\n")
+	return 0
+}
+
+// Help returns the help text about topic, as help('topic') prints it; ""
+// is the overview help() prints.
+func (e *Env) Help(topic string) string {
+	if topic == "" {
+		return e.overviewText()
+	}
+	return e.helpTopic(topic)
+}
+
+// helpValue explains a value given to help().
+func (e *Env) helpValue(v lua.LValue) string {
+	switch x := v.(type) {
+	case lua.LString:
+		return e.helpTopic(string(x))
+	case *lua.LNilType:
+		return "help(nil): that value is nil. Quote names that are not variables: help('IFA_LOCAL').\n"
+	case *lua.LFunction:
+		if name, ok := e.functionNames()[x]; ok {
+			return e.helpTopic(name)
+		}
+		if x.Proto != nil {
+			return fmt.Sprintf("a Lua function defined at %s:%d; nlsh has no help for it.\n", x.Proto.SourceName, x.Proto.LineDefined)
+		}
+		return "a function that nlsh has no help for.\n"
+	case *lua.LTable:
+		if name, ok := e.moduleNames()[x]; ok {
+			return e.helpTopic(name)
+		}
+		if e.isMessage(x) {
+			if c := e.classOf(x); c != nil {
+				return e.classText(c)
+			}
+			return "a message of a type nlsh has no description for; its body is in .payload.\n"
+		}
+		if x.Metatable == e.errMeta {
+			return errorValueText
+		}
+		if x.Metatable == e.nestMeta {
+			return "a nested attribute value or record: .attrs holds its {name, value} pairs, and it has\n" +
+				"the message methods get and get_all (help('msg')).\n"
+		}
+		keys, _ := tableKeys(x)
+		return fmt.Sprintf("a table with %d entries; show(t) prints it.\n", len(keys))
+	case *lua.LUserData:
+		if x.Metatable == e.sockMeta {
+			return e.helpTopic("sock")
+		}
+		return "a userdata value that nlsh has no help for.\n"
+	case lua.LNumber:
+		return e.numberText(x)
+	}
+	return fmt.Sprintf("a %s value; help() lists what nlsh has.\n", v.Type())
+}
+
+// errorValueText explains error values, for help(err).
+const errorValueText = `an error value, raised by a failing request: pcall returns it.
+  errno    the errno (17)           code     its name ('EEXIST')
+  message  strerror's text          ext_ack  the kernel's own explanation, if any
+  offset   byte offset in the request the kernel pointed at
+  attr     that attribute, by name path ('IFLA_LINKINFO > IFLA_INFO_DATA')
+  request  the request message; request:explain{mark = e.offset} shows the spot
+tostring(e) is one line saying all of it.
+`
+
+// numberText answers help(20): which constants have that value.
+func (e *Env) numberText(n lua.LNumber) string {
+	var names []string
+	for _, c := range e.consts {
+		if float64(c.Value) == float64(n) {
+			names = append(names, c.Name)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("%s is a number no constant has.\n", number(n))
+	}
+	return fmt.Sprintf("%s is the value of %s.\nhelp('NAME') (quoted) explains one.\n", number(n), listSome(names, 12))
+}
+
+// helpTopic explains a name: a function, module, class, constant,
+// attribute, attribute set, enum or struct. A name that is several of these
+// gets all their texts.
+func (e *Env) helpTopic(topic string) string {
+	topic = strings.TrimSpace(topic)
+	topic = strings.TrimSuffix(topic, "()")
+	for _, u := range usages {
+		if u.name == topic {
+			return usageText(u)
+		}
+	}
+	if m, ok := moduleAliases[topic]; ok {
+		topic = m
+	}
+	for _, m := range moduleDocs {
+		if m.name == topic {
+			return e.moduleText(m.name, m.text)
+		}
+	}
+	cat := e.catalog()
+	var parts []string
+	// rtnl.ifaddrmsg and nl.RTM_NEWADDR name what ifaddrmsg and RTM_NEWADDR do.
+	if name, ok := strings.CutPrefix(topic, "rtnl."); ok {
+		topic = name
+	} else if name, ok := strings.CutPrefix(topic, "nl."); ok {
+		topic = name
+	}
+	if c := e.proto.Class(topic); c != nil {
+		parts = append(parts, e.classText(c))
+	}
+	if c, ok := e.constant(topic); ok {
+		parts = append(parts, e.constText(cat, c))
+	}
+	for _, ref := range cat.attrs[topic] {
+		parts = append(parts, e.attrText(cat, ref))
+	}
+	for _, s := range cat.sets {
+		if s.Name == topic {
+			parts = append(parts, setText(s)+"  used by: "+listSome(cat.setUsers[s], 8)+"\n")
+		}
+	}
+	if en := cat.enum(topic); en != nil {
+		parts = append(parts, enumText(en)+"  used by: "+listSome(cat.enumUsers[en], 8)+"\n")
+	}
+	if s := cat.structNamed(topic); s != nil && e.proto.Class(topic) == nil {
+		parts = append(parts, structText(s)+"  used by: "+listSome(cat.structUse[s], 8)+"\n")
+	}
+	if len(parts) == 0 {
+		// A bare method or function name: 'request', 'decode'.
+		for _, u := range usages {
+			if i := strings.LastIndexAny(u.name, ".:"); i >= 0 && u.name[i+1:] == topic {
+				parts = append(parts, usageText(u))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return e.unknownText(cat, topic)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// moduleAliases maps other words for the method sets to their names.
+var moduleAliases = map[string]string{
+	"socket": "sock", "sockets": "sock", "message": "msg", "messages": "msg",
+}
+
+// constant returns the global constant named n.
+func (e *Env) constant(n string) (engine.Const, bool) {
+	i := sort.Search(len(e.consts), func(i int) bool { return e.consts[i].Name >= n })
+	if i < len(e.consts) && e.consts[i].Name == n {
+		return e.consts[i], true
+	}
+	return engine.Const{}, false
+}
+
+// unknownText says there is no such topic and suggests the nearest names.
+func (e *Env) unknownText(cat *catalog, topic string) string {
+	near := engine.Closest(topic, e.topicNames(cat), 5)
+	msg := fmt.Sprintf("no help for '%s'", topic)
+	if len(near) > 0 {
+		msg += "; did you mean " + strings.Join(near, ", ") + "?"
+	}
+	return msg + "\nhelp() lists what there is.\n"
+}
+
+// topicNames lists every name help knows, for suggestions and completion.
+func (e *Env) topicNames(cat *catalog) []string {
+	seen := map[string]bool{}
+	var names []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	for _, u := range usages {
+		add(u.name)
+	}
+	for _, m := range moduleDocs {
+		add(m.name)
+	}
+	for _, n := range e.proto.ClassNames() {
+		add(n)
+	}
+	for _, c := range e.consts {
+		add(c.Name)
+	}
+	for _, n := range cat.attrNames() {
+		add(n)
+	}
+	for _, s := range cat.sets {
+		add(s.Name)
+	}
+	for _, en := range cat.enums {
+		add(en.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// moduleNames maps the module tables to their names, for help(nl).
+func (e *Env) moduleNames() map[*lua.LTable]string {
+	out := map[*lua.LTable]string{}
+	g := e.L.G.Global
+	for _, m := range moduleDocs {
+		if t, ok := g.RawGetString(m.name).(*lua.LTable); ok {
+			out[t] = m.name
+		}
+	}
+	if nl, ok := g.RawGetString("nl").(*lua.LTable); ok {
+		for _, sub := range []string{"pcap", "netns"} {
+			if t, ok := nl.RawGetString(sub).(*lua.LTable); ok {
+				out[t] = "nl." + sub
+			}
+		}
+	}
+	out[e.methods] = "msg"
+	return out
+}
+
+// functionNames maps every nlsh function value to its usage name:
+// module functions by their path ("nl.pcap.open"), methods as "msg:get"
+// and "sock:recv", class constructors as "rtnl.CLASS".
+func (e *Env) functionNames() map[*lua.LFunction]string {
+	out := map[*lua.LFunction]string{}
+	var walk func(t *lua.LTable, prefix string, depth int)
+	walk = func(t *lua.LTable, prefix string, depth int) {
+		t.ForEach(func(k, v lua.LValue) {
+			ks, ok := k.(lua.LString)
+			if !ok {
+				return
+			}
+			switch x := v.(type) {
+			case *lua.LFunction:
+				out[x] = prefix + string(ks)
+			case *lua.LTable:
+				if depth < 2 {
+					walk(x, prefix+string(ks)+".", depth+1)
+				}
+			}
+		})
+	}
+	g := e.L.G.Global
+	for _, m := range moduleDocs {
+		if t, ok := g.RawGetString(m.name).(*lua.LTable); ok {
+			walk(t, m.name+".", 1)
+		}
+	}
+	walk(e.methods, "msg:", 2)
+	if t, ok := e.sockMeta.RawGetString("__index").(*lua.LTable); ok {
+		walk(t, "sock:", 2)
+	}
+	for _, n := range []string{"help", "show"} {
+		if f, ok := g.RawGetString(n).(*lua.LFunction); ok {
+			out[f] = n
+		}
+	}
+	return out
+}

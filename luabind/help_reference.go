@@ -1,0 +1,111 @@
+package luabind
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"nlsh/engine"
+)
+
+//go:generate go test -run TestReferenceIsCurrent -update .
+
+// Reference renders docs/reference.md: the texts help() prints for every
+// module, function, message class, attribute set and group of constants,
+// assembled into one Markdown page. TestReferenceIsCurrent fails when the
+// file differs; `go test ./luabind -run TestReferenceIsCurrent -update`
+// rewrites it (so does go generate).
+func (e *Env) Reference() string {
+	var b strings.Builder
+	cat := e.catalog()
+	block := func(text string) {
+		b.WriteString("```text\n" + strings.TrimRight(text, "\n") + "\n```\n\n")
+	}
+	b.WriteString("# nlsh reference\n\n")
+	b.WriteString("<!-- Generated from the descriptions by `go test ./luabind -run TestReferenceIsCurrent -update`. Do not edit. -->\n\n")
+	b.WriteString("Everything here is also what `help()` prints inside nlsh: `help(nl.socket)`,\n" +
+		"`help(rtnl.ifaddrmsg)`, `help('IFA_LOCAL')`, `help('RTM_NEWADDR')`. The\n" +
+		"[Lua API guide](lua-api.md) explains the same things with examples.\n\n")
+	b.WriteString("- [Overview](#overview)\n- [Functions](#functions)\n- [Message classes](#message-classes)\n" +
+		"- [Attribute sets](#attribute-sets)\n- [Value names](#value-names)\n- [Message types](#message-types)\n" +
+		"- [Multicast groups](#multicast-groups)\n\n")
+
+	b.WriteString("## Overview\n\n")
+	block(e.overviewText())
+
+	b.WriteString("## Functions\n\n")
+	for _, m := range moduleDocs {
+		var texts []string
+		for _, u := range usages {
+			if moduleOf(u.name) == m.name {
+				texts = append(texts, usageText(u))
+			}
+		}
+		if len(texts) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "### %s\n\n%s.\n\n", m.name, upperFirst(m.text))
+		block(strings.Join(texts, "\n"))
+	}
+	var globals []string
+	for _, u := range usages {
+		if moduleOf(u.name) == "" {
+			globals = append(globals, usageText(u))
+		}
+	}
+	b.WriteString("### Global functions\n\n")
+	block(strings.Join(globals, "\n"))
+
+	b.WriteString("## Message classes\n\n")
+	for _, c := range e.proto.Classes {
+		fmt.Fprintf(&b, "### rtnl.%s\n\n", c.Name)
+		block(e.classText(c))
+	}
+
+	b.WriteString("## Attribute sets\n\n")
+	b.WriteString("Every set of attributes, top-level and nested, sorted by name.\n\n")
+	sets := append([]*engine.AttrSet(nil), cat.sets...)
+	sort.SliceStable(sets, func(i, j int) bool { return sets[i].Name < sets[j].Name })
+	for _, s := range sets {
+		fmt.Fprintf(&b, "### %s\n\n", s.Name)
+		block(setText(s) + "  used by: " + listSome(cat.setUsers[s], 8) + "\n")
+	}
+
+	b.WriteString("## Value names\n\n")
+	b.WriteString("Names of the values of fields and attributes. Each name is also a global constant.\n\n")
+	enums := append([]*engine.Enum(nil), cat.enums...)
+	sort.SliceStable(enums, func(i, j int) bool { return enums[i].Name < enums[j].Name })
+	for _, en := range enums {
+		if en.Name == "nlmsg_type" {
+			continue // the message types table below
+		}
+		fmt.Fprintf(&b, "### %s\n\n", en.Name)
+		block(enumText(en) + "  used by: " + listSome(cat.enumUsers[en], 8) + "\n")
+	}
+
+	b.WriteString("## Message types\n\n")
+	var rows [][]string
+	for _, t := range append(engine.ControlTypes(), e.proto.Types...) {
+		class := "-"
+		if t.Class != nil {
+			class = "rtnl." + t.Class.Name
+		}
+		rows = append(rows, []string{t.Name, fmt.Sprint(t.Type), class})
+	}
+	block(table([]string{"name", "number", "class"}, rows))
+
+	b.WriteString("## Multicast groups\n\n")
+	rows = nil
+	for _, g := range e.proto.Groups {
+		rows = append(rows, []string{g.Name, g.Const, fmt.Sprint(g.Number)})
+	}
+	block(table([]string{"name", "constant", "number"}, rows))
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,147 @@
+package luabind
+
+// usage documents one function for help() and docs/reference.md. Every
+// function of nl, rtnl, bit and ip, and every message and socket method,
+// has one: TestUsageCoversEveryFunction fails when a function is added
+// without it.
+type usage struct {
+	name string // as scripts write it: "nl.socket", "msg:get", "sock:recv"
+	args string // the argument list, with optional parts in brackets
+	text string // what it does, in a few lines
+}
+
+// usages is the table of every documented function, grouped by module in
+// the order help() lists them.
+var usages = []usage{
+	{"help", "([x])", `Shows help about x: a module (help(nl)), a function (help(nl.socket)), a message
+class (help(rtnl.ifaddrmsg)), or any name as a string: an attribute (help('IFA_LOCAL')),
+a constant (help('RTM_NEWADDR')), a class, an attribute set or a value enum.
+help() lists what there is.`},
+	{"show", "(...)", `Prints values as the REPL does, in full: a message one field or attribute per line
+with enum and flag names beside numbers, a list of messages one after another, other
+tables nested with sorted keys. The REPL cuts long results short; show(_) prints the
+last one whole.`},
+
+	{"nl.socket", "([proto [, options]])", `Opens a netlink socket. proto is 'route' (the default), 'generic', 'sock_diag',
+'netfilter' or a protocol number. options: netns (name or path), strict and ext_ack
+(on by default, as in iproute2), cap_ack, no_enobufs, rcvbuf (bytes), groups (a list
+of multicast group names such as 'link' or numbers). See help('socket') for its methods.`},
+	{"nl.decode", "(bytes)", `Returns the list of rtnetlink messages in a buffer (as rtnl.decode).`},
+	{"nl.check", "(replies [, request])", `Raises the error value of the first NLMSG_ERROR or NLMSG_DONE in replies that
+carries a non-zero error, else returns replies: the errors of sock:request for a
+script that uses send and recv.`},
+	{"nl.raw", "(bytes)", `A value encoded as exactly these bytes, whatever the attribute's type: to send a
+malformed attribute and see how the kernel answers. Prints as raw<hex ...>.`},
+	{"nl.explain", "(msg_or_bytes [, options])", `Prints every byte of a message (a table or wire bytes) with what it is: header
+fields, struct fields, attribute headers and values. options.mark flags a byte offset
+(an error value's offset); options.text = true returns the text instead of printing.`},
+	{"nl.trace", "([mode])", `Shows every message sent and received: true or 'compact' (one line each), 'explain'
+(every byte), false or 'off'. Returns the previous mode.`},
+	{"nl.events", "(groups [, options])", `An iterator over multicast notifications, decoded:
+  for ev in nl.events{'link', 'ipv4-ifaddr'} do print(ev) end
+options: rcvbuf, netns, timeout (seconds; the loop ends after that long without one).
+An overrun yields {overrun=true, event='OVERRUN'}: dump again to resynchronise.`},
+	{"nl.closest", "(name, candidates)", `The candidate nearest to name by edit distance, or nil: "did you mean" hints.`},
+	{"nl.tuntap", "(name [, options])", `Creates a persistent tun or tap device. options: mode ('tun' or 'tap'), owner,
+group, multi_queue, pi, netns.`},
+	{"nl.pcap.open", "(path)", `Writes every datagram sent and received from now on to a pcap file that Wireshark
+and tshark dissect (link type NETLINK).`},
+	{"nl.pcap.close", "()", `Finishes the pcap file opened by nl.pcap.open.`},
+	{"nl.netns.add", "(name)", `Creates a named network namespace, as ip netns add does.`},
+	{"nl.netns.del", "(name)", `Deletes a named network namespace, as ip netns del does.`},
+	{"nl.netns.list", "()", `The names of the network namespaces under /run/netns, sorted.`},
+	{"nl.netns.fd", "(name_or_path_or_pid)", `Opens a network namespace and returns its file descriptor, for IFLA_NET_NS_FD; it
+stays open until nlsh exits.`},
+
+	{"rtnl.decode", "(bytes)", `Splits a buffer into messages and returns them as a list of message tables, decoded
+lazily. NLMSG_ERROR and NLMSG_DONE are included, as messages whose header.type says so.`},
+
+	{"ip.link", "(cmd, spec)", `Links, as ip link does. cmd: 'add', 'set', 'replace', 'del', 'get' or 'dump'.
+spec keys: index or ifname (which link), state ('up'/'down'), mtu, address, broadcast,
+master, txqlen, netns, alias, link, group; on add kind ('veth', 'bridge', 'macvlan',
+'vxlan', 'tun', 'ifb', ...) and its keys (veth: peer; vxlan: id, port, group, remote,
+local, dev, ...). {dry = true} returns the message unsent; {echo = true} the result.
+  ip.link('add', {ifname = 'v0', kind = 'veth', peer = 'v1'})`},
+	{"ip.links", "([filter])", `Every link, or those matching filter: a table of fields and short names
+({ifname = 'v0'}, {kind = 'veth'}) or a function of the message.`},
+	{"ip.link_lookup", "(name)", `The index of the link called name, or nil.`},
+	{"ip.addr", "(cmd, spec)", `Addresses, as ip addr does. cmd: 'add', 'replace', 'del', 'flush', 'get' or 'dump'.
+spec keys: index, ifname or dev; address (or '10.0.0.1/24'), prefixlen, local,
+broadcast, label, scope, flags, valid_lft, preferred_lft, family.
+  ip.addr('add', {ifname = 'v0', address = '10.0.0.1/24'})`},
+	{"ip.addrs", "([filter])", `Every address, or those matching filter (family, prefixlen, flags, scope, index,
+ifname, address, label, ...).`},
+	{"ip.route", "(cmd, spec)", `Routes, as ip route does. cmd: 'add', 'replace', 'append', 'del', 'get', 'dump' or
+'flush'. spec keys: dst ('10.8.0.0/16' or 'default'), gateway (or via), oif (or dev),
+table, priority (or metric), proto, scope, type, prefsrc, metrics ({mtu = 1400}),
+multipath (a list of {gateway, dev, weight}), onlink, tos, family. get takes dst, src,
+oif, iif, mark, uid, fib_match.
+  ip.route('add', {dst = '10.8.0.0/16', gateway = '10.0.0.2'})`},
+	{"ip.routes", "([filter])", `Every route, or those matching filter (family, table, proto, scope, type, dst, ...):
+  for _, r in ipairs(ip.routes{table = 254}) do print(r:get('RTA_DST')) end`},
+	{"ip.neigh", "(cmd, spec)", `Neighbours (ARP, NDP), as ip neigh does. cmd: 'add', 'replace', 'del', 'get', 'dump'
+or 'flush'. spec keys: dst, lladdr, index/ifname/dev, state ('permanent', 'reachable',
+...), flags, family, proxy, master, vlan, vni, port.`},
+	{"ip.neighs", "([filter])", `Every neighbour entry, or those matching filter.`},
+	{"ip.fdb", "(cmd, spec)", `Bridge forwarding-database entries: ip.neigh with family AF_BRIDGE, as bridge fdb does.`},
+	{"ip.rule", "(cmd, spec)", `Policy routing rules, as ip rule does. cmd: 'add', 'del' or 'dump'. spec keys: from
+(src), to (dst), table, priority, fwmark, fwmask, iif (iifname), oif (oifname), action,
+goto, family, tos, suppress_prefixlength, protocol.`},
+	{"ip.rules", "([filter])", `Every rule, or those matching filter.`},
+	{"ip.tc", "(cmd, kind, spec)", `Traffic control, as pyroute2's IPRoute.tc. cmd: 'add', 'replace', 'change', 'del'
+(qdiscs), 'add-class', ... (classes), 'add-filter', ... (filters). kind: 'htb', 'tbf',
+'pfifo', 'bfifo', 'ingress', 'clsact', 'u32', ... spec: index/ifname/dev, handle ('1:'),
+parent ('root', '1:1'), classid, prio, protocol and the kind's own keys (rate, ceil,
+burst, limit, ...; rates as numbers of bytes/s or tc's '1mbit').
+  ip.tc('add', 'htb', {ifname = 'v0', handle = '1:', default = 0x10})`},
+	{"ip.qdiscs", "([filter])", `Every qdisc, or those matching filter.`},
+	{"ip.classes", "([filter])", `The traffic classes of a device: filter needs index or ifname.`},
+	{"ip.filters", "([filter])", `The traffic filters of a device: filter needs index or ifname (and parent).`},
+	{"ip.tc_handle", "(h)", `Converts a tc handle: ip.tc_handle('1:10') is 0x10010, ip.tc_handle(0x10010) is '1:10'.`},
+	{"ip.monitor", "(groups, fn [, opts])", `Calls fn(ev) for every notification of the groups ('link', 'addr', 'route',
+'neigh', 'rule', 'tc' or any rtnetlink group name) until fn returns false or Ctrl-C.
+opts: rcvbuf, timeout (seconds of quiet that end it).`},
+	{"ip.batch", "(fn)", `Runs fn, queueing the requests the ip verbs make, then sends them packed many to a
+datagram and checks every acknowledgement; raises the first failure's error value.`},
+	{"ip.netns", "(name)", `The same API bound to another network namespace (a name, path or pid).`},
+	{"ip.close", "()", `Closes the ip module's socket (it is opened again when needed).`},
+
+	{"bit.bor", "(a, b, ...)", `a | b | ...`},
+	{"bit.band", "(a, b, ...)", `a & b & ...`},
+	{"bit.bxor", "(a, b, ...)", `a ^ b ^ ...`},
+	{"bit.bnot", "(a)", `~a, on 32 bits.`},
+	{"bit.lshift", "(a, n)", `a << n, on 32 bits.`},
+	{"bit.rshift", "(a, n)", `a >> n, on 32 bits.`},
+	{"bit.btest", "(a, b)", `true when a & b is not zero.`},
+
+	{"msg:get", "(name [, name ...])", `The value of the first attribute named name, or nil. Several names walk nests:
+  link:get('IFLA_LINKINFO', 'IFLA_INFO_KIND')`},
+	{"msg:get_all", "(name [, name ...])", `The list of the values of every attribute named name (walking nests as get does).`},
+	{"msg:encode", "()", `The message's exact wire bytes, as a Lua string. header.length is computed when 0.`},
+	{"msg:explain", "([options])", `Prints every byte of the encoded message with what it is (as nl.explain).`},
+
+	{"sock:send", "(msg_or_bytes)", `Sends a message table or wire bytes as one datagram; returns the number of bytes.`},
+	{"sock:recv", "()", `Waits for one datagram and returns the list of messages in it, decoded. Ctrl-C
+stops the wait.`},
+	{"sock:recv_raw", "()", `Waits for one datagram and returns its bytes as a Lua string.`},
+	{"sock:request", "(msg)", `Sends a request (filling in the sequence number and port id when 0) and returns
+the list of replies, up to the ACK or NLMSG_DONE. A kernel error raises an error value
+(errno, code, message, ext_ack, offset, attr, request).`},
+	{"sock:request_batch", "(list)", `Sends many requests (message tables or bytes) packed into few datagrams and waits
+for every acknowledgement. Returns a list with true or an error value per request, and
+the number that failed.`},
+	{"sock:close", "()", `Closes the socket.`},
+	{"sock:port", "()", `The socket's netlink port id (nl_pid).`},
+	{"sock:join", "(group)", `Joins a multicast group, by name ('link', 'ipv4-ifaddr') or number.`},
+	{"sock:leave", "(group)", `Leaves a multicast group.`},
+}
+
+// moduleDocs introduces the modules and method sets help() lists, in order.
+var moduleDocs = []struct{ name, text string }{
+	{"nl", "netlink sockets, decoding, explaining bytes, tracing"},
+	{"rtnl", "NETLINK_ROUTE message classes (rtnl.ifaddrmsg, ...), constants and rtnl.decode"},
+	{"ip", "high-level verbs in the style of pyroute2's IPRoute (ip.link, ip.addr, ip.route, ...)"},
+	{"bit", "bitwise operations, which Lua 5.1 lacks"},
+	{"msg", "methods of message tables: msg:get(...), ..."},
+	{"sock", "methods of sockets from nl.socket(): sock:request(msg), ..."},
+}

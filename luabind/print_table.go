@@ -1,0 +1,287 @@
+package luabind
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Tables for people: messages in full, lists of messages one after another,
+// other tables on one line when short, else an entry per line, nested, with
+// sorted keys and cycles marked.
+
+// isMessage reports whether t is a message table (constructed or decoded),
+// which prints as a message rather than as a table.
+func (e *Env) isMessage(t *lua.LTable) bool {
+	if e.lazyOf(t) != nil {
+		return true
+	}
+	mt, ok := t.Metatable.(*lua.LTable)
+	return ok && e.metaClass[mt] != nil
+}
+
+// tableKeys returns t's keys in print order: the sequence 1..n first, then
+// the other numbers ascending, then strings sorted, then anything else by
+// its text. n is the length of the sequence.
+func tableKeys(t *lua.LTable) (keys []lua.LValue, n int) {
+	for t.RawGetInt(n+1) != lua.LNil {
+		n++
+		keys = append(keys, lua.LNumber(n))
+	}
+	var nums []float64
+	var strs, others []string
+	other := map[string]lua.LValue{}
+	t.ForEach(func(k, _ lua.LValue) {
+		switch x := k.(type) {
+		case lua.LNumber:
+			if f := float64(x); f != math.Trunc(f) || f < 1 || f > float64(n) {
+				nums = append(nums, f)
+			}
+		case lua.LString:
+			strs = append(strs, string(x))
+		default:
+			s := x.String()
+			others = append(others, s)
+			other[s] = x
+		}
+	})
+	sort.Float64s(nums)
+	sort.Strings(strs)
+	sort.Strings(others)
+	for _, f := range nums {
+		keys = append(keys, lua.LNumber(f))
+	}
+	for _, s := range strs {
+		keys = append(keys, lua.LString(s))
+	}
+	for _, s := range others {
+		keys = append(keys, other[s])
+	}
+	return keys, n
+}
+
+// keyText renders a table key as a Lua constructor would spell it.
+func keyText(k lua.LValue) string {
+	if s, ok := k.(lua.LString); ok && isIdent(string(s)) {
+		return string(s)
+	}
+	if s, ok := k.(lua.LString); ok {
+		return "[" + strconv.Quote(string(s)) + "]"
+	}
+	if n, ok := k.(lua.LNumber); ok {
+		return "[" + number(n) + "]"
+	}
+	return "[" + k.String() + "]"
+}
+
+// isIdent reports whether s is a Lua name (and not a keyword).
+func isIdent(s string) bool {
+	if s == "" || luaKeywords[s] {
+		return false
+	}
+	for i, r := range s {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9' {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// luaKeywords are Lua 5.1's reserved words.
+var luaKeywords = map[string]bool{
+	"and": true, "break": true, "do": true, "else": true, "elseif": true, "end": true,
+	"false": true, "for": true, "function": true, "if": true, "in": true, "local": true,
+	"nil": true, "not": true, "or": true, "repeat": true, "return": true, "then": true,
+	"true": true, "until": true, "while": true,
+}
+
+// inline renders t on one line. ok is false when t holds something that
+// only prints well on several lines (a message).
+func (p *printer) inline(t *lua.LTable) (s string, ok bool) {
+	if p.path[t] {
+		return "<cycle>", true
+	}
+	if len(p.path) > maxDepth {
+		return "{…}", true
+	}
+	if p.e.isMessage(t) {
+		return "<" + p.e.messageTitle(t) + ">", false
+	}
+	if p.e.L.GetMetaField(t, "__tostring") != lua.LNil {
+		s := p.e.safeToString(t)
+		return s, !strings.Contains(s, "\n")
+	}
+	return p.entries(t)
+}
+
+// entries renders t's entries on one line, whatever its metatable says.
+func (p *printer) entries(t *lua.LTable) (s string, ok bool) {
+	p.enter(t)
+	defer delete(p.path, t)
+	keys, n := tableKeys(t)
+	parts := make([]string, 0, len(keys))
+	ok = true
+	total := 2
+	for i, k := range keys {
+		v := t.RawGet(k)
+		var vs string
+		if vt, isT := v.(*lua.LTable); isT {
+			var vok bool
+			vs, vok = p.inline(vt)
+			ok = ok && vok
+		} else {
+			vs = p.scalar(v, nil)
+		}
+		if i >= n {
+			vs = keyText(k) + "=" + vs
+		}
+		parts = append(parts, vs)
+		if total += len(vs) + 2; p.budget > 0 && total-2 > p.budget {
+			return "{…}", false
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}", ok
+}
+
+// messageTitle names a message briefly: "RTM_NEWADDR ifaddrmsg".
+func (e *Env) messageTitle(t *lua.LTable) string {
+	title := "message"
+	if c := e.classOf(t); c != nil {
+		title = c.Name
+	}
+	if lm := e.lazyOf(t); lm != nil && !lm.fields {
+		if mt := lm.proto.TypeByNumber(lm.msg.Header.Type); mt != nil {
+			return mt.Name + " " + title
+		}
+		return title
+	}
+	if h, ok := t.RawGetString("header").(*lua.LTable); ok {
+		if n, ok := h.RawGetString("type").(lua.LNumber); ok {
+			if mt := e.proto.TypeByNumber(uint16(n)); mt != nil {
+				return mt.Name + " " + title
+			}
+		}
+	}
+	return title
+}
+
+// luaTable renders a table for the REPL: a message in full, a list of
+// messages one after another, a short table on one line, a longer one with
+// an entry per line.
+func (p *printer) luaTable(t *lua.LTable) string {
+	if msgs := p.messageList(t); msgs != nil {
+		return p.e.briefMessages(msgs, math.MaxInt)
+	}
+	return p.block(t, 0)
+}
+
+// messageList returns t's elements when t is a non-empty list of messages
+// and nothing else.
+func (p *printer) messageList(t *lua.LTable) []*lua.LTable {
+	keys, n := tableKeys(t)
+	if n == 0 || len(keys) != n {
+		return nil
+	}
+	msgs := make([]*lua.LTable, n)
+	for i := 1; i <= n; i++ {
+		m, ok := t.RawGetInt(i).(*lua.LTable)
+		if !ok || !p.e.isMessage(m) {
+			return nil
+		}
+		msgs[i-1] = m
+	}
+	return msgs
+}
+
+// block renders v for a line indented by indent steps: on one line when
+// it fits, else over several lines whose continuation lines are indented.
+func (p *printer) block(v lua.LValue, indent int) string {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return p.scalar(v, nil)
+	}
+	pad := strings.Repeat("  ", indent)
+	if p.e.isMessage(t) {
+		if p.path[t] {
+			return "<cycle>"
+		}
+		return strings.ReplaceAll(p.e.format(t), "\n", "\n"+pad)
+	}
+	p.budget = max(inlineWidth-len(pad), 1)
+	s, ok := p.inline(t)
+	p.budget = 0
+	if ok && len(s)+len(pad) <= inlineWidth || p.path[t] || len(p.path) > maxDepth ||
+		p.e.L.GetMetaField(t, "__tostring") != lua.LNil {
+		return strings.ReplaceAll(s, "\n", "\n"+pad)
+	}
+	p.enter(t)
+	defer delete(p.path, t)
+	keys, n := tableKeys(t)
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i, k := range keys {
+		b.WriteString(pad + "  ")
+		if i >= n {
+			b.WriteString(keyText(k) + " = ")
+		}
+		b.WriteString(p.block(t.RawGet(k), indent+1))
+		b.WriteString(",\n")
+	}
+	b.WriteString(pad + "}")
+	return b.String()
+}
+
+// ShowBrief renders values as Show does, cut to about maxLines lines with a
+// note saying what was left out and how to see it. A list of messages stops
+// being rendered once the lines are spent, so printing a dump of 100,000
+// routes does not decode them all to show the first few.
+func (e *Env) ShowBrief(vals []lua.LValue, maxLines int) string {
+	if len(vals) == 1 {
+		if t, ok := vals[0].(*lua.LTable); ok && e.L.GetMetaField(t, "__tostring") == lua.LNil {
+			if msgs := e.newPrinter().messageList(t); msgs != nil {
+				return e.briefMessages(msgs, maxLines)
+			}
+		}
+	}
+	return truncateLines(e.Show(vals), maxLines)
+}
+
+// briefMessages renders whole messages while they fit in maxLines (the
+// first one always, cut if need be).
+func (e *Env) briefMessages(msgs []*lua.LTable, maxLines int) string {
+	var b strings.Builder
+	lines := 0
+	for i, m := range msgs {
+		text := fmt.Sprintf("#%d %s\n", i+1, e.format(m))
+		n := strings.Count(text, "\n")
+		if lines+n > maxLines {
+			if i == 0 {
+				b.WriteString(truncateLines(strings.TrimSuffix(text, "\n"), maxLines) + "\n")
+			}
+			fmt.Fprintf(&b, "… %d more of %d messages; show(_) prints them all", len(msgs)-i, len(msgs))
+			return b.String()
+		}
+		b.WriteString(text)
+		lines += n
+	}
+	noun := "messages"
+	if len(msgs) == 1 {
+		noun = "message"
+	}
+	fmt.Fprintf(&b, "(%d %s)", len(msgs), noun)
+	return b.String()
+}
+
+// truncateLines cuts text longer than max lines, saying how to see the rest.
+func truncateLines(s string, max int) string {
+	lines := strings.SplitAfter(s, "\n")
+	if len(lines) <= max {
+		return s
+	}
+	return strings.Join(lines[:max], "") + fmt.Sprintf("… %d more lines; show(_) prints them all", len(lines)-max)
+}
