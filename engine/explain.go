@@ -203,21 +203,9 @@ func (x *explainer) structure(off int, b []byte, s *StructDesc, depth int, prefi
 }
 
 func (x *explainer) attrs(off int, b []byte, set *AttrSet, depth int, parent *scope) {
-	// Collect the list first so sub-messages can find their selector.
-	sc := &scope{set: set, parent: parent}
-	for p := b; len(p) >= 4; {
-		l := int(binary.LittleEndian.Uint16(p))
-		if l < 4 || l > len(p) {
-			break
-		}
-		t := binary.LittleEndian.Uint16(p[2:]) & NLA_TYPE_MASK
-		sc.attrs = append(sc.attrs, Attr{Type: t, Desc: set.ByType(t)})
-		sc.raw = append(sc.raw, p[4:l])
-		if align4(l) >= len(p) {
-			break
-		}
-		p = p[align4(l):]
-	}
+	// Index the list first so sub-messages can find their selector.
+	sc := siblings(set, b)
+	sc.parent = parent
 	for len(b) > 0 {
 		if len(b) < 4 {
 			x.fail(off, b, depth, fmt.Sprintf("%d stray bytes at offset %d: too short for a 4-byte attribute header", len(b), off))
