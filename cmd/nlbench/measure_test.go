@@ -51,3 +51,27 @@ func TestReportRatios(t *testing.T) {
 		}
 	}
 }
+
+func TestTargets(t *testing.T) {
+	r := &report{}
+	r.add("dump", result{name: "raw netlink dump (floor)", median: 50 * time.Millisecond})
+	r.add("dump", result{name: "nlsh", median: 180 * time.Millisecond, maxRSS: 70 * 1024})
+	r.add("dump", result{name: "ip -j route show \\| counter", median: 200 * time.Millisecond})
+	r.add("dump", result{name: "pyroute2", median: 6 * time.Second})
+	r.add("startup", result{name: "nlsh -e 'return 1'", median: 20 * time.Millisecond})
+	md := r.targetsMarkdown()
+	for _, want := range []string{
+		"| dump | nlsh ≤ 1.0× `ip -j route show` (with its counter) | 0.90× | yes |",
+		"| dump | nlsh ≥ 20× faster than pyroute2 | 33.3× | yes |",
+		"| dump | nlsh ≤ 4× the raw floor | 3.6× | yes |",
+		"| dump | nlsh peak memory ≤ 100 MiB | 70.0 MiB | yes |",
+		"| startup | `nlsh -e 'return 1'` ≤ 15 ms | 20.0 ms | no |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("targets lack %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "| add |") {
+		t.Errorf("targets judged a workload that did not run:\n%s", md)
+	}
+}

@@ -60,6 +60,8 @@ func (r *report) markdown(c *config, command string) string {
 				float64(res.median)/float64(base.median), float64(res.maxRSS)/1024)
 		}
 	}
+	b.WriteString(r.targetsMarkdown())
+	b.WriteString(notesOnMethod)
 	return b.String()
 }
 
@@ -92,3 +94,22 @@ func kernel() string {
 	}
 	return "Linux " + strings.TrimSpace(string(data))
 }
+
+// notesOnMethod says what each figure includes, so the numbers are read
+// right.
+const notesOnMethod = `
+## How to read it
+
+- Every figure is a whole process, from exec to exit, started through GNU
+  time (which reports the peak memory; it adds about a millisecond to each).
+- nlsh runs a Lua script: the dump one walks ip.routes{table=254} and tests
+  RTA_DST and RTA_GATEWAY of every route with m:get; the add one calls
+  ip.route('add', …) 10,000 times, or inside ip.batch.
+- "ip -j route show | counter" is iproute2's JSON read and counted by the
+  benchmark as it arrives; the row below it is ip alone, its output thrown
+  away, for reference.
+- pyroute2 runs under ` + "`ip netns exec`" + ` (IPRoute has no namespace option
+  that avoids forking a helper); that costs it a few milliseconds.
+- The floors are nlbench itself, in raw mode: the dump decodes nothing, the
+  add sends pre-encoded messages in batches.
+`
