@@ -142,7 +142,16 @@ func (x *explainer) errBody(off int, b []byte, h Header) {
 		x.fail(off, b, 0, fmt.Sprintf("nlmsgerr needs %d bytes, the message has %d", s.Size, len(b)))
 		return
 	}
+	first := len(x.lines)
 	x.structure(off, b[:s.Size], s, 0, "nlmsgerr.")
+	// Name the type of the request the error answers.
+	if t := x.p.TypeByNumber(binary.LittleEndian.Uint16(b[8:])); t != nil {
+		for i := first; i < len(x.lines); i++ {
+			if strings.HasPrefix(x.lines[i].Text, "nlmsgerr.type = ") {
+				x.lines[i].Text += " " + t.Name
+			}
+		}
+	}
 	rest := b[s.Size:]
 	roff := off + s.Size
 	if h.Flags&NLM_F_CAPPED == 0 {

@@ -8,7 +8,12 @@ import (
 // Summary renders a message on one line, as a trace shows it: its type, its
 // flags by name, seq and pid, the fixed header's fields and every attribute
 // (nests in braces). Errors show the errno name and the extended-ACK text.
-func Summary(p *Protocol, m *Message) string {
+func Summary(p *Protocol, m *Message) string { return SummaryOf(p, m, nil) }
+
+// SummaryOf is Summary for a reply to request req (nil if unknown): an error
+// then also names the attribute of the request the kernel pointed at, or the
+// one it found missing.
+func SummaryOf(p *Protocol, m *Message, req []byte) string {
 	var b strings.Builder
 	mt := p.TypeByNumber(m.Header.Type)
 	if mt != nil {
@@ -32,10 +37,16 @@ func Summary(p *Protocol, m *Message) string {
 	if mt.Class == ErrClass || mt.Class == DoneClass {
 		if v, ok := r.Field("error"); ok {
 			if n, _ := v.(int64); n != 0 {
-				e := ReplyError(p, m, nil).(*Error)
+				e := ReplyError(p, m, req).(*Error)
 				fmt.Fprintf(&b, " error=%s", ErrnoName(e.Errno))
 				if e.Msg != "" {
 					fmt.Fprintf(&b, " %q", e.Msg)
+				}
+				if len(e.AttrPath) > 0 {
+					fmt.Fprintf(&b, " [at %s]", strings.Join(e.AttrPath, " > "))
+				}
+				if e.Missing != "" {
+					fmt.Fprintf(&b, " [missing %s]", e.Missing)
 				}
 				return b.String()
 			} else if mt.Class == ErrClass {

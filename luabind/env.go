@@ -108,6 +108,9 @@ func (e *Env) setup() {
 		L.Push(t.RawGetString("line"))
 		return 1
 	}))
+	e.errMeta.RawSetString("__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"explain": e.luaErrorExplain,
+	}))
 	e.rawMeta = L.NewTable()
 	e.rawMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)

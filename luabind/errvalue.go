@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -60,6 +61,9 @@ func (e *Env) errorValue(ne *engine.Error) *lua.LTable {
 		}
 	}
 	t.RawSetString("line", lua.LString(ne.Error()))
+	if m := errorMark(ne); m >= 0 {
+		t.RawSetString("mark", lua.LNumber(m))
+	}
 	t.Metatable = e.errMeta
 	return t
 }
@@ -107,4 +111,26 @@ func (e *Env) luaCheck(L *lua.LState) int {
 	}
 	L.Push(replies)
 	return 1
+}
+
+// luaErrorExplain is e:explain(): the error in one line, then the request it
+// answers explained byte by byte with the attribute the kernel pointed at
+// (or the nest that lacks one) marked.
+func (e *Env) luaErrorExplain(L *lua.LState) int {
+	t := L.CheckTable(1)
+	req, ok := t.RawGetString("request").(*lua.LTable)
+	if !ok {
+		L.RaiseError("this error carries no request to explain")
+	}
+	b, err := e.encodeTable(req)
+	if err != nil {
+		L.RaiseError("explain: %s", err.Error())
+	}
+	mark := -1
+	if n, ok := t.RawGetString("mark").(lua.LNumber); ok {
+		mark = int(n)
+	}
+	fmt.Fprintf(e.opts.Stdout, "%s\n%s", lua.LVAsString(t.RawGetString("line")),
+		engine.FormatExplain(engine.Explain(e.proto, b, engine.ExplainOptions{Mark: mark})))
+	return 0
 }

@@ -31,6 +31,22 @@ type tracer struct {
 	w        io.Writer
 	pcap     *engine.PcapWriter
 	pcapFile *os.File
+	sent     map[uint32][]byte // recent requests by sequence number, to explain errors
+}
+
+// maxSent bounds the requests a trace keeps to explain errors with.
+const maxSent = 256
+
+// remember keeps the requests of a sent datagram, so an error answering one
+// can name the attribute the kernel pointed at.
+func (t *tracer) remember(data []byte) {
+	msgs, _ := engine.Split(data)
+	if t.sent == nil || len(t.sent)+len(msgs) > maxSent {
+		t.sent = map[uint32][]byte{}
+	}
+	for i := range msgs {
+		t.sent[msgs[i].Header.Seq] = msgs[i].Bytes()
+	}
 }
 
 // tap returns the engine.ConnConfig.Tap for a socket of the given family.
@@ -46,6 +62,9 @@ func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
 		if t.mode == TraceOff || t.mode == "" {
 			return
 		}
+		if out {
+			t.remember(data)
+		}
 		arrow := "<"
 		if out {
 			arrow = ">"
@@ -56,16 +75,47 @@ func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
 				dir = "sent"
 			}
 			fmt.Fprintf(t.w, "%s %s %d bytes\n%s", arrow, dir, len(data), engine.FormatExplain(engine.Explain(p, data, engine.ExplainOptions{Mark: -1})))
+			if !out {
+				t.explainErrors(p, data)
+			}
 			return
 		}
 		msgs, err := engine.Split(data)
 		for i := range msgs {
-			fmt.Fprintf(t.w, "%s %s\n", arrow, engine.Summary(p, &msgs[i]))
+			fmt.Fprintf(t.w, "%s %s\n", arrow, engine.SummaryOf(p, &msgs[i], t.sent[msgs[i].Header.Seq]))
 		}
 		if err != nil {
 			fmt.Fprintf(t.w, "%s !! %v\n", arrow, err)
 		}
 	}
+}
+
+// explainErrors follows each error in a received datagram with the request
+// it answers, explained, the attribute the kernel pointed at marked.
+func (t *tracer) explainErrors(p *engine.Protocol, data []byte) {
+	msgs, _ := engine.Split(data)
+	for i := range msgs {
+		m := &msgs[i]
+		req := t.sent[m.Header.Seq]
+		if m.Header.Type != engine.NLMSG_ERROR || req == nil {
+			continue
+		}
+		ne, ok := engine.ReplyError(p, m, req).(*engine.Error)
+		if !ok || ne == nil {
+			continue
+		}
+		fmt.Fprintf(t.w, "  the kernel refused request seq=%d: %s\n%s", m.Header.Seq, ne.Error(),
+			engine.FormatExplain(engine.Explain(p, req, engine.ExplainOptions{Mark: errorMark(ne)})))
+	}
+}
+
+// errorMark is the byte of the request an error points at: the offending
+// attribute, else the nest that lacks one, else none.
+func errorMark(ne *engine.Error) int {
+	if ne.Offset >= 0 {
+		return ne.Offset
+	}
+	return ne.MissNest
 }
 
 // SetTrace sets the trace mode (TraceOff, TraceCompact, TraceExplain).
