@@ -46,6 +46,23 @@ func explainCases(t *testing.T) map[string][]byte {
 			t.Fatalf("no message in %s.bin has %v", name, path)
 		}
 	}
+	// The requests iproute2 sent (the foundation's golden set).
+	hexes, _ := filepath.Glob(filepath.Join("..", "testdata", "iproute2", "*.hex"))
+	if len(hexes) < 9 {
+		t.Fatalf("only %d iproute2 golden requests", len(hexes))
+	}
+	for _, h := range hexes {
+		f, err := os.Open(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkts, err := engine.ReadCapture(f)
+		f.Close()
+		if err != nil || len(pkts) != 1 {
+			t.Fatalf("%s: %v", h, err)
+		}
+		cases["iproute2_"+strings.TrimSuffix(filepath.Base(h), ".hex")] = pkts[0].Data
+	}
 	addr := mustHex(t, "28000000140005060100000000000000"+"0218000003000000"+"08000200" /* IFA_LOCAL */ +"0a000001"+"08000100"+"0a000001")
 	cases["short_header"] = addr[:10]
 	cases["nla_len_zero"] = append(append([]byte{}, addr[:24]...), mustHex(t, "00000200")...)
