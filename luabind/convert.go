@@ -175,14 +175,25 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 			for i := 1; i <= n; i++ {
 				t.List = append(t.List, e.fromLuaDepth(x.RawGetInt(i), depth+1))
 			}
+			// A list (attribute pairs, nests, arrays) carries at most
+			// nla_flags by name: looking that up beats walking the table.
+			if f := x.RawGetString("nla_flags"); f != lua.LNil {
+				t.Map = map[string]any{"nla_flags": e.fromLuaDepth(f, depth+1)}
+			}
+			return t
 		}
 		x.ForEach(func(k, val lua.LValue) {
 			ks, ok := k.(lua.LString)
 			if !ok {
 				return
 			}
+			// A message's header is read on its own (headerFrom) and its
+			// event is a name for people: neither is payload.
+			if depth == 0 && (ks == "header" || ks == "event") {
+				return
+			}
 			if t.Map == nil {
-				t.Map = map[string]any{}
+				t.Map = make(map[string]any, 8)
 			}
 			t.Map[string(ks)] = e.fromLuaDepth(val, depth+1)
 		})

@@ -114,7 +114,7 @@ local function address(self, cmd, spec)
 
   -- '10.0.0.1/24' carries the prefix length; prefixlen may say it instead.
   local addr, len, family = U.prefix(spec.address, 'ip.addr: address')
-  local given = spec.address:find('/') ~= nil
+  local given = spec.address:find('/', 1, true) ~= nil
   if spec.prefixlen then
     if given and spec.prefixlen ~= len then
       error(("ip.addr: address '%s' and prefixlen %d disagree"):format(spec.address, spec.prefixlen), 3)

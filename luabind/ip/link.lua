@@ -87,10 +87,10 @@ local function kind_data(self, spec)
     if id then data[#data + 1] = {'IFLA_VXLAN_ID', id} end
     local peer = spec.group or spec.remote
     if peer then
-      data[#data + 1] = {peer:find(':') and 'IFLA_VXLAN_GROUP6' or 'IFLA_VXLAN_GROUP', peer}
+      data[#data + 1] = {peer:find(':', 1, true) and 'IFLA_VXLAN_GROUP6' or 'IFLA_VXLAN_GROUP', peer}
     end
     if spec['local'] then
-      data[#data + 1] = {spec['local']:find(':') and 'IFLA_VXLAN_LOCAL6' or 'IFLA_VXLAN_LOCAL', spec['local']}
+      data[#data + 1] = {spec['local']:find(':', 1, true) and 'IFLA_VXLAN_LOCAL6' or 'IFLA_VXLAN_LOCAL', spec['local']}
     end
     if spec.dev then data[#data + 1] = {'IFLA_VXLAN_LINK', U.ifindex(self, spec.dev, 'ip.link: dev')} end
     for _, k in ipairs({'port', 'ttl', 'tos', 'learning', 'ageing', 'limit'}) do

@@ -84,7 +84,7 @@ end
 -- AF_BRIDGE for an entry that has only a MAC address.
 local function family(spec)
   if spec.family then return spec.family end
-  if spec.dst then return spec.dst:find(':') and AF_INET6 or AF_INET end
+  if spec.dst then return spec.dst:find(':', 1, true) and AF_INET6 or AF_INET end
   if spec.lladdr then return AF_BRIDGE end
   return AF_UNSPEC
 end

@@ -89,7 +89,7 @@ local function family_of(fname, v)
 end
 
 local function addr_family(a)
-  return a:find(':') and AF_INET6 or AF_INET
+  return a:find(':', 1, true) and AF_INET6 or AF_INET
 end
 
 -- dst parses 'a.b.c.d/len', an IPv6 prefix, a bare address (a host route)
@@ -382,7 +382,7 @@ local function compile(self, req, filter)
       if want ~= 'default' then
         local s = tostring(want)
         addr, len = U.prefix(s, fname .. ': dst')
-        if not s:find('/') then len = nil end   -- a bare address: any length
+        if not s:find('/', 1, true) then len = nil end   -- a bare address: any length
         if len == 0 then addr = nil else addr = canon(fname .. ': dst', addr) end
       end
       if addr == nil then
