@@ -55,7 +55,18 @@ var (
 	tProto = (&Protocol{Name: "test", Types: []*MsgType{{Name: "T_NEW", Type: 0x20, Class: tClass, Op: OpNew}}, Classes: []*Class{tClass}}).Build()
 )
 
-func init() { tRecC.Attrs = tInner }
+// tWrap nests a sub-message whose selector (T_KIND) sits one level up, as
+// TCA_STATS2's TCA_STATS_APP is chosen by the top-level TCA_KIND.
+var tWrap = NewAttrSet("wrap", "W_",
+	&AttrDesc{Name: "W_DATA", Type: 1, Kind: SubMsg, Sub: &SubMessage{Selector: "T_KIND", Formats: map[string]*AttrDesc{
+		"pair": {Kind: Struct, Struct: tPair},
+	}}},
+)
+
+func init() {
+	tRecC.Attrs = tInner
+	tSet.Add(&AttrDesc{Name: "T_WRAP", Type: 21, Kind: Nested, Set: tWrap})
+}
 
 func tbl(list ...any) Table { return Table{List: list} }
 
@@ -311,5 +322,48 @@ func TestMessageGet(t *testing.T) {
 	}
 	if _, ok := m.Get(tProto, "NOPE"); ok {
 		t.Errorf("unknown name found")
+	}
+}
+
+// TestLookupSelectorAbove: a sub-message inside a nest finds its selector in
+// the enclosing list, through Get and Lookup alike.
+func TestLookupSelectorAbove(t *testing.T) {
+	b, err := EncodeMessage(Header{Type: 0x20}, tClass, Table{Map: map[string]any{"attrs": tbl(
+		tbl("T_KIND", "pair"), tbl("T_WRAP", tbl(tbl("W_DATA", Table{Map: map[string]any{"a": float64(3)}}))))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := Split(b)
+	v, ok := msgs[0].Get(tProto, "T_WRAP")
+	if !ok {
+		t.Fatal("T_WRAP missing")
+	}
+	if w, _ := v.(*NestValue).Get("W_DATA"); w == nil || w.(*StructValue).Values[0] != uint64(3) {
+		t.Errorf("Get: W_DATA = %#v", w)
+	}
+	if l := msgs[0].Lookup(tProto, []string{"T_WRAP"}, true); len(l) != 1 {
+		t.Errorf("Lookup = %#v", l)
+	} else if w, _ := l[0].(*NestValue).Get("W_DATA"); w == nil || w.(*StructValue).Values[0] != uint64(3) {
+		t.Errorf("Lookup: W_DATA = %#v", w)
+	}
+}
+
+// TestStructPaddingRoundTrip: a body that is a struct of odd size and its
+// zero padding (netconfmsg) re-encodes to the same bytes.
+func TestStructPaddingRoundTrip(t *testing.T) {
+	c := &Class{Name: "one", Struct: NewStruct("one", Field{Name: "family", Kind: U8}), Attrs: NewAttrSet("none", "N_")}
+	p := (&Protocol{Types: []*MsgType{{Name: "ONE", Type: 0x30, Class: c}}}).Build()
+	body := []byte{2, 0, 0, 0}
+	m := Message{Header: Header{Length: 20, Type: 0x30}, Body: body}
+	r := m.Decode(p)
+	if r.Tail != nil {
+		t.Errorf("zero padding kept as a tail: %x", r.Tail)
+	}
+	got, err := EncodeMessage(m.Header, c, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := m.Bytes(); !bytes.Equal(got, want) {
+		t.Errorf("re-encoded %x, want %x", got, want)
 	}
 }

@@ -430,15 +430,20 @@ func (c *Conn) Request(ctx context.Context, p *Protocol, req []byte) ([]Message,
 	for {
 		b, group, err := c.recv(ctx)
 		if err != nil {
-			if ctx.Err() != nil && (col.multi || h.Flags&NLM_F_DUMP == NLM_F_DUMP) {
+			// Whatever stopped the reading (ctx, ENOBUFS), the kernel
+			// goes on dumping: the next request drains the rest first.
+			if col.multi || h.Flags&NLM_F_DUMP == NLM_F_DUMP {
 				c.pendingDump = h.Seq
 			}
 			return col.msgs, err
 		}
-		if group != 0 {
+		done := col.Feed(b, group)
+		// Notifications wait for RecvRaw, except the echo this request
+		// asked for, which is its reply.
+		if group != 0 && !col.echoed {
 			c.queue(b)
 		}
-		if col.Feed(b, group) {
+		if done {
 			return col.Result()
 		}
 	}
@@ -493,6 +498,7 @@ type Collector struct {
 	ack     bool // the request asked for an ACK
 	dump    bool // the request asked for a dump
 	echo    bool // the request asked for NLM_F_ECHO
+	echoed  bool // the last datagram fed was a multicast copy taken as the echo
 	discard bool // drop the replies (draining an abandoned dump)
 
 	multi bool // a multipart reply was seen: the kernel is dumping
@@ -525,6 +531,7 @@ func (c *Collector) Feed(dgram []byte, group uint32) bool {
 	}
 	// The echo of an NLM_F_ECHO request is the notification itself, sent
 	// to the requester alone but still marked with its group.
+	c.echoed = false
 	if group != 0 && !c.echo {
 		return false
 	}
@@ -555,6 +562,9 @@ func (c *Collector) Feed(dgram []byte, group uint32) bool {
 		}
 		if !c.discard {
 			c.msgs = append(c.msgs, *m)
+		}
+		if group != 0 {
+			c.echoed = true
 		}
 		if m.Header.Flags&NLM_F_MULTI == 0 && !c.ack && !c.dump {
 			c.finish(nil)

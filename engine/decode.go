@@ -66,7 +66,9 @@ func decodeRecord(c *Class, b []byte, sc *scope) *Record {
 		}
 		r.Fields = decodeStruct(c.Struct, b[:n])
 		if align4(n) >= len(b) {
-			if len(b) > n {
+			// What follows a struct up to the 4-byte boundary is padding,
+			// which the encoder writes again; only non-zero bytes are kept.
+			if len(b) > n && !allZero(b[n:]) {
 				r.Tail = b[n:]
 			}
 			return r

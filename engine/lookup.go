@@ -39,7 +39,7 @@ func (m *Message) Lookup(p *Protocol, path []string, first bool) []any {
 			break
 		}
 		if binary.LittleEndian.Uint16(rest[2:])&NLA_TYPE_MASK == want {
-			if d != nil && sc == nil && needsScope(d, len(path) > 1) {
+			if d != nil && sc == nil && needsScope(d) {
 				sc = siblings(c.Attrs, b)
 			}
 			v := decodeValue(d, rest[4:l], sc)
@@ -93,7 +93,7 @@ func (m *Message) Get(p *Protocol, name string) (any, bool) {
 		}
 		if binary.LittleEndian.Uint16(rest[2:])&NLA_TYPE_MASK == want {
 			var sc *scope
-			if d != nil && d.Kind == SubMsg {
+			if d != nil && needsScope(d) {
 				sc = siblings(c.Attrs, b)
 			}
 			return decodeValue(d, rest[4:l], sc), true
@@ -108,13 +108,12 @@ func (m *Message) Get(p *Protocol, name string) (any, bool) {
 
 // needsScope reports whether decoding d may need its siblings: a
 // sub-message chooses its format by one, and attributes nested inside (such as
-// TCA_STATS2's TCA_STATS_APP, chosen by the top-level TCA_KIND) may too.
-func needsScope(d *AttrDesc, deeper bool) bool {
+// TCA_STATS2's TCA_STATS_APP, chosen by the top-level TCA_KIND) may too, even
+// when the path stops at the nest.
+func needsScope(d *AttrDesc) bool {
 	switch d.Kind {
-	case SubMsg:
+	case SubMsg, Nested, Embedded, Records:
 		return true
-	case Nested, Embedded, Records:
-		return deeper
 	}
 	return false
 }

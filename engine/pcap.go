@@ -16,7 +16,9 @@ import (
 
 const (
 	pcapMagic      = 0xa1b2c3d4
+	pcapMagicNano  = 0xa1b23c4d // timestamps in nanoseconds
 	linktypeSLL    = 113
+	linktypeNLMON  = 253 // LINKTYPE_NETLINK: an nlmon capture, the same cooked header
 	arphrdNetlink  = 824
 	sllHeaderLen   = 16
 	pcapSnaplen    = 1 << 18
@@ -82,8 +84,13 @@ func ReadCapture(r io.Reader) ([]Packet, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(data) >= 24 && binary.LittleEndian.Uint32(data) == pcapMagic {
-		return readPcap(data)
+	if len(data) >= 24 {
+		switch binary.LittleEndian.Uint32(data) {
+		case pcapMagic:
+			return readPcap(data, time.Microsecond)
+		case pcapMagicNano:
+			return readPcap(data, time.Nanosecond)
+		}
 	}
 	if b, ok := parseHexDump(data); ok {
 		return []Packet{{Data: b}}, nil
@@ -91,10 +98,10 @@ func ReadCapture(r io.Reader) ([]Packet, error) {
 	return []Packet{{Data: data}}, nil
 }
 
-func readPcap(data []byte) ([]Packet, error) {
+func readPcap(data []byte, unit time.Duration) ([]Packet, error) {
 	lt := binary.LittleEndian.Uint32(data[20:])
-	if lt != linktypeSLL {
-		return nil, fmt.Errorf("pcap link type %d: only Linux cooked captures (113) of netlink are read", lt)
+	if lt != linktypeSLL && lt != linktypeNLMON {
+		return nil, fmt.Errorf("pcap link type %d: only netlink captures are read (Linux cooked, 113, or nlmon, 253)", lt)
 	}
 	var ps []Packet
 	for off := 24; off < len(data); {
@@ -114,7 +121,7 @@ func readPcap(data []byte) ([]Packet, error) {
 			continue
 		}
 		ps = append(ps, Packet{
-			Time:   time.Unix(int64(sec), int64(usec)*1000),
+			Time:   time.Unix(int64(sec), int64(time.Duration(usec)*unit)),
 			Out:    binary.BigEndian.Uint16(rec[0:]) == packetOutgoing,
 			Family: int(binary.BigEndian.Uint16(rec[14:])),
 			Data:   rec[sllHeaderLen:],

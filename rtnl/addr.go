@@ -21,7 +21,7 @@ var addrProtocols = engine.NewEnum("ifa_proto", engine.Seq(0,
 
 // addrCacheInfo is struct ifa_cacheinfo (IFA_CACHEINFO).
 var addrCacheInfo = engine.NewStruct("ifa_cacheinfo",
-	f("ifa_prefered", engine.U32),
+	f("ifa_preferred", engine.U32), // pyroute2's spelling; the kernel's member is ifa_prefered
 	f("ifa_valid", engine.U32),
 	f("cstamp", engine.U32),
 	f("tstamp", engine.U32),

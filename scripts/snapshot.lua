@@ -96,7 +96,7 @@ for _, a in ipairs(ip.addrs()) do
     if #set > 0 then e.flags = table.concat(set, '|') end
     local ci = a:get('IFA_CACHEINFO')
     if ci and ci.ifa_valid ~= FOREVER then   -- what is left of a finite lifetime
-      e.valid_lft, e.preferred_lft = ci.ifa_valid, ci.ifa_prefered
+      e.valid_lft, e.preferred_lft = ci.ifa_valid, ci.ifa_preferred
     end
     e.sort = ('%s %02d %s'):format(ifname, a.family, addr_key(e.address))
     addrs[#addrs + 1] = e

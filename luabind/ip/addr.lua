@@ -165,7 +165,7 @@ local function address(self, cmd, spec)
     local valid = lifetime(spec.valid_lft, 'ip.addr: valid_lft')
     local preferred = valid
     if spec.preferred_lft ~= nil then preferred = lifetime(spec.preferred_lft, 'ip.addr: preferred_lft') end
-    a[#a + 1] = {'IFA_CACHEINFO', {ifa_prefered = preferred, ifa_valid = valid, cstamp = 0, tstamp = 0}}
+    a[#a + 1] = {'IFA_CACHEINFO', {ifa_preferred = preferred, ifa_valid = valid, cstamp = 0, tstamp = 0}}
   end
   return m
 end
