@@ -66,6 +66,10 @@ var tWrap = NewAttrSet("wrap", "W_",
 func init() {
 	tRecC.Attrs = tInner
 	tSet.Add(&AttrDesc{Name: "T_WRAP", Type: 21, Kind: Nested, Set: tWrap})
+	// T_FAM's layout follows the header's family, with a default.
+	tSet.Add(&AttrDesc{Name: "T_FAM", Type: 22, Kind: SubMsg, Sub: &SubMessage{Selector: "family",
+		Formats: map[string]*AttrDesc{"7": {Kind: Nested, Set: tInner}},
+		Default: &AttrDesc{Kind: U16}}})
 }
 
 func tbl(list ...any) Table { return Table{List: list} }
@@ -365,5 +369,39 @@ func TestStructPaddingRoundTrip(t *testing.T) {
 	}
 	if want := m.Bytes(); !bytes.Equal(got, want) {
 		t.Errorf("re-encoded %x, want %x", got, want)
+	}
+}
+
+// TestFieldSelector: a sub-message chosen by a header field decodes,
+// encodes and explains by that field, and other values take the default.
+func TestFieldSelector(t *testing.T) {
+	for _, tc := range []struct {
+		family float64
+		value  any
+		check  func(v any) bool
+	}{
+		{7, tbl(tbl("IN_U8", float64(4))), func(v any) bool { n, ok := v.(*NestValue); return ok && len(n.Attrs) == 1 }},
+		{2, float64(513), func(v any) bool { return v == uint64(513) }},
+	} {
+		b, err := EncodeMessage(Header{Type: 0x20}, tClass, Table{Map: map[string]any{"family": tc.family, "attrs": tbl(tbl("T_FAM", tc.value))}})
+		if err != nil {
+			t.Fatalf("family %v: %v", tc.family, err)
+		}
+		msgs, _ := Split(b)
+		r := msgs[0].Decode(tProto)
+		if v, _ := r.Get("T_FAM"); !tc.check(v) {
+			t.Errorf("family %v: decoded %#v", tc.family, v)
+		}
+		if v, _ := msgs[0].Get(tProto, "T_FAM"); !tc.check(v) {
+			t.Errorf("family %v: Get %#v", tc.family, v)
+		}
+		re, _ := EncodeMessage(msgs[0].Header, tClass, r)
+		if !bytes.Equal(re, b) {
+			t.Errorf("family %v: round trip %x != %x", tc.family, re, b)
+		}
+		text := FormatExplain(Explain(tProto, b, ExplainOptions{Mark: -1}))
+		if strings.Contains(text, "format unknown") {
+			t.Errorf("family %v: explain did not find the layout:\n%s", tc.family, text)
+		}
 	}
 }

@@ -75,6 +75,9 @@ func decodeRecord(c *Class, b []byte, sc *scope) *Record {
 		}
 		b = b[align4(n):]
 	}
+	if r.Fields != nil {
+		sc = &scope{fields: r.Fields, parent: sc}
+	}
 	r.Attrs, r.Tail = decodeAttrs(c.Attrs, b, sc)
 	return r
 }
@@ -85,19 +88,47 @@ type scope struct {
 	set    *AttrSet
 	attrs  []Attr
 	raw    [][]byte
+	fields *StructValue // the fixed header of the record these attributes follow
 	parent *scope
 }
 
 func (s *scope) lookup(name string) (string, bool) {
-	for ; s != nil; s = s.parent {
-		for i := range s.attrs {
-			a := &s.attrs[i]
+	for sc := s; sc != nil; sc = sc.parent {
+		for i := range sc.attrs {
+			a := &sc.attrs[i]
 			if a.Desc != nil && a.Desc.Name == name {
-				return selectorString(a.Desc, s.raw[i])
+				return selectorString(a.Desc, sc.raw[i])
+			}
+		}
+	}
+	for sc := s; sc != nil; sc = sc.parent {
+		if sc.fields != nil {
+			if i, ok := sc.fields.Desc.FieldIndex(name); ok {
+				return fieldSelector(sc.fields.Desc.Fields[i], sc.fields.Values[i])
 			}
 		}
 	}
 	return "", false
+}
+
+// fieldSelector renders a struct field's value as a selector: its enum
+// name, else its decimal value.
+func fieldSelector(f Field, v any) (string, bool) {
+	var n uint64
+	switch x := v.(type) {
+	case uint64:
+		n = x
+	case int64:
+		n = uint64(x)
+	default:
+		return "", false
+	}
+	if f.Enum != nil {
+		if name, ok := f.Enum.NameOf(n); ok {
+			return name, true
+		}
+	}
+	return strconv.FormatUint(n, 10), true
 }
 
 func selectorString(d *AttrDesc, p []byte) (string, bool) {
@@ -300,11 +331,7 @@ func decodeValue(d *AttrDesc, p []byte, sc *scope) any {
 		}
 		return vs
 	case SubMsg:
-		sel, ok := sc.lookup(d.Sub.Selector)
-		if !ok {
-			return p
-		}
-		f := d.Sub.Formats[sel]
+		f := d.Sub.Format(sc.lookup(d.Sub.Selector))
 		if f == nil {
 			return p
 		}

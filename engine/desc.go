@@ -265,14 +265,28 @@ type AttrDesc struct {
 }
 
 // SubMessage chooses an attribute's payload format from the value of a sibling
-// attribute (IFLA_INFO_KIND for IFLA_INFO_DATA) or, failing that, of an
-// attribute of an enclosing set (TCA_KIND for TCA_STATS2's TCA_STATS_APP).
+// attribute (IFLA_INFO_KIND for IFLA_INFO_DATA), failing that of an attribute
+// of an enclosing set (TCA_KIND for TCA_STATS2's TCA_STATS_APP), failing that
+// of a field of the message's fixed header (ifinfomsg's family for
+// IFLA_AF_SPEC, whose layout differs in AF_BRIDGE messages).
 // Formats is keyed by the selector's string value, or for an integer selector by
 // its enum name, else its decimal value. Unknown selector values decode as
 // Binary.
 type SubMessage struct {
-	Selector string               // name of the sibling attribute
+	Selector string               // name of the sibling attribute, or of a field of the enclosing struct
 	Formats  map[string]*AttrDesc // selector value -> format (Kind and Set/Struct/…)
+	Default  *AttrDesc            // format for other values, or nil for Binary
+}
+
+// Format returns the format for a selector value (ok false when the
+// selector was not found): the listed one, else Default.
+func (s *SubMessage) Format(sel string, ok bool) *AttrDesc {
+	if ok {
+		if f := s.Formats[sel]; f != nil {
+			return f
+		}
+	}
+	return s.Default
 }
 
 // AttrSet is a family of attributes sharing a number space.

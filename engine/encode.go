@@ -166,6 +166,8 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 			return err
 		}
 		e.pad()
+		// Sub-messages may be chosen by a field of the header.
+		sc = fieldScope(c.Struct, fields, sc)
 	}
 	if err := e.attrs(c.Attrs, attrs, sc); err != nil {
 		return err
@@ -291,16 +293,25 @@ func (e *encoder) field(s *StructDesc, f Field, start int, v any) error {
 }
 
 // encScope lets a sub-message find its selector's value among the attributes
-// being encoded or those of an enclosing list.
+// being encoded, those of an enclosing list, or the fields of the header.
 type encScope struct {
 	vals   map[string]string
+	fdesc  *StructDesc // a header whose fields may select too
+	fields any
 	parent *encScope
 }
 
 func (s *encScope) lookup(n string) (string, bool) {
-	for ; s != nil; s = s.parent {
-		if v, ok := s.vals[n]; ok {
+	for sc := s; sc != nil; sc = sc.parent {
+		if v, ok := sc.vals[n]; ok {
 			return v, true
+		}
+	}
+	for sc := s; sc != nil; sc = sc.parent {
+		if sc.fdesc != nil {
+			if v, ok := sc.field(n); ok {
+				return v, true
+			}
 		}
 	}
 	return "", false
@@ -553,6 +564,9 @@ func (e *encoder) payload(d *AttrDesc, v any, sc *encScope) error {
 		return nil
 	case SubMsg:
 		sel, ok := sc.lookup(d.Sub.Selector)
+		if !ok && d.Sub.Default != nil {
+			return e.payload(d.Sub.Default, v, sc)
+		}
 		if !ok {
 			if s, ok := v.(string); ok {
 				e.buf = append(e.buf, s...)
@@ -560,7 +574,7 @@ func (e *encoder) payload(d *AttrDesc, v any, sc *encScope) error {
 			}
 			return e.errf("cannot tell this attribute's format without %s beside it", d.Sub.Selector)
 		}
-		f := d.Sub.Formats[sel]
+		f := d.Sub.Format(sel, true)
 		if f == nil {
 			if s, ok := v.(string); ok {
 				e.buf = append(e.buf, s...)
@@ -829,4 +843,39 @@ func typeName(v any) string {
 		return "bytes"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// fieldScope puts a record's header fields above the scope its attributes
+// are encoded in; a field is read only when a sub-message asks for it.
+func fieldScope(s *StructDesc, v any, parent *encScope) *encScope {
+	return &encScope{fdesc: s, fields: v, parent: parent}
+}
+
+// field returns a header field's value as a selector.
+func (s *encScope) field(name string) (string, bool) {
+	i, ok := s.fdesc.FieldIndex(name)
+	if !ok {
+		return "", false
+	}
+	f := s.fdesc.Fields[i]
+	if !f.Kind.IsInt() {
+		return "", false
+	}
+	var x any
+	switch fv := s.fields.(type) {
+	case *StructValue:
+		if i < len(fv.Values) {
+			x = fv.Values[i]
+		}
+	case Table:
+		x = fv.Map[f.Name]
+	}
+	if x == nil {
+		x = uint64(0)
+	}
+	n, err := toUint(f.Kind, f.Enum, x)
+	if err != nil {
+		return "", false
+	}
+	return fieldSelector(f, n)
 }

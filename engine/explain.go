@@ -177,6 +177,7 @@ func (x *explainer) record(off int, b []byte, c *Class, depth int, parent *scope
 			return
 		}
 		x.structure(off, b[:n], c.Struct, depth, c.Struct.Name+".")
+		parent = &scope{fields: decodeStruct(c.Struct, b[:n]), parent: parent}
 		pn := min(align4(n), len(b))
 		x.pad(off+n, b[n:pn], depth)
 		off, b = off+pn, b[pn:]
@@ -273,8 +274,8 @@ func (x *explainer) payload(off int, p []byte, d *AttrDesc, name string, depth i
 	kind := d
 	if d.Kind == SubMsg {
 		sel, ok := sc.lookup(d.Sub.Selector)
-		f := d.Sub.Formats[sel]
-		if !ok || f == nil {
+		f := d.Sub.Format(sel, ok)
+		if f == nil {
 			x.add(off, p, depth+1, "%s = %s (format unknown for %s %q)", name, hexBytes(p), d.Sub.Selector, sel)
 			return
 		}

@@ -40,7 +40,7 @@ func (m *Message) Lookup(p *Protocol, path []string, first bool) []any {
 		}
 		if binary.LittleEndian.Uint16(rest[2:])&NLA_TYPE_MASK == want {
 			if d != nil && sc == nil && needsScope(d) {
-				sc = siblings(c.Attrs, b)
+				sc = recordScope(c, m.Body, b)
 			}
 			v := decodeValue(d, rest[4:l], sc)
 			if len(path) == 1 {
@@ -94,7 +94,7 @@ func (m *Message) Get(p *Protocol, name string) (any, bool) {
 		if binary.LittleEndian.Uint16(rest[2:])&NLA_TYPE_MASK == want {
 			var sc *scope
 			if d != nil && needsScope(d) {
-				sc = siblings(c.Attrs, b)
+				sc = recordScope(c, m.Body, b)
 			}
 			return decodeValue(d, rest[4:l], sc), true
 		}
@@ -116,6 +116,16 @@ func needsScope(d *AttrDesc) bool {
 		return true
 	}
 	return false
+}
+
+// recordScope is the scope of a record's top-level attributes (attrs, the
+// part of body after the fixed struct): the attributes and the struct's fields.
+func recordScope(c *Class, body, attrs []byte) *scope {
+	sc := siblings(c.Attrs, attrs)
+	if c.Struct != nil && len(body) >= c.Struct.Size {
+		sc.parent = &scope{fields: decodeStruct(c.Struct, body[:c.Struct.Size])}
+	}
+	return sc
 }
 
 // siblings indexes an attribute list without decoding it, as the scope a

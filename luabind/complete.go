@@ -282,10 +282,10 @@ func (e *Env) pairAttr(sc *scan, j int) *engine.AttrDesc {
 	if d.Kind == engine.SubMsg {
 		for k := j - 1; k >= 0; k-- {
 			if v, ok := sc.frames[k].pairs[d.Sub.Selector]; ok {
-				return d.Sub.Formats[v]
+				return d.Sub.Format(v, true)
 			}
 		}
-		return nil
+		return d.Sub.Default
 	}
 	return d
 }

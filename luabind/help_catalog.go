@@ -75,6 +75,9 @@ func (e *Env) catalog() *catalog {
 			for _, k := range sortedKeys(d.Sub.Formats) {
 				walkAttr(d.Sub.Formats[k], name+" ("+d.Sub.Selector+" "+k+")")
 			}
+			if d.Sub.Default != nil {
+				walkAttr(d.Sub.Default, name+" (any other "+d.Sub.Selector+")")
+			}
 		}
 	}
 	walkSet = func(s *engine.AttrSet, user string) {

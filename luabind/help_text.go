@@ -418,6 +418,9 @@ func (e *Env) attrText(cat *catalog, ref attrRef) string {
 		for _, k := range sortedKeys(d.Sub.Formats) {
 			rows = append(rows, []string{d.Sub.Selector + " = " + k, kindText(d.Sub.Formats[k])})
 		}
+		if d.Sub.Default != nil {
+			rows = append(rows, []string{"any other " + d.Sub.Selector, kindText(d.Sub.Default)})
+		}
 		b.WriteString("\nlayouts\n" + table(nil, rows))
 	}
 	return b.String()

@@ -327,3 +327,25 @@ local a2 = rtnl.decode(d2:encode())[1]
 assert(a2.index == 9 and a2:get('IFA_LOCAL') == '10.0.0.1', 'attrs kept')
 `)
 }
+
+// TestFamilySelectsLayout: IFLA_AF_SPEC and IFLA_PROTINFO take their layout
+// from the message's family, as `bridge vlan` and AF_INET6 link dumps use them.
+func TestFamilySelectsLayout(t *testing.T) {
+	e, _ := newEnv(t, "")
+	run(t, e, `
+local v = rtnl.ifinfomsg{family = AF_BRIDGE, index = 3}
+v.header.type = RTM_SETLINK
+v.attrs = {{'IFLA_AF_SPEC', {{'IFLA_BRIDGE_VLAN_INFO', {flags = 0, vid = 10}}}},
+           {'IFLA_PROTINFO', {{'IFLA_BRPORT_STATE', 3}}}}
+local d = rtnl.decode(v:encode())[1]
+assert(d:get('IFLA_AF_SPEC', 'IFLA_BRIDGE_VLAN_INFO').vid == 10)
+assert(d:get('IFLA_PROTINFO', 'IFLA_BRPORT_STATE') == 3)
+assert(d:encode() == v:encode())
+-- any other family: IFLA_AF_SPEC holds one nest per address family
+local l = rtnl.ifinfomsg{family = AF_UNSPEC}
+l.header.type = RTM_NEWLINK
+l.attrs = {{'IFLA_AF_SPEC', {{'AF_INET6', {{'IFLA_INET6_ADDR_GEN_MODE', 1}}}}}}
+local d2 = rtnl.decode(l:encode())[1]
+assert(d2:get('IFLA_AF_SPEC', 'AF_INET6', 'IFLA_INET6_ADDR_GEN_MODE') == 1)
+`)
+}

@@ -120,8 +120,30 @@ func (p *printer) message(t *lua.LTable, c *engine.Class) {
 	}
 	if attrs, ok := t.RawGetString("attrs").(*lua.LTable); ok && attrs.Len() > 0 {
 		p.line(1, "attrs:")
-		p.attrs(attrs, set, 2, nil)
+		p.attrs(attrs, set, 2, fieldSelectors(t, c))
 	}
+}
+
+// fieldSelectors gives the header fields of a message by value name, for the
+// sub-messages that a field chooses (ifinfomsg's family for IFLA_AF_SPEC).
+func fieldSelectors(t *lua.LTable, c *engine.Class) map[string]string {
+	if c == nil || c.Struct == nil {
+		return nil
+	}
+	sel := map[string]string{}
+	for _, f := range c.Struct.Fields {
+		n, ok := t.RawGetString(f.Name).(lua.LNumber)
+		if !ok || !f.Kind.IsInt() {
+			continue
+		}
+		sel[f.Name] = strconv.FormatFloat(float64(n), 'f', -1, 64)
+		if f.Enum != nil {
+			if name, ok := f.Enum.NameOf(uint64(n)); ok {
+				sel[f.Name] = name
+			}
+		}
+	}
+	return sel
 }
 
 func (p *printer) structFields(t *lua.LTable, s *engine.StructDesc, indent int) {
@@ -202,7 +224,8 @@ func (p *printer) attrs(attrs *lua.LTable, set *engine.AttrSet, indent int, pare
 		name := lua.LVAsString(pr.RawGetInt(1))
 		d, _ := set.ByName(name)
 		if d != nil && d.Kind == engine.SubMsg {
-			d = d.Sub.Formats[sel[d.Sub.Selector]]
+			v, ok := sel[d.Sub.Selector]
+			d = d.Sub.Format(v, ok)
 		}
 		flags := ""
 		if f, ok := pr.RawGetString("nla_flags").(lua.LNumber); ok && f != 0 {

@@ -28,6 +28,13 @@ func sub(name string, t uint16, selector string, formats map[string]*engine.Attr
 	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.SubMsg, Sub: &engine.SubMessage{Selector: selector, Formats: formats}}
 }
 
+// withDefault gives a sub-message the format for selector values it does
+// not list.
+func withDefault(a *engine.AttrDesc, def *engine.AttrDesc) *engine.AttrDesc {
+	a.Sub.Default = def
+	return a
+}
+
 func records(name string, t uint16, c *engine.Class) *engine.AttrDesc {
 	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Records, Record: c}
 }

@@ -24,6 +24,11 @@ var dumpRequests = []struct {
 	body []byte
 }{
 	{"links", 18, make([]byte, 16)},
+	// Per-family link dumps: AF_INET6 carries IFLA_PROTINFO (IFLA_INET6_*),
+	// AF_BRIDGE lists bridge ports with IFLA_PROTINFO (IFLA_BRPORT_*) and
+	// IFLA_AF_SPEC holding IFLA_BRIDGE_* directly.
+	{"links6", 18, append([]byte{10}, make([]byte, 15)...)},
+	{"bridge_ports", 18, append([]byte{7}, make([]byte, 15)...)},
 	{"addrs", 22, make([]byte, 8)},
 	{"routes", 26, make([]byte, 12)},
 	{"neighs", 30, make([]byte, 12)},

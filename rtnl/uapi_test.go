@@ -158,6 +158,11 @@ func (w *walker) attr(a *engine.AttrDesc) {
 	w.structure(a.Struct)
 	w.class(a.Record)
 	if a.Sub != nil {
+		if d := a.Sub.Default; d != nil {
+			w.set(d.Set)
+			w.structure(d.Struct)
+			w.class(d.Record)
+		}
 		for _, f := range a.Sub.Formats {
 			w.enum(f.Enum)
 			w.set(f.Set)
