@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"net/netip"
@@ -332,6 +333,12 @@ func (x *explainer) payload(off int, p []byte, d *AttrDesc, name string, depth i
 		return
 	}
 	v, ok := decodeScalar(kind.Kind, 0, p)
+	if !ok && kind.Kind == Asciiz && bytes.IndexByte(p, 0) < 0 {
+		// iproute2 sends some strings (IFLA_INFO_KIND) without the NUL;
+		// the kernel takes them as NLA_STRING.
+		x.add(off, p, depth+1, "%s = %q (no NUL terminator)", name, string(p))
+		return
+	}
 	if !ok {
 		x.add(off, p, depth+1, "%s = %s (%d bytes do not fit %s)", name, hexBytes(p), len(p), kind.Kind)
 		return
