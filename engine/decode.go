@@ -25,6 +25,21 @@ func (m *Message) Decode(p *Protocol) *Record {
 	return DecodeRecord(t.Class, m.Body)
 }
 
+// Fields decodes only the message's fixed header struct, for a protocol
+// message type (not a control message). ok is false when there is none or
+// the body is too short for it.
+func (m *Message) Fields(p *Protocol) (*StructValue, bool) {
+	t := p.TypeByNumber(m.Header.Type)
+	if t == nil || t.Class == nil || t.Class.Struct == nil || t.Class == ErrClass || t.Class == DoneClass {
+		return nil, false
+	}
+	s := t.Class.Struct
+	if len(m.Body) < s.Size {
+		return nil, false
+	}
+	return decodeStruct(s, m.Body[:s.Size]), true
+}
+
 // decodeErr splits an NLMSG_ERROR body: error code, the request's header,
 // the request's payload unless NLM_F_CAPPED (or it is an ACK), then the
 // extended-ACK attributes when NLM_F_ACK_TLVS is set.

@@ -162,8 +162,10 @@ func descend(v any, path []string, first bool) []any {
 
 func lookupIn(attrs []Attr, set *AttrSet, path []string, first bool) []any {
 	var out []any
+	// Names, numbers and 'PREFIX_n' all resolve to the attribute's number.
+	d, ok := set.ByName(path[0])
 	for i := range attrs {
-		if attrs[i].Name(set) != path[0] {
+		if ok && attrs[i].Type != d.Type || !ok && attrs[i].Name(set) != path[0] {
 			continue
 		}
 		if len(path) == 1 {

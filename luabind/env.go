@@ -153,7 +153,8 @@ func (e *Env) setup() {
 	e.setupLazyGlobals()
 	rt := L.NewTable()
 	L.SetFuncs(rt, map[string]lua.LGFunction{
-		"decode": e.luaDecode,
+		"decode":     e.luaDecode,
+		"attr_names": e.luaAttrNames,
 	})
 	for _, name := range e.proto.ClassNames() {
 		c := e.proto.Class(name)
@@ -265,6 +266,23 @@ func suggest(n string, cands []string) string {
 	return fmt.Sprintf(" (fields: %s)", strings.Join(cands, ", "))
 }
 
+// luaAttrNames is rtnl.attr_names(class): the names of the attributes of a
+// message class's top-level set, in number order.
+func (e *Env) luaAttrNames(L *lua.LState) int {
+	c := e.proto.Class(L.CheckString(1))
+	if c == nil {
+		L.ArgError(1, fmt.Sprintf("unknown message class '%s'", L.CheckString(1)))
+	}
+	t := L.NewTable()
+	if c.Attrs != nil {
+		for _, a := range c.Attrs.Attrs {
+			t.Append(lua.LString(a.Name))
+		}
+	}
+	L.Push(t)
+	return 1
+}
+
 // luaDecode is rtnl.decode(bytes): the list of messages in a buffer.
 func (e *Env) luaDecode(L *lua.LState) int {
 	b := L.CheckString(1)
@@ -320,6 +338,9 @@ func (e *Env) Run(ctx context.Context, name, src string, args []string) ([]lua.L
 	}
 	e.L.SetContext(ctx)
 	defer e.L.RemoveContext()
+	// The lookup cache must not keep a message (and its dump) alive past
+	// the chunk that used it.
+	defer e.lazy.forgetLast()
 	top := e.L.GetTop()
 	e.L.Push(fn)
 	for _, a := range args {

@@ -13,10 +13,14 @@ import (
 // raise turns a Go error into a Lua error: a netlink *engine.Error becomes an
 // error value (a table with errno, code, message, ext_ack, offset, attr,
 // missing, request; tostring gives one line), anything else a string.
-func (e *Env) raise(L *lua.LState, op string, err error) {
+func (e *Env) raise(L *lua.LState, op string, err error) { e.raiseWith(L, op, err, e.proto) }
+
+// raiseWith is raise for a socket of protocol p, whose requests decode as p's
+// messages.
+func (e *Env) raiseWith(L *lua.LState, op string, err error, p *engine.Protocol) {
 	var ne *engine.Error
 	if errors.As(err, &ne) {
-		L.Error(e.errorValue(ne), 1)
+		L.Error(e.errorValue(ne, p), 1)
 		return
 	}
 	if op != "" {
@@ -25,7 +29,7 @@ func (e *Env) raise(L *lua.LState, op string, err error) {
 	L.RaiseError("%s", err.Error())
 }
 
-func (e *Env) errorValue(ne *engine.Error) *lua.LTable {
+func (e *Env) errorValue(ne *engine.Error, p *engine.Protocol) *lua.LTable {
 	L := e.L
 	t := L.NewTable()
 	t.RawSetString("errno", lua.LNumber(int(ne.Errno)))
@@ -57,8 +61,9 @@ func (e *Env) errorValue(ne *engine.Error) *lua.LTable {
 	}
 	if ne.Request != nil {
 		if msgs, err := engine.Split(ne.Request); err == nil && len(msgs) == 1 {
-			t.RawSetString("request", e.newLazy(msgs[0]))
+			t.RawSetString("request", e.newLazyWith(p, msgs[0]))
 		}
+		t.RawSetString("request_bytes", lua.LString(ne.Request))
 	}
 	t.RawSetString("line", lua.LString(ne.Error()))
 	if m := errorMark(ne); m >= 0 {
@@ -78,8 +83,9 @@ func (e *Env) luaCheck(L *lua.LState) int {
 	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
 		req = e.messageBytes(L, 2)
 	}
+	// A message, or a list of them (possibly empty: nothing to check).
 	list := []*lua.LTable{replies}
-	if replies.Len() > 0 {
+	if replies.Len() > 0 || replies.RawGetString("header") == lua.LNil && e.lazyOf(replies) == nil {
 		list = list[:0]
 		for i := 1; i <= replies.Len(); i++ {
 			if m, ok := replies.RawGetInt(i).(*lua.LTable); ok {
@@ -122,15 +128,23 @@ func (e *Env) luaErrorExplain(L *lua.LState) int {
 	if !ok {
 		L.RaiseError("this error carries no request to explain")
 	}
-	b, err := e.encodeTable(req)
-	if err != nil {
-		L.RaiseError("explain: %s", err.Error())
+	// The request as it was sent, read by its own protocol.
+	p := e.proto
+	if lm := e.lazyOf(req); lm != nil {
+		p = lm.proto
+	}
+	b := []byte(lua.LVAsString(t.RawGetString("request_bytes")))
+	if len(b) == 0 {
+		var err error
+		if b, err = e.encodeTable(req); err != nil {
+			L.RaiseError("explain: %s", err.Error())
+		}
 	}
 	mark := -1
 	if n, ok := t.RawGetString("mark").(lua.LNumber); ok {
 		mark = int(n)
 	}
 	fmt.Fprintf(e.opts.Stdout, "%s\n%s", lua.LVAsString(t.RawGetString("line")),
-		engine.FormatExplain(engine.Explain(e.proto, b, engine.ExplainOptions{Mark: mark})))
+		engine.FormatExplain(engine.Explain(p, b, engine.ExplainOptions{Mark: mark})))
 	return 0
 }

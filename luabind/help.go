@@ -104,7 +104,9 @@ const errorValueText = `an error value, raised by a failing request: pcall retur
   message  strerror's text          ext_ack  the kernel's own explanation, if any
   offset   byte offset in the request the kernel pointed at
   attr     that attribute, by name path ('IFLA_LINKINFO > IFLA_INFO_DATA')
-  request  the request message; request:explain{mark = e.offset} shows the spot
+  missing  an attribute the kernel said is missing
+  request  the request message (request_bytes: as sent)
+  e:explain()  the request byte by byte, the spot the kernel pointed at marked
 tostring(e) is one line saying all of it.
 `
 

@@ -40,7 +40,8 @@ fields, struct fields, attribute headers and values. options.mark flags a byte o
 	{"nl.events", "(groups [, options])", `An iterator over multicast notifications, decoded:
   for ev in nl.events{'link', 'ipv4-ifaddr'} do print(ev) end
 options: rcvbuf, netns, timeout (seconds; the loop ends after that long without one).
-An overrun yields {overrun=true, event='OVERRUN'}: dump again to resynchronise.`},
+An overrun yields {overrun=true, event='OVERRUN'}: dump again to resynchronise.
+A second result closes the subscription: local events, close = nl.events{'link'}.`},
 	{"nl.closest", "(name, candidates)", `The candidate nearest to name by edit distance, or nil: "did you mean" hints.`},
 	{"nl.tuntap", "(name [, options])", `Creates a persistent tun or tap device. options: mode ('tun' or 'tap'), owner,
 group, multi_queue, pi, netns.`},
@@ -53,6 +54,7 @@ and tshark dissect (link type NETLINK).`},
 	{"nl.netns.fd", "(name_or_path_or_pid)", `Opens a network namespace and returns its file descriptor, for IFLA_NET_NS_FD; it
 stays open until nlsh exits.`},
 
+	{"rtnl.attr_names", "(class)", `The names of the attributes of a message class's top-level set, in number order: rtnl.attr_names('ifaddrmsg').`},
 	{"rtnl.decode", "(bytes)", `Splits a buffer into messages and returns them as a list of message tables, decoded
 lazily. NLMSG_ERROR and NLMSG_DONE are included, as messages whose header.type says so.`},
 

@@ -64,7 +64,7 @@ func (e *Env) setupLazyGlobals() {
 	L := e.L
 	mt := L.NewTable()
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-		if L.CheckString(2) == "ip" {
+		if k, ok := L.Get(2).(lua.LString); ok && k == "ip" {
 			mod := e.loadIP(L)
 			L.GetGlobal("_G").(*lua.LTable).RawSetString("ip", mod)
 			L.Push(mod)
@@ -123,8 +123,16 @@ func (e *Env) openNetnsModule(L *lua.LState) *lua.LTable {
 		"fd": func(L *lua.LState) int {
 			path := nsArgPath(L.Get(1))
 			if fd, ok := e.nsFDs[path]; ok {
-				L.Push(lua.LNumber(fd))
-				return 1
+				// Reuse the open namespace only if the name still means it:
+				// a namespace deleted and made again under the same name is
+				// another one.
+				var have, now unix.Stat_t
+				if unix.Fstat(fd, &have) == nil && unix.Stat(path, &now) == nil && have.Ino == now.Ino && have.Dev == now.Dev {
+					L.Push(lua.LNumber(fd))
+					return 1
+				}
+				unix.Close(fd)
+				delete(e.nsFDs, path)
 			}
 			fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 			if err != nil {

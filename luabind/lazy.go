@@ -88,6 +88,9 @@ func (r *lazyRegistry) get(t *lua.LTable) *lazyMsg {
 	return e.lm
 }
 
+// forgetLast drops the one-entry lookup cache.
+func (r *lazyRegistry) forgetLast() { r.lastT, r.lastLM = nil, nil }
+
 // lazyMeta returns the metatable shared by the decoded messages of a class
 // (c may be nil for message types without a description).
 func (e *Env) lazyMeta(lm *lazyMsg) *lua.LTable {

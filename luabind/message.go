@@ -20,14 +20,13 @@ type lazyMsg struct {
 	class  *engine.Class
 	fields bool // header, fields and event are in the table
 	attrs  bool // attrs is in the table
-	rec    *engine.Record
 }
 
+// record decodes the whole message. Nothing is cached: a kept message must
+// not keep a decoded copy (nor, through the shared slab of its dump, the
+// copies of every message a filter decoded).
 func (lm *lazyMsg) record(e *Env) *engine.Record {
-	if lm.rec == nil {
-		lm.rec = lm.msg.Decode(lm.proto)
-	}
-	return lm.rec
+	return lm.msg.Decode(lm.proto)
 }
 
 const (
@@ -223,6 +222,13 @@ func (e *Env) materializeFields(t *lua.LTable, lm *lazyMsg) {
 	if mt := lm.proto.TypeByNumber(hd.Type); mt != nil {
 		t.RawSetString("event", lua.LString(mt.Name))
 	}
+	// The fixed header alone is decoded when that is all there is to
+	// show: a filter reading m.dst_len on every route of a dump must not
+	// decode every attribute too.
+	if f, ok := lm.msg.Fields(lm.proto); ok {
+		e.fillStruct(t, f)
+		return
+	}
 	r := lm.record(e)
 	if r.Fields != nil {
 		e.fillStruct(t, r.Fields)
@@ -232,8 +238,6 @@ func (e *Env) materializeFields(t *lua.LTable, lm *lazyMsg) {
 	}
 	if r.Tail != nil && lm.class == nil {
 		t.RawSetString("payload", lua.LString(r.Tail))
-	} else if r.Tail != nil {
-		t.RawSetString("_tail", lua.LString(r.Tail))
 	}
 }
 
@@ -243,7 +247,11 @@ func (e *Env) materializeAttrs(t *lua.LTable, lm *lazyMsg) {
 	if lm.class != nil {
 		set = lm.class.Attrs
 	}
-	t.RawSetString("attrs", e.attrsToLua(set, lm.record(e).Attrs))
+	r := lm.record(e)
+	t.RawSetString("attrs", e.attrsToLua(set, r.Attrs))
+	if r.Tail != nil && lm.class != nil {
+		t.RawSetString("_tail", lua.LString(r.Tail))
+	}
 }
 
 // materialize makes a lazy table whole (for printing, iteration, encoding).
@@ -391,9 +399,15 @@ func (e *Env) getValues(L *lua.LState, first bool) []lua.LValue {
 		return out
 	}
 	cur := []*lua.LTable{t}
+	var set *engine.AttrSet
+	if c := e.classOf(t); c != nil {
+		set = c.Attrs
+	}
 	for i, name := range path {
 		var next []*lua.LTable
 		var vals []lua.LValue
+		want, known := attrNumber(set, name)
+		var nextSet *engine.AttrSet
 		for _, c := range cur {
 			attrs, ok := c.RawGetString("attrs").(*lua.LTable)
 			if !ok && c.Metatable != nil {
@@ -409,8 +423,21 @@ func (e *Env) getValues(L *lua.LState, first bool) []lua.LValue {
 			}
 			for j := 1; j <= attrs.Len(); j++ {
 				p, ok := attrs.RawGetInt(j).(*lua.LTable)
-				if !ok || lua.LVAsString(p.RawGetInt(1)) != name {
+				if !ok {
 					continue
+				}
+				// Compare by number where the set is known, so 'RTA_DST', 1
+				// and 'RTA_1' name the same attribute, as in the lazy path.
+				pn := lua.LVAsString(p.RawGetInt(1))
+				if got, ok := attrNumber(set, pn); known && ok {
+					if got != want {
+						continue
+					}
+				} else if pn != name {
+					continue
+				}
+				if d := set.ByType(want); d != nil {
+					nextSet = nestedSet(d)
 				}
 				v := p.RawGetInt(2)
 				if i == len(path)-1 {
@@ -426,7 +453,7 @@ func (e *Env) getValues(L *lua.LState, first bool) []lua.LValue {
 		if i == len(path)-1 {
 			return vals
 		}
-		cur = next
+		cur, set = next, nextSet
 	}
 	return nil
 }
@@ -445,4 +472,27 @@ func (e *Env) luaMsgToString(L *lua.LState) int {
 	t := L.CheckTable(1)
 	L.Push(lua.LString(e.format(t)))
 	return 1
+}
+
+// attrNumber resolves an attribute name (or number, or 'PREFIX_n') in set.
+func attrNumber(set *engine.AttrSet, name string) (uint16, bool) {
+	if set == nil {
+		return 0, false
+	}
+	d, ok := set.ByName(name)
+	if !ok {
+		return 0, false
+	}
+	return d.Type, true
+}
+
+// nestedSet is the attribute set of a nested value, when fixed.
+func nestedSet(d *engine.AttrDesc) *engine.AttrSet {
+	switch d.Kind {
+	case engine.Nested:
+		return d.Set
+	case engine.Records, engine.Embedded:
+		return d.Record.Attrs
+	}
+	return nil
 }

@@ -270,6 +270,12 @@ func (p *printer) value(indent int, label string, v lua.LValue, d *engine.AttrDe
 		}
 		return
 	}
+	if d.Kind != engine.Struct && d.Kind != engine.Embedded && d.Kind != engine.Records && d.Kind != engine.Array {
+		// A table where a scalar belongs (a raw value, a script's
+		// mistake): shown whole by scalar, which guards cycles itself.
+		p.line(indent, "%s: %s", label, p.scalar(t, nil))
+		return
+	}
 	p.enter(t)
 	p.depth++
 	defer func() { delete(p.path, t); p.depth-- }()
@@ -298,8 +304,6 @@ func (p *printer) value(indent int, label string, v lua.LValue, d *engine.AttrDe
 			parts = append(parts, p.scalar(t.RawGetInt(i), nil))
 		}
 		p.line(indent, "%s: [%s]", label, strings.Join(parts, ", "))
-	default:
-		p.line(indent, "%s: %s", label, p.scalar(t, nil))
 	}
 }
 

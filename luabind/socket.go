@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -16,12 +18,11 @@ type socket struct {
 	conn   *engine.Conn
 	proto  *engine.Protocol
 	name   string
-	closed bool
+	closed atomic.Bool // set once; the garbage collector may close it too
 }
 
 func (s *socket) close() {
-	if !s.closed {
-		s.closed = true
+	if s.closed.CompareAndSwap(false, true) {
 		s.conn.Close()
 	}
 }
@@ -48,7 +49,7 @@ func (e *Env) setupSocketMeta() {
 	e.sockMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		s := e.checkSocket(L, 1)
 		state := "open"
-		if s.closed {
+		if s.closed.Load() {
 			state = "closed"
 		}
 		L.Push(lua.LString(fmt.Sprintf("netlink socket (%s, port %d, %s)", s.name, s.conn.PortID(), state)))
@@ -131,6 +132,8 @@ func (e *Env) luaSocket(L *lua.LState) int {
 	ud := L.NewUserData()
 	ud.Value = s
 	ud.Metatable = e.sockMeta
+	// A socket a script drops without closing is closed when collected.
+	runtime.AddCleanup(ud, (*socket).close, s)
 	L.Push(ud)
 	return 1
 }
@@ -161,7 +164,7 @@ func (e *Env) checkSocket(L *lua.LState, i int) *socket {
 
 func (e *Env) openSocket(L *lua.LState) *socket {
 	s := e.checkSocket(L, 1)
-	if s.closed {
+	if s.closed.Load() {
 		L.RaiseError("socket is closed")
 	}
 	return s
@@ -194,7 +197,7 @@ func (e *Env) sockSend(L *lua.LState) int {
 	s := e.openSocket(L)
 	b := e.messageBytes(L, 2)
 	if err := s.conn.Send(b); err != nil {
-		e.raise(L, "send", err)
+		e.raiseWith(L, "send", err, s.proto)
 	}
 	L.Push(lua.LNumber(len(b)))
 	return 1
@@ -204,7 +207,7 @@ func (e *Env) sockRecvRaw(L *lua.LState) int {
 	s := e.openSocket(L)
 	b, err := s.conn.RecvRaw(e.ctx(L))
 	if err != nil {
-		e.raise(L, "recv", err)
+		e.raiseWith(L, "recv", err, s.proto)
 	}
 	L.Push(lua.LString(b))
 	return 1
@@ -214,7 +217,7 @@ func (e *Env) sockRecv(L *lua.LState) int {
 	s := e.openSocket(L)
 	b, err := s.conn.RecvRaw(e.ctx(L))
 	if err != nil {
-		e.raise(L, "recv", err)
+		e.raiseWith(L, "recv", err, s.proto)
 	}
 	t, err := e.decodeWith(s.proto, b)
 	if err != nil {
@@ -229,7 +232,7 @@ func (e *Env) sockRequest(L *lua.LState) int {
 	b := e.messageBytes(L, 2)
 	msgs, err := s.conn.Request(e.ctx(L), s.proto, b)
 	if err != nil {
-		e.raise(L, "request", err)
+		e.raiseWith(L, "request", err, s.proto)
 	}
 	L.Push(e.newLazyList(s.proto, msgs))
 	return 1
@@ -255,7 +258,7 @@ func (e *Env) sockJoin(L *lua.LState) int {
 		L.ArgError(2, err.Error())
 	}
 	if err := s.conn.JoinGroup(g); err != nil {
-		e.raise(L, "join", err)
+		e.raiseWith(L, "join", err, s.proto)
 	}
 	return 0
 }
@@ -267,7 +270,7 @@ func (e *Env) sockLeave(L *lua.LState) int {
 		L.ArgError(2, err.Error())
 	}
 	if err := s.conn.LeaveGroup(g); err != nil {
-		e.raise(L, "leave", err)
+		e.raiseWith(L, "leave", err, s.proto)
 	}
 	return 0
 }
@@ -297,7 +300,7 @@ func (e *Env) sockRequestBatch(L *lua.LState) int {
 	}
 	errs, err := s.conn.RequestBatch(e.ctx(L), s.proto, reqs)
 	if err != nil {
-		e.raise(L, "request_batch", err)
+		e.raiseWith(L, "request_batch", err, s.proto)
 	}
 	out := L.CreateTable(n, 0)
 	failed := 0
@@ -309,7 +312,7 @@ func (e *Env) sockRequestBatch(L *lua.LState) int {
 		failed++
 		var ne *engine.Error
 		if errors.As(er, &ne) {
-			out.Append(e.errorValue(ne))
+			out.Append(e.errorValue(ne, s.proto))
 		} else {
 			out.Append(lua.LString(er.Error()))
 		}

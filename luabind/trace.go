@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -200,7 +201,7 @@ func (e *Env) openPcapModule(L *lua.LState) *lua.LTable {
 }
 
 // luaEvents is nl.events(groups [, opts]): an iterator over multicast
-// notifications, decoded. An ENOBUFS overrun (the kernel dropped
+// notifications, decoded, and a function that closes the stream. An ENOBUFS overrun (the kernel dropped
 // notifications because the socket's buffer was full) yields
 // {overrun=true, event='OVERRUN'} and the stream goes on; resynchronise by
 // dumping the objects again. opts: rcvbuf, netns, timeout (seconds; the
@@ -248,7 +249,7 @@ func (e *Env) luaEvents(L *lua.LState) int {
 	var queue []engine.Message
 	iter := func(L *lua.LState) int {
 		for len(queue) == 0 {
-			if s.closed {
+			if s.closed.Load() {
 				return 0
 			}
 			ctx := e.ctx(L)
@@ -271,7 +272,7 @@ func (e *Env) luaEvents(L *lua.LState) int {
 				case parent.Err() != nil:
 					L.RaiseError("interrupted")
 				case timeout > 0 && errors.Is(err, context.DeadlineExceeded):
-					return 0 // quiet for timeout: the stream ends
+					return 0 // quiet for timeout: the loop ends (call again to go on)
 				}
 				e.raise(L, "nl.events", err)
 			}
@@ -283,8 +284,13 @@ func (e *Env) luaEvents(L *lua.LState) int {
 		L.Push(e.newLazy(m))
 		return 1
 	}
-	L.Push(L.NewFunction(iter))
-	return 1
+	fn := L.NewFunction(iter)
+	// The socket closes when the script calls the second value (for ev in
+	// nl.events{...} ignores it), or when the iterator is collected.
+	runtime.AddCleanup(fn, (*socket).close, s)
+	L.Push(fn)
+	L.Push(L.NewFunction(func(L *lua.LState) int { s.close(); return 0 }))
+	return 2
 }
 
 // Monitor prints notifications of the named groups until ctx ends, one line

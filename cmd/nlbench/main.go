@@ -37,6 +37,7 @@ type config struct {
 	nlsh     string
 	only     string
 	selfPath string
+	builtDir string // where prepare built nlsh, removed at the end
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -66,6 +67,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := prepare(&c, stderr); err != nil {
 		fmt.Fprintln(stderr, "nlbench:", err)
 		return 1
+	}
+	if c.builtDir != "" {
+		defer os.RemoveAll(c.builtDir)
 	}
 	rep := &report{}
 	for _, w := range []struct {
@@ -120,6 +124,7 @@ func prepare(c *config, log io.Writer) error {
 		if err != nil {
 			return err
 		}
+		c.builtDir = dir
 		c.nlsh = filepath.Join(dir, "nlsh")
 		if out, err := exec.Command("go", "build", "-o", c.nlsh, "./cmd/nlsh").CombinedOutput(); err != nil {
 			return fmt.Errorf("building nlsh (run from the repository root): %v\n%s", err, out)

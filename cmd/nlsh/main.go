@@ -111,7 +111,12 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o, err := parseArgs(args, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "nlsh: %v\n\n%s", err, usage)
+		msg := err.Error()
+		// The flag package calls --trace a boolean; say what it takes.
+		if i := strings.Index(msg, "for -trace: "); i >= 0 {
+			msg = msg[i+len("for -trace: "):]
+		}
+		fmt.Fprintf(stderr, "nlsh: %s\n\n%s", msg, usage)
 		return exitUsage
 	}
 	if o.showUse {

@@ -25,10 +25,16 @@ function IP.monitor(self, list, fn, opts)
   for _, g in ipairs(list) do
     for _, name in ipairs(groups[g] or {g}) do expanded[#expanded + 1] = name end
   end
-  local events = nl.events(expanded, {rcvbuf = opts.rcvbuf, timeout = opts.timeout, netns = self._netns})
-  for ev in events do
-    if fn(ev) == false then break end
-  end
+  local events, close = nl.events(expanded, {rcvbuf = opts.rcvbuf, timeout = opts.timeout, netns = self._netns})
+  -- Close the subscription however the loop ends: fn returning false, an
+  -- error in fn, Ctrl-C.
+  local ok, err = pcall(function()
+    for ev in events do
+      if fn(ev) == false then break end
+    end
+  end)
+  close()
+  if not ok then error(err, 0) end
 end
 
 -- batch(fn) runs fn, queueing every request the ip verbs make instead of

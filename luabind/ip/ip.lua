@@ -143,6 +143,29 @@ function U.matcher(prefix, special)
   end
 end
 
+-- filter_keys is the set of keys a getter's filter table may use: the
+-- class's fields, its attributes' short names (IFLA_IFNAME -> ifname), and
+-- the getter's own extras. Getters check filters against it, so a misspelt
+-- key is an error rather than an empty result.
+local filter_key_cache = {}
+function U.filter_keys(class, prefix, extras)
+  local keys = filter_key_cache[class]
+  if not keys then
+    keys = {}
+    for k in pairs(rtnl[class]()) do
+      if k ~= 'header' and k ~= 'attrs' then keys[k] = true end
+    end
+    for _, name in ipairs(rtnl.attr_names(class)) do
+      if name:sub(1, #prefix) == prefix then keys[name:sub(#prefix + 1):lower()] = true end
+    end
+    filter_key_cache[class] = keys
+  end
+  local all = {}
+  for k in pairs(keys) do all[k] = true end
+  for _, k in ipairs(extras or {}) do all[k] = true end
+  return all
+end
+
 -- ifindex turns an interface name or index into an index, raising a clear
 -- error for a name that does not exist.
 function U.ifindex(self, v, what)
@@ -195,13 +218,16 @@ local function bind(netns)
   for name, fn in pairs(IP) do
     inst[name] = function(...) return rethrow(pcall(fn, inst, ...)) end
   end
-  -- netns(name) binds the same API to another network namespace.
+  -- netns(name) binds the same API to another network namespace; asking
+  -- twice gives the same object (and socket).
+  local bound = {}
   inst.netns = function(name)
     if type(name) ~= 'string' and type(name) ~= 'number' then
       error('ip.netns: expected a namespace name, path or pid', 2)
     end
     if type(name) == 'number' then name = '/proc/' .. name .. '/ns/net' end
-    return bind(name)
+    if not bound[name] then bound[name] = bind(name) end
+    return bound[name]
   end
   inst.close = function()
     if inst._sock then inst._sock:close(); inst._sock = nil end

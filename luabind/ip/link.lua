@@ -201,9 +201,12 @@ local match = U.matcher('IFLA_', {
 
 -- links(filter): every link, or those matching filter (a table of fields and
 -- attribute short names, {ifname='v0'} or {kind='veth'}, or a function).
+local link_filter_keys
 function IP.links(self, filter)
   local m = U.msg('ifinfomsg', RTM_GETLINK, U.flags.dump)
   if type(filter) == 'table' then
+    link_filter_keys = link_filter_keys or U.filter_keys('ifinfomsg', 'IFLA_', {'kind', 'state', 'master'})
+    U.check('ip.links', filter, link_filter_keys)
     -- A copy: the caller's table stays as it was.
     local f = {}
     for k, v in pairs(filter) do f[k] = v end

@@ -198,7 +198,12 @@ local match = U.matcher('FRA_', {
 -- {table=100}, {priority=1000}, {src='10.0.0.0/24'}, {action='blackhole'},
 -- {family=AF_INET6}, {fwmark=16}, or a function. A family in the filter is
 -- asked of the kernel; the rest is matched here.
+local rule_filter_keys
 function IP.rules(self, filter)
+  if type(filter) == 'table' then
+    rule_filter_keys = rule_filter_keys or U.filter_keys('fib_rule_hdr', 'FRA_', {'src', 'dst', 'priority', 'table', 'action', 'family', 'from', 'to', 'fwmark', 'iif', 'oif'})
+    U.check('ip.rules', filter, rule_filter_keys)
+  end
   local m = U.msg('fib_rule_hdr', RTM_GETRULE, U.flags.dump)
   if type(filter) == 'table' and filter.family then m.family = family_of(filter.family) end
   return U.dump(self, m, filter, match)

@@ -522,8 +522,11 @@ end
 
 -- norm copies a dump filter, turning a device name into its index and
 -- handle strings into numbers.
+local tc_filter_keys
 local function norm(self, filter, fname)
   if type(filter) ~= 'table' then return filter end
+  tc_filter_keys = tc_filter_keys or U.filter_keys('tcmsg', 'TCA_', {'ifname', 'dev', 'classid', 'prio', 'protocol'})
+  U.check(fname, filter, tc_filter_keys)
   local f = {}
   for k, v in pairs(filter) do f[k] = v end
   local dev = f.index or f.ifname or f.dev
