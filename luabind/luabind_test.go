@@ -349,3 +349,26 @@ local d2 = rtnl.decode(l:encode())[1]
 assert(d2:get('IFLA_AF_SPEC', 'AF_INET6', 'IFLA_INET6_ADDR_GEN_MODE') == 1)
 `)
 }
+
+// TestReviewRegressions pins behaviour a review found wrong.
+func TestReviewRegressions(t *testing.T) {
+	e, _ := newEnv(t, "")
+	vals := run(t, e, `
+local m = rtnl.rtmsg{family = AF_INET, dst_len = 24}
+m.header.type = RTM_NEWROUTE
+m.attrs = {{'RTA_DST', '10.0.0.0'}, {999, 'ab'}, {'RTA_PRIORITY', 5}}
+local d = rtnl.decode(m:encode())[1]
+local before = {d:get(1), d:get(999), d:get('RTA_6')}
+local _ = tostring(d)                      -- materialises the attributes
+local after = {d:get(1), d:get(999), d:get('RTA_6')}
+assert(before[1] == after[1] and before[2] == after[2] and before[3] == after[3], 'get by number changed')
+local r = rtnl.ifinfomsg{header = {type = RTM_NEWLINK}}
+r.attrs = {{'IFLA_MTU', nl.raw('\1\0')}}
+assert(nl.check({}) ~= nil)                -- an empty reply list is fine
+assert(_G[true] == nil and _G[{}] == nil)  -- the lazy ip global only answers 'ip'
+return tostring(rtnl.decode(r:encode())[1])
+`)
+	if s := vals[0].String(); !strings.Contains(s, "IFLA_MTU: raw<hex 01 00>") {
+		t.Errorf("a raw value prints as:\n%s", s)
+	}
+}
