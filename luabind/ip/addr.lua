@@ -261,9 +261,8 @@ function IP.addrs(self, filter)
   local dry = false
   if type(filter) == 'table' then
     check('ip.addrs', filter, filter_keys)
-    local f = {}
-    for k, v in pairs(filter) do f[k] = v end
-    dry, f.dry, f.echo = f.dry, nil, nil
+    local f
+    f, dry = U.copy_filter(filter)
     -- ifname and dev become the index the kernel filters by.
     local idx = index(self, f, 'ip.addrs')
     f.ifname, f.dev, f.index = nil, nil, idx

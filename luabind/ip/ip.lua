@@ -143,6 +143,17 @@ function U.matcher(prefix, special)
   end
 end
 
+-- copy_filter copies a getter's filter table (the caller's stays as it was)
+-- and takes the options out of it: it returns the copy and whether dry was
+-- asked for.
+function U.copy_filter(filter)
+  local f = {}
+  for k, v in pairs(filter) do f[k] = v end
+  local dry = f.dry
+  f.dry, f.echo = nil, nil
+  return f, dry
+end
+
 -- filter_keys is the set of keys a getter's filter table may use: the
 -- class's fields, its attributes' short names (IFLA_IFNAME -> ifname), and
 -- the getter's own extras. Getters check filters against it, so a misspelt

@@ -207,10 +207,7 @@ function IP.links(self, filter)
   if type(filter) == 'table' then
     link_filter_keys = link_filter_keys or U.filter_keys('ifinfomsg', 'IFLA_', {'kind', 'state', 'master'})
     U.check('ip.links', filter, link_filter_keys)
-    -- A copy: the caller's table stays as it was.
-    local f = {}
-    for k, v in pairs(filter) do f[k] = v end
-    filter = f
+    filter = U.copy_filter(filter)
     if type(filter.master) == 'string' then
       filter.master = U.ifindex(self, filter.master, 'ip.links: master')
     end

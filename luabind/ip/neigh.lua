@@ -264,9 +264,8 @@ function IP.neighs(self, filter)
   local dry = false
   if type(filter) == 'table' then
     check('ip.neighs', filter, filter_keys)
-    local f = {}
-    for k, v in pairs(filter) do f[k] = v end
-    dry, f.dry, f.echo = f.dry, nil, nil
+    local f
+    f, dry = U.copy_filter(filter)
     if f.nud then f.state, f.nud = f.nud, nil end
     -- What the kernel filters by goes into the request and out of f.
     local idx = ifindex(self, f, 'ip.neighs')
