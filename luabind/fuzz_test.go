@@ -4,39 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/engine/nstest"
 )
-
-// kernelMessages returns every message of every kernel dump in
-// ../testdata/dumps, each as it was on the wire.
-func kernelMessages(tb testing.TB) [][]byte {
-	tb.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "dumps", "*.bin"))
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no kernel dumps in ../testdata/dumps (%v)", err)
-	}
-	var out [][]byte
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		msgs, err := engine.Split(b)
-		if err != nil {
-			tb.Fatalf("%s: %v", name, err)
-		}
-		for i := range msgs {
-			out = append(out, msgs[i].Bytes())
-		}
-	}
-	return out
-}
 
 // The chunks FuzzLuaDecode runs, one Env.Run each. Lua's own pcall turns a
 // Go panic into an ordinary error value, so the chunks use no pcall: every
@@ -94,7 +69,7 @@ end`
 // re-encode to their own bytes.
 func FuzzLuaDecode(f *testing.F) {
 	real := map[string]bool{}
-	for _, m := range kernelMessages(f) {
+	for _, m := range nstest.KernelMessages(f, filepath.Join("..", "testdata", "dumps")) {
 		real[string(m)] = true
 		f.Add(m)
 	}

@@ -3,13 +3,13 @@ package rtnl
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
 
 	"nlsh/engine"
+	"nlsh/engine/nstest"
 )
 
 // Fuzz targets, one per decoder entry point: framing (Split), decoding and
@@ -17,31 +17,6 @@ import (
 // (Message.Lookup) and error replies (ReplyError, AttrPathAt). Each is seeded
 // with every message of the kernel dumps in ../testdata/dumps plus a few
 // hand-corrupted ones, so the fuzzer starts from real rtnetlink shapes.
-
-// dumpMessages returns every message of every kernel dump, each as it was on
-// the wire.
-func dumpMessages(tb testing.TB) [][]byte {
-	tb.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "dumps", "*.bin"))
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no kernel dumps in ../testdata/dumps (%v)", err)
-	}
-	var out [][]byte
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		msgs, err := engine.Split(b)
-		if err != nil {
-			tb.Fatalf("%s: %v", name, err)
-		}
-		for i := range msgs {
-			out = append(out, msgs[i].Bytes())
-		}
-	}
-	return out
-}
 
 // nla builds one attribute with its alignment padding.
 func nla(typ uint16, payload []byte) []byte {
@@ -117,7 +92,7 @@ func corruptSeeds() [][]byte {
 // []byte seeds. It returns the set of real messages, keyed by their bytes.
 func addSeeds(f *testing.F) map[string]bool {
 	real := map[string]bool{}
-	for _, m := range dumpMessages(f) {
+	for _, m := range nstest.KernelMessages(f, filepath.Join("..", "testdata", "dumps")) {
 		real[string(m)] = true
 		f.Add(m)
 	}
@@ -285,7 +260,7 @@ func innerSet(d *engine.AttrDesc) *engine.AttrSet {
 // attribute sets: it never panics, and asking for the first match gives the
 // first of all matches.
 func FuzzLookup(f *testing.F) {
-	for _, m := range dumpMessages(f) {
+	for _, m := range nstest.KernelMessages(f, filepath.Join("..", "testdata", "dumps")) {
 		f.Add(m, []byte{0}, true)
 		f.Add(m, []byte{1, 2, 3}, false)
 	}

@@ -9,6 +9,9 @@
 // Creating a namespace needs root (CAP_SYS_ADMIN). Without it New skips the test, unless the
 // environment sets NLSH_REQUIRE_NETNS=1 (as CI does), when it fails instead,
 // so kernel tests are never skipped silently.
+//
+// KernelMessages replays what a kernel sent: the dumps recorded in
+// testdata/dumps, for tests and fuzz seeds that need no kernel.
 package nstest
 
 import (
