@@ -285,8 +285,30 @@ func (c *Conn) unqueue() ([]byte, bool, error) {
 // recv reads one datagram and the multicast group it was sent to (0 for a
 // unicast reply).
 func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
-	if err := ctx.Err(); err != nil {
+	var (
+		buf   []byte
+		group uint32
+		rerr  error
+	)
+	err := c.read(ctx, func(fd int) bool {
+		buf, group, rerr = recvOne(fd)
+		return rerr != unix.EAGAIN
+	}, &rerr)
+	if err != nil {
 		return nil, 0, err
+	}
+	if c.tap != nil {
+		c.tap(false, buf)
+	}
+	return buf, group, nil
+}
+
+// read runs fn when the socket is readable, until it returns true; fn leaves
+// its system call's error in *rerr. It holds readMu throughout, and ends the
+// wait when ctx does.
+func (c *Conn) read(ctx context.Context, fn func(fd int) bool, rerr *error) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
@@ -296,7 +318,7 @@ func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 	// set directly, which is more precise than waiting for the AfterFunc.
 	dl, _ := ctx.Deadline()
 	if err := c.nc.SetReadDeadline(dl); err != nil {
-		return nil, 0, sysError("recv", err)
+		return sysError("recv", err)
 	}
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
@@ -311,33 +333,22 @@ func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 		}
 	}()
 
-	var (
-		buf   []byte
-		group uint32
-		rerr  error
-	)
-	err := c.rc.Read(func(fd uintptr) bool {
-		buf, group, rerr = recvOne(int(fd))
-		return rerr != unix.EAGAIN
-	})
+	err := c.rc.Read(func(fd uintptr) bool { return fn(int(fd)) })
 	if err == nil {
-		err = rerr
+		err = *rerr
 	}
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
-			return nil, 0, cerr
+			return cerr
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			// Only ctx sets read deadlines, and the poller can wake a
 			// moment before ctx's own timer marks it done.
-			return nil, 0, context.DeadlineExceeded
+			return context.DeadlineExceeded
 		}
-		return nil, 0, sysError("recv", err)
+		return sysError("recv", err)
 	}
-	if c.tap != nil {
-		c.tap(false, buf)
-	}
-	return buf, group, nil
+	return nil
 }
 
 // recvOne peeks at the next datagram's size (MSG_TRUNC makes recvfrom report
