@@ -34,7 +34,7 @@ func (e *EncodeError) Error() string {
 // "nla_flags". Scalars may be given as Go integers, float64, strings (numbers,
 // enum and flag names), bools, netip.Addr, HWAddr or []byte.
 func EncodeMessage(h Header, c *Class, v any) ([]byte, error) {
-	e := &encoder{buf: make([]byte, HeaderLen, 256)}
+	e := newEncoder(make([]byte, HeaderLen, 256))
 	if err := e.body(c, v); err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func EncodeMessage(h Header, c *Class, v any) ([]byte, error) {
 // EncodeRecord encodes v as a record of class c: a message body without the
 // header.
 func EncodeRecord(c *Class, v any) ([]byte, error) {
-	e := &encoder{}
+	e := newEncoder(nil)
 	if err := e.body(c, v); err != nil {
 		return nil, err
 	}
@@ -56,8 +56,16 @@ func EncodeRecord(c *Class, v any) ([]byte, error) {
 }
 
 type encoder struct {
-	buf  []byte
-	path []pathElem
+	buf     []byte
+	path    []pathElem
+	scratch []byte // a struct field's bytes, before they are copied in place
+	pathBuf [8]pathElem
+}
+
+func newEncoder(buf []byte) *encoder {
+	e := &encoder{buf: buf}
+	e.path = e.pathBuf[:0]
+	return e
 }
 
 // pathElem is one step of the path an error names. Its text is built only
@@ -118,7 +126,10 @@ func (e *encoder) body(c *Class, v any) error {
 }
 
 // reserved are message-table keys that are not struct fields.
-var reserved = map[string]bool{"attrs": true, "header": true, "event": true, "payload": true}
+var (
+	reserved     = map[string]bool{"attrs": true, "header": true, "event": true, "payload": true}
+	reservedKeys = []string{"attrs", "header", "event", "payload"}
+)
 
 func (e *encoder) record(c *Class, v any, sc *encScope) error {
 	var fields any
@@ -210,23 +221,31 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 		e.buf = append(e.buf, x.Tail...)
 		return nil
 	case Table:
-		keys := make([]string, 0, len(x.Map))
-		for k := range x.Map {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if reserved[k] || strings.HasPrefix(k, "_") {
-				continue
-			}
-			if s.Flex != nil && k == s.FlexName {
-				continue
-			}
-			i, ok := s.FieldIndex(k)
+		// Fields in the description's order; keys that name no field are
+		// looked for only when the count says there is one.
+		known := 0
+		for _, f := range s.Fields {
+			v, ok := x.Map[f.Name]
 			if !ok {
-				return e.errf("unknown field '%s' in %s%s (fields: %s)", k, s.Name, didYouMean(k, s.fieldNames()), strings.Join(s.fieldNames(), ", "))
+				continue
 			}
-			if err := e.field(s, s.Fields[i], start, x.Map[k]); err != nil {
+			known++
+			if err := e.field(s, f, start, v); err != nil {
+				return err
+			}
+		}
+		for _, k := range reservedKeys {
+			if _, ok := x.Map[k]; ok {
+				known++
+			}
+		}
+		if s.Flex != nil {
+			if _, ok := x.Map[s.FlexName]; ok {
+				known++
+			}
+		}
+		if known < len(x.Map) {
+			if err := e.unknownField(s, x); err != nil {
 				return err
 			}
 		}
@@ -256,6 +275,25 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 	return e.errf("%s: expected a table of fields, got %s", s.Name, typeName(v))
 }
 
+// unknownField reports the first key of a table of fields (in sorted order)
+// that is neither a field nor a key the message table reserves.
+func (e *encoder) unknownField(s *StructDesc, x Table) error {
+	keys := make([]string, 0, len(x.Map))
+	for k := range x.Map {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if reserved[k] || strings.HasPrefix(k, "_") || (s.Flex != nil && k == s.FlexName) {
+			continue
+		}
+		if _, ok := s.FieldIndex(k); !ok {
+			return e.errf("unknown field '%s' in %s%s (fields: %s)", k, s.Name, didYouMean(k, s.fieldNames()), strings.Join(s.fieldNames(), ", "))
+		}
+	}
+	return nil
+}
+
 func (s *StructDesc) fieldNames() []string {
 	var ns []string
 	for _, f := range s.Fields {
@@ -281,10 +319,11 @@ func (e *encoder) field(s *StructDesc, f Field, start int, v any) error {
 		copy(dst, b)
 		return nil
 	}
-	p, err := e.scalar(f.Kind, f.Enum, v, f.Size)
+	p, err := e.appendScalar(e.scratch[:0], f.Kind, f.Enum, v, f.Size)
 	if err != nil {
 		return err
 	}
+	e.scratch = p[:0]
 	if len(p) > f.Size {
 		return e.errf("value takes %d bytes, the field holds %d", len(p), f.Size)
 	}
@@ -295,7 +334,7 @@ func (e *encoder) field(s *StructDesc, f Field, start int, v any) error {
 // encScope lets a sub-message find its selector's value among the attributes
 // being encoded, those of an enclosing list, or the fields of the header.
 type encScope struct {
-	vals   map[string]string
+	pairs  []pair      // the attributes being encoded, searched only when a sub-message asks
 	fdesc  *StructDesc // a header whose fields may select too
 	fields any
 	parent *encScope
@@ -303,7 +342,7 @@ type encScope struct {
 
 func (s *encScope) lookup(n string) (string, bool) {
 	for sc := s; sc != nil; sc = sc.parent {
-		if v, ok := sc.vals[n]; ok {
+		if v, ok := sc.selector(n); ok {
 			return v, true
 		}
 	}
@@ -356,27 +395,27 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
 	default:
 		return e.errf("expected a list of {name, value} attribute pairs, got %s", typeName(v))
 	}
-	sc := &encScope{parent: parent}
-	for _, p := range pairs {
-		if p.desc != nil && (p.desc.Kind == Asciiz || p.desc.Kind == String || p.desc.Kind.IsInt()) {
-			if sc.vals == nil {
-				sc.vals = map[string]string{}
-			}
-			// The first occurrence selects, as in the decoder.
-			if _, seen := sc.vals[p.desc.Name]; seen {
-				continue
-			}
-			if s, ok := selectorOf(p.desc, p.value); ok {
-				sc.vals[p.desc.Name] = s
-			}
-		}
-	}
+	sc := &encScope{pairs: pairs, parent: parent}
 	for _, p := range pairs {
 		if err := e.attr(set, p, sc); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// selector returns the value of the first attribute named n that can
+// select a sub-message (text or an integer), as the decoder picks it.
+func (s *encScope) selector(n string) (string, bool) {
+	for _, p := range s.pairs {
+		if p.desc == nil || p.desc.Name != n || !(p.desc.Kind == Asciiz || p.desc.Kind == String || p.desc.Kind.IsInt()) {
+			continue
+		}
+		if v, ok := selectorOf(p.desc, p.value); ok {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func selectorOf(d *AttrDesc, v any) (string, bool) {
@@ -615,23 +654,29 @@ func (e *encoder) payload(d *AttrDesc, v any, sc *encScope) error {
 	case Embedded:
 		return e.record(d.Record, v, sc)
 	}
-	b, err := e.scalar(d.Kind, d.Enum, v, 0)
+	b, err := e.appendScalar(e.buf, d.Kind, d.Enum, v, 0)
 	if err != nil {
 		return err
 	}
-	e.buf = append(e.buf, b...)
+	e.buf = b
 	return nil
 }
 
 // scalar encodes one value of a scalar kind. size is the fixed size of a
 // struct field (0 for an attribute payload).
 func (e *encoder) scalar(k Kind, en *Enum, v any, size int) ([]byte, error) {
+	return e.appendScalar(nil, k, en, v, size)
+}
+
+// appendScalar is scalar appending to dst, so that the common values need
+// no allocation of their own.
+func (e *encoder) appendScalar(dst []byte, k Kind, en *Enum, v any, size int) ([]byte, error) {
 	if k.IsInt() {
 		n, err := toUint(k, en, v)
 		if err != nil {
 			return nil, e.errf("%v", err)
 		}
-		return putInt(k, n), nil
+		return appendInt(dst, k, n), nil
 	}
 	switch k {
 	case String, Asciiz, Binary, Pad:
@@ -652,10 +697,10 @@ func (e *encoder) scalar(k Kind, en *Enum, v any, size int) ([]byte, error) {
 				return nil, e.errf("text %q is longer than %d bytes", s, size-1)
 			}
 			if size == 0 {
-				s += "\x00"
+				return append(append(dst, s...), 0), nil
 			}
 		}
-		return []byte(s), nil
+		return append(dst, s...), nil
 	case IPv4, IPv6, IP:
 		var a netip.Addr
 		switch x := v.(type) {
@@ -679,7 +724,12 @@ func (e *encoder) scalar(k Kind, en *Enum, v any, size int) ([]byte, error) {
 		case k == IPv6 && a.Is4():
 			return nil, e.errf("expected an IPv6 address, got %s", a)
 		}
-		return a.AsSlice(), nil
+		if a.Is4() {
+			b := a.As4()
+			return append(dst, b[:]...), nil
+		}
+		b := a.As16()
+		return append(dst, b[:]...), nil
 	case LLAddr:
 		var h HWAddr
 		switch x := v.(type) {
@@ -696,32 +746,31 @@ func (e *encoder) scalar(k Kind, en *Enum, v any, size int) ([]byte, error) {
 		if size > 0 && len(h) > size {
 			return nil, e.errf("link-layer address %s is longer than %d bytes", h, size)
 		}
-		return h, nil
+		return append(dst, h...), nil
 	case Flag:
-		return nil, nil
+		return dst, nil
 	}
 	return nil, e.errf("cannot encode a %s value here", k)
 }
 
-func putInt(k Kind, n uint64) []byte {
-	b := make([]byte, k.Size())
+func appendInt(b []byte, k Kind, n uint64) []byte {
 	switch k {
 	case U8, S8:
-		b[0] = byte(n)
+		return append(b, byte(n))
 	case U16, S16:
-		binary.LittleEndian.PutUint16(b, uint16(n))
+		return binary.LittleEndian.AppendUint16(b, uint16(n))
 	case U32, S32:
-		binary.LittleEndian.PutUint32(b, uint32(n))
+		return binary.LittleEndian.AppendUint32(b, uint32(n))
 	case U64, S64:
-		binary.LittleEndian.PutUint64(b, n)
+		return binary.LittleEndian.AppendUint64(b, n)
 	case BE16:
-		binary.BigEndian.PutUint16(b, uint16(n))
+		return binary.BigEndian.AppendUint16(b, uint16(n))
 	case BE32:
-		binary.BigEndian.PutUint32(b, uint32(n))
+		return binary.BigEndian.AppendUint32(b, uint32(n))
 	case BE64:
-		binary.BigEndian.PutUint64(b, n)
+		return binary.BigEndian.AppendUint64(b, n)
 	}
-	return b
+	return append(b, make([]byte, k.Size())...)
 }
 
 // ParseInt converts a script value to an integer of kind k: a number, a
