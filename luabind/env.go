@@ -46,8 +46,9 @@ type Env struct {
 	sockets      map[*socket]bool
 	consts       []engine.Const
 	trace        tracer
-	ipModule     lua.LValue     // the ip module, once loaded
-	nsFDs        map[string]int // namespace files opened by nl.netns.fd
+	ipModule     lua.LValue       // the ip module, once loaded
+	nsFDs        map[string]int   // namespace files opened by nl.netns.fd
+	rtTables     map[string]int64 // iproute2's table names, read on first use
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -89,6 +90,7 @@ func (e *Env) Close() {
 
 func (e *Env) setup() {
 	L := e.L
+	installFastFormat(L)
 	L.SetGlobal("print", L.NewFunction(e.luaPrint))
 	e.methods = L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"get":     e.luaGet,

@@ -103,8 +103,10 @@ burst, limit, ...; rates as numbers of bytes/s or tc's '1mbit').
 	{"ip.monitor", "(groups, fn [, opts])", `Calls fn(ev) for every notification of the groups ('link', 'addr', 'route',
 'neigh', 'rule', 'tc' or any rtnetlink group name) until fn returns false or Ctrl-C.
 opts: rcvbuf, timeout (seconds of quiet that end it).`},
-	{"ip.batch", "(fn)", `Runs fn, queueing the requests the ip verbs make, then sends them packed many to a
-datagram and checks every acknowledgement; raises the first failure's error value.`},
+	{"ip.batch", "(fn)", `Runs fn with the requests the ip verbs make going into a batch (sock:batch): they
+leave packed many to a datagram while fn builds the next, and every acknowledgement is
+checked. Returns the number of requests; raises the first failure's error value (with
+index and failed), or fn's own error after sending what it queued.`},
 	{"ip.netns", "(name)", `The same API bound to another network namespace (a name, path or pid).`},
 	{"ip.close", "()", `Closes the ip module's socket (it is opened again when needed).`},
 
@@ -132,6 +134,11 @@ the list of replies, up to the ACK or NLMSG_DONE. A kernel error raises an error
 	{"sock:request_batch", "(list)", `Sends many requests (message tables or bytes) packed into few datagrams and waits
 for every acknowledgement. Returns a list with true or an error value per request, and
 the number that failed.`},
+	{"sock:batch", "(fn)", `Calls fn(add); add(msg) queues a request (message table or bytes) and returns its
+number. Requests leave as they are queued, many to a datagram, while fn builds the next;
+every acknowledgement is checked. Returns what request_batch returns once all are
+answered. If fn raises, what it queued is still sent, then its error is raised. The
+socket does nothing else meanwhile.`},
 	{"sock:close", "()", `Closes the socket.`},
 	{"sock:port", "()", `The socket's netlink port id (nl_pid).`},
 	{"sock:join", "(group)", `Joins a multicast group, by name ('link', 'ipv4-ifaddr') or number.`},

@@ -14,8 +14,9 @@ import (
 )
 
 // The ip module is written in Lua (ip/*.lua, embedded) on top of nl and
-// rtnl, so users can read how each verb builds its message. It is loaded the
-// first time a script touches the global ip, which keeps start-up fast.
+// rtnl, so users can read how each verb builds its message; ip.route's
+// changes are built in Go (ip_route.go), for speed. It is loaded the first
+// time a script touches the global ip, which keeps start-up fast.
 
 //go:embed ip/*.lua
 var ipFS embed.FS
@@ -52,7 +53,12 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 	L.Push(fn)
 	L.Push(L.NewFunction(e.luaIPLoad))
 	L.Push(lua.LString(e.opts.NetNS))
-	L.Call(2, 1)
+	// The parts of the ip module written in Go (ip_route.go).
+	L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"route":       e.luaRouteMsg,
+		"route_value": e.luaRouteValue,
+	}))
+	L.Call(3, 1)
 	mod := L.Get(-1)
 	L.Pop(1)
 	e.ipModule = mod

@@ -2,7 +2,6 @@ package luabind
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -19,6 +18,9 @@ type socket struct {
 	proto  *engine.Protocol
 	name   string
 	closed atomic.Bool // set once; the garbage collector may close it too
+	// inBatch is set while s:batch runs: the batch owns the socket then,
+	// and other calls on it would wait for ever.
+	inBatch bool
 }
 
 func (s *socket) close() {
@@ -40,6 +42,7 @@ func (e *Env) setupSocketMeta() {
 		"request":  e.sockRequest,
 
 		"request_batch": e.sockRequestBatch,
+		"batch":         e.sockBatch,
 		"close":         e.sockClose,
 		"port":          e.sockPort,
 		"join":          e.sockJoin,
@@ -166,6 +169,9 @@ func (e *Env) openSocket(L *lua.LState) *socket {
 	s := e.checkSocket(L, 1)
 	if s.closed.Load() {
 		L.RaiseError("socket is closed")
+	}
+	if s.inBatch {
+		L.RaiseError("socket is busy with a batch: use add(), or another socket")
 	}
 	return s
 }
@@ -302,22 +308,6 @@ func (e *Env) sockRequestBatch(L *lua.LState) int {
 	if err != nil {
 		e.raiseWith(L, "request_batch", err, s.proto)
 	}
-	out := L.CreateTable(n, 0)
-	failed := 0
-	for _, er := range errs {
-		if er == nil {
-			out.Append(lua.LTrue)
-			continue
-		}
-		failed++
-		var ne *engine.Error
-		if errors.As(er, &ne) {
-			out.Append(e.errorValue(ne, s.proto))
-		} else {
-			out.Append(lua.LString(er.Error()))
-		}
-	}
-	L.Push(out)
-	L.Push(lua.LNumber(failed))
+	e.pushBatchResults(L, errs, s.proto)
 	return 2
 }

@@ -37,29 +37,38 @@ function IP.monitor(self, list, fn, opts)
   if not ok then error(err, 0) end
 end
 
--- batch(fn) runs fn, queueing every request the ip verbs make instead of
--- sending each, then sends them packed many to a datagram and checks every
--- acknowledgement. If any failed it raises the first failure's error value,
--- which says which request it was (index) and how many failed.
+-- batch(fn) runs fn with every request the ip verbs make going into a
+-- batch (s:batch) instead of being sent and acknowledged one by one: the
+-- requests leave packed many to a datagram while fn builds the next ones,
+-- and every acknowledgement is checked. The batch has a socket of its own,
+-- so verbs inside fn can still look things up (an interface by name). If fn
+-- raises, the requests queued before are still sent and fn's error is
+-- raised; otherwise, if any request failed, the first failure's error value
+-- is raised, saying which request it was (index) and how many failed. It
+-- returns the number of requests.
 function IP.batch(self, fn)
+  if type(fn) ~= 'function' then error('ip.batch: usage ip.batch(function() … end)', 2) end
   if self._batch then error('ip.batch: already inside a batch', 2) end
-  self._batch = {}
-  local ok, err = pcall(fn)
-  local queued = self._batch
+  local sock = nl.socket('route', {netns = self._netns})
+  local ok, err
+  local bok, results, failed = pcall(sock.batch, sock, function(add)
+    self._batch = add
+    ok, err = pcall(fn)
+  end)
   self._batch = nil
+  sock:close()
+  if not bok then error(results, 0) end
   if not ok then error(err, 0) end
-  if #queued == 0 then return 0 end
-  local results, failed = U.socket(self):request_batch(queued)
   if failed > 0 then
     for i, r in ipairs(results) do
       if r ~= true then
         if type(r) == 'table' then
           r.index, r.failed = i, failed
-          r.line = ('ip.batch: request %d of %d failed (%d failed in all): %s'):format(i, #queued, failed, r.line)
+          r.line = ('ip.batch: request %d of %d failed (%d failed in all): %s'):format(i, #results, failed, r.line)
         end
         error(r, 0)
       end
     end
   end
-  return #queued
+  return #results
 end

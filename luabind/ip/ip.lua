@@ -9,10 +9,11 @@
 -- This file holds what all verbs share; ip/link.lua, ip/addr.lua, … add the
 -- verbs for each kind of object.
 
-local load, default_netns = ...
+local load, default_netns, native = ...
 
 local IP = {}      -- verbs: IP.link(self, cmd, spec), …; bound per namespace
 local U = {}       -- helpers shared by the parts
+U.native = native  -- the parts written in Go: route (ip.route's changes), route_value
 
 -- Options every verb accepts besides its own keys.
 U.common = {dry = true, echo = true}
@@ -84,19 +85,24 @@ function U.socket(self)
   return self._sock
 end
 
--- send sends msg unless spec.dry; with spec.echo it asks for the created
--- object back. It returns the replies (the echoed object with echo).
+-- send sends msg (a message table, or the bytes of one) unless spec.dry;
+-- with spec.echo it asks for the created object back. It returns the
+-- replies (the echoed object with echo); dry returns the message, unsent.
+-- Inside ip.batch the message joins the batch instead.
 function U.send(self, msg, spec)
   spec = spec or {}
-  if self._batch and not spec.dry then
-    if spec.echo then error('echo is not available inside ip.batch', 0) end
-    self._batch[#self._batch + 1] = msg:encode()
-    return nil
-  end
-  if spec.echo then
+  if spec.echo and type(msg) ~= 'string' then
     msg.header.flags = bit.bor(msg.header.flags, NLM_F_ECHO)
   end
-  if spec.dry then return msg end
+  if spec.dry then
+    if type(msg) == 'string' then return rtnl.decode(msg)[1] end
+    return msg
+  end
+  if self._batch then
+    if spec.echo then error('echo is not available inside ip.batch', 0) end
+    self._batch(msg)
+    return nil
+  end
   local replies = U.socket(self):request(msg)
   if spec.echo then return replies[1] end
   return replies
@@ -205,11 +211,30 @@ function U.prefix(s, what)
   return a, l, fam
 end
 
--- Parts, each adding verbs to IP.
-for _, part in ipairs({'link', 'addr', 'route', 'neigh', 'rule', 'tc', 'extra'}) do
-  local ok, fn = pcall(load, part)
-  if ok then fn(IP, U) elseif not tostring(fn):find('no part') then error(fn, 0) end
+-- Parts, each adding verbs to IP, and the verbs each defines. A part is
+-- compiled the first time one of its verbs is used: compiling all of them
+-- would cost a script that adds routes more than its start-up.
+local parts = {
+  link = {'link', 'links', 'link_lookup'},
+  addr = {'addr', 'addrs'},
+  route = {'route', 'routes'},
+  neigh = {'neigh', 'neighs', 'fdb'},
+  rule = {'rule', 'rules'},
+  tc = {'tc', 'tc_handle', 'qdiscs', 'classes', 'filters'},
+  extra = {'monitor', 'batch'},
+}
+local owner = {}
+for part, names in pairs(parts) do
+  for _, name in ipairs(names) do owner[name] = part end
 end
+
+setmetatable(IP, {__index = function(_, name)
+  local part = owner[name]
+  if part == nil then return nil end
+  load(part)(IP, U)
+  for _, n in ipairs(parts[part]) do owner[n] = nil end   -- loaded once
+  return rawget(IP, name)
+end})
 
 -- rethrow re-raises an error from a verb at the caller's line: string
 -- errors lose the module's own position, error values pass unchanged.
@@ -226,8 +251,10 @@ end
 -- ip.link(...) with a dot.
 local function bind(netns)
   local inst = {_netns = netns ~= '' and netns or nil}
-  for name, fn in pairs(IP) do
-    inst[name] = function(...) return rethrow(pcall(fn, inst, ...)) end
+  for _, names in pairs(parts) do
+    for _, name in ipairs(names) do
+      inst[name] = function(...) return rethrow(pcall(IP[name], inst, ...)) end
+    end
   end
   -- netns(name) binds the same API to another network namespace; asking
   -- twice gives the same object (and socket).

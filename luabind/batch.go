@@ -1,0 +1,87 @@
+package luabind
+
+import (
+	"errors"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
+)
+
+// sockBatch is s:batch(fn): it calls fn(add), where add(msg) queues one
+// request (a message table or encoded bytes) and returns its number in the
+// batch. Requests go to the kernel as they are queued, many to a datagram,
+// while fn goes on building the next ones; every acknowledgement is checked.
+// When fn returns, or raises, what is queued is sent and waited for. It
+// returns what s:request_batch returns (a list with true or an error value
+// per request, and the number that failed), or raises fn's error.
+func (e *Env) sockBatch(L *lua.LState) int {
+	s := e.openSocket(L)
+	fn := L.CheckFunction(2)
+	b := s.conn.Batch(e.ctx(L), s.proto)
+	s.inBatch = true
+	open := true
+	add := L.NewFunction(func(L *lua.LState) int {
+		if !open {
+			L.RaiseError("batch: add called after the batch finished")
+		}
+		var req []byte
+		switch v := L.Get(1).(type) {
+		case lua.LString:
+			req = []byte(v)
+		case *lua.LTable:
+			var err error
+			if req, err = e.encodeTable(v); err != nil {
+				L.RaiseError("batch: encode: %s", err.Error())
+			}
+		default:
+			L.ArgError(1, "message table or string of bytes expected")
+		}
+		i, err := b.Add(req)
+		if err != nil {
+			e.raiseWith(L, "batch", err, s.proto)
+		}
+		L.Push(lua.LNumber(i + 1))
+		return 1
+	})
+	L.Push(fn)
+	L.Push(add)
+	ferr := L.PCall(1, 0, nil)
+	open = false
+	errs, err := b.Wait()
+	s.inBatch = false
+	if ferr != nil {
+		var ae *lua.ApiError
+		if errors.As(ferr, &ae) {
+			L.Error(ae.Object, 0)
+		}
+		L.RaiseError("%s", ferr.Error())
+	}
+	if err != nil {
+		e.raiseWith(L, "batch", err, s.proto)
+	}
+	e.pushBatchResults(L, errs, s.proto)
+	return 2
+}
+
+// pushBatchResults pushes a batch's results: a list with true or an error
+// value per request, and the number that failed.
+func (e *Env) pushBatchResults(L *lua.LState, errs []error, p *engine.Protocol) {
+	out := L.CreateTable(len(errs), 0)
+	failed := 0
+	for _, er := range errs {
+		if er == nil {
+			out.Append(lua.LTrue)
+			continue
+		}
+		failed++
+		var ne *engine.Error
+		if errors.As(er, &ne) {
+			out.Append(e.errorValue(ne, p))
+		} else {
+			out.Append(lua.LString(er.Error()))
+		}
+	}
+	L.Push(out)
+	L.Push(lua.LNumber(failed))
+}
