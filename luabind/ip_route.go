@@ -113,22 +113,12 @@ func routeErrorf(format string, args ...any) routeError {
 	return routeError(fmt.Sprintf(format, args...))
 }
 
-// luaRouteMsg is the ip module's native route(self, cmd, spec, ifindex):
-// the encoded request of ip.route add, replace, append or del. ifindex is
-// U.ifindex, called for interfaces given by name.
+// luaRouteMsg is the ip module's native route(IP, self, cmd, spec): the
+// encoded request of ip.route add, replace, append or del.
 func (e *Env) luaRouteMsg(L *lua.LState) int {
-	self := L.Get(1)
-	cmd := L.CheckString(2)
-	ifindex := L.Get(4)
-	b, err := e.routeMsg(L, cmd, L.Get(3), func(v lua.LValue, what string) lua.LValue {
-		L.Push(ifindex)
-		L.Push(self)
-		L.Push(v)
-		L.Push(lua.LString(what))
-		L.Call(3, 1)
-		r := L.Get(-1)
-		L.Pop(1)
-		return r
+	ipT, self := L.CheckTable(1), L.Get(2)
+	b, err := e.routeMsg(L, L.CheckString(3), L.Get(4), func(v lua.LValue, what string) lua.LValue {
+		return e.ifindex(L, ipT, self, v, what)
 	})
 	if err != nil {
 		L.RaiseError("%s", err.Error())
@@ -137,6 +127,174 @@ func (e *Env) luaRouteMsg(L *lua.LState) int {
 	return 1
 }
 
+// luaRouteVerb is native.route_verb(IP, inst, fallback, send): the function
+// bound as inst.route. It builds add, replace, append and del here and
+// hands the bytes to send (U.send); other commands go to fallback, the
+// usual wrapper of IP.route. Called straight from a script, it raises its
+// argument errors at the script's line without the wrapper's pcall.
+func (e *Env) luaRouteVerb(L *lua.LState) int {
+	ipT, inst := L.CheckTable(1), L.CheckTable(2)
+	fallback, send := L.CheckFunction(3), L.CheckFunction(4)
+	L.Push(L.NewFunction(func(L *lua.LState) int {
+		top := L.GetTop()
+		cmd, _ := L.Get(1).(lua.LString)
+		if _, ok := routeFlags[string(cmd)]; !ok {
+			L.Push(fallback)
+			for i := 1; i <= top; i++ {
+				L.Push(L.Get(i))
+			}
+			L.Call(top, lua.MultRet)
+			return L.GetTop() - top
+		}
+		spec := L.Get(2)
+		b, err := e.routeMsg(L, string(cmd), spec, func(v lua.LValue, what string) lua.LValue {
+			return e.ifindex(L, ipT, inst, v, what)
+		})
+		if err != nil {
+			L.RaiseError("%s", err.Error())
+		}
+		L.Push(send)
+		L.Push(inst)
+		L.Push(lua.LString(b))
+		L.Push(spec)
+		L.Call(3, lua.MultRet)
+		return L.GetTop() - top
+	}))
+	return 1
+}
+
+// luaIfindex is native.ifindex(IP, self, v, what), ip.lua's U.ifindex.
+func (e *Env) luaIfindex(L *lua.LState) int {
+	L.Push(e.ifindex(L, L.CheckTable(1), L.Get(2), L.Get(3), L.OptString(4, "interface")))
+	return 1
+}
+
+// ifindex turns an interface name or index into an index, asking
+// IP.link_lookup for a name, and raises a clear error for a name that does
+// not exist.
+func (e *Env) ifindex(L *lua.LState, ipT *lua.LTable, self, v lua.LValue, what string) lua.LValue {
+	switch v.(type) {
+	case lua.LNumber:
+		return v
+	case lua.LString:
+	default:
+		L.RaiseError("%s: expected a name or an index, got %s", what, v.Type().String())
+	}
+	L.Push(L.GetField(ipT, "link_lookup"))
+	L.Push(self)
+	L.Push(v)
+	L.Call(2, 1)
+	i := L.Get(-1)
+	L.Pop(1)
+	if i == lua.LNil {
+		L.RaiseError("%s: no interface named '%s'", what, v.String())
+	}
+	return i
+}
+
+// routeSpec holds the keys of ip.route's spec table, read in one pass.
+type routeSpec struct {
+	dst, dstLen, gateway, via, oif, dev, table, priority, metric, proto, scope,
+	typ, src, prefsrc, metrics, multipath, family, onlink, tos, echo lua.LValue
+}
+
+// read takes the spec's keys; it reports false if one is not ip.route's,
+// for checkSpec to name it.
+func (r *routeSpec) read(t *lua.LTable) bool {
+	*r = routeSpec{dst: lua.LNil, dstLen: lua.LNil, gateway: lua.LNil, via: lua.LNil, oif: lua.LNil,
+		dev: lua.LNil, table: lua.LNil, priority: lua.LNil, metric: lua.LNil, proto: lua.LNil,
+		scope: lua.LNil, typ: lua.LNil, src: lua.LNil, prefsrc: lua.LNil, metrics: lua.LNil,
+		multipath: lua.LNil, family: lua.LNil, onlink: lua.LNil, tos: lua.LNil, echo: lua.LNil}
+	if t == nil {
+		return true
+	}
+	ok := true
+	t.ForEach(func(k, v lua.LValue) {
+		ks, isStr := k.(lua.LString)
+		if !isStr {
+			ok = false
+			return
+		}
+		switch ks {
+		case "dst":
+			r.dst = v
+		case "dst_len":
+			r.dstLen = v
+		case "gateway":
+			r.gateway = v
+		case "via":
+			r.via = v
+		case "oif":
+			r.oif = v
+		case "dev":
+			r.dev = v
+		case "table":
+			r.table = v
+		case "priority":
+			r.priority = v
+		case "metric":
+			r.metric = v
+		case "proto":
+			r.proto = v
+		case "scope":
+			r.scope = v
+		case "type":
+			r.typ = v
+		case "src":
+			r.src = v
+		case "prefsrc":
+			r.prefsrc = v
+		case "metrics":
+			r.metrics = v
+		case "multipath":
+			r.multipath = v
+		case "family":
+			r.family = v
+		case "onlink":
+			r.onlink = v
+		case "tos":
+			r.tos = v
+		case "echo":
+			r.echo = v
+		case "dry":
+		default:
+			ok = false
+		}
+	})
+	return ok
+}
+
+// or is Lua's a or b.
+func or(a, b lua.LValue) lua.LValue {
+	if truthy(a) {
+		return a
+	}
+	return b
+}
+
+// rtmsg's description, resolved once: the fields by index and the
+// attributes ip.route sends.
+var (
+	rtmsgFields = func() map[string]int {
+		m := map[string]int{}
+		for i, f := range rtnl.RouteClass.Struct.Fields {
+			m[f.Name] = i
+		}
+		return m
+	}()
+	rtaDesc = func() map[string]*engine.AttrDesc {
+		m := map[string]*engine.AttrDesc{}
+		for _, n := range []string{"RTA_DST", "RTA_GATEWAY", "RTA_PREFSRC", "RTA_PRIORITY", "RTA_TABLE", "RTA_OIF", "RTA_METRICS", "RTA_MULTIPATH"} {
+			d, ok := rtnl.RouteClass.Attrs.ByName(n)
+			if !ok {
+				panic("rtnl has no " + n)
+			}
+			m[n] = d
+		}
+		return m
+	}()
+)
+
 // routeMsg builds the request; lookup resolves an interface name.
 func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) ([]byte, error) {
 	const fname = "ip.route"
@@ -144,58 +302,46 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	if !ok {
 		return nil, routeErrorf("%s: cannot build a '%s' request", fname, cmd)
 	}
-	spec, err := checkSpec(fname, specV, routeKeys, routeHints)
-	if err != nil {
-		return nil, err
-	}
-	get := func(k string) lua.LValue {
-		if spec == nil {
-			return lua.LNil
+	t, isTable := specV.(*lua.LTable)
+	var sp routeSpec
+	if (specV != lua.LNil && !isTable) || !sp.read(t) {
+		if _, err := checkSpec(fname, specV, routeKeys, routeHints); err != nil {
+			return nil, err
 		}
-		return spec.RawGetString(k)
-	}
-	either := func(a, b string) (lua.LValue, string) {
-		if v := get(a); truthy(v) {
-			return v, a
-		}
-		return get(b), b
 	}
 
-	dstV := get("dst")
-	if dstV == lua.LNil {
+	if sp.dst == lua.LNil {
 		return nil, routeErrorf("%s: %s needs dst (a prefix such as '10.8.0.0/16', or 'default')", fname, cmd)
 	}
 	var (
 		dst    string
 		hasDst bool
-		dstLen any
+		dstLen any = uint64(0)
 		fam    int64
+		err    error
 	)
-	if s, ok := dstV.(lua.LString); !ok || s != "default" {
-		a, l, f, err := prefixOf(dstV, fname+": dst")
+	if s, ok := sp.dst.(lua.LString); !ok || s != "default" {
+		a, l, f, err := prefixOf(sp.dst, fname+": dst")
 		if err != nil {
 			return nil, err
 		}
 		dst, hasDst, dstLen, fam = a, l != 0, uint64(l), f
-	} else {
-		dstLen = uint64(0)
 	}
-	if v := get("dst_len"); truthy(v) {
-		dstLen = e.fromLua(v)
+	if truthy(sp.dstLen) {
+		dstLen = e.fromLua(sp.dstLen)
 	}
-	gw, _ := either("gateway", "via")
-	src, _ := either("prefsrc", "src")
+	gw := or(sp.gateway, sp.via)
+	src := or(sp.prefsrc, sp.src)
 	var mp []any
 	var firstGW lua.LValue = lua.LNil
-	if v := get("multipath"); truthy(v) {
-		mp, firstGW, err = e.nexthops(fname, v, lookup)
-		if err != nil {
+	if truthy(sp.multipath) {
+		if mp, firstGW, err = e.nexthops(fname, sp.multipath, lookup); err != nil {
 			return nil, err
 		}
 	}
 	// The family: given, or that of the first address in the spec.
-	if v := get("family"); v != lua.LNil {
-		if fam, err = familyOf(fname, v); err != nil {
+	if sp.family != lua.LNil {
+		if fam, err = familyOf(fname, sp.family); err != nil {
 			return nil, err
 		}
 	} else if fam == 0 { // 'default' says nothing of the family
@@ -213,13 +359,13 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	if del {
 		proto, rtype = rtprotUnspec, rtnUnspec
 	}
-	if v := get("proto"); truthy(v) {
-		if proto, err = e.routeEnum(fname+": proto", v, "RTPROT_", routeProtoNames, nil); err != nil {
+	if truthy(sp.proto) {
+		if proto, err = e.routeEnum(fname+": proto", sp.proto, "RTPROT_", routeProtoNames, nil); err != nil {
 			return nil, err
 		}
 	}
-	if v := get("type"); truthy(v) {
-		if rtype, err = e.routeEnum(fname+": type", v, "RTN_", routeTypeNames, nil); err != nil {
+	if truthy(sp.typ) {
+		if rtype, err = e.routeEnum(fname+": type", sp.typ, "RTN_", routeTypeNames, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -228,8 +374,8 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	// nowhere (any) when deleting.
 	var scope int64
 	switch {
-	case truthy(get("scope")):
-		if scope, err = e.routeEnum(fname+": scope", get("scope"), "RT_SCOPE_", routeScopeNames, scopeAliases); err != nil {
+	case truthy(sp.scope):
+		if scope, err = e.routeEnum(fname+": scope", sp.scope, "RT_SCOPE_", routeScopeNames, scopeAliases); err != nil {
 			return nil, err
 		}
 	case fam == afInet6:
@@ -253,7 +399,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		scope = scopeUniverse
 	}
 	var rflags uint64
-	if lua.LVAsBool(get("onlink")) {
+	if truthy(sp.onlink) {
 		rflags = rtnhFOnlink
 	}
 
@@ -262,8 +408,8 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	if rtype == rtnLocal || rtype == rtnBroadcast || rtype == rtnAnycast || rtype == rtnNat {
 		tid = tableLocal
 	}
-	if v := get("table"); truthy(v) {
-		if tid, err = e.tableID(fname, v); err != nil {
+	if truthy(sp.table) {
+		if tid, err = e.tableID(fname, sp.table); err != nil {
 			return nil, err
 		}
 	}
@@ -272,58 +418,70 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		hdrTable = tableUnspec
 	}
 	var tos any = uint64(0)
-	if v := get("tos"); truthy(v) {
-		tos = e.fromLua(v)
+	if truthy(sp.tos) {
+		tos = e.fromLua(sp.tos)
 	}
 
-	attrs := make([]any, 0, 4)
-	pair := func(name string, v any) { attrs = append(attrs, engine.Table{List: []any{name, v}}) }
+	attrs := make([]engine.Attr, 0, 4)
+	add := func(name string, v any) {
+		d := rtaDesc[name]
+		attrs = append(attrs, engine.Attr{Type: d.Type, Desc: d, Value: v})
+	}
 	if hasDst {
-		pair("RTA_DST", dst)
+		add("RTA_DST", dst)
 	}
 	if truthy(gw) {
-		pair("RTA_GATEWAY", e.fromLua(gw))
+		add("RTA_GATEWAY", e.fromLua(gw))
 	}
 	if truthy(src) {
-		pair("RTA_PREFSRC", e.fromLua(src))
+		add("RTA_PREFSRC", e.fromLua(src))
 	}
-	if prio, _ := either("priority", "metric"); truthy(prio) {
-		pair("RTA_PRIORITY", e.fromLua(prio))
+	if prio := or(sp.priority, sp.metric); truthy(prio) {
+		add("RTA_PRIORITY", e.fromLua(prio))
 	}
 	if tid >= routeTableBytes {
-		pair("RTA_TABLE", uint64(tid))
+		add("RTA_TABLE", uint64(tid))
 	}
-	if dev, key := either("oif", "dev"); truthy(dev) {
-		idx := dev
+	if dev := or(sp.oif, sp.dev); truthy(dev) {
 		if _, isNum := dev.(lua.LNumber); !isNum {
-			idx = lookup(dev, fname+": "+key)
+			key := "dev"
+			if truthy(sp.oif) {
+				key = "oif"
+			}
+			dev = lookup(dev, fname+": "+key)
 		}
-		pair("RTA_OIF", e.fromLua(idx))
+		add("RTA_OIF", e.fromLua(dev))
 	}
-	if v := get("metrics"); truthy(v) {
-		m, err := e.routeMetrics(fname, v)
+	if truthy(sp.metrics) {
+		m, err := e.routeMetrics(fname, sp.metrics)
 		if err != nil {
 			return nil, err
 		}
-		pair("RTA_METRICS", m)
+		add("RTA_METRICS", m)
 	}
 	if mp != nil {
-		pair("RTA_MULTIPATH", engine.Table{List: mp})
+		add("RTA_MULTIPATH", engine.Table{List: mp})
 	}
 
-	if lua.LVAsBool(get("echo")) {
+	if truthy(sp.echo) {
 		flags |= nlmFEcho
 	}
 	typ := uint16(rtmNewRoute)
 	if del {
 		typ = rtmDelRoute
 	}
-	body := engine.Table{Map: map[string]any{
-		"family": uint64(fam), "dst_len": dstLen, "tos": tos, "table": uint64(hdrTable),
-		"proto": uint64(proto), "scope": uint64(scope), "type": uint64(rtype), "flags": rflags,
-		"attrs": engine.Table{List: attrs},
-	}}
-	b, err := engine.EncodeMessage(engine.Header{Type: typ, Flags: flags}, rtnl.RouteClass, body)
+	vals := make([]any, len(rtnl.RouteClass.Struct.Fields))
+	set := func(name string, v any) { vals[rtmsgFields[name]] = v }
+	set("family", uint64(fam))
+	set("dst_len", dstLen)
+	set("tos", tos)
+	set("table", uint64(hdrTable))
+	set("proto", uint64(proto))
+	set("scope", uint64(scope))
+	set("type", uint64(rtype))
+	set("flags", rflags)
+	rec := &engine.Record{Class: rtnl.RouteClass, Fields: &engine.StructValue{Desc: rtnl.RouteClass.Struct, Values: vals}, Attrs: attrs}
+	b, err := engine.EncodeMessage(engine.Header{Type: typ, Flags: flags}, rtnl.RouteClass, rec)
 	if err != nil {
 		return nil, routeErrorf("%s: %s", fname, err.Error())
 	}

@@ -56,7 +56,9 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 	// The parts of the ip module written in Go (ip_route.go).
 	L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"route":       e.luaRouteMsg,
+		"route_verb":  e.luaRouteVerb,
 		"route_value": e.luaRouteValue,
+		"ifindex":     e.luaIfindex,
 	}))
 	L.Call(3, 1)
 	mod := L.Get(-1)

@@ -183,16 +183,10 @@ function U.filter_keys(class, prefix, extras)
   return all
 end
 
--- ifindex turns an interface name or index into an index, raising a clear
--- error for a name that does not exist.
+-- ifindex turns an interface name or index into an index (through
+-- IP.link_lookup), raising a clear error for a name that does not exist.
 function U.ifindex(self, v, what)
-  if type(v) == 'number' then return v end
-  if type(v) ~= 'string' then
-    error((what or 'interface') .. ': expected a name or an index, got ' .. type(v), 4)
-  end
-  local i = IP.link_lookup(self, v)
-  if not i then error(("%s: no interface named '%s'"):format(what or 'interface', v), 4) end
-  return i
+  return native.ifindex(IP, self, v, what)
 end
 
 -- prefix splits '10.0.0.0/8' into address, length and family. (Plain
@@ -267,6 +261,10 @@ local function bind(netns)
     if not bound[name] then bound[name] = bind(name) end
     return bound[name]
   end
+  -- ip.route's changes skip the Lua layers above: the function bound is
+  -- Go, building and handing the message to U.send (other commands go to
+  -- the wrapper).
+  inst.route = native.route_verb(IP, inst, inst.route, U.send)
   inst.close = function()
     if inst._sock then inst._sock:close(); inst._sock = nil end
   end

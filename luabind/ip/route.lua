@@ -112,7 +112,7 @@ function IP.route(self, cmd, spec)
   if cmd == 'dump' then return IP.routes(self, spec) end
   if cmd == 'flush' then return flush(self, spec) end
   if cmd == 'get' then return lookup(self, U.check('ip.route get', spec, get_keys)) end
-  return U.send(self, native.route(self, cmd, spec, U.ifindex), spec or {})
+  return U.send(self, native.route(IP, self, cmd, spec), spec)
 end
 
 -- ---------------------------------------------------------------------------
