@@ -453,3 +453,28 @@ assert(#n.routes{dst='10.8.0.0/16'} == 1)
 n.close()`)
 	wantKeys(t, onlyRoute(t, ns, "10.8.0.0/16"), "gateway", "10.0.0.2", "dev", "v0")
 }
+
+// TestIPRouteLookupErrors checks the errors of interfaces given by name, on
+// the path ip.route takes without the Lua wrapper: at the script's line, the
+// key named; and that other commands still pass through that wrapper.
+func TestIPRouteLookupErrors(t *testing.T) {
+	_, e := routeEnv(t)
+	for _, tc := range []struct{ src, want string }{
+		{`ip.route('add', {dst='10.8.0.0/16', dev='nosuch'})`,
+			"test:1: ip.route: dev: no interface named 'nosuch'"},
+		{`ip.route('add', {dst='10.8.0.0/16', oif={}})`,
+			"test:1: ip.route: oif: expected a name or an index, got table"},
+		{`ip.route('add', {dst='10.8.0.0/16', multipath={{gateway='10.0.0.2', dev='zz'}}})`,
+			"test:1: ip.route: multipath[1]: dev: no interface named 'zz'"},
+		{`ip.route('add', {dst='10.8.0.0/16', gateway='bogus'})`,
+			`test:1: ip.route: RTA_GATEWAY: expected an IP address, got "bogus"`},
+		{`ip.route('add', 'x')`,
+			"test:1: ip.route: expected a table of options, got string"},
+		{`ip.route('get', {dst='10.8.1.1', dev='nosuch'})`,
+			"test:1: ip.route get: dev: no interface named 'nosuch'"},
+	} {
+		if got := runErr(t, e, tc.src); got != tc.want {
+			t.Errorf("%s\n got %s\nwant %s", tc.src, got, tc.want)
+		}
+	}
+}

@@ -50,15 +50,18 @@ function IP.batch(self, fn)
   if type(fn) ~= 'function' then error('ip.batch: usage ip.batch(function() … end)', 2) end
   if self._batch then error('ip.batch: already inside a batch', 2) end
   local sock = nl.socket('route', {netns = self._netns})
-  local ok, err
+  -- fn's outcome goes into a table, not into upvalues: gopher-lua closes
+  -- every open upvalue when an error is raised, so an assignment to one
+  -- after fn's error would be lost.
+  local run = {}
   local bok, results, failed = pcall(sock.batch, sock, function(add)
     self._batch = add
-    ok, err = pcall(fn)
+    run.ok, run.err = pcall(fn)
   end)
   self._batch = nil
   sock:close()
   if not bok then error(results, 0) end
-  if not ok then error(err, 0) end
+  if not run.ok then error(run.err, 0) end
   if failed > 0 then
     for i, r in ipairs(results) do
       if r ~= true then
