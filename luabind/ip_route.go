@@ -1,15 +1,11 @@
 package luabind
 
 import (
-	"bufio"
 	"fmt"
-	"math"
-	"os"
-	"sort"
-	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
 	"nlsh/rtnl"
@@ -77,32 +73,8 @@ var routeFlags = map[string]uint16{
 	"del":     engine.NLM_F_REQUEST | engine.NLM_F_ACK,
 }
 
-// Values of rtmsg fields the rules below test; rtnl holds them by name too.
-const (
-	afInet          = 2
-	afInet6         = 10
-	rtnUnspec       = 0
-	rtnUnicast      = 1
-	rtnLocal        = 2
-	rtnBroadcast    = 3
-	rtnAnycast      = 4
-	rtnMulticast    = 5
-	rtnNat          = 10
-	scopeUniverse   = 0
-	scopeLink       = 253
-	scopeHost       = 254
-	scopeNowhere    = 255
-	rtprotUnspec    = 0
-	rtprotBoot      = 3
-	tableUnspec     = 0
-	tableMain       = 254
-	tableLocal      = 255
-	rtnhFOnlink     = 4
-	nlmFEcho        = 0x8
-	rtmNewRoute     = 24
-	rtmDelRoute     = 25
-	routeTableBytes = 256 // tables from here on go in RTA_TABLE, not rtm_table
-)
+// routeTableBytes: tables from here on go in RTA_TABLE, not rtm_table.
+const routeTableBytes = 256
 
 // routeError is an argument error; the Lua side raises it at the caller.
 type routeError string
@@ -345,7 +317,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 			return nil, err
 		}
 	} else if fam == 0 { // 'default' says nothing of the family
-		fam = afInet
+		fam = unix.AF_INET
 		for _, a := range []lua.LValue{gw, firstGW, src} {
 			if s, ok := a.(lua.LString); ok {
 				fam = addrFamily(string(s))
@@ -355,9 +327,9 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	}
 
 	del := cmd == "del"
-	proto, rtype := int64(rtprotBoot), int64(rtnUnicast)
+	proto, rtype := int64(unix.RTPROT_BOOT), int64(unix.RTN_UNICAST)
 	if del {
-		proto, rtype = rtprotUnspec, rtnUnspec
+		proto, rtype = unix.RTPROT_UNSPEC, unix.RTN_UNSPEC
 	}
 	if truthy(sp.proto) {
 		if proto, err = e.routeEnum(fname+": proto", sp.proto, "RTPROT_", routeProtoNames, nil); err != nil {
@@ -378,35 +350,35 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		if scope, err = e.routeEnum(fname+": scope", sp.scope, "RT_SCOPE_", routeScopeNames, scopeAliases); err != nil {
 			return nil, err
 		}
-	case fam == afInet6:
-		scope = scopeUniverse
-	case rtype == rtnLocal || rtype == rtnNat:
-		scope = scopeHost
-	case rtype == rtnBroadcast || rtype == rtnMulticast || rtype == rtnAnycast:
-		scope = scopeLink
-	case rtype == rtnUnicast || rtype == rtnUnspec:
+	case fam == unix.AF_INET6:
+		scope = unix.RT_SCOPE_UNIVERSE
+	case rtype == unix.RTN_LOCAL || rtype == unix.RTN_NAT:
+		scope = unix.RT_SCOPE_HOST
+	case rtype == unix.RTN_BROADCAST || rtype == unix.RTN_MULTICAST || rtype == unix.RTN_ANYCAST:
+		scope = unix.RT_SCOPE_LINK
+	case rtype == unix.RTN_UNICAST || rtype == unix.RTN_UNSPEC:
 		switch {
 		case del:
-			scope = scopeNowhere
+			scope = unix.RT_SCOPE_NOWHERE
 		case !truthy(gw) && mp == nil:
-			scope = scopeLink
+			scope = unix.RT_SCOPE_LINK
 		default:
-			scope = scopeUniverse
+			scope = unix.RT_SCOPE_UNIVERSE
 		}
 	case del:
-		scope = scopeNowhere
+		scope = unix.RT_SCOPE_NOWHERE
 	default:
-		scope = scopeUniverse
+		scope = unix.RT_SCOPE_UNIVERSE
 	}
 	var rflags uint64
 	if truthy(sp.onlink) {
-		rflags = rtnhFOnlink
+		rflags = unix.RTNH_F_ONLINK
 	}
 
 	// Table: in the header when it fits in a byte, else in RTA_TABLE.
-	tid := int64(tableMain)
-	if rtype == rtnLocal || rtype == rtnBroadcast || rtype == rtnAnycast || rtype == rtnNat {
-		tid = tableLocal
+	tid := int64(unix.RT_TABLE_MAIN)
+	if rtype == unix.RTN_LOCAL || rtype == unix.RTN_BROADCAST || rtype == unix.RTN_ANYCAST || rtype == unix.RTN_NAT {
+		tid = unix.RT_TABLE_LOCAL
 	}
 	if truthy(sp.table) {
 		if tid, err = e.tableID(fname, sp.table); err != nil {
@@ -415,7 +387,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	}
 	hdrTable := tid
 	if tid >= routeTableBytes {
-		hdrTable = tableUnspec
+		hdrTable = unix.RT_TABLE_UNSPEC
 	}
 	var tos any = uint64(0)
 	if truthy(sp.tos) {
@@ -464,11 +436,11 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	}
 
 	if truthy(sp.echo) {
-		flags |= nlmFEcho
+		flags |= unix.NLM_F_ECHO
 	}
-	typ := uint16(rtmNewRoute)
+	typ := uint16(unix.RTM_NEWROUTE)
 	if del {
-		typ = rtmDelRoute
+		typ = unix.RTM_DELROUTE
 	}
 	vals := make([]any, len(rtnl.RouteClass.Struct.Fields))
 	set := func(name string, v any) { vals[rtmsgFields[name]] = v }
@@ -486,196 +458,6 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		return nil, routeErrorf("%s: %s", fname, err.Error())
 	}
 	return b, nil
-}
-
-// checkSpec checks a verb's table of options as ip.lua's U.check does (dry
-// and echo are always allowed), hints first. A nil spec is an empty one.
-func checkSpec(fname string, v lua.LValue, valid map[string]bool, hints map[string]string) (*lua.LTable, error) {
-	if v == lua.LNil {
-		return nil, nil
-	}
-	t, ok := v.(*lua.LTable)
-	if !ok {
-		return nil, routeErrorf("%s: expected a table of options, got %s", fname, v.Type().String())
-	}
-	var err error
-	if hints != nil {
-		t.ForEach(func(k, _ lua.LValue) {
-			if ks, ok := k.(lua.LString); ok && err == nil && !valid[string(ks)] {
-				if h, ok := hints[string(ks)]; ok {
-					err = routeErrorf("%s: unknown key '%s' (did you mean %s?)", fname, ks, h)
-				}
-			}
-		})
-	}
-	if err != nil {
-		return nil, err
-	}
-	t.ForEach(func(k, _ lua.LValue) {
-		if err != nil {
-			return
-		}
-		ks, isStr := k.(lua.LString)
-		if isStr && (valid[string(ks)] || ks == "dry" || ks == "echo") {
-			return
-		}
-		names := make([]string, 0, len(valid))
-		for n := range valid {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		if isStr {
-			if c := engine.Closest(string(ks), names, 1); len(c) > 0 {
-				err = routeErrorf("%s: unknown key '%s' (did you mean '%s'?)", fname, ks, c[0])
-				return
-			}
-		}
-		err = routeErrorf("%s: unknown key '%s' (valid keys: %s)", fname, k.String(), strings.Join(names, ", "))
-	})
-	return t, err
-}
-
-// prefixOf splits '10.0.0.0/8' into address, length and family, as ip.lua's
-// U.prefix: a bare address is a host route.
-func prefixOf(v lua.LValue, what string) (string, int, int64, error) {
-	s, ok := v.(lua.LString)
-	if !ok {
-		return "", 0, 0, routeErrorf("%s: expected an address string, got %s", what, v.Type().String())
-	}
-	a, l := string(s), -1
-	if i := strings.IndexByte(a, '/'); i >= 0 {
-		if n, ok := luaNumber(a[i+1:]); ok && n >= 0 && n == math.Floor(n) {
-			a, l = a[:i], int(n)
-		}
-	}
-	fam := addrFamily(a)
-	if l < 0 {
-		l = 32
-		if fam == afInet6 {
-			l = 128
-		}
-	}
-	return a, l, fam, nil
-}
-
-// luaNumber reads a string as Lua's tonumber does: decimal or 0x hex,
-// spaces around allowed.
-func luaNumber(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	if s != "" && strings.Trim(s, "0123456789.+-eE") == "" {
-		if n, err := strconv.ParseFloat(s, 64); err == nil {
-			return n, true
-		}
-	}
-	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
-		if n, err := strconv.ParseUint(s[2:], 16, 64); err == nil {
-			return float64(n), true
-		}
-	}
-	return 0, false
-}
-
-func addrFamily(a string) int64 {
-	if strings.IndexByte(a, ':') >= 0 {
-		return afInet6
-	}
-	return afInet
-}
-
-func familyOf(fname string, v lua.LValue) (int64, error) {
-	switch x := v.(type) {
-	case lua.LNumber:
-		return int64(x), nil
-	case lua.LString:
-		switch x {
-		case "inet", "ipv4":
-			return afInet, nil
-		case "inet6", "ipv6":
-			return afInet6, nil
-		}
-	}
-	return 0, routeErrorf("%s: family must be AF_INET, AF_INET6, 'inet' or 'inet6', got '%s'", fname, v.String())
-}
-
-var scopeAliases = map[string]int64{"global": scopeUniverse}
-
-// routeEnum turns a name ('boot' or 'RTPROT_BOOT'), a numeric string or a
-// number into the value of the constant prefix+NAME.
-func (e *Env) routeEnum(fname string, v lua.LValue, prefix string, names []string, aliases map[string]int64) (int64, error) {
-	switch x := v.(type) {
-	case lua.LNumber:
-		return int64(x), nil
-	case lua.LString:
-		s := string(x)
-		if n, ok := luaNumber(s); ok {
-			return int64(n), nil
-		}
-		if n, ok := aliases[s]; ok {
-			return n, nil
-		}
-		if c, ok := e.constant(prefix + strings.ToUpper(s)); ok {
-			return c.Value, nil
-		}
-		if strings.HasPrefix(s, prefix) {
-			if c, ok := e.constant(s); ok {
-				return c.Value, nil
-			}
-		}
-		if c := engine.Closest(s, names, 1); len(c) > 0 {
-			return 0, routeErrorf("%s: unknown name '%s' (did you mean '%s'?)", fname, s, c[0])
-		}
-	}
-	return 0, routeErrorf("%s: expected a number or one of %s, got '%s'", fname, strings.Join(names, ", "), v.String())
-}
-
-// Table names: the kernel's reserved ones, then iproute2's rt_tables files
-// (read once, if they exist: nothing fails without them).
-var reservedTables = map[string]int64{"unspec": 0, "compat": 252, "default": 253, "main": 254, "local": 255}
-
-func (e *Env) tableID(fname string, v lua.LValue) (int64, error) {
-	switch x := v.(type) {
-	case lua.LNumber:
-		return int64(x), nil
-	case lua.LString:
-		s := string(x)
-		if n, ok := luaNumber(s); ok {
-			return int64(n), nil
-		}
-		if n, ok := reservedTables[s]; ok {
-			return n, nil
-		}
-		if e.rtTables == nil {
-			e.rtTables = readRtTables()
-		}
-		if n, ok := e.rtTables[s]; ok {
-			return n, nil
-		}
-	}
-	return 0, routeErrorf("%s: unknown table '%s' (a number, main, local, default, or a name from /etc/iproute2/rt_tables)", fname, v.String())
-}
-
-// readRtTables reads the table names iproute2 knows: lines "id name".
-func readRtTables() map[string]int64 {
-	names := map[string]int64{}
-	for _, path := range []string{"/etc/iproute2/rt_tables", "/usr/share/iproute2/rt_tables", "/usr/lib/iproute2/rt_tables"} {
-		f, err := os.Open(path)
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fs := strings.Fields(sc.Text())
-			if len(fs) < 2 || strings.HasPrefix(fs[0], "#") {
-				continue
-			}
-			id, err := strconv.ParseInt(fs[0], 10, 64)
-			if _, taken := names[fs[1]]; err == nil && !taken {
-				names[fs[1]] = id
-			}
-		}
-		f.Close()
-	}
-	return names
 }
 
 // routeMetrics builds RTA_METRICS: RTAX_* in the kernel's order, from
@@ -733,7 +515,7 @@ func (e *Env) nexthops(fname string, v lua.LValue, lookup func(lua.LValue, strin
 		}
 		var flags uint64
 		if lua.LVAsBool(nh.RawGetString("onlink")) {
-			flags = rtnhFOnlink
+			flags = unix.RTNH_F_ONLINK
 		}
 		var oif any = uint64(0)
 		devKey := "oif"
@@ -763,34 +545,4 @@ func (e *Env) nexthops(fname string, v lua.LValue, lookup func(lua.LValue, strin
 		}})
 	}
 	return out, first, nil
-}
-
-// luaRouteValue is the ip module's native route_value(kind, fname, v): a
-// proto, type, scope, table or family given by name or number, as ip.route
-// reads it, for the getters' filters.
-func (e *Env) luaRouteValue(L *lua.LState) int {
-	kind, fname, v := L.CheckString(1), L.CheckString(2), L.Get(3)
-	var (
-		n   int64
-		err error
-	)
-	switch kind {
-	case "proto":
-		n, err = e.routeEnum(fname+": proto", v, "RTPROT_", routeProtoNames, nil)
-	case "type":
-		n, err = e.routeEnum(fname+": type", v, "RTN_", routeTypeNames, nil)
-	case "scope":
-		n, err = e.routeEnum(fname+": scope", v, "RT_SCOPE_", routeScopeNames, scopeAliases)
-	case "table":
-		n, err = e.tableID(fname, v)
-	case "family":
-		n, err = familyOf(fname, v)
-	default:
-		L.ArgError(1, "proto, type, scope, table or family expected")
-	}
-	if err != nil {
-		L.RaiseError("%s", err.Error())
-	}
-	L.Push(lua.LNumber(n))
-	return 1
 }

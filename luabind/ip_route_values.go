@@ -1,0 +1,240 @@
+package luabind
+
+import (
+	"bufio"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+
+	"nlsh/engine"
+)
+
+// How ip.route reads the values of its spec: option tables, prefixes,
+// families, enum names and table names. The getters' filters read names
+// through luaRouteValue, so ip.route and ip.routes agree.
+
+// checkSpec checks a verb's table of options as ip.lua's U.check does (dry
+// and echo are always allowed), hints first. A nil spec is an empty one.
+func checkSpec(fname string, v lua.LValue, valid map[string]bool, hints map[string]string) (*lua.LTable, error) {
+	if v == lua.LNil {
+		return nil, nil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, routeErrorf("%s: expected a table of options, got %s", fname, v.Type().String())
+	}
+	var err error
+	if hints != nil {
+		t.ForEach(func(k, _ lua.LValue) {
+			if ks, ok := k.(lua.LString); ok && err == nil && !valid[string(ks)] {
+				if h, ok := hints[string(ks)]; ok {
+					err = routeErrorf("%s: unknown key '%s' (did you mean %s?)", fname, ks, h)
+				}
+			}
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.ForEach(func(k, _ lua.LValue) {
+		if err != nil {
+			return
+		}
+		ks, isStr := k.(lua.LString)
+		if isStr && (valid[string(ks)] || ks == "dry" || ks == "echo") {
+			return
+		}
+		names := make([]string, 0, len(valid))
+		for n := range valid {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		if isStr {
+			if c := engine.Closest(string(ks), names, 1); len(c) > 0 {
+				err = routeErrorf("%s: unknown key '%s' (did you mean '%s'?)", fname, ks, c[0])
+				return
+			}
+		}
+		err = routeErrorf("%s: unknown key '%s' (valid keys: %s)", fname, k.String(), strings.Join(names, ", "))
+	})
+	return t, err
+}
+
+// prefixOf splits '10.0.0.0/8' into address, length and family, as ip.lua's
+// U.prefix: a bare address is a host route.
+func prefixOf(v lua.LValue, what string) (string, int, int64, error) {
+	s, ok := v.(lua.LString)
+	if !ok {
+		return "", 0, 0, routeErrorf("%s: expected an address string, got %s", what, v.Type().String())
+	}
+	a, l := string(s), -1
+	if i := strings.IndexByte(a, '/'); i >= 0 {
+		if n, ok := luaNumber(a[i+1:]); ok && n >= 0 && n == math.Floor(n) {
+			a, l = a[:i], int(n)
+		}
+	}
+	fam := addrFamily(a)
+	if l < 0 {
+		l = 32
+		if fam == unix.AF_INET6 {
+			l = 128
+		}
+	}
+	return a, l, fam, nil
+}
+
+// luaNumber reads a string as Lua's tonumber does: decimal or 0x hex,
+// spaces around allowed.
+func luaNumber(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s != "" && strings.Trim(s, "0123456789.+-eE") == "" {
+		if n, err := strconv.ParseFloat(s, 64); err == nil {
+			return n, true
+		}
+	}
+	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
+		if n, err := strconv.ParseUint(s[2:], 16, 64); err == nil {
+			return float64(n), true
+		}
+	}
+	return 0, false
+}
+
+func addrFamily(a string) int64 {
+	if strings.IndexByte(a, ':') >= 0 {
+		return unix.AF_INET6
+	}
+	return unix.AF_INET
+}
+
+func familyOf(fname string, v lua.LValue) (int64, error) {
+	switch x := v.(type) {
+	case lua.LNumber:
+		return int64(x), nil
+	case lua.LString:
+		switch x {
+		case "inet", "ipv4":
+			return unix.AF_INET, nil
+		case "inet6", "ipv6":
+			return unix.AF_INET6, nil
+		}
+	}
+	return 0, routeErrorf("%s: family must be AF_INET, AF_INET6, 'inet' or 'inet6', got '%s'", fname, v.String())
+}
+
+var scopeAliases = map[string]int64{"global": unix.RT_SCOPE_UNIVERSE}
+
+// routeEnum turns a name ('boot' or 'RTPROT_BOOT'), a numeric string or a
+// number into the value of the constant prefix+NAME.
+func (e *Env) routeEnum(fname string, v lua.LValue, prefix string, names []string, aliases map[string]int64) (int64, error) {
+	switch x := v.(type) {
+	case lua.LNumber:
+		return int64(x), nil
+	case lua.LString:
+		s := string(x)
+		if n, ok := luaNumber(s); ok {
+			return int64(n), nil
+		}
+		if n, ok := aliases[s]; ok {
+			return n, nil
+		}
+		if c, ok := e.constant(prefix + strings.ToUpper(s)); ok {
+			return c.Value, nil
+		}
+		if strings.HasPrefix(s, prefix) {
+			if c, ok := e.constant(s); ok {
+				return c.Value, nil
+			}
+		}
+		if c := engine.Closest(s, names, 1); len(c) > 0 {
+			return 0, routeErrorf("%s: unknown name '%s' (did you mean '%s'?)", fname, s, c[0])
+		}
+	}
+	return 0, routeErrorf("%s: expected a number or one of %s, got '%s'", fname, strings.Join(names, ", "), v.String())
+}
+
+// Table names: the kernel's reserved ones, then iproute2's rt_tables files
+// (read once, if they exist: nothing fails without them).
+var reservedTables = map[string]int64{"unspec": unix.RT_TABLE_UNSPEC, "compat": unix.RT_TABLE_COMPAT,
+	"default": unix.RT_TABLE_DEFAULT, "main": unix.RT_TABLE_MAIN, "local": unix.RT_TABLE_LOCAL}
+
+func (e *Env) tableID(fname string, v lua.LValue) (int64, error) {
+	switch x := v.(type) {
+	case lua.LNumber:
+		return int64(x), nil
+	case lua.LString:
+		s := string(x)
+		if n, ok := luaNumber(s); ok {
+			return int64(n), nil
+		}
+		if n, ok := reservedTables[s]; ok {
+			return n, nil
+		}
+		if e.rtTables == nil {
+			e.rtTables = readRtTables()
+		}
+		if n, ok := e.rtTables[s]; ok {
+			return n, nil
+		}
+	}
+	return 0, routeErrorf("%s: unknown table '%s' (a number, main, local, default, or a name from /etc/iproute2/rt_tables)", fname, v.String())
+}
+
+// readRtTables reads the table names iproute2 knows: lines "id name".
+func readRtTables() map[string]int64 {
+	names := map[string]int64{}
+	for _, path := range []string{"/etc/iproute2/rt_tables", "/usr/share/iproute2/rt_tables", "/usr/lib/iproute2/rt_tables"} {
+		f, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fs := strings.Fields(sc.Text())
+			if len(fs) < 2 || strings.HasPrefix(fs[0], "#") {
+				continue
+			}
+			id, err := strconv.ParseInt(fs[0], 10, 64)
+			if _, taken := names[fs[1]]; err == nil && !taken {
+				names[fs[1]] = id
+			}
+		}
+		f.Close()
+	}
+	return names
+}
+
+// luaRouteValue is the ip module's native route_value(kind, fname, v): a
+// proto, type, scope, table or family given by name or number, as ip.route
+// reads it, for the getters' filters.
+func (e *Env) luaRouteValue(L *lua.LState) int {
+	kind, fname, v := L.CheckString(1), L.CheckString(2), L.Get(3)
+	var (
+		n   int64
+		err error
+	)
+	switch kind {
+	case "proto":
+		n, err = e.routeEnum(fname+": proto", v, "RTPROT_", routeProtoNames, nil)
+	case "type":
+		n, err = e.routeEnum(fname+": type", v, "RTN_", routeTypeNames, nil)
+	case "scope":
+		n, err = e.routeEnum(fname+": scope", v, "RT_SCOPE_", routeScopeNames, scopeAliases)
+	case "table":
+		n, err = e.tableID(fname, v)
+	case "family":
+		n, err = familyOf(fname, v)
+	default:
+		L.ArgError(1, "proto, type, scope, table or family expected")
+	}
+	if err != nil {
+		L.RaiseError("%s", err.Error())
+	}
+	L.Push(lua.LNumber(n))
+	return 1
+}
