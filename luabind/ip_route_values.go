@@ -132,14 +132,11 @@ var scopeAliases = map[string]int64{"global": unix.RT_SCOPE_UNIVERSE}
 // routeEnum turns a name ('boot' or 'RTPROT_BOOT'), a numeric string or a
 // number into the value of the constant prefix+NAME.
 func (e *Env) routeEnum(fname string, v lua.LValue, prefix string, names []string, aliases map[string]int64) (int64, error) {
-	switch x := v.(type) {
-	case lua.LNumber:
-		return int64(x), nil
-	case lua.LString:
-		s := string(x)
-		if n, ok := luaNumber(s); ok {
-			return int64(n), nil
-		}
+	n, s, kind := numberOrName(v)
+	switch kind {
+	case isNumber:
+		return n, nil
+	case isName:
 		if n, ok := aliases[s]; ok {
 			return n, nil
 		}
@@ -158,20 +155,40 @@ func (e *Env) routeEnum(fname string, v lua.LValue, prefix string, names []strin
 	return 0, routeErrorf("%s: expected a number or one of %s, got '%s'", fname, strings.Join(names, ", "), v.String())
 }
 
+type argKind int
+
+const (
+	isOther argKind = iota
+	isNumber
+	isName
+)
+
+// numberOrName reads a number (or a string holding one, as Lua's tonumber)
+// or else a name.
+func numberOrName(v lua.LValue) (int64, string, argKind) {
+	switch x := v.(type) {
+	case lua.LNumber:
+		return int64(x), "", isNumber
+	case lua.LString:
+		if n, ok := luaNumber(string(x)); ok {
+			return int64(n), "", isNumber
+		}
+		return 0, string(x), isName
+	}
+	return 0, "", isOther
+}
+
 // Table names: the kernel's reserved ones, then iproute2's rt_tables files
 // (read once, if they exist: nothing fails without them).
 var reservedTables = map[string]int64{"unspec": unix.RT_TABLE_UNSPEC, "compat": unix.RT_TABLE_COMPAT,
 	"default": unix.RT_TABLE_DEFAULT, "main": unix.RT_TABLE_MAIN, "local": unix.RT_TABLE_LOCAL}
 
 func (e *Env) tableID(fname string, v lua.LValue) (int64, error) {
-	switch x := v.(type) {
-	case lua.LNumber:
-		return int64(x), nil
-	case lua.LString:
-		s := string(x)
-		if n, ok := luaNumber(s); ok {
-			return int64(n), nil
-		}
+	n, s, kind := numberOrName(v)
+	switch kind {
+	case isNumber:
+		return n, nil
+	case isName:
 		if n, ok := reservedTables[s]; ok {
 			return n, nil
 		}
