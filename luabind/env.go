@@ -39,8 +39,7 @@ type Env struct {
 	lazyNewIndex *lua.LFunction
 	msgToString  *lua.LFunction
 	classMetas   map[*engine.Class]*lua.LTable
-	lazyMetas    map[lazyMetaKey]*lua.LTable // shared metatables of decoded messages
-	lazy         *lazyRegistry
+	lazyLast     lazyCache // the decoded message looked up last
 	metaClass    map[*lua.LTable]*engine.Class
 	typeEnum     *engine.Enum // RTM_* and NLMSG_* names for header.type
 	sockets      map[*socket]bool
@@ -65,8 +64,6 @@ func New(opts Options) *Env {
 		opts:       opts,
 		proto:      rtnl.Route,
 		classMetas: map[*engine.Class]*lua.LTable{},
-		lazyMetas:  map[lazyMetaKey]*lua.LTable{},
-		lazy:       newLazyRegistry(),
 		metaClass:  map[*lua.LTable]*engine.Class{},
 		sockets:    map[*socket]bool{},
 		nsFDs:      map[string]int{},
@@ -342,7 +339,7 @@ func (e *Env) Run(ctx context.Context, name, src string, args []string) ([]lua.L
 	defer e.L.RemoveContext()
 	// The lookup cache must not keep a message (and its dump) alive past
 	// the chunk that used it.
-	defer e.lazy.forgetLast()
+	defer e.lazyLast.forgetLast()
 	top := e.L.GetTop()
 	e.L.Push(fn)
 	for _, a := range args {

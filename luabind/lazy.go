@@ -1,115 +1,113 @@
 package luabind
 
 import (
-	"runtime"
-	"sync"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
 )
 
-// lazyRegistry maps decoded message tables to their raw messages. A message
-// table carries nothing of its own until it is read: its metatable is shared
-// by every message of its class, and the raw message is found here by the
-// table's address. That keeps a 100,000-message dump to one small table per
-// message: a per-message metatable, or a hidden key in the table, costs a
-// gopher-lua hash map (several hundred bytes) each.
+// Decoded messages come in groups: the messages of one dump (or a single
+// received message) share a Go slab of raw messages and, per class, one
+// metatable that points at the group. A message table carries nothing of its
+// own until it is read; its raw message is found through its metatable's
+// group, by the table's address. That keeps a 100,000-message dump to one
+// small table per message and one map entry: a per-message metatable, a
+// hidden key in the table or a runtime cleanup per table each cost more
+// than the decoding they would save.
 //
-// Entries go away with their tables: a cleanup registered with the runtime
-// removes an entry once its table is garbage. A table's address is stable
-// while it lives (Go's collector does not move objects); the generation
-// guards against a cleanup that runs after the address was reused.
-type lazyRegistry struct {
-	mu      sync.Mutex
-	gen     uint64
-	entries map[uintptr]lazyEntry
-
-	// The last table looked up, kept by the Lua goroutine (the only caller
-	// of get): scripts call m:get several times on the same message.
-	lastT  *lua.LTable
-	lastLM *lazyMsg
+// The group lives as long as any of its tables (through their shared
+// metatable) and holds addresses, not pointers, so it keeps no table alive.
+// A table's address is stable while it lives (Go's collector does not move
+// objects); once a table is garbage another may take its address, but only
+// a table with this group's metatable would ever be looked up there, and
+// only a script copying the metatable by hand makes one.
+type lazyGroup struct {
+	msgs  []lazyMsg
+	index map[uintptr]int32 // table address -> msgs index
+	metas map[*engine.Class]*lua.LTable
 }
 
-type lazyEntry struct {
-	lm  *lazyMsg
-	gen uint64
+// keyGroup is the metatable key holding the group (a userdata).
+const keyGroup = "__lazy"
+
+// lazyCache remembers the last table looked up: scripts call m:get several
+// times on the same message. Only the Lua goroutine uses it.
+type lazyCache struct {
+	t  *lua.LTable
+	lm *lazyMsg
 }
 
-type lazyKey struct {
-	addr uintptr
-	gen  uint64
-}
+// forgetLast drops the one-entry lookup cache, so it keeps no message (and
+// its dump) alive past the chunk that used it.
+func (c *lazyCache) forgetLast() { c.t, c.lm = nil, nil }
 
-func newLazyRegistry() *lazyRegistry {
-	return &lazyRegistry{entries: map[uintptr]lazyEntry{}}
-}
-
-func (r *lazyRegistry) add(t *lua.LTable, lm *lazyMsg) {
-	r.mu.Lock()
-	r.addLocked(t, lm)
-	r.mu.Unlock()
-}
-
-// addMany registers a dump's tables under one lock.
-func (r *lazyRegistry) addMany(ts []*lua.LTable, lms []lazyMsg) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.entries) == 0 && len(ts) > 1024 {
-		r.entries = make(map[uintptr]lazyEntry, len(ts))
+// newLazyGroup wraps messages of protocol p in lazy tables, appended to list
+// when it is not nil, and returns the tables.
+func (e *Env) newLazyGroup(p *engine.Protocol, msgs []engine.Message, list *lua.LTable) []*lua.LTable {
+	g := &lazyGroup{msgs: make([]lazyMsg, len(msgs)), index: make(map[uintptr]int32, len(msgs))}
+	ud := e.L.NewUserData()
+	ud.Value = g
+	tables := make([]*lua.LTable, len(msgs))
+	for i := range msgs {
+		lm := &g.msgs[i]
+		*lm = lazyMsg{msg: msgs[i], proto: p}
+		if mt := p.TypeByNumber(lm.msg.Header.Type); mt != nil {
+			lm.class = mt.Class
+		}
+		// An empty table: gopher-lua's NewTable preallocates room for 32
+		// entries, which for a large dump would be most of the memory.
+		t := e.L.CreateTable(0, 0)
+		t.Metatable = e.groupMeta(g, ud, lm)
+		g.index[uintptr(unsafe.Pointer(t))] = int32(i)
+		tables[i] = t
+		if list != nil {
+			list.Append(t)
+		}
 	}
-	for i, t := range ts {
-		r.addLocked(t, &lms[i])
-	}
+	return tables
 }
 
-func (r *lazyRegistry) addLocked(t *lua.LTable, lm *lazyMsg) {
-	addr := uintptr(unsafe.Pointer(t))
-	r.gen++
-	r.entries[addr] = lazyEntry{lm, r.gen}
-	runtime.AddCleanup(t, r.forget, lazyKey{addr, r.gen})
-}
-
-func (r *lazyRegistry) forget(k lazyKey) {
-	r.mu.Lock()
-	if e, ok := r.entries[k.addr]; ok && e.gen == k.gen {
-		delete(r.entries, k.addr)
-	}
-	r.mu.Unlock()
-}
-
-func (r *lazyRegistry) get(t *lua.LTable) *lazyMsg {
-	if t == r.lastT {
-		return r.lastLM
-	}
-	r.mu.Lock()
-	e := r.entries[uintptr(unsafe.Pointer(t))]
-	r.mu.Unlock()
-	r.lastT, r.lastLM = t, e.lm
-	return e.lm
-}
-
-// forgetLast drops the one-entry lookup cache.
-func (r *lazyRegistry) forgetLast() { r.lastT, r.lastLM = nil, nil }
-
-// lazyMeta returns the metatable shared by the decoded messages of a class
-// (c may be nil for message types without a description).
-func (e *Env) lazyMeta(lm *lazyMsg) *lua.LTable {
-	key := lazyMetaKey{uintptr(unsafe.Pointer(lm.proto)), uintptr(unsafe.Pointer(lm.class))}
-	if mt, ok := e.lazyMetas[key]; ok {
+// groupMeta returns the group's metatable for lm's class.
+func (e *Env) groupMeta(g *lazyGroup, ud *lua.LUserData, lm *lazyMsg) *lua.LTable {
+	if mt, ok := g.metas[lm.class]; ok {
 		return mt
 	}
-	mt := e.L.CreateTable(0, 4)
+	mt := e.L.CreateTable(0, 5)
 	mt.RawSetString("__index", e.lazyIndex)
 	mt.RawSetString("__newindex", e.lazyNewIndex)
 	mt.RawSetString("__tostring", e.msgToString)
+	mt.RawSetString(keyGroup, ud)
 	if lm.class != nil {
 		mt.RawSetString(keyClass, lua.LString(lm.class.Name))
 	}
-	e.lazyMetas[key] = mt
+	if g.metas == nil {
+		g.metas = map[*engine.Class]*lua.LTable{}
+	}
+	g.metas[lm.class] = mt
 	return mt
 }
 
-type lazyMetaKey struct {
-	p uintptr
-	c uintptr
+// lazyGet returns the raw message behind a table whose metatable is mt, a
+// decoded message's; nil if the table is not one of its group.
+func (e *Env) lazyGet(t, mt *lua.LTable) *lazyMsg {
+	if t == e.lazyLast.t {
+		return e.lazyLast.lm
+	}
+	ud, ok := mt.RawGetString(keyGroup).(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	g, ok := ud.Value.(*lazyGroup)
+	if !ok {
+		return nil
+	}
+	i, ok := g.index[uintptr(unsafe.Pointer(t))]
+	if !ok {
+		return nil
+	}
+	lm := &g.msgs[i]
+	e.lazyLast = lazyCache{t, lm}
+	return lm
 }

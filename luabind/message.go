@@ -75,7 +75,7 @@ func (e *Env) lazyOf(t *lua.LTable) *lazyMsg {
 	if !ok || mt.RawGetString("__index") != e.lazyIndex {
 		return nil
 	}
-	return e.lazy.get(t)
+	return e.lazyGet(t, mt)
 }
 
 // newMessage builds an empty message table of class c with every field zero.
@@ -132,39 +132,14 @@ func (e *Env) newLazy(m engine.Message) *lua.LTable { return e.newLazyWith(e.pro
 
 // newLazyWith wraps a message of protocol p in a lazy table.
 func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
-	return e.lazyTable(&lazyMsg{msg: m, proto: p})
+	return e.newLazyGroup(p, []engine.Message{m}, nil)[0]
 }
 
-// newLazyList wraps many messages, with their Go sides in one allocation.
+// newLazyList wraps many messages in a list of lazy tables, as one group.
 func (e *Env) newLazyList(p *engine.Protocol, msgs []engine.Message) *lua.LTable {
-	slab := make([]lazyMsg, len(msgs))
-	tables := make([]*lua.LTable, len(msgs))
 	list := e.L.CreateTable(len(msgs), 0)
-	for i := range msgs {
-		slab[i] = lazyMsg{msg: msgs[i], proto: p}
-		tables[i] = e.emptyLazy(&slab[i])
-		list.Append(tables[i])
-	}
-	e.lazy.addMany(tables, slab)
+	e.newLazyGroup(p, msgs, list)
 	return list
-}
-
-func (e *Env) lazyTable(lm *lazyMsg) *lua.LTable {
-	t := e.emptyLazy(lm)
-	e.lazy.add(t, lm)
-	return t
-}
-
-// emptyLazy makes the table of a decoded message, not yet registered.
-func (e *Env) emptyLazy(lm *lazyMsg) *lua.LTable {
-	if mt := lm.proto.TypeByNumber(lm.msg.Header.Type); mt != nil {
-		lm.class = mt.Class
-	}
-	// An empty table: gopher-lua's NewTable preallocates room for 32
-	// entries, which for a large dump would be most of the memory.
-	t := e.L.CreateTable(0, 0)
-	t.Metatable = e.lazyMeta(lm)
-	return t
 }
 
 // luaLazyIndex is __index of lazy messages: methods first, then materialise.

@@ -1,0 +1,65 @@
+package luabind
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"testing"
+	"weak"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// TestLazyKeptMessage keeps one message of a dump and drops the rest: after
+// collections, and after many new tables (which may take the dropped ones'
+// addresses) and a second dump, the kept message still reads as itself.
+func TestLazyKeptMessage(t *testing.T) {
+	e := New(Options{Stdout: io.Discard})
+	defer e.Close()
+	e.L.SetGlobal("dump", lua.LString(benchRouteDump(2000)))
+	run(t, e, `kept = rtnl.decode(dump)[1235]`)
+	for range 3 {
+		runtime.GC()
+	}
+	vals := run(t, e, `
+for i = 1, 200000 do local t = {} end
+local other = rtnl.decode(dump)
+collectgarbage()
+local n = 0
+for _, m in ipairs(other) do if m:get('RTA_DST') then n = n + 1 end end
+return kept:get('RTA_DST'), kept.dst_len, kept:get('RTA_OIF'), n, other[7]:get('RTA_DST')`)
+	want := []string{"10.4.210.0", "24", "2", "2000", "10.0.6.0"}
+	for i, w := range want {
+		if got := vals[i].String(); got != w {
+			t.Errorf("value %d = %s, want %s", i, got, w)
+		}
+	}
+}
+
+// TestLazyGroupCollected checks that a dump nobody holds is collected with
+// its raw messages: the group keeps no table alive and nothing keeps it.
+func TestLazyGroupCollected(t *testing.T) {
+	e := New(Options{Stdout: io.Discard})
+	defer e.Close()
+	wp := func() weak.Pointer[lazyGroup] {
+		list, err := e.decodeToLua(benchRouteDump(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mt := list.RawGetInt(1).(*lua.LTable).Metatable.(*lua.LTable)
+		g := mt.RawGetString(keyGroup).(*lua.LUserData).Value.(*lazyGroup)
+		if len(g.msgs) != 100 || len(g.index) != 100 {
+			t.Fatalf("group of %d messages, %d tables", len(g.msgs), len(g.index))
+		}
+		return weak.Make(g)
+	}()
+	if _, err := e.Run(context.Background(), "gc", `collectgarbage()`, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10 && wp.Value() != nil; i++ {
+		runtime.GC()
+	}
+	if wp.Value() != nil {
+		t.Error("a dump nobody holds was not collected")
+	}
+}
