@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
 	"strconv"
@@ -556,7 +557,12 @@ func (c *Collector) Feed(dgram []byte, group uint32) bool {
 		case NLMSG_NOOP, NLMSG_OVERRUN:
 			continue
 		case NLMSG_ERROR:
-			c.finish(ReplyError(c.p, m, c.req))
+			// An ACK (error 0) needs no decoding.
+			if len(m.Body) >= 4 && binary.LittleEndian.Uint32(m.Body) == 0 {
+				c.finish(nil)
+			} else {
+				c.finish(ReplyError(c.p, m, c.req))
+			}
 			return true
 		case NLMSG_DONE:
 			if m.Header.Flags&NLM_F_DUMP_INTR != 0 {
