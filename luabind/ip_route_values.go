@@ -88,6 +88,18 @@ func prefixOf(v lua.LValue, what string) (string, int, int64, error) {
 	return a, l, fam, nil
 }
 
+// luaPrefix is the ip module's native prefix(s, what), ip.lua's U.prefix.
+func (e *Env) luaPrefix(L *lua.LState) int {
+	a, l, fam, err := prefixOf(L.Get(1), L.OptString(2, "address"))
+	if err != nil {
+		L.RaiseError("%s", err.Error())
+	}
+	L.Push(lua.LString(a))
+	L.Push(lua.LNumber(l))
+	L.Push(lua.LNumber(fam))
+	return 3
+}
+
 // luaNumber reads a string as Lua's tonumber does: decimal or 0x hex,
 // spaces around allowed.
 func luaNumber(s string) (float64, bool) {

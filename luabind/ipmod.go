@@ -59,6 +59,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"route_verb":  e.luaRouteVerb,
 		"route_value": e.luaRouteValue,
 		"ifindex":     e.luaIfindex,
+		"prefix":      e.luaPrefix,
 	}))
 	L.Call(3, 1)
 	mod := L.Get(-1)

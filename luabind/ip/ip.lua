@@ -189,20 +189,10 @@ function U.ifindex(self, v, what)
   return native.ifindex(IP, self, v, what)
 end
 
--- prefix splits '10.0.0.0/8' into address, length and family. (Plain
--- finds, not patterns: gopher-lua compiles a pattern at every call, and this
--- runs once per route of a 10,000-route loop.)
+-- prefix splits '10.0.0.0/8' into address, length and family; a bare
+-- address is a host route (/32 or /128). ip.route reads dst the same way.
 function U.prefix(s, what)
-  if type(s) ~= 'string' then error(what .. ': expected an address string, got ' .. type(s), 4) end
-  local a, l = s, nil
-  local slash = s:find('/', 1, true)
-  if slash then
-    local n = tonumber(s:sub(slash + 1))
-    if n and n >= 0 and n == math.floor(n) then a, l = s:sub(1, slash - 1), n end
-  end
-  local fam = a:find(':', 1, true) and AF_INET6 or AF_INET
-  if not l then l = (fam == AF_INET6) and 128 or 32 end
-  return a, l, fam
+  return native.prefix(s, what)
 end
 
 -- Parts, each adding verbs to IP, and the verbs each defines. A part is
