@@ -28,26 +28,23 @@ func checkSpec(fname string, v lua.LValue, valid map[string]bool, hints map[stri
 	if !ok {
 		return nil, routeErrorf("%s: expected a table of options, got %s", fname, v.Type().String())
 	}
-	var err error
-	if hints != nil {
-		t.ForEach(func(k, _ lua.LValue) {
-			if ks, ok := k.(lua.LString); ok && err == nil && !valid[string(ks)] {
-				if h, ok := hints[string(ks)]; ok {
-					err = routeErrorf("%s: unknown key '%s' (did you mean %s?)", fname, ks, h)
-				}
+	// Keys in pairs() order, so that of two bad keys the same one is named
+	// every time (ForEach walks Go maps, in no fixed order).
+	var keys []lua.LValue
+	for k, _ := t.Next(lua.LNil); k != lua.LNil; k, _ = t.Next(k) {
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
+		if ks, ok := k.(lua.LString); ok && !valid[string(ks)] {
+			if h, ok := hints[string(ks)]; ok {
+				return nil, routeErrorf("%s: unknown key '%s' (did you mean %s?)", fname, ks, h)
 			}
-		})
-	}
-	if err != nil {
-		return nil, err
-	}
-	t.ForEach(func(k, _ lua.LValue) {
-		if err != nil {
-			return
 		}
+	}
+	for _, k := range keys {
 		ks, isStr := k.(lua.LString)
 		if isStr && (valid[string(ks)] || ks == "dry" || ks == "echo") {
-			return
+			continue
 		}
 		names := make([]string, 0, len(valid))
 		for n := range valid {
@@ -56,13 +53,12 @@ func checkSpec(fname string, v lua.LValue, valid map[string]bool, hints map[stri
 		sort.Strings(names)
 		if isStr {
 			if c := engine.Closest(string(ks), names, 1); len(c) > 0 {
-				err = routeErrorf("%s: unknown key '%s' (did you mean '%s'?)", fname, ks, c[0])
-				return
+				return nil, routeErrorf("%s: unknown key '%s' (did you mean '%s'?)", fname, ks, c[0])
 			}
 		}
-		err = routeErrorf("%s: unknown key '%s' (valid keys: %s)", fname, k.String(), strings.Join(names, ", "))
-	})
-	return t, err
+		return nil, routeErrorf("%s: unknown key '%s' (valid keys: %s)", fname, k.String(), strings.Join(names, ", "))
+	}
+	return t, nil
 }
 
 // prefixOf splits '10.0.0.0/8' into address, length and family, as ip.lua's
