@@ -26,7 +26,8 @@ type ConnConfig struct {
 	Groups    []uint32 // multicast groups to join at dial, by number (RTNLGRP_*)
 	// Tap, if set, sees every datagram sent (out=true) and received, as it is
 	// on the wire, for tracing and pcap. It must not keep data after returning
-	// unless it copies it.
+	// unless it copies it. A Batch calls it from its own goroutine, so a Tap
+	// shared with other sockets must be safe for concurrent use.
 	Tap func(out bool, data []byte)
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -27,7 +28,11 @@ const (
 	TraceExplain = "explain"
 )
 
+// tracer's fields are guarded by mu: a batch's acknowledgements are tapped
+// on the batch's own goroutine while the script's requests are tapped on
+// the Lua one.
 type tracer struct {
+	mu       sync.Mutex
 	mode     string
 	w        io.Writer
 	pcap     *engine.PcapWriter
@@ -54,6 +59,8 @@ func (t *tracer) remember(data []byte) {
 func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
 	return func(out bool, data []byte) {
 		t := &e.trace
+		t.mu.Lock()
+		defer t.mu.Unlock()
 		if t.pcap != nil {
 			if err := t.pcap.Write(family, out, data); err != nil {
 				fmt.Fprintf(t.w, "nlsh: pcap: %v\n", err)
@@ -123,7 +130,9 @@ func errorMark(ne *engine.Error) int {
 func (e *Env) SetTrace(mode string) error {
 	switch mode {
 	case TraceOff, TraceCompact, TraceExplain:
+		e.trace.mu.Lock()
 		e.trace.mode = mode
+		e.trace.mu.Unlock()
 		return nil
 	}
 	return fmt.Errorf("unknown trace mode %q (off, compact, explain)", mode)
@@ -141,12 +150,16 @@ func (e *Env) OpenPcap(path string) error {
 		f.Close()
 		return err
 	}
+	e.trace.mu.Lock()
 	e.trace.pcap, e.trace.pcapFile = w, f
+	e.trace.mu.Unlock()
 	return nil
 }
 
 // ClosePcap finishes the pcap file, if one is open.
 func (e *Env) ClosePcap() error {
+	e.trace.mu.Lock()
+	defer e.trace.mu.Unlock()
 	if e.trace.pcapFile == nil {
 		return nil
 	}
@@ -158,7 +171,9 @@ func (e *Env) ClosePcap() error {
 // luaTrace is nl.trace(mode): true or 'compact', 'explain', false or 'off'.
 // It returns the previous mode.
 func (e *Env) luaTrace(L *lua.LState) int {
+	e.trace.mu.Lock()
 	prev := e.trace.mode
+	e.trace.mu.Unlock()
 	if prev == "" {
 		prev = TraceOff
 	}

@@ -235,3 +235,55 @@ pcall(ip.link, 'set', {ifname = 'v0', mtu = nl.raw('\1\0')})
 		t.Errorf("explain trace does not mark the request:\n%s", trace)
 	}
 }
+
+// TestTraceBatch traces and captures an ip.batch whose verbs look up an
+// interface by name: the batch's acknowledgements are tapped on its own
+// goroutine while the lookups are tapped on the Lua one (go test -race
+// checks they do not collide), and every request and acknowledgement is in
+// the capture.
+func TestTraceBatch(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	nstest.IP(t, ns, "link", "set", "v0", "up")
+	var out, tr bytes.Buffer
+	e := New(Options{NetNS: ns, Stdout: &out, TraceOut: &tr})
+	defer e.Close()
+	pcap := filepath.Join(t.TempDir(), "batch.pcap")
+	run(t, e, `
+nl.trace(true)
+nl.pcap.open('`+pcap+`')
+ip.batch(function()
+  for i = 0, 599 do
+    ip.route('add', {dst = ('10.50.%d.%d/32'):format(math.floor(i / 256), i % 256), dev = 'v0'})
+  end
+end)
+nl.pcap.close()
+nl.trace(false)`)
+	f, err := os.Open(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pkts, err := engine.ReadCapture(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routes, acks int
+	for _, p := range pkts {
+		ms, _ := engine.Split(p.Data)
+		for _, m := range ms {
+			switch m.Header.Type {
+			case 24: // RTM_NEWROUTE
+				routes++
+			case engine.NLMSG_ERROR:
+				acks++
+			}
+		}
+	}
+	if routes != 600 || acks < 600 {
+		t.Errorf("capture holds %d RTM_NEWROUTE and %d acknowledgements, want 600 and at least 600", routes, acks)
+	}
+	if n := strings.Count(tr.String(), "RTM_NEWROUTE"); n < 600 {
+		t.Errorf("trace names RTM_NEWROUTE %d times, want at least 600", n)
+	}
+}
