@@ -21,8 +21,9 @@ import (
 // metatable) and holds addresses, not pointers, so it keeps no table alive.
 // A table's address is stable while it lives (Go's collector does not move
 // objects); once a table is garbage another may take its address, but only
-// a table with this group's metatable would ever be looked up there, and
-// only a script copying the metatable by hand makes one.
+// a table with this group's metatable is ever looked up there, and the
+// metatable is protected (__metatable), so no script can give one to a
+// table of its own.
 type lazyGroup struct {
 	msgs  []lazyMsg
 	index map[uintptr]int32 // table address -> msgs index
@@ -79,6 +80,7 @@ func (e *Env) groupMeta(g *lazyGroup, ud *lua.LUserData, lm *lazyMsg) *lua.LTabl
 	mt.RawSetString("__newindex", e.lazyNewIndex)
 	mt.RawSetString("__tostring", e.msgToString)
 	mt.RawSetString(keyGroup, ud)
+	mt.RawSetString("__metatable", lua.LString("decoded message"))
 	if lm.class != nil {
 		mt.RawSetString(keyClass, lua.LString(lm.class.Name))
 	}

@@ -63,3 +63,20 @@ func TestLazyGroupCollected(t *testing.T) {
 		t.Error("a dump nobody holds was not collected")
 	}
 }
+
+// TestLazyMetatableProtected: a script cannot hand a decoded message's
+// metatable to a table of its own, which could then take the address of a
+// collected message of the same dump and read as it.
+func TestLazyMetatableProtected(t *testing.T) {
+	e := New(Options{Stdout: io.Discard})
+	defer e.Close()
+	e.L.SetGlobal("dump", lua.LString(benchRouteDump(3)))
+	vals := run(t, e, `
+local m = rtnl.decode(dump)[1]
+local ok = pcall(setmetatable, {}, getmetatable(m))
+local ok2 = pcall(setmetatable, m, {})
+return getmetatable(m), ok and type(getmetatable(m)) == 'table', ok2, m:get('RTA_DST')`)
+	if got := []string{vals[0].String(), vals[1].String(), vals[2].String(), vals[3].String()}; got[0] != "decoded message" || got[1] != "false" || got[2] != "false" || got[3] != "10.0.0.0" {
+		t.Errorf("getmetatable, copy, replace, RTA_DST = %v", got)
+	}
+}
