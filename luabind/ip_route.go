@@ -1,7 +1,9 @@
 package luabind
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -129,10 +131,29 @@ func (e *Env) luaRouteVerb(L *lua.LState) int {
 		L.Push(inst)
 		L.Push(lua.LString(b))
 		L.Push(spec)
-		L.Call(3, lua.MultRet)
+		if err := L.PCall(3, lua.MultRet, nil); err != nil {
+			rethrow(L, err)
+		}
 		return L.GetTop() - top
 	}))
 	return 1
+}
+
+// modulePos is the position an error raised inside the ip module starts
+// with; the caller's own replaces it, as ip.lua's rethrow does.
+var modulePos = regexp.MustCompile(`^ip/[A-Za-z0-9_]+\.lua:\d+: `)
+
+// rethrow re-raises an error from inside the ip module at the script's
+// line: text without the module's position, error values unchanged.
+func rethrow(L *lua.LState, err error) {
+	var ae *lua.ApiError
+	if errors.As(err, &ae) {
+		if s, ok := ae.Object.(lua.LString); ok {
+			L.RaiseError("%s", modulePos.ReplaceAllString(string(s), ""))
+		}
+		L.Error(ae.Object, 0)
+	}
+	L.RaiseError("%s", err.Error())
 }
 
 // luaIfindex is native.ifindex(IP, self, v, what), ip.lua's U.ifindex.
@@ -155,7 +176,9 @@ func (e *Env) ifindex(L *lua.LState, ipT *lua.LTable, self, v lua.LValue, what s
 	L.Push(L.GetField(ipT, "link_lookup"))
 	L.Push(self)
 	L.Push(v)
-	L.Call(2, 1)
+	if err := L.PCall(2, 1, nil); err != nil {
+		rethrow(L, err)
+	}
 	i := L.Get(-1)
 	L.Pop(1)
 	if i == lua.LNil {
@@ -172,7 +195,7 @@ type routeSpec struct {
 
 // read takes the spec's keys; it reports false if one is not ip.route's,
 // for checkSpec to name it.
-func (r *routeSpec) read(t *lua.LTable) bool {
+func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
 	*r = routeSpec{dst: lua.LNil, dstLen: lua.LNil, gateway: lua.LNil, via: lua.LNil, oif: lua.LNil,
 		dev: lua.LNil, table: lua.LNil, priority: lua.LNil, metric: lua.LNil, proto: lua.LNil,
 		scope: lua.LNil, typ: lua.LNil, src: lua.LNil, prefsrc: lua.LNil, metrics: lua.LNil,
@@ -233,7 +256,28 @@ func (r *routeSpec) read(t *lua.LTable) bool {
 			ok = false
 		}
 	})
+	if t.Metatable != lua.LNil {
+		// Keys the table inherits (__index) count, as spec.k reads them.
+		for _, p := range []struct {
+			k string
+			v *lua.LValue
+		}{{"dst", &r.dst}, {"dst_len", &r.dstLen}, {"gateway", &r.gateway}, {"via", &r.via},
+			{"oif", &r.oif}, {"dev", &r.dev}, {"table", &r.table}, {"priority", &r.priority},
+			{"metric", &r.metric}, {"proto", &r.proto}, {"scope", &r.scope}, {"type", &r.typ},
+			{"src", &r.src}, {"prefsrc", &r.prefsrc}, {"metrics", &r.metrics}, {"multipath", &r.multipath},
+			{"family", &r.family}, {"onlink", &r.onlink}, {"tos", &r.tos}, {"echo", &r.echo}} {
+			*p.v = L.GetField(t, p.k)
+		}
+	}
 	return ok
+}
+
+// field reads t[k] as Lua code would: raw, unless t has a metatable.
+func field(L *lua.LState, t *lua.LTable, k lua.LValue) lua.LValue {
+	if t.Metatable == lua.LNil {
+		return t.RawGet(k)
+	}
+	return L.GetTable(t, k)
 }
 
 // or is Lua's a or b.
@@ -276,7 +320,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	}
 	t, isTable := specV.(*lua.LTable)
 	var sp routeSpec
-	if (specV != lua.LNil && !isTable) || !sp.read(t) {
+	if (specV != lua.LNil && !isTable) || !sp.read(L, t) {
 		if _, err := checkSpec(fname, specV, routeKeys, routeHints); err != nil {
 			return nil, err
 		}
@@ -289,7 +333,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		dst    string
 		hasDst bool
 		dstLen any = uint64(0)
-		fam    int64
+		fam    lua.LNumber // numbers stay Lua numbers: the encoder judges them
 		err    error
 	)
 	if s, ok := sp.dst.(lua.LString); !ok || s != "default" {
@@ -297,7 +341,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		if err != nil {
 			return nil, err
 		}
-		dst, hasDst, dstLen, fam = a, l != 0, uint64(l), f
+		dst, hasDst, dstLen, fam = a, l != 0, uint64(l), lua.LNumber(f)
 	}
 	if truthy(sp.dstLen) {
 		dstLen = e.fromLua(sp.dstLen)
@@ -307,7 +351,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	var mp []any
 	var firstGW lua.LValue = lua.LNil
 	if truthy(sp.multipath) {
-		if mp, firstGW, err = e.nexthops(fname, sp.multipath, lookup); err != nil {
+		if mp, firstGW, err = e.nexthops(L, fname, sp.multipath, lookup); err != nil {
 			return nil, err
 		}
 	}
@@ -320,14 +364,14 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		fam = unix.AF_INET
 		for _, a := range []lua.LValue{gw, firstGW, src} {
 			if s, ok := a.(lua.LString); ok {
-				fam = addrFamily(string(s))
+				fam = lua.LNumber(addrFamily(string(s)))
 				break
 			}
 		}
 	}
 
 	del := cmd == "del"
-	proto, rtype := int64(unix.RTPROT_BOOT), int64(unix.RTN_UNICAST)
+	proto, rtype := lua.LNumber(unix.RTPROT_BOOT), lua.LNumber(unix.RTN_UNICAST)
 	if del {
 		proto, rtype = unix.RTPROT_UNSPEC, unix.RTN_UNSPEC
 	}
@@ -344,7 +388,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	// The scope iproute2 picks: host for local routes, link for device
 	// routes without a gateway, universe otherwise (always for IPv6);
 	// nowhere (any) when deleting.
-	var scope int64
+	var scope lua.LNumber
 	switch {
 	case truthy(sp.scope):
 		if scope, err = e.routeEnum(fname+": scope", sp.scope, "RT_SCOPE_", routeScopeNames, scopeAliases); err != nil {
@@ -376,7 +420,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	}
 
 	// Table: in the header when it fits in a byte, else in RTA_TABLE.
-	tid := int64(unix.RT_TABLE_MAIN)
+	tid := lua.LNumber(unix.RT_TABLE_MAIN)
 	if rtype == unix.RTN_LOCAL || rtype == unix.RTN_BROADCAST || rtype == unix.RTN_ANYCAST || rtype == unix.RTN_NAT {
 		tid = unix.RT_TABLE_LOCAL
 	}
@@ -412,7 +456,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		add("RTA_PRIORITY", e.fromLua(prio))
 	}
 	if tid >= routeTableBytes {
-		add("RTA_TABLE", uint64(tid))
+		add("RTA_TABLE", e.fromLua(tid))
 	}
 	if dev := or(sp.oif, sp.dev); truthy(dev) {
 		if _, isNum := dev.(lua.LNumber); !isNum {
@@ -425,7 +469,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 		add("RTA_OIF", e.fromLua(dev))
 	}
 	if truthy(sp.metrics) {
-		m, err := e.routeMetrics(fname, sp.metrics)
+		m, err := e.routeMetrics(L, fname, sp.metrics)
 		if err != nil {
 			return nil, err
 		}
@@ -444,13 +488,13 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	}
 	vals := make([]any, len(rtnl.RouteClass.Struct.Fields))
 	set := func(name string, v any) { vals[rtmsgFields[name]] = v }
-	set("family", uint64(fam))
+	set("family", e.fromLua(fam))
 	set("dst_len", dstLen)
 	set("tos", tos)
-	set("table", uint64(hdrTable))
-	set("proto", uint64(proto))
-	set("scope", uint64(scope))
-	set("type", uint64(rtype))
+	set("table", e.fromLua(hdrTable))
+	set("proto", e.fromLua(proto))
+	set("scope", e.fromLua(scope))
+	set("type", e.fromLua(rtype))
 	set("flags", rflags)
 	rec := &engine.Record{Class: rtnl.RouteClass, Fields: &engine.StructValue{Desc: rtnl.RouteClass.Struct, Values: vals}, Attrs: attrs}
 	b, err := engine.EncodeMessage(engine.Header{Type: typ, Flags: flags}, rtnl.RouteClass, rec)
@@ -462,12 +506,12 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 
 // routeMetrics builds RTA_METRICS: RTAX_* in the kernel's order, from
 // {mtu=1400, …}, or a list of {'RTAX_…', v} pairs taken as it is.
-func (e *Env) routeMetrics(fname string, v lua.LValue) (any, error) {
+func (e *Env) routeMetrics(L *lua.LState, fname string, v lua.LValue) (any, error) {
 	t, ok := v.(*lua.LTable)
 	if !ok {
 		return nil, routeErrorf("%s: metrics: expected a table such as {mtu=1400}, got %s", fname, v.Type().String())
 	}
-	if t.RawGetInt(1) != lua.LNil {
+	if field(L, t, lua.LNumber(1)) != lua.LNil {
 		return e.fromLua(t), nil
 	}
 	if _, err := checkSpec(fname+": metrics", t, metricKeys, nil); err != nil {
@@ -475,7 +519,7 @@ func (e *Env) routeMetrics(fname string, v lua.LValue) (any, error) {
 	}
 	var out []any
 	for _, k := range routeMetricNames {
-		if x := t.RawGetString(k); x != lua.LNil {
+		if x := field(L, t, lua.LString(k)); x != lua.LNil {
 			out = append(out, engine.Table{List: []any{"RTAX_" + strings.ToUpper(k), e.fromLua(x)}})
 		}
 	}
@@ -485,7 +529,7 @@ func (e *Env) routeMetrics(fname string, v lua.LValue) (any, error) {
 // nexthops builds RTA_MULTIPATH: one rtnexthop per entry (the kernel's
 // weight is hops + 1). It also returns the first entry's gateway, which may
 // give the route its family.
-func (e *Env) nexthops(fname string, v lua.LValue, lookup func(lua.LValue, string) lua.LValue) ([]any, lua.LValue, error) {
+func (e *Env) nexthops(L *lua.LState, fname string, v lua.LValue, lookup func(lua.LValue, string) lua.LValue) ([]any, lua.LValue, error) {
 	list, ok := v.(*lua.LTable)
 	if !ok {
 		return nil, lua.LNil, routeErrorf("%s: multipath: expected a list of nexthops such as {{gateway=…}, …}", fname)
@@ -502,11 +546,11 @@ func (e *Env) nexthops(fname string, v lua.LValue, lookup func(lua.LValue, strin
 		if err != nil {
 			return nil, lua.LNil, err
 		}
-		hops := e.fromLua(nh.RawGetString("hops"))
+		hops := e.fromLua(field(L, nh, lua.LString("hops")))
 		if hops == nil {
 			hops = uint64(0)
 		}
-		if w := nh.RawGetString("weight"); truthy(w) {
+		if w := field(L, nh, lua.LString("weight")); truthy(w) {
 			n, ok := w.(lua.LNumber)
 			if !ok || n < 1 || n > 256 {
 				return nil, lua.LNil, routeErrorf("%s: weight must be a number from 1 to 256", what)
@@ -514,14 +558,14 @@ func (e *Env) nexthops(fname string, v lua.LValue, lookup func(lua.LValue, strin
 			hops = e.fromLua(n - 1)
 		}
 		var flags uint64
-		if lua.LVAsBool(nh.RawGetString("onlink")) {
+		if truthy(field(L, nh, lua.LString("onlink"))) {
 			flags = unix.RTNH_F_ONLINK
 		}
 		var oif any = uint64(0)
 		devKey := "oif"
-		dev := nh.RawGetString("oif")
+		dev := field(L, nh, lua.LString("oif"))
 		if dev == lua.LNil || dev == lua.LFalse {
-			devKey, dev = "dev", nh.RawGetString("dev")
+			devKey, dev = "dev", field(L, nh, lua.LString("dev"))
 		}
 		if truthy(dev) {
 			if _, isNum := dev.(lua.LNumber); !isNum {
@@ -529,9 +573,9 @@ func (e *Env) nexthops(fname string, v lua.LValue, lookup func(lua.LValue, strin
 			}
 			oif = e.fromLua(dev)
 		}
-		gw := nh.RawGetString("gateway")
+		gw := field(L, nh, lua.LString("gateway"))
 		if gw == lua.LNil || gw == lua.LFalse {
-			gw = nh.RawGetString("via")
+			gw = field(L, nh, lua.LString("via"))
 		}
 		attrs := []any{}
 		if truthy(gw) {

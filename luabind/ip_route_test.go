@@ -478,3 +478,25 @@ func TestIPRouteLookupErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestIPRouteInherited: keys a spec, its metrics or a nexthop inherit
+// through __index count, as they did when the spec was read in Lua; errors
+// from sending name the script's line, not the module's.
+func TestIPRouteInherited(t *testing.T) {
+	e, _ := newEnv(t, "")
+	run(t, e, `
+local base = {__index = {gateway = '10.0.0.2', metrics = setmetatable({}, {__index = {mtu = 1400}})}}
+local m = ip.route('add', setmetatable({dst = '10.8.0.0/16', dry = true}, base))
+assert(m:get('RTA_GATEWAY') == '10.0.0.2', 'gateway not inherited')
+assert(m.scope == RT_SCOPE_UNIVERSE)
+assert(m:get('RTA_METRICS', 'RTAX_MTU') == 1400, 'metrics not inherited')
+local nh = setmetatable({}, {__index = {gateway = '10.0.0.3', weight = 2}})
+local p = ip.route('add', {dst = '10.9.0.0/16', multipath = {nh}, dry = true})
+assert(p:get('RTA_MULTIPATH')[1].hops == 1, 'nexthop weight not inherited')
+`)
+	got := runErr(t, e, `ip.close(); ip._sock = setmetatable({}, {__index = {request = function() error('refused here', 0) end}})
+ip.route('add', {dst = '10.8.0.0/16', dev = 1})`)
+	if got != "test:2: refused here" {
+		t.Errorf("error from sending: %q", got)
+	}
+}

@@ -96,21 +96,21 @@ func (e *Env) luaPrefix(L *lua.LState) int {
 	return 3
 }
 
-// luaNumber reads a string as Lua's tonumber does: decimal or 0x hex,
-// spaces around allowed.
+// luaNumber reads a string as gopher-lua's tonumber does: spaces, tabs and
+// newlines around; with a '.', a decimal float; else an integer, in hex
+// after 0x.
 func luaNumber(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	if s != "" && strings.Trim(s, "0123456789.+-eE") == "" {
-		if n, err := strconv.ParseFloat(s, 64); err == nil {
-			return n, true
-		}
+	s = strings.Trim(s, " \n\t")
+	if strings.Contains(s, ".") {
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil
 	}
-	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
-		if n, err := strconv.ParseUint(s[2:], 16, 64); err == nil {
-			return float64(n), true
-		}
+	base := 10
+	if strings.HasPrefix(strings.ToLower(s), "0x") {
+		base, s = 16, s[2:]
 	}
-	return 0, false
+	n, err := strconv.ParseInt(s, base, 64)
+	return float64(n), err == nil
 }
 
 func addrFamily(a string) int64 {
@@ -120,10 +120,10 @@ func addrFamily(a string) int64 {
 	return unix.AF_INET
 }
 
-func familyOf(fname string, v lua.LValue) (int64, error) {
+func familyOf(fname string, v lua.LValue) (lua.LNumber, error) {
 	switch x := v.(type) {
 	case lua.LNumber:
-		return int64(x), nil
+		return x, nil
 	case lua.LString:
 		switch x {
 		case "inet", "ipv4":
@@ -138,22 +138,23 @@ func familyOf(fname string, v lua.LValue) (int64, error) {
 var scopeAliases = map[string]int64{"global": unix.RT_SCOPE_UNIVERSE}
 
 // routeEnum turns a name ('boot' or 'RTPROT_BOOT'), a numeric string or a
-// number into the value of the constant prefix+NAME.
-func (e *Env) routeEnum(fname string, v lua.LValue, prefix string, names []string, aliases map[string]int64) (int64, error) {
+// number into the value of the constant prefix+NAME. A number comes back as
+// it is: the encoder judges it (2.5 is not an integer, -1 is 255 in a byte).
+func (e *Env) routeEnum(fname string, v lua.LValue, prefix string, names []string, aliases map[string]int64) (lua.LNumber, error) {
 	n, s, kind := numberOrName(v)
 	switch kind {
 	case isNumber:
 		return n, nil
 	case isName:
 		if n, ok := aliases[s]; ok {
-			return n, nil
+			return lua.LNumber(n), nil
 		}
 		if c, ok := e.constant(prefix + strings.ToUpper(s)); ok {
-			return c.Value, nil
+			return lua.LNumber(c.Value), nil
 		}
 		if strings.HasPrefix(s, prefix) {
 			if c, ok := e.constant(s); ok {
-				return c.Value, nil
+				return lua.LNumber(c.Value), nil
 			}
 		}
 		if c := engine.Closest(s, names, 1); len(c) > 0 {
@@ -173,13 +174,13 @@ const (
 
 // numberOrName reads a number (or a string holding one, as Lua's tonumber)
 // or else a name.
-func numberOrName(v lua.LValue) (int64, string, argKind) {
+func numberOrName(v lua.LValue) (lua.LNumber, string, argKind) {
 	switch x := v.(type) {
 	case lua.LNumber:
-		return int64(x), "", isNumber
+		return x, "", isNumber
 	case lua.LString:
 		if n, ok := luaNumber(string(x)); ok {
-			return int64(n), "", isNumber
+			return lua.LNumber(n), "", isNumber
 		}
 		return 0, string(x), isName
 	}
@@ -191,20 +192,20 @@ func numberOrName(v lua.LValue) (int64, string, argKind) {
 var reservedTables = map[string]int64{"unspec": unix.RT_TABLE_UNSPEC, "compat": unix.RT_TABLE_COMPAT,
 	"default": unix.RT_TABLE_DEFAULT, "main": unix.RT_TABLE_MAIN, "local": unix.RT_TABLE_LOCAL}
 
-func (e *Env) tableID(fname string, v lua.LValue) (int64, error) {
+func (e *Env) tableID(fname string, v lua.LValue) (lua.LNumber, error) {
 	n, s, kind := numberOrName(v)
 	switch kind {
 	case isNumber:
 		return n, nil
 	case isName:
 		if n, ok := reservedTables[s]; ok {
-			return n, nil
+			return lua.LNumber(n), nil
 		}
 		if e.rtTables == nil {
 			e.rtTables = readRtTables()
 		}
 		if n, ok := e.rtTables[s]; ok {
-			return n, nil
+			return lua.LNumber(n), nil
 		}
 	}
 	return 0, routeErrorf("%s: unknown table '%s' (a number, main, local, default, or a name from /etc/iproute2/rt_tables)", fname, v.String())
@@ -225,8 +226,14 @@ func readRtTables() map[string]int64 {
 				continue
 			}
 			id, err := strconv.ParseInt(fs[0], 10, 64)
-			if _, taken := names[fs[1]]; err == nil && !taken {
-				names[fs[1]] = id
+			name := fs[1]
+			if i := strings.IndexFunc(name, func(r rune) bool {
+				return !(r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+			}); i >= 0 {
+				name = name[:i]
+			}
+			if _, taken := names[name]; err == nil && name != "" && !taken {
+				names[name] = id
 			}
 		}
 		f.Close()
@@ -240,7 +247,7 @@ func readRtTables() map[string]int64 {
 func (e *Env) luaRouteValue(L *lua.LState) int {
 	kind, fname, v := L.CheckString(1), L.CheckString(2), L.Get(3)
 	var (
-		n   int64
+		n   lua.LNumber
 		err error
 	)
 	switch kind {
@@ -260,6 +267,6 @@ func (e *Env) luaRouteValue(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("%s", err.Error())
 	}
-	L.Push(lua.LNumber(n))
+	L.Push(n)
 	return 1
 }
