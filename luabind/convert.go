@@ -217,3 +217,34 @@ func (e *Env) luaRaw(L *lua.LState) int {
 	L.Push(e.rawValue([]byte(L.CheckString(1))))
 	return 1
 }
+
+// looseToLua turns a script value after fromLua back into the Lua value it
+// came from: numbers, strings, booleans, tables of them, nl.raw bytes.
+func (e *Env) looseToLua(v any) lua.LValue {
+	switch x := v.(type) {
+	case nil:
+		return lua.LNil
+	case string:
+		return lua.LString(x)
+	case uint64:
+		return lua.LNumber(x)
+	case int64:
+		return lua.LNumber(x)
+	case float64:
+		return lua.LNumber(x)
+	case bool:
+		return lua.LBool(x)
+	case []byte:
+		return e.rawValue(x)
+	case engine.Table:
+		t := e.L.CreateTable(len(x.List), len(x.Map))
+		for _, it := range x.List {
+			t.Append(e.looseToLua(it))
+		}
+		for k, it := range x.Map {
+			t.RawSetString(k, e.looseToLua(it))
+		}
+		return t
+	}
+	return e.toLua(v)
+}

@@ -99,10 +99,12 @@ func FuzzRouteSpec(f *testing.F) {
 		}
 		cmds := []string{"add", "del", "replace", "append"}
 		cmd := cmds[len(in)%len(cmds)]
-		msg, err := e.routeMsg(L, cmd, spec, func(v lua.LValue, what string) lua.LValue { return lua.LNumber(7) })
+		spec.RawSetString("dry", lua.LNil)
+		v, err := e.routeMsg(L, cmd, spec, func(v lua.LValue, what string) lua.LValue { return lua.LNumber(7) })
 		if err != nil {
 			return
 		}
+		msg := []byte(v.(lua.LString))
 		msgs, ferr := engine.Split(msg)
 		if ferr != nil || len(msgs) != 1 || int(msgs[0].Header.Length) != len(msg) {
 			t.Fatalf("built % x: %d messages, %v", msg, len(msgs), ferr)

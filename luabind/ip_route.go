@@ -97,7 +97,7 @@ func (e *Env) luaRouteMsg(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("%s", err.Error())
 	}
-	L.Push(lua.LString(b))
+	L.Push(b)
 	return 1
 }
 
@@ -129,7 +129,7 @@ func (e *Env) luaRouteVerb(L *lua.LState) int {
 		}
 		L.Push(send)
 		L.Push(inst)
-		L.Push(lua.LString(b))
+		L.Push(b)
 		L.Push(spec)
 		if err := L.PCall(3, lua.MultRet, nil); err != nil {
 			rethrow(L, err)
@@ -190,7 +190,7 @@ func (e *Env) ifindex(L *lua.LState, ipT *lua.LTable, self, v lua.LValue, what s
 // routeSpec holds the keys of ip.route's spec table, read in one pass.
 type routeSpec struct {
 	dst, dstLen, gateway, via, oif, dev, table, priority, metric, proto, scope,
-	typ, src, prefsrc, metrics, multipath, family, onlink, tos, echo lua.LValue
+	typ, src, prefsrc, metrics, multipath, family, onlink, tos, echo, dry lua.LValue
 }
 
 // read takes the spec's keys; it reports false if one is not ip.route's,
@@ -199,7 +199,7 @@ func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
 	*r = routeSpec{dst: lua.LNil, dstLen: lua.LNil, gateway: lua.LNil, via: lua.LNil, oif: lua.LNil,
 		dev: lua.LNil, table: lua.LNil, priority: lua.LNil, metric: lua.LNil, proto: lua.LNil,
 		scope: lua.LNil, typ: lua.LNil, src: lua.LNil, prefsrc: lua.LNil, metrics: lua.LNil,
-		multipath: lua.LNil, family: lua.LNil, onlink: lua.LNil, tos: lua.LNil, echo: lua.LNil}
+		multipath: lua.LNil, family: lua.LNil, onlink: lua.LNil, tos: lua.LNil, echo: lua.LNil, dry: lua.LNil}
 	if t == nil {
 		return true
 	}
@@ -252,6 +252,7 @@ func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
 		case "echo":
 			r.echo = v
 		case "dry":
+			r.dry = v
 		default:
 			ok = false
 		}
@@ -265,7 +266,7 @@ func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
 			{"oif", &r.oif}, {"dev", &r.dev}, {"table", &r.table}, {"priority", &r.priority},
 			{"metric", &r.metric}, {"proto", &r.proto}, {"scope", &r.scope}, {"type", &r.typ},
 			{"src", &r.src}, {"prefsrc", &r.prefsrc}, {"metrics", &r.metrics}, {"multipath", &r.multipath},
-			{"family", &r.family}, {"onlink", &r.onlink}, {"tos", &r.tos}, {"echo", &r.echo}} {
+			{"family", &r.family}, {"onlink", &r.onlink}, {"tos", &r.tos}, {"echo", &r.echo}, {"dry", &r.dry}} {
 			*p.v = L.GetField(t, p.k)
 		}
 	}
@@ -311,23 +312,42 @@ var (
 	}()
 )
 
-// routeMsg builds the request; lookup resolves an interface name.
-func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) ([]byte, error) {
+// routeMsg builds the request: its bytes, or with dry the message table
+// a script would have built (its values as given, header length 0).
+func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (lua.LValue, error) {
+	h, rec, dry, err := e.routeRequest(L, cmd, specV, lookup)
+	if err != nil {
+		return nil, err
+	}
+	if dry {
+		return e.recordMessage(h, rtnl.RouteClass, rec), nil
+	}
+	b, err := engine.EncodeMessage(h, rtnl.RouteClass, rec)
+	if err != nil {
+		return nil, routeErrorf("ip.route: %s", err.Error())
+	}
+	return lua.LString(b), nil
+}
+
+// routeRequest reads the spec into the request's header and record, and
+// says whether it is a dry run; lookup resolves an interface name.
+func (e *Env) routeRequest(L *lua.LState, cmd string, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (engine.Header, *engine.Record, bool, error) {
 	const fname = "ip.route"
+	var h engine.Header
 	flags, ok := routeFlags[cmd]
 	if !ok {
-		return nil, routeErrorf("%s: cannot build a '%s' request", fname, cmd)
+		return h, nil, false, routeErrorf("%s: cannot build a '%s' request", fname, cmd)
 	}
 	t, isTable := specV.(*lua.LTable)
 	var sp routeSpec
 	if (specV != lua.LNil && !isTable) || !sp.read(L, t) {
 		if _, err := checkSpec(fname, specV, routeKeys, routeHints); err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 	}
 
 	if sp.dst == lua.LNil {
-		return nil, routeErrorf("%s: %s needs dst (a prefix such as '10.8.0.0/16', or 'default')", fname, cmd)
+		return h, nil, false, routeErrorf("%s: %s needs dst (a prefix such as '10.8.0.0/16', or 'default')", fname, cmd)
 	}
 	var (
 		dst    string
@@ -339,7 +359,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	if s, ok := sp.dst.(lua.LString); !ok || s != "default" {
 		a, l, f, err := prefixOf(sp.dst, fname+": dst")
 		if err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 		dst, hasDst, dstLen, fam = a, l != 0, uint64(l), lua.LNumber(f)
 	}
@@ -352,13 +372,13 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	var firstGW lua.LValue = lua.LNil
 	if truthy(sp.multipath) {
 		if mp, firstGW, err = e.nexthops(L, fname, sp.multipath, lookup); err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 	}
 	// The family: given, or that of the first address in the spec.
 	if sp.family != lua.LNil {
 		if fam, err = familyOf(fname, sp.family); err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 	} else if fam == 0 { // 'default' says nothing of the family
 		fam = unix.AF_INET
@@ -377,12 +397,12 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	}
 	if truthy(sp.proto) {
 		if proto, err = e.routeEnum(fname+": proto", sp.proto, "RTPROT_", routeProtoNames, nil); err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 	}
 	if truthy(sp.typ) {
 		if rtype, err = e.routeEnum(fname+": type", sp.typ, "RTN_", routeTypeNames, nil); err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 	}
 	// The scope iproute2 picks: host for local routes, link for device
@@ -392,7 +412,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	switch {
 	case truthy(sp.scope):
 		if scope, err = e.routeEnum(fname+": scope", sp.scope, "RT_SCOPE_", routeScopeNames, scopeAliases); err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 	case fam == unix.AF_INET6:
 		scope = unix.RT_SCOPE_UNIVERSE
@@ -426,7 +446,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	}
 	if truthy(sp.table) {
 		if tid, err = e.tableID(fname, sp.table); err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 	}
 	hdrTable := tid
@@ -471,7 +491,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	if truthy(sp.metrics) {
 		m, err := e.routeMetrics(L, fname, sp.metrics)
 		if err != nil {
-			return nil, err
+			return h, nil, false, err
 		}
 		add("RTA_METRICS", m)
 	}
@@ -497,11 +517,7 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 	set("type", e.fromLua(rtype))
 	set("flags", rflags)
 	rec := &engine.Record{Class: rtnl.RouteClass, Fields: &engine.StructValue{Desc: rtnl.RouteClass.Struct, Values: vals}, Attrs: attrs}
-	b, err := engine.EncodeMessage(engine.Header{Type: typ, Flags: flags}, rtnl.RouteClass, rec)
-	if err != nil {
-		return nil, routeErrorf("%s: %s", fname, err.Error())
-	}
-	return b, nil
+	return engine.Header{Type: typ, Flags: flags}, rec, truthy(sp.dry), nil
 }
 
 // routeMetrics builds RTA_METRICS: RTAX_* in the kernel's order, from

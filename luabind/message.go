@@ -471,3 +471,28 @@ func nestedSet(d *engine.AttrDesc) *engine.AttrSet {
 	}
 	return nil
 }
+
+// recordMessage is the message table a script would build for a request
+// made in Go: header type and flags, the fields and the attribute pairs
+// with their values as given (not decoded), length left to the encoder.
+func (e *Env) recordMessage(h engine.Header, c *engine.Class, r *engine.Record) *lua.LTable {
+	t := e.newMessage(c, nil)
+	ht := t.RawGetString("header").(*lua.LTable)
+	ht.RawSetString("type", lua.LNumber(h.Type))
+	ht.RawSetString("flags", lua.LNumber(h.Flags))
+	if r.Fields != nil {
+		for i, f := range c.Struct.Fields {
+			if i < len(r.Fields.Values) && r.Fields.Values[i] != nil {
+				t.RawSetString(f.Name, e.looseToLua(r.Fields.Values[i]))
+			}
+		}
+	}
+	attrs := t.RawGetString("attrs").(*lua.LTable)
+	for _, a := range r.Attrs {
+		p := e.L.CreateTable(2, 0)
+		p.Append(lua.LString(a.Name(c.Attrs)))
+		p.Append(e.looseToLua(a.Value))
+		attrs.Append(p)
+	}
+	return t
+}

@@ -94,10 +94,7 @@ function U.send(self, msg, spec)
   if spec.echo and type(msg) ~= 'string' then
     msg.header.flags = bit.bor(msg.header.flags, NLM_F_ECHO)
   end
-  if spec.dry then
-    if type(msg) == 'string' then return rtnl.decode(msg)[1] end
-    return msg
-  end
+  if spec.dry then return msg end
   if self._batch then
     if spec.echo then error('echo is not available inside ip.batch', 0) end
     self._batch(msg)
