@@ -352,7 +352,7 @@ func (e *Env) routeRequest(L *lua.LState, cmd string, specV lua.LValue, lookup f
 	var (
 		dst    string
 		hasDst bool
-		dstLen any = uint64(0)
+		dstLen any         = uint64(0)
 		fam    lua.LNumber // numbers stay Lua numbers: the encoder judges them
 		err    error
 	)
