@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -93,6 +94,12 @@ func (b *Batch) Add(req []byte) (int, error) {
 	b.n++
 	if len(req) < HeaderLen {
 		b.fail(i, &Error{Err: errors.New("request shorter than the 16-byte netlink header"), Op: "batch", Offset: -1, MissType: -1, MissNest: -1})
+		return i, nil
+	}
+	// One message per request: a length that disagrees would make the
+	// kernel read other messages than those whose answers are awaited.
+	if l := ParseHeader(req).Length; int(l) != len(req) {
+		b.fail(i, &Error{Err: fmt.Errorf("request of %d bytes says it is %d (nlmsg_len): one message per request", len(req), l), Op: "batch", Request: append([]byte(nil), req...), Offset: -1, MissType: -1, MissNest: -1})
 		return i, nil
 	}
 	if ch := b.cur; ch != nil && len(ch.buf) > 0 && (len(ch.buf)+align4(len(req)) > batchBytes || len(ch.idx) >= batchMsgs) {
@@ -203,9 +210,10 @@ func (b *Batch) run() {
 	// replies would be read as this batch's: drain them first.
 	if b.c.pendingDump != 0 {
 		if err := b.c.drain(b.ctx, b.c.pendingDump); err != nil {
-			b.setErr(err)
+			b.setErr(err) // still pending: the next request drains it
+		} else {
+			b.c.pendingDump = 0
 		}
-		b.c.pendingDump = 0
 	}
 	var r multiReader
 	for ch := range b.full {
@@ -244,7 +252,27 @@ func (b *Batch) send(ch *chunk, r *multiReader) error {
 		for d := range n {
 			dgram, group, trunc := r.datagram(d)
 			if group != 0 {
-				b.c.queue(append([]byte(nil), dgram...))
+				if trunc {
+					b.c.lose() // cut short: report it as a dropped notification
+				} else {
+					b.c.queue(append([]byte(nil), dgram...))
+				}
+				continue
+			}
+			if trunc {
+				// Split would drop the cut message: its header still says
+				// which request it answers.
+				if len(dgram) >= HeaderLen {
+					h := ParseHeader(dgram)
+					if k := ch.find(h.Seq, next); k >= 0 && !ch.got[k] {
+						ch.got[k] = true
+						pending--
+						if k == next {
+							next++
+						}
+						b.fail(ch.idx[k], b.replyError(ch, k, nil, true))
+					}
+				}
 				continue
 			}
 			msgs, _ := Split(dgram)
@@ -262,10 +290,10 @@ func (b *Batch) send(ch *chunk, r *multiReader) error {
 				if k == next {
 					next++
 				}
-				if len(msg.Body) >= 4 && int32(binary.LittleEndian.Uint32(msg.Body)) == 0 && !trunc {
+				if len(msg.Body) >= 4 && int32(binary.LittleEndian.Uint32(msg.Body)) == 0 {
 					continue
 				}
-				b.fail(ch.idx[k], b.replyError(ch, k, msg, dgram, trunc))
+				b.fail(ch.idx[k], b.replyError(ch, k, msg, false))
 			}
 		}
 	}
@@ -288,7 +316,7 @@ func (ch *chunk) find(seq uint32, next int) int {
 
 // replyError builds a failed request's error from copies of the request and
 // of its acknowledgement, which outlive the buffers being reused.
-func (b *Batch) replyError(ch *chunk, k int, msg *Message, dgram []byte, trunc bool) error {
+func (b *Batch) replyError(ch *chunk, k int, msg *Message, trunc bool) error {
 	start := ch.off[k]
 	req := ch.buf[start:]
 	req = append([]byte(nil), req[:ParseHeader(req).Length]...)

@@ -55,6 +55,9 @@ func TestBatch(t *testing.T) {
 	const n = 3000
 	dups := map[int]bool{700: true, 1500: true, 2999: true}
 	short := 1234
+	// Requests whose nlmsg_len disagrees with their size: two messages in
+	// one, and one claiming more bytes than it has.
+	bad := map[int][]byte{1800: append(newRoute(250, 1), newRoute(250, 2)...), 1801: newRoute(250, 3)[:30]}
 	var reqs [][]byte
 	for i := range n {
 		var r []byte
@@ -63,6 +66,8 @@ func TestBatch(t *testing.T) {
 			r = newRoute(0, byte(i%7)) // added at i%7 already
 		case i == short:
 			r = []byte{1, 2, 3}
+		case bad[i] != nil:
+			r = bad[i]
 		default:
 			r = newRoute(byte(i/256), byte(i%256))
 		}
@@ -102,12 +107,16 @@ func TestBatch(t *testing.T) {
 			if e == nil || !strings.Contains(e.Error(), "shorter than") {
 				t.Errorf("short request: %v", e)
 			}
+		case bad[i] != nil:
+			if e == nil || !strings.Contains(e.Error(), "one message per request") {
+				t.Errorf("request %d of the wrong length: %v", i, e)
+			}
 		case e != nil:
 			t.Errorf("request %d: %v", i, e)
 		}
 	}
-	if got := countRoutes(t, c); got != n-len(dups)-1 {
-		t.Errorf("%d routes in table main, want %d", got, n-len(dups)-1)
+	if got, want := countRoutes(t, c), n-len(dups)-len(bad)-1; got != want {
+		t.Errorf("%d routes in table main, want %d", got, want)
 	}
 	// The route group heard about the adds: those datagrams were kept.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -265,6 +265,14 @@ func (c *Conn) queue(b []byte) {
 	c.backSize += len(b)
 }
 
+// lose records that a multicast datagram could not be kept whole: RecvRaw
+// reports ENOBUFS once the kept ones are returned, as the kernel would.
+func (c *Conn) lose() {
+	c.backMu.Lock()
+	c.backLost = true
+	c.backMu.Unlock()
+}
+
 // unqueue returns the oldest kept datagram, or once they are all returned
 // an ENOBUFS error if some had to be dropped.
 func (c *Conn) unqueue() ([]byte, bool, error) {

@@ -226,8 +226,8 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 		known := 0
 		for _, f := range s.Fields {
 			v, ok := x.Map[f.Name]
-			if !ok {
-				continue
+			if !ok || strings.HasPrefix(f.Name, "_") {
+				continue // keys starting with _ are the script's own, never sent
 			}
 			known++
 			if err := e.field(s, f, start, v); err != nil {

@@ -21,12 +21,13 @@ type multiReader struct {
 	slot  int
 }
 
-// ensure makes room for n datagrams of up to size bytes each.
+// ensure makes room for n datagrams of up to size bytes each. The room is
+// made for this shape, not the largest of all seen: many small requests
+// then a few large ones must not cost their product.
 func (r *multiReader) ensure(n, size int) {
 	if n <= len(r.hdrs) && size <= r.slot {
 		return
 	}
-	n, size = max(n, len(r.hdrs)), max(size, r.slot)
 	r.hdrs = make([]unix.Mmsghdr, n)
 	r.iovs = make([]unix.Iovec, n)
 	r.names = make([]unix.RawSockaddrNetlink, n)

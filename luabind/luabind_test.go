@@ -372,3 +372,13 @@ return tostring(rtnl.decode(r:encode())[1])
 		t.Errorf("a raw value prints as:\n%s", s)
 	}
 }
+
+// TestUnderscoreKeysNotSent: keys starting with _ are the script's own, even
+// when a struct names a (padding) field so; the encoder never sends them.
+func TestUnderscoreKeysNotSent(t *testing.T) {
+	e, _ := newEnv(t, "")
+	vals := run(t, e, `local m = rtnl.ifinfomsg(); m.__ifi_pad = 1; m._note = 'mine'; return #m:encode()`)
+	if vals[0].String() != "32" {
+		t.Errorf("ifinfomsg with _ keys encodes to %s bytes, want 32", vals[0])
+	}
+}
