@@ -100,7 +100,7 @@ func FuzzRouteSpec(f *testing.F) {
 		cmds := []string{"add", "del", "replace", "append"}
 		cmd := cmds[len(in)%len(cmds)]
 		spec.RawSetString("dry", lua.LNil)
-		v, err := e.routeMsg(L, cmd, spec, func(v lua.LValue, what string) lua.LValue { return lua.LNumber(7) })
+		v, err := e.routeMsg(L, cmd, engine.NLM_F_REQUEST|engine.NLM_F_ACK, spec, func(v lua.LValue, what string) lua.LValue { return lua.LNumber(7) })
 		if err != nil {
 			return
 		}

@@ -67,13 +67,9 @@ func keySet(names ...string) map[string]bool {
 	return s
 }
 
-// routeFlags are the header flags of each verb, as ip.lua's U.flags.
-var routeFlags = map[string]uint16{
-	"add":     engine.NLM_F_REQUEST | engine.NLM_F_ACK | engine.NLM_F_CREATE | engine.NLM_F_EXCL,
-	"replace": engine.NLM_F_REQUEST | engine.NLM_F_ACK | engine.NLM_F_CREATE | engine.NLM_F_REPLACE,
-	"append":  engine.NLM_F_REQUEST | engine.NLM_F_ACK | engine.NLM_F_CREATE | engine.NLM_F_APPEND,
-	"del":     engine.NLM_F_REQUEST | engine.NLM_F_ACK,
-}
+// routeChanges are the commands built here; their header flags are ip.lua's
+// U.flags, which every verb shares.
+var routeChanges = keySet("add", "replace", "append", "del")
 
 // routeTableBytes: tables from here on go in RTA_TABLE, not rtm_table.
 const routeTableBytes = 256
@@ -87,11 +83,12 @@ func routeErrorf(format string, args ...any) routeError {
 	return routeError(fmt.Sprintf(format, args...))
 }
 
-// luaRouteMsg is the ip module's native route(IP, self, cmd, spec): the
-// encoded request of ip.route add, replace, append or del.
+// luaRouteMsg is the ip module's native route(IP, self, cmd, spec, flags):
+// the encoded request of ip.route add, replace, append or del (or with dry
+// the message table), with the header flags given.
 func (e *Env) luaRouteMsg(L *lua.LState) int {
 	ipT, self := L.CheckTable(1), L.Get(2)
-	b, err := e.routeMsg(L, L.CheckString(3), L.Get(4), func(v lua.LValue, what string) lua.LValue {
+	b, err := e.routeMsg(L, L.CheckString(3), uint16(L.CheckInt(5)), L.Get(4), func(v lua.LValue, what string) lua.LValue {
 		return e.ifindex(L, ipT, self, v, what)
 	})
 	if err != nil {
@@ -101,18 +98,18 @@ func (e *Env) luaRouteMsg(L *lua.LState) int {
 	return 1
 }
 
-// luaRouteVerb is native.route_verb(IP, inst, fallback, send): the function
+// luaRouteVerb is native.route_verb(IP, inst, fallback, send, flags): the function
 // bound as inst.route. It builds add, replace, append and del here and
 // hands the bytes to send (U.send); other commands go to fallback, the
 // usual wrapper of IP.route. Called straight from a script, it raises its
 // argument errors at the script's line without the wrapper's pcall.
 func (e *Env) luaRouteVerb(L *lua.LState) int {
 	ipT, inst := L.CheckTable(1), L.CheckTable(2)
-	fallback, send := L.CheckFunction(3), L.CheckFunction(4)
+	fallback, send, flags := L.CheckFunction(3), L.CheckFunction(4), L.CheckTable(5)
 	L.Push(L.NewFunction(func(L *lua.LState) int {
 		top := L.GetTop()
 		cmd, _ := L.Get(1).(lua.LString)
-		if _, ok := routeFlags[string(cmd)]; !ok {
+		if !routeChanges[string(cmd)] {
 			L.Push(fallback)
 			for i := 1; i <= top; i++ {
 				L.Push(L.Get(i))
@@ -121,7 +118,8 @@ func (e *Env) luaRouteVerb(L *lua.LState) int {
 			return L.GetTop() - top
 		}
 		spec := L.Get(2)
-		b, err := e.routeMsg(L, string(cmd), spec, func(v lua.LValue, what string) lua.LValue {
+		f, _ := flags.RawGetString(string(cmd)).(lua.LNumber)
+		b, err := e.routeMsg(L, string(cmd), uint16(f), spec, func(v lua.LValue, what string) lua.LValue {
 			return e.ifindex(L, ipT, inst, v, what)
 		})
 		if err != nil {
@@ -314,8 +312,8 @@ var (
 
 // routeMsg builds the request: its bytes, or with dry the message table
 // a script would have built (its values as given, header length 0).
-func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (lua.LValue, error) {
-	h, rec, dry, err := e.routeRequest(L, cmd, specV, lookup)
+func (e *Env) routeMsg(L *lua.LState, cmd string, flags uint16, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (lua.LValue, error) {
+	h, rec, dry, err := e.routeRequest(L, cmd, flags, specV, lookup)
 	if err != nil {
 		return nil, err
 	}
@@ -331,11 +329,10 @@ func (e *Env) routeMsg(L *lua.LState, cmd string, specV lua.LValue, lookup func(
 
 // routeRequest reads the spec into the request's header and record, and
 // says whether it is a dry run; lookup resolves an interface name.
-func (e *Env) routeRequest(L *lua.LState, cmd string, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (engine.Header, *engine.Record, bool, error) {
+func (e *Env) routeRequest(L *lua.LState, cmd string, flags uint16, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (engine.Header, *engine.Record, bool, error) {
 	const fname = "ip.route"
 	var h engine.Header
-	flags, ok := routeFlags[cmd]
-	if !ok {
+	if !routeChanges[cmd] {
 		return h, nil, false, routeErrorf("%s: cannot build a '%s' request", fname, cmd)
 	}
 	t, isTable := specV.(*lua.LTable)

@@ -18,9 +18,52 @@ import (
 // families, enum names and table names. The getters' filters read names
 // through luaRouteValue, so ip.route and ip.routes agree.
 
-// checkSpec checks a verb's table of options as ip.lua's U.check does (dry
-// and echo are always allowed), hints first. A nil spec is an empty one.
+// commonKeys are the options every verb takes besides its own keys (ip.lua
+// hands its U.common to luaCheckOptions; ip.route's Go side uses this).
+var commonKeys = keySet("dry", "echo")
+
+// checkSpec checks ip.route's table of options: its keys, hints first.
 func checkSpec(fname string, v lua.LValue, valid map[string]bool, hints map[string]string) (*lua.LTable, error) {
+	return checkKeys(fname, v, func(k string) bool { return valid[k] || commonKeys[k] }, func() []string {
+		names := make([]string, 0, len(valid))
+		for n := range valid {
+			names = append(names, n)
+		}
+		return names
+	}, hints)
+}
+
+// luaCheckOptions is the ip module's native check(fname, spec, valid, common),
+// ip.lua's U.check: valid and common are sets of keys. It returns the spec,
+// or an empty table for nil.
+func (e *Env) luaCheckOptions(L *lua.LState) int {
+	fname, spec := L.CheckString(1), L.Get(2)
+	valid, common := L.CheckTable(3), L.CheckTable(4)
+	t, err := checkKeys(fname, spec, func(k string) bool {
+		return truthy(valid.RawGetString(k)) || truthy(common.RawGetString(k))
+	}, func() []string {
+		var names []string
+		valid.ForEach(func(k, _ lua.LValue) {
+			if ks, ok := k.(lua.LString); ok {
+				names = append(names, string(ks))
+			}
+		})
+		return names
+	}, nil)
+	if err != nil {
+		L.RaiseError("%s", err.Error())
+	}
+	if t == nil {
+		t = L.NewTable()
+	}
+	L.Push(t)
+	return 1
+}
+
+// checkKeys checks a verb's table of options: every key must be valid, or
+// it is named with the closest valid one (or the hint for it). A nil spec
+// is an empty one.
+func checkKeys(fname string, v lua.LValue, valid func(string) bool, validNames func() []string, hints map[string]string) (*lua.LTable, error) {
 	if v == lua.LNil {
 		return nil, nil
 	}
@@ -35,7 +78,7 @@ func checkSpec(fname string, v lua.LValue, valid map[string]bool, hints map[stri
 		keys = append(keys, k)
 	}
 	for _, k := range keys {
-		if ks, ok := k.(lua.LString); ok && !valid[string(ks)] {
+		if ks, ok := k.(lua.LString); ok && !valid(string(ks)) {
 			if h, ok := hints[string(ks)]; ok {
 				return nil, routeErrorf("%s: unknown key '%s' (did you mean %s?)", fname, ks, h)
 			}
@@ -43,13 +86,10 @@ func checkSpec(fname string, v lua.LValue, valid map[string]bool, hints map[stri
 	}
 	for _, k := range keys {
 		ks, isStr := k.(lua.LString)
-		if isStr && (valid[string(ks)] || ks == "dry" || ks == "echo") {
+		if isStr && valid(string(ks)) {
 			continue
 		}
-		names := make([]string, 0, len(valid))
-		for n := range valid {
-			names = append(names, n)
-		}
+		names := validNames()
 		sort.Strings(names)
 		if isStr {
 			if c := engine.Closest(string(ks), names, 1); len(c) > 0 {

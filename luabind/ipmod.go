@@ -60,6 +60,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"route_value": e.luaRouteValue,
 		"ifindex":     e.luaIfindex,
 		"prefix":      e.luaPrefix,
+		"check":       e.luaCheckOptions,
 	}))
 	L.Call(3, 1)
 	mod := L.Get(-1)

@@ -19,25 +19,10 @@ U.native = native  -- the parts written in Go: route (ip.route's changes), route
 U.common = {dry = true, echo = true}
 
 -- check raises "fname: unknown key 'k' (did you mean 'x'?)" for a key of
--- spec that is not in valid (a set of names) nor a common option.
+-- spec that is not in valid (a set of names) nor a common option; it returns
+-- spec, or an empty table for nil. (Go, as ip.route's own check.)
 function U.check(fname, spec, valid)
-  if spec == nil then return {} end
-  if type(spec) ~= 'table' then
-    error(fname .. ': expected a table of options, got ' .. type(spec), 3)
-  end
-  for k in pairs(spec) do
-    if not valid[k] and not U.common[k] then
-      local names = {}
-      for n in pairs(valid) do names[#names + 1] = n end
-      table.sort(names)
-      local hint = type(k) == 'string' and nl.closest(k, names)
-      if hint then
-        error(("%s: unknown key '%s' (did you mean '%s'?)"):format(fname, tostring(k), hint), 3)
-      end
-      error(("%s: unknown key '%s' (valid keys: %s)"):format(fname, tostring(k), table.concat(names, ', ')), 3)
-    end
-  end
-  return spec
+  return native.check(fname, spec, valid, U.common)
 end
 
 -- keys builds a set from a list of names, merging further sets.
@@ -251,7 +236,7 @@ local function bind(netns)
   -- ip.route's changes skip the Lua layers above: the function bound is
   -- Go, building and handing the message to U.send (other commands go to
   -- the wrapper).
-  inst.route = native.route_verb(IP, inst, inst.route, U.send)
+  inst.route = native.route_verb(IP, inst, inst.route, U.send, U.flags)
   inst.close = function()
     if inst._sock then inst._sock:close(); inst._sock = nil end
   end

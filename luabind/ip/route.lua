@@ -34,10 +34,6 @@ local function family_of(fname, v)
   return value('family', fname, v)
 end
 
-local function addr_family(a)
-  return a:find(':', 1, true) and AF_INET6 or AF_INET
-end
-
 local get_keys = U.keys({'dst', 'src', 'from', 'oif', 'dev', 'iif', 'mark', 'uid', 'family',
   'fib_match'})
 local verbs = U.keys({'add', 'del', 'replace', 'append', 'get', 'dump', 'flush'})
@@ -112,7 +108,7 @@ function IP.route(self, cmd, spec)
   if cmd == 'dump' then return IP.routes(self, spec) end
   if cmd == 'flush' then return flush(self, spec) end
   if cmd == 'get' then return lookup(self, U.check('ip.route get', spec, get_keys)) end
-  return U.send(self, native.route(IP, self, cmd, spec), spec)
+  return U.send(self, native.route(IP, self, cmd, spec, U.flags[cmd]), spec)
 end
 
 -- ---------------------------------------------------------------------------
@@ -202,7 +198,7 @@ local function compile(self, req, filter)
   -- the other one.
   if filter.family == nil and req.family == AF_UNSPEC then
     local addr = (filter.dst ~= 'default' and filter.dst) or filter.gateway or filter.via
-    if type(addr) == 'string' then req.family = addr_family(addr) end
+    if type(addr) == 'string' then req.family = select(3, U.prefix(addr, fname)) end
   end
   -- Attribute tests first: they read the raw message without building it.
   for _, fn in ipairs(field_tests) do attr_tests[#attr_tests + 1] = fn end
