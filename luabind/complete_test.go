@@ -3,6 +3,7 @@ package luabind
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -155,6 +156,14 @@ func TestCompleteInterfaceNames(t *testing.T) {
 	ns := nstest.New(t)
 	nstest.IP(t, ns, "link", "add", "vx1", "type", "veth", "peer", "name", "vy1")
 	e, _ := newEnv(t, ns)
+	// The kernel frees the namespaces earlier tests deleted later, under
+	// the rtnl lock, which can hold up a dump past completion's 2-second
+	// limit: wait until the namespace answers before judging completion.
+	for deadline := time.Now().Add(20 * time.Second); len(e.linkNames()) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the namespace's links could not be dumped for 20 s")
+		}
+	}
 	for _, tc := range []struct {
 		line string
 		want []string

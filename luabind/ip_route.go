@@ -98,14 +98,15 @@ func (e *Env) luaRouteMsg(L *lua.LState) int {
 	return 1
 }
 
-// luaRouteVerb is native.route_verb(IP, inst, fallback, send, flags): the function
-// bound as inst.route. It builds add, replace, append and del here and
-// hands the bytes to send (U.send); other commands go to fallback, the
-// usual wrapper of IP.route. Called straight from a script, it raises its
-// argument errors at the script's line without the wrapper's pcall.
+// luaRouteVerb is native.route_verb(IP, inst, fallback, socket, flags): the
+// function bound as inst.route. It builds add, replace, append and del
+// here and sends them as U.send does (socket is U.socket); other commands
+// go to fallback, the usual wrapper of IP.route. Called straight from a
+// script, it raises its errors at the script's line without the wrapper's
+// pcall.
 func (e *Env) luaRouteVerb(L *lua.LState) int {
 	ipT, inst := L.CheckTable(1), L.CheckTable(2)
-	fallback, send, flags := L.CheckFunction(3), L.CheckFunction(4), L.CheckTable(5)
+	fallback, socketFn, flags := L.CheckFunction(3), L.CheckFunction(4), L.CheckTable(5)
 	L.Push(L.NewFunction(func(L *lua.LState) int {
 		top := L.GetTop()
 		cmd, _ := L.Get(1).(lua.LString)
@@ -125,14 +126,7 @@ func (e *Env) luaRouteVerb(L *lua.LState) int {
 		if err != nil {
 			L.RaiseError("%s", err.Error())
 		}
-		L.Push(send)
-		L.Push(inst)
-		L.Push(b)
-		L.Push(spec)
-		if err := L.PCall(3, lua.MultRet, nil); err != nil {
-			rethrow(L, err)
-		}
-		return L.GetTop() - top
+		return e.send(L, inst, b, spec, socketFn)
 	}))
 	return 1
 }

@@ -61,6 +61,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"ifindex":     e.luaIfindex,
 		"prefix":      e.luaPrefix,
 		"check":       e.luaCheckOptions,
+		"send":        e.luaSend,
 	}))
 	L.Call(3, 1)
 	mod := L.Get(-1)

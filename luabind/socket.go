@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -178,18 +179,31 @@ func (e *Env) openSocket(L *lua.LState) *socket {
 
 // messageBytes reads argument i: a Lua string of bytes or a message table.
 func (e *Env) messageBytes(L *lua.LState, i int) []byte {
-	switch v := L.Get(i).(type) {
-	case lua.LString:
-		return []byte(v)
-	case *lua.LTable:
-		b, err := e.encodeTable(v)
-		if err != nil {
-			L.RaiseError("encode: %s", err.Error())
-		}
-		return b
+	b, err := e.bytesOf(L.Get(i))
+	if err == errNotMessage {
+		L.ArgError(i, err.Error())
 	}
-	L.ArgError(i, "message table or string of bytes expected")
-	return nil
+	if err != nil {
+		L.RaiseError("%s", err.Error())
+	}
+	return b
+}
+
+var errNotMessage = errors.New("message table or string of bytes expected")
+
+// bytesOf encodes a message table, or takes a string as the bytes.
+func (e *Env) bytesOf(v lua.LValue) ([]byte, error) {
+	switch x := v.(type) {
+	case lua.LString:
+		return []byte(x), nil
+	case *lua.LTable:
+		b, err := e.encodeTable(x)
+		if err != nil {
+			return nil, fmt.Errorf("encode: %w", err)
+		}
+		return b, nil
+	}
+	return nil, errNotMessage
 }
 
 func (e *Env) ctx(L *lua.LState) context.Context {
@@ -235,13 +249,28 @@ func (e *Env) sockRecv(L *lua.LState) int {
 
 func (e *Env) sockRequest(L *lua.LState) int {
 	s := e.openSocket(L)
-	b := e.messageBytes(L, 2)
+	L.Push(e.request(L, s, L.Get(2)))
+	return 1
+}
+
+// request sends msg (a message table or bytes) on s and returns the list of
+// replies; a kernel error is raised as an error value.
+func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue) *lua.LTable {
+	if s.closed.Load() {
+		L.RaiseError("socket is closed")
+	}
+	if s.inBatch {
+		L.RaiseError("socket is busy with a batch: use add(), or another socket")
+	}
+	b, err := e.bytesOf(msg)
+	if err != nil {
+		L.RaiseError("%s", err.Error())
+	}
 	msgs, err := s.conn.Request(e.ctx(L), s.proto, b)
 	if err != nil {
 		e.raiseWith(L, "request", err, s.proto)
 	}
-	L.Push(e.newLazyList(s.proto, msgs))
-	return 1
+	return e.newLazyList(s.proto, msgs)
 }
 
 func (e *Env) sockClose(L *lua.LState) int {

@@ -70,24 +70,12 @@ function U.socket(self)
   return self._sock
 end
 
--- send sends msg (a message table, or the bytes of one) unless spec.dry;
--- with spec.echo it asks for the created object back. It returns the
--- replies (the echoed object with echo); dry returns the message, unsent.
--- Inside ip.batch the message joins the batch instead.
+-- send sends msg (a message table, or the bytes of one) unless spec.dry,
+-- which returns it unsent; with spec.echo it asks for the created object
+-- back and returns it, else the replies. Inside ip.batch the message joins
+-- the batch instead. (Go: every verb's message passes here.)
 function U.send(self, msg, spec)
-  spec = spec or {}
-  if spec.echo and type(msg) ~= 'string' then
-    msg.header.flags = bit.bor(msg.header.flags, NLM_F_ECHO)
-  end
-  if spec.dry then return msg end
-  if self._batch then
-    if spec.echo then error('echo is not available inside ip.batch', 0) end
-    self._batch(msg)
-    return nil
-  end
-  local replies = U.socket(self):request(msg)
-  if spec.echo then return replies[1] end
-  return replies
+  return native.send(self, msg, spec, U.socket)
 end
 
 -- dump sends a dump request and filters the replies. A dump the kernel
@@ -236,7 +224,7 @@ local function bind(netns)
   -- ip.route's changes skip the Lua layers above: the function bound is
   -- Go, building and handing the message to U.send (other commands go to
   -- the wrapper).
-  inst.route = native.route_verb(IP, inst, inst.route, U.send, U.flags)
+  inst.route = native.route_verb(IP, inst, inst.route, U.socket, U.flags)
   inst.close = function()
     if inst._sock then inst._sock:close(); inst._sock = nil end
   end
