@@ -21,7 +21,17 @@ func (e *Env) sockBatch(L *lua.LState) int {
 	b := s.conn.Batch(e.ctx(L), s.proto)
 	s.inBatch = true
 	open := true
-	add := L.NewFunction(func(L *lua.LState) int {
+	var add *lua.LFunction
+	// addBytes is add for bytes made in Go (ip.route's), without the round
+	// trip through a Lua string.
+	addBytes := func(L *lua.LState, req []byte) int {
+		i, err := b.Add(req)
+		if err != nil {
+			e.raiseWith(L, "batch", err, s.proto)
+		}
+		return i + 1
+	}
+	add = L.NewFunction(func(L *lua.LState) int {
 		if !open {
 			L.RaiseError("batch: add called after the batch finished")
 		}
@@ -37,17 +47,15 @@ func (e *Env) sockBatch(L *lua.LState) int {
 		default:
 			L.ArgError(1, "message table or string of bytes expected")
 		}
-		i, err := b.Add(req)
-		if err != nil {
-			e.raiseWith(L, "batch", err, s.proto)
-		}
-		L.Push(lua.LNumber(i + 1))
+		L.Push(lua.LNumber(addBytes(L, req)))
 		return 1
 	})
+	e.batchAdds[add] = addBytes
 	L.Push(fn)
 	L.Push(add)
 	ferr := L.PCall(1, 0, nil)
 	open = false
+	delete(e.batchAdds, add)
 	errs, err := b.Wait()
 	s.inBatch = false
 	if ferr != nil {

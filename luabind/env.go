@@ -48,6 +48,9 @@ type Env struct {
 	ipModule     lua.LValue       // the ip module, once loaded
 	nsFDs        map[string]int   // namespace files opened by nl.netns.fd
 	rtTables     map[string]int64 // iproute2's table names, read on first use
+	// batchAdds maps the add function of each open s:batch to its Go side,
+	// for requests built in Go.
+	batchAdds map[*lua.LFunction]func(*lua.LState, []byte) int
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -67,6 +70,7 @@ func New(opts Options) *Env {
 		metaClass:  map[*lua.LTable]*engine.Class{},
 		sockets:    map[*socket]bool{},
 		nsFDs:      map[string]int{},
+		batchAdds:  map[*lua.LFunction]func(*lua.LState, []byte) int{},
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
 	e.setup()

@@ -120,13 +120,25 @@ func (e *Env) luaRouteVerb(L *lua.LState) int {
 		}
 		spec := L.Get(2)
 		f, _ := flags.RawGetString(string(cmd)).(lua.LNumber)
-		b, err := e.routeMsg(L, string(cmd), uint16(f), spec, func(v lua.LValue, what string) lua.LValue {
+		dry, b, err := e.routeBuild(L, string(cmd), uint16(f), spec, func(v lua.LValue, what string) lua.LValue {
 			return e.ifindex(L, ipT, inst, v, what)
 		})
 		if err != nil {
 			L.RaiseError("%s", err.Error())
 		}
-		return e.send(L, inst, b, spec, socketFn)
+		if dry != nil {
+			L.Push(dry)
+			return 1
+		}
+		// Inside ip.batch the bytes go straight to the batch (U.send would
+		// refuse echo there: it says so).
+		if fn, ok := inst.RawGetString("_batch").(*lua.LFunction); ok {
+			if add := e.batchAdds[fn]; add != nil && !truthy(getOpt(L, spec, "echo")) {
+				add(L, b)
+				return 0
+			}
+		}
+		return e.send(L, inst, lua.LString(b), spec, socketFn)
 	}))
 	return 1
 }
@@ -307,18 +319,37 @@ var (
 // routeMsg builds the request: its bytes, or with dry the message table
 // a script would have built (its values as given, header length 0).
 func (e *Env) routeMsg(L *lua.LState, cmd string, flags uint16, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (lua.LValue, error) {
+	dry, b, err := e.routeBuild(L, cmd, flags, specV, lookup)
+	if err != nil || dry != nil {
+		return dry, err
+	}
+	return lua.LString(b), nil
+}
+
+// routeBuild is routeMsg with the bytes as they are: the message table for
+// a dry run, else the encoded request.
+func (e *Env) routeBuild(L *lua.LState, cmd string, flags uint16, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (lua.LValue, []byte, error) {
 	h, rec, dry, err := e.routeRequest(L, cmd, flags, specV, lookup)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if dry {
-		return e.recordMessage(h, rtnl.RouteClass, rec), nil
+		return e.recordMessage(h, rtnl.RouteClass, rec), nil, nil
 	}
 	b, err := engine.EncodeMessage(h, rtnl.RouteClass, rec)
 	if err != nil {
-		return nil, routeErrorf("ip.route: %s", err.Error())
+		return nil, nil, routeErrorf("ip.route: %s", err.Error())
 	}
-	return lua.LString(b), nil
+	return nil, b, nil
+}
+
+// getOpt reads spec[k] from an options value that may be nil.
+func getOpt(L *lua.LState, spec lua.LValue, k string) lua.LValue {
+	t, ok := spec.(*lua.LTable)
+	if !ok {
+		return lua.LNil
+	}
+	return field(L, t, lua.LString(k))
 }
 
 // routeRequest reads the spec into the request's header and record, and

@@ -18,13 +18,7 @@ func (e *Env) luaSend(L *lua.LState) int {
 // it asks for the created object back and returns it, else the replies.
 // Inside ip.batch the message joins the batch instead.
 func (e *Env) send(L *lua.LState, self *lua.LTable, msg, spec, socketFn lua.LValue) int {
-	st, _ := spec.(*lua.LTable)
-	get := func(k string) lua.LValue {
-		if st == nil {
-			return lua.LNil
-		}
-		return field(L, st, lua.LString(k))
-	}
+	get := func(k string) lua.LValue { return getOpt(L, spec, k) }
 	echo := truthy(get("echo"))
 	if t, ok := msg.(*lua.LTable); ok && echo {
 		if ht, ok := field(L, t, lua.LString("header")).(*lua.LTable); ok {
