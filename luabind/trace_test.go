@@ -54,15 +54,7 @@ s:request(m)
 		t.Errorf("trace kept going after nl.trace(false)")
 	}
 	// The capture holds the same messages the trace printed, in order.
-	f, err := os.Open(pcap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pkts, err := engine.ReadCapture(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkts := readCapture(t, pcap)
 	var lines []string
 	for _, p := range pkts {
 		msgs, _ := engine.Split(p.Data)
@@ -78,6 +70,21 @@ s:request(m)
 		t.Errorf("pcap read back differs from the trace:\n%s\n---\n%s", got, trace)
 	}
 	tsharkCheck(t, pcap, len(pkts))
+}
+
+// readCapture reads back a capture nlsh wrote.
+func readCapture(t *testing.T, path string) []engine.Packet {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pkts, err := engine.ReadCapture(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkts
 }
 
 // tsharkCheck dissects the capture with tshark when it is installed (CI
@@ -259,15 +266,7 @@ ip.batch(function()
 end)
 nl.pcap.close()
 nl.trace(false)`)
-	f, err := os.Open(pcap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pkts, err := engine.ReadCapture(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkts := readCapture(t, pcap)
 	var routes, acks int
 	for _, p := range pkts {
 		ms, _ := engine.Split(p.Data)
