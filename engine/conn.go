@@ -53,6 +53,7 @@ type Conn struct {
 
 	reqMu  sync.Mutex // one Request at a time, so replies are not interleaved
 	readMu sync.Mutex // one datagram read at a time: peek and read must pair up
+	peek   []byte     // recvOne's scratch buffer, under readMu
 
 	// backlog holds multicast datagrams a Request read while waiting for
 	// its reply, for RecvRaw to return next, so a listener that also sends
@@ -301,7 +302,10 @@ func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 		rerr  error
 	)
 	err := c.read(ctx, func(fd int) bool {
-		buf, group, rerr = recvOne(fd)
+		if c.peek == nil {
+			c.peek = make([]byte, peekSize)
+		}
+		buf, group, rerr = recvOne(fd, c.peek)
 		return rerr != unix.EAGAIN
 	}, &rerr)
 	if err != nil {
@@ -361,18 +365,26 @@ func (c *Conn) read(ctx context.Context, fn func(fd int) bool, rerr *error) erro
 	return nil
 }
 
+// peekSize is the buffer recvOne peeks with. The kernel sizes the
+// datagrams of a dump by the largest buffer the socket has read with (up to
+// 32 KiB), and a message that does not fit its datagram is left out of the
+// dump without a word: peeking into no buffer at all kept dumps to about
+// 4 KiB a datagram and lost the links larger than that.
+const peekSize = 32 << 10
+
 // recvOne peeks at the next datagram's size (MSG_TRUNC makes recvfrom report
-// the full length even into an empty buffer), then reads it into a buffer of
-// exactly that size. Two system calls per datagram are cheap next to the
+// the full length, however little of it fits), then reads it into a buffer
+// of exactly that size. Two system calls per datagram are cheap next to the
 // kernel's work filling a 32 KiB dump datagram, and no reply can be truncated,
 // however large (an NLMSG_ERROR echoing a big request, a link with many VFs).
-func recvOne(fd int) ([]byte, uint32, error) {
+// peek is scratch space of peekSize bytes.
+func recvOne(fd int, peek []byte) ([]byte, uint32, error) {
 	var (
 		n   int
 		err error
 	)
 	for {
-		n, _, err = unix.Recvfrom(fd, nil, unix.MSG_PEEK|unix.MSG_TRUNC|unix.MSG_DONTWAIT)
+		n, _, err = unix.Recvfrom(fd, peek, unix.MSG_PEEK|unix.MSG_TRUNC|unix.MSG_DONTWAIT)
 		if err != unix.EINTR {
 			break
 		}
