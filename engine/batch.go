@@ -98,7 +98,13 @@ func (b *Batch) Add(req []byte) (int, error) {
 	}
 	// One message per request: a length that disagrees would make the
 	// kernel read other messages than those whose answers are awaited.
-	if l := ParseHeader(req).Length; int(l) != len(req) {
+	// And no dumps: their end is NLMSG_DONE, never an acknowledgement.
+	h := ParseHeader(req)
+	if h.Flags&NLM_F_DUMP == NLM_F_DUMP {
+		b.fail(i, &Error{Err: errors.New("a dump cannot go in a batch (it ends with NLMSG_DONE, not an acknowledgement): send it on its own"), Op: "batch", Request: append([]byte(nil), req...), Offset: -1, MissType: -1, MissNest: -1})
+		return i, nil
+	}
+	if l := h.Length; int(l) != len(req) {
 		b.fail(i, &Error{Err: fmt.Errorf("request of %d bytes says it is %d (nlmsg_len): one message per request", len(req), l), Op: "batch", Request: append([]byte(nil), req...), Offset: -1, MissType: -1, MissNest: -1})
 		return i, nil
 	}
@@ -120,7 +126,6 @@ func (b *Batch) Add(req []byte) (int, error) {
 	for len(ch.buf)%4 != 0 {
 		ch.buf = append(ch.buf, 0)
 	}
-	h := ParseHeader(ch.buf[start:])
 	h.Flags |= NLM_F_ACK
 	h.Seq = b.c.nextSeq()
 	if h.PID == 0 {
@@ -264,6 +269,9 @@ func (b *Batch) send(ch *chunk, r *multiReader) error {
 				// which request it answers.
 				if len(dgram) >= HeaderLen {
 					h := ParseHeader(dgram)
+					if h.Type != NLMSG_ERROR {
+						continue // a large reply before the acknowledgement
+					}
 					if k := ch.find(h.Seq, next); k >= 0 && !ch.got[k] {
 						ch.got[k] = true
 						pending--

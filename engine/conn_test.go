@@ -782,12 +782,19 @@ func TestRequestCancelledDump(t *testing.T) {
 // with a buffer large enough for it.
 func TestDumpLargeLink(t *testing.T) {
 	c, ns := dialNS(t, engine.DefaultConnConfig())
-	nstest.IP(t, ns, "link", "add", "big0", "type", "veth", "peer", "name", "big1")
-	for i := range 45 {
-		nstest.IP(t, ns, "link", "property", "add", "dev", "big0", "altname", fmt.Sprintf("a%03d%s", i, strings.Repeat("x", 96)))
-	}
+	bigLink(t, ns)
 	names := dumpLinks(t, c)
 	if !slices.Contains(names, "big0") {
 		t.Errorf("the dump lists %v, without big0", names)
+	}
+}
+
+// bigLink makes veth big0 (and its peer big1) with 45 long alternative
+// names: its RTM_NEWLINK is about 6 KiB.
+func bigLink(t *testing.T, ns string) {
+	t.Helper()
+	nstest.IP(t, ns, "link", "add", "big0", "type", "veth", "peer", "name", "big1")
+	for i := range 45 {
+		nstest.IP(t, ns, "link", "property", "add", "dev", "big0", "altname", fmt.Sprintf("a%03d%s", i, strings.Repeat("x", 96)))
 	}
 }
