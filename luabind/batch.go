@@ -17,11 +17,42 @@ import (
 // per request, and the number that failed), or raises fn's error.
 func (e *Env) sockBatch(L *lua.LState) int {
 	s := e.openSocket(L)
-	fn := L.CheckFunction(2)
+	return e.batch(L, s, L.CheckFunction(2), nil)
+}
+
+// luaIPBatch is the ip module's native batch(self, fn), ip.batch's
+// transport: s:batch on a socket of its own in self's namespace, so verbs
+// inside fn can still look things up, with add held as self._batch while
+// fn runs. Go sets and clears it, and closes the socket, however fn ends
+// (Ctrl-C stops Lua code before it could).
+func (e *Env) luaIPBatch(L *lua.LState) int {
+	self, fn := L.CheckTable(1), L.CheckFunction(2)
+	if add, ok := self.RawGetString("_batch").(*lua.LFunction); ok && e.batchAdds[add] != nil {
+		L.RaiseError("ip.batch: already inside a batch")
+	}
+	cfg := engine.DefaultConnConfig()
+	cfg.NetNS = e.opts.NetNS
+	if ns, ok := self.RawGetString("_netns").(lua.LString); ok {
+		cfg.NetNS = string(ns)
+	}
+	s, err := e.dial(0, e.proto, "route", cfg)
+	if err != nil {
+		e.raise(L, "ip.batch", err)
+	}
+	defer func() {
+		s.close()
+		delete(e.sockets, s)
+	}()
+	return e.batch(L, s, fn, self)
+}
+
+// batch runs fn(add) with s's requests batched; owner, if not nil, holds
+// add as _batch meanwhile. It pushes the results, or raises fn's error or
+// the socket's.
+func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, owner *lua.LTable) int {
 	b := s.conn.Batch(e.ctx(L), s.proto)
 	s.inBatch = true
 	open := true
-	var add *lua.LFunction
 	// addBytes is add for bytes made in Go (ip.route's), without the round
 	// trip through a Lua string.
 	addBytes := func(L *lua.LState, req []byte) int {
@@ -31,7 +62,7 @@ func (e *Env) sockBatch(L *lua.LState) int {
 		}
 		return i + 1
 	}
-	add = L.NewFunction(func(L *lua.LState) int {
+	add := L.NewFunction(func(L *lua.LState) int {
 		if !open {
 			L.RaiseError("batch: add called after the batch finished")
 		}
@@ -51,11 +82,17 @@ func (e *Env) sockBatch(L *lua.LState) int {
 		return 1
 	})
 	e.batchAdds[add] = addBytes
+	if owner != nil {
+		owner.RawSetString("_batch", add)
+	}
 	L.Push(fn)
 	L.Push(add)
 	ferr := L.PCall(1, 0, nil)
 	open = false
 	delete(e.batchAdds, add)
+	if owner != nil {
+		owner.RawSetString("_batch", lua.LNil)
+	}
 	errs, err := b.Wait()
 	s.inBatch = false
 	if ferr != nil {

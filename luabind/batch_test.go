@@ -1,8 +1,10 @@
 package luabind
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"nlsh/engine/nstest"
 )
@@ -72,5 +74,39 @@ end)`)
 	if out := nstest.IP(t, ns, "route", "show", "via", "10.0.0.2"); strings.Count(out, "\n") != 255 {
 		// 300 requests for 255 prefixes: the 45 repeats fail with EEXIST.
 		t.Errorf("%d routes via 10.0.0.2 after the raising batch, want 255:\n%s", strings.Count(out, "\n"), out)
+	}
+}
+
+// TestIPBatchCancelled stops an endless ip.batch by its context, as Ctrl-C
+// does: the ip module is usable afterwards (no stale batch) and the
+// batch's socket is closed.
+func TestIPBatchCancelled(t *testing.T) {
+	ns, e := ipEnv(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	nstest.IP(t, ns, "link", "set", "v0", "up")
+	nstest.IP(t, ns, "addr", "add", "10.0.0.1/24", "dev", "v0")
+	run(t, e, `ip.links()`) // the module's own socket, opened once
+	before := openFDs(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := e.Run(ctx, "endless", `
+local i = 0
+ip.batch(function()
+  while true do
+    i = i + 1
+    ip.route('add', {dst = ('10.%d.%d.%d/32'):format(20 + math.floor(i / 65536) % 100, math.floor(i / 256) % 256, i % 256), gateway = '10.0.0.2'})
+  end
+end)`, nil)
+	if err == nil {
+		t.Fatal("the endless batch ended without an error")
+	}
+	run(t, e, `
+ip.route('add', {dst = '10.99.0.0/16', gateway = '10.0.0.2'})
+assert(ip.batch(function() ip.route('add', {dst = '10.98.0.0/16', gateway = '10.0.0.2'}) end) == 1)`)
+	if after := openFDs(t); after > before {
+		t.Errorf("%d file descriptors open after the cancelled batch, %d before", after, before)
+	}
+	if out := nstest.IP(t, ns, "route", "show", "10.99.0.0/16"); out == "" {
+		t.Error("ip.route after the cancelled batch added nothing")
 	}
 }

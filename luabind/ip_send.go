@@ -29,7 +29,21 @@ func (e *Env) send(L *lua.LState, self *lua.LTable, msg, spec, socketFn lua.LVal
 			ht.RawSetString("flags", lua.LNumber(f|engine.NLM_F_ECHO))
 		}
 	}
+	if b, ok := msg.(lua.LString); ok && echo && len(b) >= engine.HeaderLen {
+		req := []byte(b)
+		h := engine.ParseHeader(req)
+		h.Flags |= engine.NLM_F_ECHO
+		h.Put(req)
+		msg = lua.LString(req)
+	}
 	if truthy(get("dry")) {
+		if b, ok := msg.(lua.LString); ok { // bytes: the message they hold
+			t, err := e.decodeToLua([]byte(b))
+			if err != nil {
+				L.RaiseError("%s", err.Error())
+			}
+			msg = t.RawGetInt(1)
+		}
 		L.Push(msg)
 		return 1
 	}

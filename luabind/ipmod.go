@@ -62,6 +62,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"prefix":      e.luaPrefix,
 		"check":       e.luaCheckOptions,
 		"send":        e.luaSend,
+		"batch":       e.luaIPBatch,
 	}))
 	L.Call(3, 1)
 	mod := L.Get(-1)

@@ -126,13 +126,10 @@ func (e *Env) luaSocket(L *lua.LState) int {
 	if family == 0 {
 		p = e.proto
 	}
-	cfg.Tap = e.tap(family, p)
-	conn, err := engine.Dial(family, cfg)
+	s, err := e.dial(family, p, name, cfg)
 	if err != nil {
 		e.raise(L, "nl.socket", err)
 	}
-	s := &socket{conn: conn, proto: p, name: name}
-	e.sockets[s] = true
 	ud := L.NewUserData()
 	ud.Value = s
 	ud.Metatable = e.sockMeta
@@ -140,6 +137,18 @@ func (e *Env) luaSocket(L *lua.LState) int {
 	runtime.AddCleanup(ud, (*socket).close, s)
 	L.Push(ud)
 	return 1
+}
+
+// dial opens a socket of the Env (traced, closed with it).
+func (e *Env) dial(family int, p *engine.Protocol, name string, cfg engine.ConnConfig) (*socket, error) {
+	cfg.Tap = e.tap(family, p)
+	conn, err := engine.Dial(family, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &socket{conn: conn, proto: p, name: name}
+	e.sockets[s] = true
+	return s, nil
 }
 
 func (e *Env) groupNumber(v lua.LValue) (uint32, error) {

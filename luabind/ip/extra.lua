@@ -41,27 +41,15 @@ end
 -- batch (s:batch) instead of being sent and acknowledged one by one: the
 -- requests leave packed many to a datagram while fn builds the next ones,
 -- and every acknowledgement is checked. The batch has a socket of its own,
--- so verbs inside fn can still look things up (an interface by name). If fn
--- raises, the requests queued before are still sent and fn's error is
--- raised; otherwise, if any request failed, the first failure's error value
--- is raised, saying which request it was (index) and how many failed. It
--- returns the number of requests.
+-- so verbs inside fn can still look things up (an interface by name); Go
+-- (native.batch) opens and closes it and sets self._batch, which U.send
+-- reads. If fn raises, the requests queued before are still sent and fn's
+-- error is raised; otherwise, if any request failed, the first failure's
+-- error value is raised, saying which request it was (index) and how many
+-- failed. It returns the number of requests.
 function IP.batch(self, fn)
   if type(fn) ~= 'function' then error('ip.batch: usage ip.batch(function() … end)', 2) end
-  if self._batch then error('ip.batch: already inside a batch', 2) end
-  local sock = nl.socket('route', {netns = self._netns})
-  -- fn's outcome goes into a table, not into upvalues: gopher-lua closes
-  -- every open upvalue when an error is raised, so an assignment to one
-  -- after fn's error would be lost.
-  local run = {}
-  local bok, results, failed = pcall(sock.batch, sock, function(add)
-    self._batch = add
-    run.ok, run.err = pcall(fn)
-  end)
-  self._batch = nil
-  sock:close()
-  if not bok then error(results, 0) end
-  if not run.ok then error(run.err, 0) end
+  local results, failed = U.native.batch(self, fn)
   if failed > 0 then
     for i, r in ipairs(results) do
       if r ~= true then

@@ -1,7 +1,7 @@
 -- ip: pyroute2 IPRoute's verbs for Lua, built on nl and rtnl.
 --
 -- Every verb builds an ordinary message table, the same you could build by
--- hand, and sends it with s:request. Pass {dry=true} to get the message back
+-- hand, and sends it with U.send (as s:request does). Pass {dry=true} to get the message back
 -- unsent (print it to see what a verb does), {echo=true} to get the object the
 -- kernel created. ip.netns('name') returns the same API bound to another
 -- network namespace.

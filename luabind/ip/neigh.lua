@@ -211,6 +211,7 @@ function IP.neigh(self, cmd, spec)
   end
   local m = entry(self, cmd, spec)
   if not spec.echo or spec.dry or cmd == 'del' then return U.send(self, m, spec) end
+  if self._batch then error('ip.neigh: echo is not available inside ip.batch', 0) end
   -- The kernel's neighbour code ignores NLM_F_ECHO (its notifications do
   -- not carry the request), so echo reads the entry back instead.
   U.send(self, m)
