@@ -51,9 +51,10 @@ type Conn struct {
 	seq  atomic.Uint32
 	tap  func(bool, []byte)
 
-	reqMu  sync.Mutex // one Request at a time, so replies are not interleaved
-	readMu sync.Mutex // one datagram read at a time: peek and read must pair up
-	peek   []byte     // recvOne's scratch buffer, under readMu
+	reqMu    sync.Mutex // one Request at a time, so replies are not interleaved
+	readMu   sync.Mutex // one datagram read at a time: peek and read must pair up
+	peek     []byte     // recvOne's scratch buffer, under readMu
+	smallBuf bool       // the receive buffer was set too small for 32 KiB datagrams
 
 	// backlog holds multicast datagrams a Request read while waiting for
 	// its reply, for RecvRaw to return next, so a listener that also sends
@@ -167,7 +168,13 @@ func (c *Conn) LeaveGroup(g uint32) error {
 // permitted, so root can exceed net.core.rmem_max; SO_RCVBUF otherwise).
 // Busy multicast listeners need a large one to avoid ENOBUFS.
 func (c *Conn) SetReadBuffer(n int) error {
-	return sysError("set receive buffer", c.nc.SetReadBuffer(n))
+	if err := c.nc.SetReadBuffer(n); err != nil {
+		return sysError("set receive buffer", err)
+	}
+	c.readMu.Lock()
+	c.smallBuf = n < smallRcvBuf
+	c.readMu.Unlock()
+	return nil
 }
 
 // SetOption turns a SOL_NETLINK socket option (unix.NETLINK_EXT_ACK,
@@ -302,10 +309,14 @@ func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 		rerr  error
 	)
 	err := c.read(ctx, func(fd int) bool {
-		if c.peek == nil {
+		if c.peek == nil && !c.smallBuf {
 			c.peek = make([]byte, peekSize)
 		}
-		buf, group, rerr = recvOne(fd, c.peek)
+		peek := c.peek
+		if c.smallBuf {
+			peek = nil
+		}
+		buf, group, rerr = recvOne(fd, peek)
 		return rerr != unix.EAGAIN
 	}, &rerr)
 	if err != nil {
@@ -370,7 +381,14 @@ func (c *Conn) read(ctx context.Context, fn func(fd int) bool, rerr *error) erro
 // 32 KiB), and a message that does not fit its datagram is left out of the
 // dump without a word: peeking into no buffer at all kept dumps to about
 // 4 KiB a datagram and lost the links larger than that.
-const peekSize = 32 << 10
+//
+// A receive buffer set below smallRcvBuf cannot hold a 32 KiB datagram
+// (with the kernel's overhead), so such a socket peeks with no buffer and
+// gets the kernel's smallest dump datagrams, as before.
+const (
+	peekSize    = 32 << 10
+	smallRcvBuf = 64 << 10
+)
 
 // recvOne peeks at the next datagram's size (MSG_TRUNC makes recvfrom report
 // the full length, however little of it fits), then reads it into a buffer
