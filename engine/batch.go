@@ -151,6 +151,8 @@ func (b *Batch) flush() error {
 	case b.full <- ch:
 		return nil
 	case <-b.ctx.Done():
+		// The datagram is dropped unsent: the batch has failed.
+		b.setErr(b.ctx.Err())
 		return b.ctx.Err()
 	}
 }
