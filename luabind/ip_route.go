@@ -277,8 +277,8 @@ func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
 	return ok
 }
 
-// field reads t[k] as Lua code would: raw, unless t has a metatable.
-func field(L *lua.LState, t *lua.LTable, k lua.LValue) lua.LValue {
+// luaIndex reads t[k] as Lua code would: raw, unless t has a metatable.
+func luaIndex(L *lua.LState, t *lua.LTable, k lua.LValue) lua.LValue {
 	if t.Metatable == lua.LNil {
 		return t.RawGet(k)
 	}
@@ -349,7 +349,7 @@ func getOpt(L *lua.LState, spec lua.LValue, k string) lua.LValue {
 	if !ok {
 		return lua.LNil
 	}
-	return field(L, t, lua.LString(k))
+	return luaIndex(L, t, lua.LString(k))
 }
 
 // routeRequest reads the spec into the request's header and record, and
@@ -549,7 +549,7 @@ func (e *Env) routeMetrics(L *lua.LState, fname string, v lua.LValue) (any, erro
 	if !ok {
 		return nil, routeErrorf("%s: metrics: expected a table such as {mtu=1400}, got %s", fname, v.Type().String())
 	}
-	if field(L, t, lua.LNumber(1)) != lua.LNil {
+	if luaIndex(L, t, lua.LNumber(1)) != lua.LNil {
 		return e.fromLua(t), nil
 	}
 	if _, err := checkSpec(fname+": metrics", t, metricKeys, nil); err != nil {
@@ -557,7 +557,7 @@ func (e *Env) routeMetrics(L *lua.LState, fname string, v lua.LValue) (any, erro
 	}
 	var out []any
 	for _, k := range routeMetricNames {
-		if x := field(L, t, lua.LString(k)); x != lua.LNil {
+		if x := luaIndex(L, t, lua.LString(k)); x != lua.LNil {
 			out = append(out, engine.Table{List: []any{"RTAX_" + strings.ToUpper(k), e.fromLua(x)}})
 		}
 	}
@@ -584,11 +584,11 @@ func (e *Env) nexthops(L *lua.LState, fname string, v lua.LValue, lookup func(lu
 		if err != nil {
 			return nil, lua.LNil, err
 		}
-		hops := e.fromLua(field(L, nh, lua.LString("hops")))
+		hops := e.fromLua(luaIndex(L, nh, lua.LString("hops")))
 		if hops == nil {
 			hops = uint64(0)
 		}
-		if w := field(L, nh, lua.LString("weight")); truthy(w) {
+		if w := luaIndex(L, nh, lua.LString("weight")); truthy(w) {
 			n, ok := w.(lua.LNumber)
 			if !ok || n < 1 || n > 256 {
 				return nil, lua.LNil, routeErrorf("%s: weight must be a number from 1 to 256", what)
@@ -596,14 +596,14 @@ func (e *Env) nexthops(L *lua.LState, fname string, v lua.LValue, lookup func(lu
 			hops = e.fromLua(n - 1)
 		}
 		var flags uint64
-		if truthy(field(L, nh, lua.LString("onlink"))) {
+		if truthy(luaIndex(L, nh, lua.LString("onlink"))) {
 			flags = unix.RTNH_F_ONLINK
 		}
 		var oif any = uint64(0)
 		devKey := "oif"
-		dev := field(L, nh, lua.LString("oif"))
+		dev := luaIndex(L, nh, lua.LString("oif"))
 		if dev == lua.LNil || dev == lua.LFalse {
-			devKey, dev = "dev", field(L, nh, lua.LString("dev"))
+			devKey, dev = "dev", luaIndex(L, nh, lua.LString("dev"))
 		}
 		if truthy(dev) {
 			if _, isNum := dev.(lua.LNumber); !isNum {
@@ -611,9 +611,9 @@ func (e *Env) nexthops(L *lua.LState, fname string, v lua.LValue, lookup func(lu
 			}
 			oif = e.fromLua(dev)
 		}
-		gw := field(L, nh, lua.LString("gateway"))
+		gw := luaIndex(L, nh, lua.LString("gateway"))
 		if gw == lua.LNil || gw == lua.LFalse {
-			gw = field(L, nh, lua.LString("via"))
+			gw = luaIndex(L, nh, lua.LString("via"))
 		}
 		attrs := []any{}
 		if truthy(gw) {

@@ -21,7 +21,7 @@ func (e *Env) send(L *lua.LState, self *lua.LTable, msg, spec, socketFn lua.LVal
 	get := func(k string) lua.LValue { return getOpt(L, spec, k) }
 	echo := truthy(get("echo"))
 	if t, ok := msg.(*lua.LTable); ok && echo {
-		if ht, ok := field(L, t, lua.LString("header")).(*lua.LTable); ok {
+		if ht, ok := luaIndex(L, t, lua.LString("header")).(*lua.LTable); ok {
 			f, err := engine.ParseInt(engine.U16, engine.AllFlags, e.fromLua(ht.RawGetString("flags")))
 			if err != nil {
 				L.RaiseError("header.flags: %s", err.Error())
