@@ -18,9 +18,9 @@ import (
 // thousand, and in Lua each route cost several microseconds of table
 // building before the kernel saw it. The result is the same message
 // iproute2 sends (testdata/iproute2 holds its bytes), attributes in its
-// order; dry=true shows it. ip/route.lua keeps the verbs and the getters and
-// reads names (proto, type, scope, table, family) through routeValue, so
-// each rule lives in one place.
+// order; dry=true shows it. ip/route.lua keeps the other commands and the
+// getters, and reads names (proto, type, scope, table, family) through
+// luaRouteValue, so each rule lives in one place.
 
 // Names accepted for rtmsg's enums: the constants' suffixes, lower case.
 var (
@@ -74,7 +74,7 @@ var routeChanges = keySet("add", "replace", "append", "del")
 // routeTableBytes: tables from here on go in RTA_TABLE, not rtm_table.
 const routeTableBytes = 256
 
-// routeError is an argument error; the Lua side raises it at the caller.
+// routeError is an argument error, raised at the script's line.
 type routeError string
 
 func (e routeError) Error() string { return string(e) }
