@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // EncodeError reports a value that does not fit its description, with the
@@ -35,6 +36,7 @@ func (e *EncodeError) Error() string {
 // enum and flag names), bools, netip.Addr, HWAddr or []byte.
 func EncodeMessage(h Header, c *Class, v any) ([]byte, error) {
 	e := newEncoder(make([]byte, HeaderLen, 256))
+	defer e.free()
 	if err := e.body(c, v); err != nil {
 		return nil, err
 	}
@@ -49,6 +51,7 @@ func EncodeMessage(h Header, c *Class, v any) ([]byte, error) {
 // header.
 func EncodeRecord(c *Class, v any) ([]byte, error) {
 	e := newEncoder(nil)
+	defer e.free()
 	if err := e.body(c, v); err != nil {
 		return nil, err
 	}
@@ -62,10 +65,21 @@ type encoder struct {
 	pathBuf [8]pathElem
 }
 
+// Encoders are reused: a loop adding routes encodes one per route.
+var encoders = sync.Pool{New: func() any { return new(encoder) }}
+
 func newEncoder(buf []byte) *encoder {
-	e := &encoder{buf: buf}
+	e := encoders.Get().(*encoder)
+	e.buf = buf
 	e.path = e.pathBuf[:0]
 	return e
+}
+
+// free returns e to the pool; the bytes it encoded belong to the caller.
+func (e *encoder) free() {
+	e.buf = nil
+	clear(e.pathBuf[:])
+	encoders.Put(e)
 }
 
 // pathElem is one step of the path an error names. Its text is built only

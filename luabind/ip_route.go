@@ -71,6 +71,14 @@ func keySet(names ...string) map[string]bool {
 // U.flags, which every verb shares.
 var routeChanges = keySet("add", "replace", "append", "del")
 
+// routeRecord holds what routeRequest builds, allocated at once.
+type routeRecord struct {
+	rec    engine.Record
+	fields engine.StructValue
+	vals   [16]any        // rtmsg's fields (9)
+	attrs  [8]engine.Attr // at most 8: DST, GATEWAY, PREFSRC, PRIORITY, TABLE, OIF, METRICS, MULTIPATH
+}
+
 // routeTableBytes: tables from here on go in RTA_TABLE, not rtm_table.
 const routeTableBytes = 256
 
@@ -208,11 +216,11 @@ func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
 		return true
 	}
 	ok := true
-	t.ForEach(func(k, v lua.LValue) {
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
 		ks, isStr := k.(lua.LString)
 		if !isStr {
 			ok = false
-			return
+			continue
 		}
 		switch ks {
 		case "dst":
@@ -260,7 +268,7 @@ func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
 		default:
 			ok = false
 		}
-	})
+	}
 	if t.Metatable != lua.LNil {
 		// Keys the table inherits (__index) count, as spec.k reads them.
 		for _, p := range []struct {
@@ -275,6 +283,16 @@ func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
 		}
 	}
 	return ok
+}
+
+// firstString returns the first of a, b, c that is a string.
+func firstString(a, b, c lua.LValue) (string, bool) {
+	for _, v := range [3]lua.LValue{a, b, c} {
+		if s, ok := v.(lua.LString); ok {
+			return string(s), true
+		}
+	}
+	return "", false
 }
 
 // luaIndex reads t[k] as Lua code would: raw, unless t has a metatable.
@@ -404,11 +422,8 @@ func (e *Env) routeRequest(L *lua.LState, cmd string, flags uint16, specV lua.LV
 		}
 	} else if fam == 0 { // 'default' says nothing of the family
 		fam = unix.AF_INET
-		for _, a := range []lua.LValue{gw, firstGW, src} {
-			if s, ok := a.(lua.LString); ok {
-				fam = lua.LNumber(addrFamily(string(s)))
-				break
-			}
+		if s, ok := firstString(gw, firstGW, src); ok {
+			fam = lua.LNumber(addrFamily(s))
 		}
 	}
 
@@ -480,7 +495,9 @@ func (e *Env) routeRequest(L *lua.LState, cmd string, flags uint16, specV lua.LV
 		tos = e.fromLua(sp.tos)
 	}
 
-	attrs := make([]engine.Attr, 0, 4)
+	// The record, its fields and its attributes in one allocation.
+	rr := &routeRecord{}
+	attrs := rr.attrs[:0]
 	add := func(name string, v any) {
 		d := rtaDesc[name]
 		attrs = append(attrs, engine.Attr{Type: d.Type, Desc: d, Value: v})
@@ -528,7 +545,7 @@ func (e *Env) routeRequest(L *lua.LState, cmd string, flags uint16, specV lua.LV
 	if del {
 		typ = unix.RTM_DELROUTE
 	}
-	vals := make([]any, len(rtnl.RouteClass.Struct.Fields))
+	vals := rr.vals[:len(rtnl.RouteClass.Struct.Fields)]
 	set := func(name string, v any) { vals[rtmsgFields[name]] = v }
 	set("family", e.fromLua(fam))
 	set("dst_len", dstLen)
@@ -538,7 +555,9 @@ func (e *Env) routeRequest(L *lua.LState, cmd string, flags uint16, specV lua.LV
 	set("scope", e.fromLua(scope))
 	set("type", e.fromLua(rtype))
 	set("flags", rflags)
-	rec := &engine.Record{Class: rtnl.RouteClass, Fields: &engine.StructValue{Desc: rtnl.RouteClass.Struct, Values: vals}, Attrs: attrs}
+	rr.fields = engine.StructValue{Desc: rtnl.RouteClass.Struct, Values: vals}
+	rr.rec = engine.Record{Class: rtnl.RouteClass, Fields: &rr.fields, Attrs: attrs}
+	rec := &rr.rec
 	return engine.Header{Type: typ, Flags: flags}, rec, truthy(sp.dry), nil
 }
 
