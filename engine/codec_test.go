@@ -405,3 +405,17 @@ func TestFieldSelector(t *testing.T) {
 		}
 	}
 }
+
+// TestInnerSet: the set inside a nest is its own; inside records, the
+// records' attributes; none inside scalars, structs and sub-messages.
+func TestInnerSet(t *testing.T) {
+	for name, want := range map[string]*AttrSet{"T_NEST": tInner, "T_RECS": tInner, "T_WRAP": tWrap, "T_U8": nil, "T_PAIR": nil, "T_DATA": nil} {
+		d, ok := tSet.ByName(name)
+		if !ok {
+			t.Fatalf("no %s", name)
+		}
+		if got := d.InnerSet(); got != want {
+			t.Errorf("%s.InnerSet() = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -264,6 +264,18 @@ type AttrDesc struct {
 	Doc    string
 }
 
+// InnerSet is the attribute set inside an attribute: a nest's, or that of
+// its records; nil when its payload holds no attributes of a fixed set.
+func (d *AttrDesc) InnerSet() *AttrSet {
+	switch d.Kind {
+	case Nested:
+		return d.Set
+	case Records, Embedded:
+		return d.Record.Attrs
+	}
+	return nil
+}
+
 // SubMessage chooses an attribute's payload format from the value of a sibling
 // attribute (IFLA_INFO_KIND for IFLA_INFO_DATA), failing that of an attribute
 // of an enclosing set (TCA_KIND for TCA_STATS2's TCA_STATS_APP), failing that

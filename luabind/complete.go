@@ -223,13 +223,7 @@ func innerSet(set *engine.AttrSet, name string) *engine.AttrSet {
 	if !ok {
 		return nil
 	}
-	switch d.Kind {
-	case engine.Nested:
-		return d.Set
-	case engine.Records, engine.Embedded:
-		return d.Record.Attrs
-	}
-	return nil
+	return d.InnerSet()
 }
 
 // listSet is the attribute set of the list of pairs at frame i, inferred
@@ -255,13 +249,10 @@ func (e *Env) listSet(sc *scan, i int) *engine.AttrSet {
 			if d == nil {
 				return nil
 			}
-			switch d.Kind {
-			case engine.Nested:
+			if d.Kind == engine.Nested {
 				return d.Set
-			case engine.Records, engine.Embedded:
-				return nil // a list of records, not of pairs
 			}
-			return nil
+			return nil // records are not lists of pairs
 		}
 	}
 	if i == 0 {

@@ -412,7 +412,7 @@ func (e *Env) getValues(L *lua.LState, first bool) []lua.LValue {
 					continue
 				}
 				if d := set.ByType(want); d != nil {
-					nextSet = nestedSet(d)
+					nextSet = d.InnerSet()
 				}
 				v := p.RawGetInt(2)
 				if i == len(path)-1 {
@@ -459,17 +459,6 @@ func attrNumber(set *engine.AttrSet, name string) (uint16, bool) {
 		return 0, false
 	}
 	return d.Type, true
-}
-
-// nestedSet is the attribute set of a nested value, when fixed.
-func nestedSet(d *engine.AttrDesc) *engine.AttrSet {
-	switch d.Kind {
-	case engine.Nested:
-		return d.Set
-	case engine.Records, engine.Embedded:
-		return d.Record.Attrs
-	}
-	return nil
 }
 
 // recordMessage is the message table a script would build for a request

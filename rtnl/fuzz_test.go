@@ -227,7 +227,7 @@ func lookupPath(typ uint16, pick []byte) []string {
 			i++
 			d = subFormat(d, pick[i])
 		}
-		set = innerSet(d)
+		set = d.InnerSet()
 	}
 	return path
 }
@@ -243,17 +243,6 @@ func subFormat(d *engine.AttrDesc, b byte) *engine.AttrDesc {
 	}
 	sort.Strings(keys) // map order would make the path depend on the run
 	return d.Sub.Formats[keys[int(b)%len(keys)]]
-}
-
-// innerSet is the attribute set inside an attribute of description d.
-func innerSet(d *engine.AttrDesc) *engine.AttrSet {
-	switch d.Kind {
-	case engine.Nested:
-		return d.Set
-	case engine.Records, engine.Embedded:
-		return d.Record.Attrs
-	}
-	return nil
 }
 
 // FuzzLookup checks Message.Lookup on paths through the message class's
