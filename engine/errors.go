@@ -46,6 +46,14 @@ func (e *Error) Error() string {
 	if e.Msg != "" {
 		fmt.Fprintf(&b, ": %s", e.Msg)
 	}
+	b.WriteString(e.where())
+	return b.String()
+}
+
+// where names the attribute the kernel pointed at and the one it missed:
+// " [at A > B] [missing C]", or "".
+func (e *Error) where() string {
+	var b strings.Builder
 	if len(e.AttrPath) > 0 {
 		fmt.Fprintf(&b, " [at %s]", strings.Join(e.AttrPath, " > "))
 	}

@@ -42,12 +42,7 @@ func SummaryOf(p *Protocol, m *Message, req []byte) string {
 				if e.Msg != "" {
 					fmt.Fprintf(&b, " %q", e.Msg)
 				}
-				if len(e.AttrPath) > 0 {
-					fmt.Fprintf(&b, " [at %s]", strings.Join(e.AttrPath, " > "))
-				}
-				if e.Missing != "" {
-					fmt.Fprintf(&b, " [missing %s]", e.Missing)
-				}
+				b.WriteString(e.where())
 				return b.String()
 			} else if mt.Class == ErrClass {
 				b.WriteString(" ack")
