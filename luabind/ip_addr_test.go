@@ -1,7 +1,6 @@
 package luabind
 
 import (
-	"bytes"
 	"encoding/hex"
 	"path/filepath"
 	"strings"
@@ -55,7 +54,8 @@ func wireOf(t *testing.T, e *Env, chunk string) []byte {
 }
 
 // sameWire compares an encoded request with the bytes iproute2 sent,
-// sequence number and port id aside.
+// sequence number and port id aside (they differ by nature), naming the
+// first offset that differs.
 func sameWire(t *testing.T, name string, got, want []byte) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -64,8 +64,11 @@ func sameWire(t *testing.T, name string, got, want []byte) {
 	}
 	got = append([]byte(nil), got...)
 	copy(got[8:16], want[8:16])
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: bytes differ from iproute2's\n got %x\nwant %x", name, got, want)
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("%s: bytes differ from iproute2's from offset %d\n got %x\nwant %x", name, i, got, want)
+			return
+		}
 	}
 }
 

@@ -1,7 +1,6 @@
 package luabind
 
 import (
-	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,23 +153,12 @@ func TestIPRouteGolden(t *testing.T) {
 		{"route6", `return ip.route('add', {dst='2001:db8:1::/48', gateway='2001:db8::2', dry=true})`},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
-			want := readHexGolden(t, filepath.Join("..", "testdata", "iproute2", tc.golden+".hex"))
 			e, _ := newEnv(t, "")
 			m, ok := run(t, e, tc.lua)[0].(*lua.LTable)
 			if !ok {
 				t.Fatal("dry did not return a message table")
 			}
-			got, err := e.encodeTable(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(want) {
-				t.Fatalf("length %d, iproute2 sent %d\n got %x\nwant %x", len(got), len(want), got, want)
-			}
-			copy(got[8:16], want[8:16])
-			if !bytes.Equal(got, want) {
-				t.Errorf("bytes differ from iproute2's\n got %x\nwant %x", got, want)
-			}
+			wantIproute2Bytes(t, e, m, filepath.Join("..", "testdata", "iproute2", tc.golden+".hex"))
 		})
 	}
 }

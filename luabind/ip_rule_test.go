@@ -1,7 +1,6 @@
 package luabind
 
 import (
-	"bytes"
 	"path/filepath"
 	"testing"
 
@@ -191,24 +190,5 @@ func TestIPRuleGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareWire(t, got, want)
-}
-
-// compareWire compares an encoded request with iproute2's, sequence number
-// and port id aside.
-func compareWire(t *testing.T, got, want []byte) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("length %d, iproute2 sent %d\n got %x\nwant %x", len(got), len(want), got, want)
-	}
-	got = append([]byte(nil), got...)
-	copy(got[8:16], want[8:16])
-	if !bytes.Equal(got, want) {
-		for i := range got {
-			if got[i] != want[i] {
-				t.Errorf("bytes differ from iproute2's from offset %d\n got %x\nwant %x", i, got, want)
-				return
-			}
-		}
-	}
+	sameWire(t, "rule", got, want)
 }

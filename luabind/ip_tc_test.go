@@ -359,7 +359,7 @@ func TestIPTCGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareWire(t, got, want)
+	sameWire(t, "tc", got, want)
 }
 
 // TestIPTCWireMatchesTC runs tc under strace in the test's namespace and
