@@ -21,14 +21,7 @@ import (
 // TestEchoNotQueued: the echo an NLM_F_ECHO request gets back is its reply,
 // not a notification waiting for RecvRaw.
 func TestEchoNotQueued(t *testing.T) {
-	ns := nstest.New(t)
-	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = ns
-	c, err := engine.Dial(0, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, _ := dialNS(t, engine.DefaultConnConfig())
 	req, err := engine.EncodeMessage(engine.Header{Type: 16, Flags: engine.NLM_F_REQUEST | engine.NLM_F_ACK | engine.NLM_F_CREATE | engine.NLM_F_EXCL | engine.NLM_F_ECHO},
 		rtnl.LinkClass, engine.Table{Map: map[string]any{"attrs": engine.Table{List: []any{
 			engine.Table{List: []any{"IFLA_IFNAME", "e0"}},
@@ -56,7 +49,10 @@ func TestEchoNotQueued(t *testing.T) {
 // mid-dump; the next request drains it and gets a whole answer instead of
 // EBUSY or silence.
 func TestDumpAfterOverrun(t *testing.T) {
-	ns := nstest.New(t)
+	cfg := engine.DefaultConnConfig()
+	cfg.Groups = []uint32{1} // RTNLGRP_LINK: the mtu changes flood it
+	cfg.RcvBuf = 4096
+	c, ns := dialNS(t, cfg)
 	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
 	nstest.IP(t, ns, "link", "set", "v0", "up")
 	nstest.IP(t, ns, "addr", "add", "10.255.0.1/16", "dev", "v0")
@@ -71,15 +67,6 @@ func TestDumpAfterOverrun(t *testing.T) {
 	if err := os.WriteFile(f, []byte(batch.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = ns
-	cfg.Groups = []uint32{1} // RTNLGRP_LINK: the mtu changes flood it
-	cfg.RcvBuf = 4096
-	c, err := engine.Dial(0, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	if out, err := exec.Command("ip", "-n", ns, "-batch", f).CombinedOutput(); err != nil {
 		t.Fatalf("ip -batch: %v\n%s", err, out)
 	}

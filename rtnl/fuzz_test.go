@@ -350,22 +350,7 @@ func FuzzExplain(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		lines := engine.Explain(Route, b, engine.ExplainOptions{Mark: len(b) / 2})
-		next := 0
-		for _, l := range lines {
-			if len(l.Bytes) == 0 {
-				continue
-			}
-			if l.Offset != next {
-				t.Fatalf("row at offset %d, expected %d (%q)", l.Offset, next, l.Text)
-			}
-			next += len(l.Bytes)
-		}
-		if next > len(b) {
-			t.Fatalf("rows cover %d bytes of %d", next, len(b))
-		}
-		if next < len(b) && (len(lines) == 0 || !lines[len(lines)-1].Error) {
-			t.Fatalf("rows cover %d of %d bytes and name no break", next, len(b))
-		}
+		checkExplained(t, b, lines)
 		_ = engine.FormatExplain(lines)
 	})
 }
