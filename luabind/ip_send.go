@@ -7,9 +7,10 @@ import (
 )
 
 // luaSend is the ip module's native send(self, msg, spec, socket), ip.lua's
-// U.send: every verb's message goes out here. msg is a message table or
-// the bytes of one; socket is U.socket, which opens the instance's socket
-// on first use.
+// U.send: every verb's message goes out here. msg is a message table, or
+// the bytes of one whose header already says what spec asks (ip.route's
+// builder sets NLM_F_ECHO itself, and returns a table for dry); socket is
+// U.socket, which opens the instance's socket on first use.
 func (e *Env) luaSend(L *lua.LState) int {
 	return e.send(L, L.CheckTable(1), L.Get(2), L.Get(3), L.Get(4))
 }
@@ -29,21 +30,7 @@ func (e *Env) send(L *lua.LState, self *lua.LTable, msg, spec, socketFn lua.LVal
 			ht.RawSetString("flags", lua.LNumber(f|engine.NLM_F_ECHO))
 		}
 	}
-	if b, ok := msg.(lua.LString); ok && echo && len(b) >= engine.HeaderLen {
-		req := []byte(b)
-		h := engine.ParseHeader(req)
-		h.Flags |= engine.NLM_F_ECHO
-		h.Put(req)
-		msg = lua.LString(req)
-	}
 	if truthy(get("dry")) {
-		if b, ok := msg.(lua.LString); ok { // bytes: the message they hold
-			t, err := e.decodeToLua([]byte(b))
-			if err != nil {
-				L.RaiseError("%s", err.Error())
-			}
-			msg = t.RawGetInt(1)
-		}
 		L.Push(msg)
 		return 1
 	}
