@@ -195,3 +195,46 @@ func TestBatchLargeReply(t *testing.T) {
 		t.Errorf("batched RTM_GETLINK of big0: %v, %v", errs, err)
 	}
 }
+
+// TestBatchCutNotification: a notification larger than the room a batch
+// keeps per acknowledgement (the 6 KiB RTM_NEWLINK of a link with many
+// names, heard on the link group while the batch changes that link) cannot
+// be kept whole, so RecvRaw reports it lost (ENOBUFS) rather than handing
+// out a cut message.
+func TestBatchCutNotification(t *testing.T) {
+	cfg := engine.DefaultConnConfig()
+	cfg.Groups = []uint32{unix.RTNLGRP_LINK}
+	c, ns := dialNS(t, cfg)
+	bigLink(t, ns)
+	// The notifications of making big0 come first: read them all.
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		_, err := c.RecvRaw(ctx)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("reading the setup's notifications: %v", err)
+		}
+	}
+	setMTU := nlmsg(rtmNewLink, engine.NLM_F_REQUEST, 0, ifinfomsg(0), attr(unix.IFLA_IFNAME, str("big0")), attr(unix.IFLA_MTU, u32(1400)))
+	errs, err := c.RequestBatch(context.Background(), testProto, [][]byte{setMTU})
+	if err != nil || errs[0] != nil {
+		t.Fatalf("batched mtu change: %v, %v", errs, err)
+	}
+	rctx, rcancel := context.WithTimeout(context.Background(), time.Second)
+	defer rcancel()
+	for {
+		b, err := c.RecvRaw(rctx)
+		if errors.Is(err, unix.ENOBUFS) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("no ENOBUFS for the cut notification: %v", err)
+		}
+		if ms, _ := engine.Split(b); len(ms) > 0 && linkName(t, ms[0]) == "big0" {
+			t.Fatalf("a %d-byte notification about big0 was handed out", len(b))
+		}
+	}
+}
