@@ -22,18 +22,32 @@ import (
 // getters, and reads names (proto, type, scope, table, family) through
 // luaRouteValue, so each rule lives in one place.
 
-// Names accepted for rtmsg's enums: the constants' suffixes, lower case.
+// Names accepted for rtmsg's enums and the RTA_METRICS keys: the
+// constants' suffixes, lower case ('boot' for RTPROT_BOOT), read from
+// rtnl's descriptions.
 var (
-	routeTypeNames = []string{"unicast", "local", "broadcast", "anycast", "multicast", "blackhole",
-		"unreachable", "prohibit", "throw", "nat", "xresolve"}
-	routeScopeNames = []string{"universe", "global", "site", "link", "host", "nowhere"}
-	routeProtoNames = []string{"unspec", "redirect", "kernel", "boot", "static", "gated", "ra", "mrt",
-		"zebra", "bird", "dnrouted", "xorp", "ntk", "dhcp", "mrouted", "keepalived", "babel",
-		"openr", "bgp", "isis", "ospf", "rip", "eigrp"}
-	routeMetricNames = []string{"lock", "mtu", "window", "rtt", "rttvar", "ssthresh", "cwnd", "advmss",
-		"reordering", "hoplimit", "initcwnd", "features", "rto_min", "initrwnd", "quickack",
-		"cc_algo", "fastopen_no_cookie"}
+	routeTypeNames   = enumShortNames("type", "RTN_")
+	routeScopeNames  = enumShortNames("scope", "RT_SCOPE_")
+	routeProtoNames  = enumShortNames("proto", "RTPROT_")
+	routeMetricNames = func() []string {
+		d, _ := rtnl.RouteClass.Attrs.ByName("RTA_METRICS")
+		var names []string
+		for _, a := range d.Set.Attrs {
+			names = append(names, strings.ToLower(strings.TrimPrefix(a.Name, "RTAX_")))
+		}
+		return names
+	}()
 )
+
+// enumShortNames lists the values of rtmsg field's enum by short name.
+func enumShortNames(field, prefix string) []string {
+	i, _ := rtnl.RouteClass.Struct.FieldIndex(field)
+	var names []string
+	for _, v := range rtnl.RouteClass.Struct.Fields[i].Enum.Values {
+		names = append(names, strings.ToLower(strings.TrimPrefix(v.Name, prefix)))
+	}
+	return names
+}
 
 // Keys of ip.route's spec (besides dry and echo), and of a multipath entry.
 var (
