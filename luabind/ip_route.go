@@ -39,14 +39,19 @@ var (
 	}()
 )
 
-// enumShortNames lists the values of rtmsg field's enum by short name.
+// enumShortNames lists the values of an rtmsg field's enum by short name.
 func enumShortNames(field, prefix string) []string {
-	i, _ := rtnl.RouteClass.Struct.FieldIndex(field)
 	var names []string
-	for _, v := range rtnl.RouteClass.Struct.Fields[i].Enum.Values {
+	for _, v := range rtmsgEnum(field).Values {
 		names = append(names, strings.ToLower(strings.TrimPrefix(v.Name, prefix)))
 	}
 	return names
+}
+
+// rtmsgEnum is the enum naming an rtmsg field's values.
+func rtmsgEnum(field string) *engine.Enum {
+	i, _ := rtnl.RouteClass.Struct.FieldIndex(field)
+	return rtnl.RouteClass.Struct.Fields[i].Enum
 }
 
 // Keys of ip.route's spec (besides dry and echo), and of a multipath entry.

@@ -229,8 +229,13 @@ func numberOrName(v lua.LValue) (lua.LNumber, string, argKind) {
 
 // Table names: the kernel's reserved ones, then iproute2's rt_tables files
 // (read once, if they exist: nothing fails without them).
-var reservedTables = map[string]int64{"unspec": unix.RT_TABLE_UNSPEC, "compat": unix.RT_TABLE_COMPAT,
-	"default": unix.RT_TABLE_DEFAULT, "main": unix.RT_TABLE_MAIN, "local": unix.RT_TABLE_LOCAL}
+var reservedTables = func() map[string]int64 {
+	m := map[string]int64{}
+	for _, v := range rtmsgEnum("table").Values {
+		m[strings.ToLower(strings.TrimPrefix(v.Name, "RT_TABLE_"))] = int64(v.Value)
+	}
+	return m
+}()
 
 func (e *Env) tableID(fname string, v lua.LValue) (lua.LNumber, error) {
 	n, s, kind := numberOrName(v)
