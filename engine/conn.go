@@ -645,8 +645,8 @@ func (c *Collector) finish(err error) {
 // op names the request's message type, for errors.
 func (c *Collector) op() string {
 	if len(c.req) >= HeaderLen {
-		if t := c.p.TypeByNumber(ParseHeader(c.req).Type); t != nil {
-			return t.Name
+		if t := RequestType(c.p, c.req); t != nil {
+			return t.Title()
 		}
 	}
 	return ""

@@ -12,7 +12,7 @@ import (
 // odd payloads as []byte, unparseable trailing bytes in Record.Tail), so that
 // Encode of the result gives back the same bytes.
 func (m *Message) Decode(p *Protocol) *Record {
-	t := p.TypeByNumber(m.Header.Type)
+	t := m.Type(p)
 	if t == nil || t.Class == nil {
 		return &Record{Tail: m.Body}
 	}
@@ -29,7 +29,7 @@ func (m *Message) Decode(p *Protocol) *Record {
 // message type (not a control message). ok is false when there is none or
 // the body is too short for it.
 func (m *Message) Fields(p *Protocol) (*StructValue, bool) {
-	t := p.TypeByNumber(m.Header.Type)
+	t := m.Type(p)
 	if t == nil || t.Class == nil || t.Class.Struct == nil || t.Class == ErrClass || t.Class == DoneClass {
 		return nil, false
 	}
@@ -212,6 +212,20 @@ func decodeAttrs(set *AttrSet, b []byte, parent *scope) ([]Attr, []byte) {
 }
 
 func decodeInt(k Kind, p []byte) (uint64, bool) {
+	switch k {
+	case Uint, Sint:
+		switch len(p) {
+		case 4:
+			v := uint64(binary.LittleEndian.Uint32(p))
+			if k == Sint {
+				v = uint64(int64(int32(v)))
+			}
+			return v, true
+		case 8:
+			return binary.LittleEndian.Uint64(p), true
+		}
+		return 0, false
+	}
 	if len(p) != k.Size() {
 		return 0, false
 	}
@@ -243,7 +257,7 @@ func intValue(k Kind, v uint64) any {
 		return int64(int16(v))
 	case S32:
 		return int64(int32(v))
-	case S64:
+	case S64, Sint:
 		return int64(v)
 	}
 	return v
@@ -401,6 +415,10 @@ func decodeStruct(s *StructDesc, p []byte) *StructValue {
 	v := &StructValue{Desc: s, Values: make([]any, len(s.Fields))}
 	for i, f := range s.Fields {
 		raw := p[f.Offset : f.Offset+f.Size]
+		if f.Kind == Struct {
+			v.Values[i] = decodeStruct(f.Struct, raw)
+			continue
+		}
 		x, ok := decodeScalar(f.Kind, f.Size, raw)
 		if !ok {
 			x = raw

@@ -40,7 +40,9 @@ const (
 	SubMsg   // payload format chosen by a sibling attribute (AttrDesc.Sub)
 	Records  // payload is a sequence of length-prefixed records (AttrDesc.Record)
 	Embedded // payload is one record of class AttrDesc.Record filling the payload (VETH_INFO_PEER)
-	Pad      // struct padding (fields only)
+	Pad      // padding: struct fields, and pad attributes (decoded as bytes)
+	Uint     // unsigned integer of 4 or 8 bytes, as long as the value needs (YNL's uint)
+	Sint     // signed integer of 4 or 8 bytes (YNL's sint)
 )
 
 var kindNames = [...]string{
@@ -50,7 +52,7 @@ var kindNames = [...]string{
 	String: "string", Asciiz: "asciiz", Binary: "binary",
 	IPv4: "ipv4", IPv6: "ipv6", IP: "ip", LLAddr: "lladdr", Flag: "flag",
 	Nested: "nested", Struct: "struct", Array: "array", SubMsg: "sub-message",
-	Records: "records", Embedded: "embedded", Pad: "pad",
+	Records: "records", Embedded: "embedded", Pad: "pad", Uint: "uint", Sint: "sint",
 }
 
 func (k Kind) String() string {
@@ -78,10 +80,10 @@ func (k Kind) Size() int {
 }
 
 // IsInt reports whether k is an integer kind.
-func (k Kind) IsInt() bool { return k >= U8 && k <= BE64 }
+func (k Kind) IsInt() bool { return k >= U8 && k <= BE64 || k == Uint || k == Sint }
 
 // IsSigned reports whether k is a signed integer kind.
-func (k Kind) IsSigned() bool { return k >= S8 && k <= S64 }
+func (k Kind) IsSigned() bool { return k >= S8 && k <= S64 || k == Sint }
 
 // Enum names the values of an integer field or attribute. When Flags is set the
 // names are bits that combine.
@@ -200,9 +202,11 @@ func (e *Enum) Parse(s string) (uint64, error) {
 // Field is one member of a fixed-layout struct.
 type Field struct {
 	Name   string
-	Kind   Kind  // integer, IPv4, IPv6, Binary, Asciiz (fixed size), LLAddr (fixed size), Pad
-	Size   int   // wire size; required for Binary, Asciiz, LLAddr, Pad
-	Enum   *Enum // names for an integer field
+	Kind   Kind        // integer, IPv4, IPv6, Binary, Asciiz (fixed size), LLAddr (fixed size), Pad, Struct
+	Size   int         // wire size; required for Binary, Asciiz, LLAddr, Pad
+	Enum   *Enum       // names for an integer field
+	Struct *StructDesc // the layout of a Struct field (a struct inside a struct)
+	Hint   string      // how to show a Binary field: "hex", "uuid" (YNL's display-hint)
 	Doc    string
 	Offset int // filled in by NewStruct
 }
@@ -222,26 +226,48 @@ type StructDesc struct {
 	byName map[string]int
 }
 
-// NewStruct builds a StructDesc, computing offsets and the total size.
+// NewStruct builds a StructDesc, computing offsets and the total size. It
+// is for descriptions written in Go, whose mistakes are the program's: it
+// panics where MakeStruct returns an error.
 func NewStruct(name string, fields ...Field) *StructDesc {
+	s, err := MakeStruct(name, fields...)
+	if err != nil {
+		panic("engine: " + err.Error())
+	}
+	return s
+}
+
+// MakeStruct builds a StructDesc, computing offsets and the total size, or
+// says why the fields do not make one (a field with no size, a Struct field
+// without its layout, a name used twice).
+func MakeStruct(name string, fields ...Field) (*StructDesc, error) {
 	s := &StructDesc{Name: name, Fields: fields, byName: map[string]int{}}
 	off := 0
 	for i := range s.Fields {
 		f := &s.Fields[i]
+		if f.Kind == Struct {
+			if f.Struct == nil {
+				return nil, fmt.Errorf("struct %s: field %s is a struct with no layout", name, f.Name)
+			}
+			f.Size = f.Struct.Size
+		}
 		if f.Size == 0 {
 			f.Size = f.Kind.Size()
 		}
-		if f.Size == 0 {
-			panic("engine: struct " + name + " field " + f.Name + " has no size")
+		if f.Size <= 0 {
+			return nil, fmt.Errorf("struct %s: field %s (%s) has no size", name, f.Name, f.Kind)
 		}
 		f.Offset = off
 		off += f.Size
 		if f.Kind != Pad {
+			if _, dup := s.byName[f.Name]; dup {
+				return nil, fmt.Errorf("struct %s: field %s appears twice", name, f.Name)
+			}
 			s.byName[f.Name] = i
 		}
 	}
 	s.Size = off
-	return s
+	return s, nil
 }
 
 // FieldIndex returns the index of the named field.
@@ -262,6 +288,21 @@ type AttrDesc struct {
 	Record *Class      // Records, Embedded: each record is Record.Struct followed by Record.Attrs
 	Enum   *Enum       // names for an integer attribute
 	Doc    string
+
+	// CName is the attribute's name in C (ETHTOOL_A_HEADER_DEV_NAME) when
+	// Name is another form (dev-name); both find it in its set.
+	CName string
+	// NestFlag makes the encoder set NLA_F_NESTED on this attribute (or,
+	// on a sub-message format, on the attribute using it) unless the
+	// script gives nla_flags itself. Strict kernel policies refuse a nest
+	// without it; generic netlink sets it on every nest.
+	NestFlag bool
+	// Multi says the attribute may appear more than once (YNL's
+	// multi-attr): a keyed table gives its values as a list.
+	Multi bool
+	// Hint says how to show a Binary value: "hex", "uuid" (YNL's
+	// display-hint; addresses become their own kinds instead).
+	Hint string
 }
 
 // InnerSet is the attribute set inside an attribute: a nest's, or that of
@@ -306,6 +347,11 @@ type AttrSet struct {
 	Name   string
 	Prefix string // common name prefix, used to name unknown attributes ("IFLA_43")
 	Attrs  []*AttrDesc
+	// Indexed, when set, makes the set an array: every attribute number is
+	// an index (or, for YNL's nest-type-value, a value) and every
+	// attribute is laid out as Indexed says. Attrs is empty then.
+	Indexed *AttrDesc
+	Doc     string
 
 	byType map[uint16]*AttrDesc
 	byName map[string]*AttrDesc
@@ -319,16 +365,45 @@ func NewAttrSet(name, prefix string, attrs ...*AttrDesc) *AttrSet {
 	return s
 }
 
-// Add appends attributes to the set.
+// NewIndexedSet builds an array set: attribute n is element n, laid out as
+// elem says (elem's Name and Type are ignored).
+func NewIndexedSet(name string, elem *AttrDesc) *AttrSet {
+	s := NewAttrSet(name, "")
+	s.Indexed = elem
+	return s
+}
+
+// Add appends attributes to the set. It is for descriptions written in Go:
+// it panics on a duplicate number, where Insert returns an error.
 func (s *AttrSet) Add(attrs ...*AttrDesc) {
 	for _, a := range attrs {
-		if _, dup := s.byType[a.Type]; dup {
-			panic(fmt.Sprintf("engine: attribute set %s: duplicate type %d (%s)", s.Name, a.Type, a.Name))
+		if err := s.Insert(a); err != nil {
+			panic("engine: " + err.Error())
 		}
-		s.Attrs = append(s.Attrs, a)
-		s.byType[a.Type] = a
-		s.byName[a.Name] = a
 	}
+}
+
+// Insert appends one attribute, or says why it cannot (its number or a
+// name is taken).
+func (s *AttrSet) Insert(a *AttrDesc) error {
+	if s.byType == nil {
+		s.byType, s.byName = map[uint16]*AttrDesc{}, map[string]*AttrDesc{}
+	}
+	if old, dup := s.byType[a.Type]; dup {
+		return fmt.Errorf("attribute set %s: %s and %s are both number %d", s.Name, old.Name, a.Name, a.Type)
+	}
+	if old, dup := s.byName[a.Name]; dup {
+		return fmt.Errorf("attribute set %s: two attributes named %s (%d and %d)", s.Name, a.Name, old.Type, a.Type)
+	}
+	s.Attrs = append(s.Attrs, a)
+	s.byType[a.Type] = a
+	s.byName[a.Name] = a
+	if a.CName != "" && a.CName != a.Name {
+		if _, taken := s.byName[a.CName]; !taken {
+			s.byName[a.CName] = a
+		}
+	}
+	return nil
 }
 
 // ByType returns the attribute numbered t (NLA_F_* bits must be cleared).
@@ -336,12 +411,26 @@ func (s *AttrSet) ByType(t uint16) *AttrDesc {
 	if s == nil {
 		return nil
 	}
+	if s.Indexed != nil {
+		return s.element(t)
+	}
 	return s.byType[t]
 }
 
-// ByName returns the named attribute. Unknown attributes may be named by number
-// ("IFLA_43") or by their number alone ("43"); those return a synthetic Binary
-// descriptor.
+// element is the description of element t of an array set. Arrays are
+// rare and short, so each lookup builds its own rather than sharing a
+// cache between the goroutines that decode.
+func (s *AttrSet) element(t uint16) *AttrDesc {
+	d := *s.Indexed
+	d.Name, d.Type, d.CName = strconv.Itoa(int(t)), t, ""
+	return &d
+}
+
+// ByName returns the named attribute. A name may be given as the set
+// names it, as its C name, or with '_' for '-' (dev_name for dev-name, so
+// that a Lua identifier can name it). Unknown attributes may be named by
+// number ("IFLA_43") or by their number alone ("43"); those return a
+// synthetic Binary descriptor.
 func (s *AttrSet) ByName(n string) (*AttrDesc, bool) {
 	if s == nil {
 		return nil, false
@@ -349,12 +438,17 @@ func (s *AttrSet) ByName(n string) (*AttrDesc, bool) {
 	if a, ok := s.byName[n]; ok {
 		return a, true
 	}
+	if strings.IndexByte(n, '_') >= 0 {
+		if a, ok := s.byName[strings.ReplaceAll(n, "_", "-")]; ok {
+			return a, true
+		}
+	}
 	num := n
 	if s.Prefix != "" && strings.HasPrefix(n, s.Prefix) {
 		num = n[len(s.Prefix):]
 	}
 	if t, err := strconv.ParseUint(num, 10, 16); err == nil {
-		if a := s.byType[uint16(t)]; a != nil {
+		if a := s.ByType(uint16(t)); a != nil {
 			return a, true
 		}
 		return &AttrDesc{Name: s.UnknownName(uint16(t)), Type: uint16(t), Kind: Binary}, true
@@ -406,12 +500,25 @@ const (
 	OpSet
 )
 
-// MsgType is one netlink message type of a protocol.
+// MsgType is one netlink message type of a protocol. In generic netlink
+// a type number is a family and the command in the genlmsghdr picks the
+// operation: Family names the family then, and Name the operation.
 type MsgType struct {
-	Name  string
-	Type  uint16
-	Class *Class
-	Op    Op
+	Name   string
+	Type   uint16
+	Class  *Class
+	Op     Op
+	Family string
+	Doc    string
+}
+
+// Title names the message type for people: "RTM_NEWLINK", or for a
+// generic netlink operation its family and name ("ethtool linkinfo-get").
+func (t *MsgType) Title() string {
+	if t.Family != "" && t.Name != t.Family {
+		return t.Family + " " + t.Name
+	}
+	return t.Name
 }
 
 // Group is a multicast group.
@@ -436,6 +543,9 @@ type Protocol struct {
 	Groups  []Group
 	Consts  []Const
 	Enums   []*Enum
+	// Dynamic finds the message types Types cannot list because their
+	// numbers are given out at run time (generic netlink's family ids).
+	Dynamic Resolver
 
 	byType  map[uint16]*MsgType
 	byName  map[string]*MsgType
@@ -460,8 +570,11 @@ func (p *Protocol) Build() *Protocol {
 	return p
 }
 
-// TypeByNumber returns the message type numbered t, including the control
-// messages every protocol shares (NLMSG_ERROR, NLMSG_DONE, …).
+// TypeByNumber returns the message type numbered t from the protocol's
+// static table, including the control messages every protocol shares
+// (NLMSG_ERROR, NLMSG_DONE, …). It cannot see a dynamic protocol's types,
+// whose layout depends on the body and the direction: use Resolve for
+// messages.
 func (p *Protocol) TypeByNumber(t uint16) *MsgType {
 	if t < 0x10 {
 		return controlTypes[t]

@@ -333,6 +333,23 @@ func (e *encoder) field(s *StructDesc, f Field, start int, v any) error {
 		copy(dst, b)
 		return nil
 	}
+	if f.Kind == Struct {
+		// A struct inside a struct: encode it on its own, then copy it
+		// in place.
+		outer := e.buf
+		e.buf = nil
+		err := e.structure(f.Struct, v)
+		inner := e.buf
+		e.buf = outer
+		if err != nil {
+			return err
+		}
+		if len(inner) != f.Size {
+			return e.errf("%s takes %d bytes, got %d", f.Struct.Name, f.Size, len(inner))
+		}
+		copy(dst, inner)
+		return nil
+	}
 	p, err := e.appendScalar(e.scratch[:0], f.Kind, f.Enum, v, f.Size)
 	if err != nil {
 		return err
@@ -375,6 +392,10 @@ type pair struct {
 	typ   uint16
 	flags uint16
 	value any
+	// given is set when the flags are the script's or the kernel's own
+	// (nla_flags, a number with flag bits, a decoded attribute): they are
+	// sent as they are, NLA_F_NESTED included or not.
+	given bool
 }
 
 func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
@@ -389,7 +410,7 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
 			if d == nil {
 				d = set.ByType(a.Type)
 			}
-			pairs[i] = pair{d, a.Type, a.Flags, a.Value}
+			pairs[i] = pair{d, a.Type, a.Flags, a.Value, true}
 		}
 	case *NestValue:
 		return e.attrs(set, x.Attrs, parent)
@@ -472,7 +493,7 @@ func (e *encoder) pair(set *AttrSet, it any, idx int) (pair, error) {
 		if d == nil {
 			d = set.ByType(x.Type)
 		}
-		return pair{d, x.Type, x.Flags, x.Value}, nil
+		return pair{d, x.Type, x.Flags, x.Value, true}, nil
 	case Table:
 		if len(x.List) < 1 {
 			return pair{}, e.errf("attribute #%d: expected {name, value}, got a table without a name", idx)
@@ -510,6 +531,7 @@ func (e *encoder) pair(set *AttrSet, it any, idx int) (pair, error) {
 		}
 		p.typ = uint16(t) & NLA_TYPE_MASK
 		p.flags = uint16(t) &^ NLA_TYPE_MASK
+		p.given = p.flags != 0
 		p.desc = set.ByType(p.typ)
 	}
 	if flags != nil {
@@ -518,6 +540,7 @@ func (e *encoder) pair(set *AttrSet, it any, idx int) (pair, error) {
 			return pair{}, e.errf("attribute #%d: nla_flags: %v", idx, err)
 		}
 		p.flags |= uint16(f)
+		p.given = true
 	}
 	p.value = value
 	return p, nil
@@ -573,6 +596,9 @@ func (e *encoder) attr(set *AttrSet, p pair, sc *encScope) error {
 		return e.errf("attribute is %d bytes, more than a netlink attribute can hold", l)
 	}
 	binary.LittleEndian.PutUint16(e.buf[start:], uint16(l))
+	if !p.given && nestFlag(p.desc, sc) {
+		p.flags |= NLA_F_NESTED
+	}
 	binary.LittleEndian.PutUint16(e.buf[start+2:], p.typ|p.flags)
 	e.pad()
 	return nil
@@ -783,6 +809,17 @@ func appendInt(b []byte, k Kind, n uint64) []byte {
 		return binary.BigEndian.AppendUint32(b, uint32(n))
 	case BE64:
 		return binary.BigEndian.AppendUint64(b, n)
+	case Uint:
+		// As the kernel's nla_put_uint: four bytes when the value fits.
+		if n <= math.MaxUint32 {
+			return binary.LittleEndian.AppendUint32(b, uint32(n))
+		}
+		return binary.LittleEndian.AppendUint64(b, n)
+	case Sint:
+		if i := int64(n); i >= math.MinInt32 && i <= math.MaxInt32 {
+			return binary.LittleEndian.AppendUint32(b, uint32(i))
+		}
+		return binary.LittleEndian.AppendUint64(b, n)
 	}
 	return append(b, make([]byte, k.Size())...)
 }
@@ -941,4 +978,24 @@ func (s *encScope) field(name string) (string, bool) {
 		return "", false
 	}
 	return fieldSelector(f, n)
+}
+
+// nestFlag reports whether an attribute described by d is sent with
+// NLA_F_NESTED: its description says so, or for a sub-message the format
+// its selector picks does.
+func nestFlag(d *AttrDesc, sc *encScope) bool {
+	if d == nil {
+		return false
+	}
+	if d.NestFlag {
+		return true
+	}
+	if d.Kind == SubMsg {
+		if sel, ok := sc.lookup(d.Sub.Selector); ok || d.Sub.Default != nil {
+			if f := d.Sub.Format(sel, ok); f != nil {
+				return f.NestFlag
+			}
+		}
+	}
+	return false
 }

@@ -25,8 +25,8 @@ func ReplyError(p *Protocol, m *Message, req []byte) error {
 	}
 	e := &Error{Errno: unix.Errno(errno), Offset: -1, MissType: -1, MissNest: -1, Request: req, Reply: r}
 	if req != nil && len(req) >= HeaderLen {
-		if t := p.TypeByNumber(ParseHeader(req).Type); t != nil {
-			e.Op = t.Name
+		if t := RequestType(p, req); t != nil {
+			e.Op = t.Title()
 		}
 	}
 	for i := range r.Attrs {
@@ -72,8 +72,22 @@ func ReplyError(p *Protocol, m *Message, req []byte) error {
 	return e
 }
 
+// RequestType is the message type of req, one encoded request message (or
+// at least its header), read as a request whatever its flags say.
+func RequestType(p *Protocol, req []byte) *MsgType {
+	if len(req) < HeaderLen {
+		return nil
+	}
+	h := ParseHeader(req)
+	var body []byte
+	if n := int(h.Length); n >= HeaderLen && n <= len(req) {
+		body = req[HeaderLen:n]
+	}
+	return p.Resolve(h, body, DirRequest)
+}
+
 func requestSet(p *Protocol, req []byte) *AttrSet {
-	if t := p.TypeByNumber(ParseHeader(req).Type); t != nil && t.Class != nil {
+	if t := RequestType(p, req); t != nil && t.Class != nil {
 		return t.Class.Attrs
 	}
 	return nil
@@ -92,7 +106,7 @@ func AttrPathAt(p *Protocol, msg []byte, off int) ([]string, *AttrSet) {
 		return nil, nil
 	}
 	m := &ms[0]
-	t := p.TypeByNumber(m.Header.Type)
+	t := m.Type(p)
 	if t == nil || t.Class == nil {
 		return nil, nil
 	}

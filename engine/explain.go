@@ -25,6 +25,9 @@ type ExplainOptions struct {
 	// Mark, when >= 0, is a byte offset to flag (the kernel's extended-ACK
 	// offset into a request): the innermost row holding it is marked.
 	Mark int
+	// Dir says whether the bytes are requests or replies; DirAuto reads
+	// it from each header.
+	Dir Direction
 }
 
 // Explain accounts for every byte of buf, read as netlink messages of
@@ -32,7 +35,7 @@ type ExplainOptions struct {
 // and payload, and padding. Input that breaks is explained up to the break,
 // which is named.
 func Explain(p *Protocol, buf []byte, opts ExplainOptions) []Line {
-	x := &explainer{p: p, mark: opts.Mark}
+	x := &explainer{p: p, mark: opts.Mark, dir: opts.Dir}
 	off := 0
 	for off < len(buf) {
 		rest := buf[off:]
@@ -49,6 +52,7 @@ func Explain(p *Protocol, buf []byte, opts ExplainOptions) []Line {
 		case n > len(rest):
 			bad = fmt.Sprintf("nlmsg_len %d runs past the end of the buffer at offset %d (%d bytes left)", n, off, len(rest))
 		}
+		x.mt = p.Resolve(h, rest[HeaderLen:min(max(n, HeaderLen), len(rest))], opts.Dir)
 		x.header(off, rest, h)
 		if bad != "" {
 			if n > len(rest) {
@@ -75,6 +79,8 @@ func Explain(p *Protocol, buf []byte, opts ExplainOptions) []Line {
 type explainer struct {
 	p     *Protocol
 	mark  int
+	dir   Direction
+	mt    *MsgType // the type of the message being explained
 	lines []Line
 }
 
@@ -105,10 +111,13 @@ func (x *explainer) pad(off int, b []byte, depth int) {
 }
 
 func (x *explainer) header(off int, b []byte, h Header) {
-	mt := x.p.TypeByNumber(h.Type)
+	mt := x.mt
 	tname := ""
 	if mt != nil {
 		tname = " " + mt.Name
+		if mt.Family != "" {
+			tname = " " + mt.Family
+		}
 	}
 	x.add(off, b[0:4], 0, "nlmsg_len = %d", h.Length)
 	x.add(off+4, b[4:6], 0, "nlmsg_type = %d%s", h.Type, tname)
@@ -122,7 +131,7 @@ func (x *explainer) header(off int, b []byte, h Header) {
 }
 
 func (x *explainer) body(off int, b []byte, h Header) {
-	mt := x.p.TypeByNumber(h.Type)
+	mt := x.mt
 	if mt == nil || mt.Class == nil {
 		if len(b) > 0 {
 			x.add(off, b, 0, "payload (no description for message type %d)", h.Type)
@@ -146,14 +155,19 @@ func (x *explainer) errBody(off int, b []byte, h Header) {
 	first := len(x.lines)
 	x.structure(off, b[:s.Size], s, 0, "nlmsgerr.")
 	// Name the type of the request the error answers.
-	if t := x.p.TypeByNumber(binary.LittleEndian.Uint16(b[8:])); t != nil {
+	rest := b[s.Size:]
+	// The echoed request: its header, and its payload unless capped.
+	echo := b[4:s.Size]
+	if h.Flags&NLM_F_CAPPED == 0 {
+		echo = b[4:]
+	}
+	if t := RequestType(x.p, echo); t != nil {
 		for i := first; i < len(x.lines); i++ {
 			if strings.HasPrefix(x.lines[i].Text, "nlmsgerr.type = ") {
-				x.lines[i].Text += " " + t.Name
+				x.lines[i].Text += " " + t.Title()
 			}
 		}
 	}
-	rest := b[s.Size:]
 	roff := off + s.Size
 	if h.Flags&NLM_F_CAPPED == 0 {
 		n := int(binary.LittleEndian.Uint32(b[4:])) - HeaderLen
@@ -191,6 +205,10 @@ func (x *explainer) structure(off int, b []byte, s *StructDesc, depth int, prefi
 		raw := b[f.Offset : f.Offset+f.Size]
 		if f.Kind == Pad {
 			x.pad(off+f.Offset, raw, depth)
+			continue
+		}
+		if f.Kind == Struct {
+			x.structure(off+f.Offset, raw, f.Struct, depth, prefix+f.Name+".")
 			continue
 		}
 		v, ok := decodeScalar(f.Kind, f.Size, raw)

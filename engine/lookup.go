@@ -7,7 +7,7 @@ import "encoding/binary"
 // message: only the attributes on the path are decoded. With first set it
 // stops at the first match.
 func (m *Message) Lookup(p *Protocol, path []string, first bool) []any {
-	t := p.TypeByNumber(m.Header.Type)
+	t := m.Type(p)
 	if t == nil || t.Class == nil || len(path) == 0 {
 		return nil
 	}
@@ -63,7 +63,7 @@ func (m *Message) Lookup(p *Protocol, path []string, first bool) []any {
 // Get returns the value of the message's first top-level attribute named
 // name, decoding nothing else: the fast path of Lookup for one name.
 func (m *Message) Get(p *Protocol, name string) (any, bool) {
-	t := p.TypeByNumber(m.Header.Type)
+	t := m.Type(p)
 	if t == nil || t.Class == nil || t.Class == ErrClass || t.Class == DoneClass {
 		if v := m.Lookup(p, []string{name}, true); len(v) > 0 {
 			return v[0], true

@@ -15,9 +15,9 @@ func Summary(p *Protocol, m *Message) string { return SummaryOf(p, m, nil) }
 // one it found missing.
 func SummaryOf(p *Protocol, m *Message, req []byte) string {
 	var b strings.Builder
-	mt := p.TypeByNumber(m.Header.Type)
+	mt := m.Type(p)
 	if mt != nil {
-		b.WriteString(mt.Name)
+		b.WriteString(mt.Title())
 	} else {
 		fmt.Fprintf(&b, "type=%d", m.Header.Type)
 	}
