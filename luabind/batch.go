@@ -35,7 +35,7 @@ func (e *Env) luaIPBatch(L *lua.LState) int {
 	if ns, ok := self.RawGetString("_netns").(lua.LString); ok {
 		cfg.NetNS = string(ns)
 	}
-	s, err := e.dial(0, e.proto, "route", cfg)
+	s, err := e.dial(0, e.route, "route", cfg)
 	if err != nil {
 		e.raise(L, "ip.batch", err)
 	}

@@ -316,7 +316,7 @@ func (e *Env) recordClass(sc *scan, j int) *engine.Class {
 // classFromPath returns the class a constructor path names ("rtnl.ifaddrmsg").
 func classFromPath(e *Env, path string) *engine.Class {
 	if name, ok := strings.CutPrefix(path, "rtnl."); ok {
-		return e.proto.Class(name)
+		return e.route.Class(name)
 	}
 	return nil
 }
@@ -335,7 +335,7 @@ func (e *Env) lineSet(sc *scan, recv string) *engine.AttrSet {
 	}
 	ms := reRtnlClass.FindAllStringSubmatch(sc.text, -1)
 	for i := len(ms) - 1; i >= 0; i-- {
-		if c := e.proto.Class(ms[i][1]); c != nil {
+		if c := e.route.Class(ms[i][1]); c != nil {
 			return c.Attrs
 		}
 	}
@@ -367,7 +367,7 @@ func (e *Env) receiverClass(sc *scan, recv string) *engine.Class {
 	}
 	ms := re.FindAllStringSubmatch(sc.text, -1)
 	if len(ms) > 0 {
-		return e.proto.Class(ms[len(ms)-1][1])
+		return e.route.Class(ms[len(ms)-1][1])
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ const linkTimeout = 2 * time.Second
 // linkNames lists the interfaces of the Env's network namespace, read live
 // with an RTM_GETLINK dump; nil when the kernel cannot be asked.
 func (e *Env) linkNames() []string {
-	t := e.proto.TypeByName("RTM_GETLINK")
+	t := e.route.TypeByName("RTM_GETLINK")
 	if t == nil {
 		return nil
 	}
@@ -32,7 +32,7 @@ func (e *Env) linkNames() []string {
 		if err != nil {
 			continue
 		}
-		msgs, err = conn.Request(ctx, e.proto, req)
+		msgs, err = conn.Request(ctx, e.route, req)
 		conn.Close()
 		if err == nil || errors.Is(err, engine.ErrDumpInterrupted) && len(msgs) > 0 {
 			break
@@ -41,7 +41,7 @@ func (e *Env) linkNames() []string {
 	}
 	var names []string
 	for i := range msgs {
-		for _, v := range msgs[i].Lookup(e.proto, []string{"IFLA_IFNAME"}, true) {
+		for _, v := range msgs[i].Lookup(e.route, []string{"IFLA_IFNAME"}, true) {
 			if s, ok := v.(string); ok {
 				names = append(names, s)
 			}

@@ -28,7 +28,7 @@ type Options struct {
 type Env struct {
 	L     *lua.LState
 	opts  Options
-	proto *engine.Protocol
+	route *engine.Protocol // NETLINK_ROUTE, the default protocol
 
 	methods      *lua.LTable // message methods (get, get_all, encode)
 	nestMeta     *lua.LTable // metatable of nested values and records
@@ -38,9 +38,9 @@ type Env struct {
 	lazyIndex    *lua.LFunction
 	lazyNewIndex *lua.LFunction
 	msgToString  *lua.LFunction
-	classMetas   map[*engine.Class]*lua.LTable
+	classMetas   map[msgKind]*lua.LTable
 	lazyLast     lazyCache // the decoded message looked up last
-	metaClass    map[*lua.LTable]*engine.Class
+	metaClass    map[*lua.LTable]msgKind
 	typeEnum     *engine.Enum // RTM_* and NLMSG_* names for header.type
 	sockets      map[*socket]bool
 	consts       []engine.Const
@@ -65,9 +65,9 @@ func New(opts Options) *Env {
 	e := &Env{
 		L:          lua.NewState(),
 		opts:       opts,
-		proto:      rtnl.Route,
-		classMetas: map[*engine.Class]*lua.LTable{},
-		metaClass:  map[*lua.LTable]*engine.Class{},
+		route:      rtnl.Route,
+		classMetas: map[msgKind]*lua.LTable{},
+		metaClass:  map[*lua.LTable]msgKind{},
 		sockets:    map[*socket]bool{},
 		nsFDs:      map[string]int{},
 		batchAdds:  map[*lua.LFunction]func(*lua.LState, []byte) int{},
@@ -126,7 +126,7 @@ func (e *Env) setup() {
 	for _, t := range engine.ControlTypes() {
 		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
 	}
-	for _, t := range e.proto.Types {
+	for _, t := range e.route.Types {
 		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
 	}
 	e.typeEnum = engine.NewEnum("nlmsg_type", typeVals...)
@@ -159,8 +159,8 @@ func (e *Env) setup() {
 		"decode":     e.luaDecode,
 		"attr_names": e.luaAttrNames,
 	})
-	for _, name := range e.proto.ClassNames() {
-		c := e.proto.Class(name)
+	for _, name := range e.route.ClassNames() {
+		c := e.route.Class(name)
 		rt.RawSetString(name, L.NewFunction(e.constructor(c)))
 	}
 	for _, c := range e.consts {
@@ -196,12 +196,12 @@ func (e *Env) collectConsts() []engine.Const {
 	for _, v := range e.typeEnum.Values {
 		add(v.Name, int64(v.Value))
 	}
-	for _, en := range e.proto.Enums {
+	for _, en := range e.route.Enums {
 		for _, v := range en.Values {
 			add(v.Name, int64(v.Value))
 		}
 	}
-	for _, g := range e.proto.Groups {
+	for _, g := range e.route.Groups {
 		add(g.Const, int64(g.Number))
 	}
 	for n, v := range netlinkConsts {
@@ -243,7 +243,7 @@ func (e *Env) constructor(c *engine.Class) lua.LGFunction {
 				}
 			}
 		}
-		L.Push(e.newMessage(c, init))
+		L.Push(e.newMessage(e.route, c, init))
 		return 1
 	}
 }
@@ -272,7 +272,7 @@ func suggest(n string, cands []string) string {
 // luaAttrNames is rtnl.attr_names(class): the names of the attributes of a
 // message class's top-level set, in number order.
 func (e *Env) luaAttrNames(L *lua.LState) int {
-	c := e.proto.Class(L.CheckString(1))
+	c := e.route.Class(L.CheckString(1))
 	if c == nil {
 		L.ArgError(1, fmt.Sprintf("unknown message class '%s'", L.CheckString(1)))
 	}

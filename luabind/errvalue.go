@@ -13,7 +13,7 @@ import (
 // raise turns a Go error into a Lua error: a netlink *engine.Error becomes an
 // error value (a table with errno, code, message, ext_ack, offset, attr,
 // missing, request; tostring gives one line), anything else a string.
-func (e *Env) raise(L *lua.LState, op string, err error) { e.raiseWith(L, op, err, e.proto) }
+func (e *Env) raise(L *lua.LState, op string, err error) { e.raiseWith(L, op, err, e.route) }
 
 // raiseWith is raise for a socket of protocol p, whose requests decode as p's
 // messages.
@@ -111,7 +111,7 @@ func (e *Env) luaCheck(L *lua.LState) int {
 		if msg.Header.Type != engine.NLMSG_ERROR && msg.Header.Type != engine.NLMSG_DONE {
 			continue
 		}
-		if err := engine.ReplyError(e.proto, &msg, req); err != nil {
+		if err := engine.ReplyError(e.route, &msg, req); err != nil {
 			e.raise(L, "", err)
 		}
 	}
@@ -129,7 +129,7 @@ func (e *Env) luaErrorExplain(L *lua.LState) int {
 		L.RaiseError("this error carries no request to explain")
 	}
 	// The request as it was sent, read by its own protocol.
-	p := e.proto
+	p := e.route
 	if lm := e.lazyOf(req); lm != nil {
 		p = lm.proto
 	}

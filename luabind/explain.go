@@ -22,7 +22,7 @@ func (e *Env) luaExplain(L *lua.LState) int {
 		}
 		asText = lua.LVAsBool(t.RawGetString("text"))
 	}
-	s := engine.FormatExplain(engine.Explain(e.proto, b, opts))
+	s := engine.FormatExplain(engine.Explain(e.route, b, opts))
 	if asText {
 		L.Push(lua.LString(s))
 		return 1

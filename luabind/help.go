@@ -151,7 +151,7 @@ func (e *Env) helpTopic(topic string) string {
 	} else if name, ok := strings.CutPrefix(topic, "nl."); ok {
 		topic = name
 	}
-	if c := e.proto.Class(topic); c != nil {
+	if c := e.route.Class(topic); c != nil {
 		parts = append(parts, e.classText(c))
 	}
 	if c, ok := e.constant(topic); ok {
@@ -168,7 +168,7 @@ func (e *Env) helpTopic(topic string) string {
 	if en := cat.enum(topic); en != nil {
 		parts = append(parts, enumText(en)+"  used by: "+listSome(cat.enumUsers[en], 8)+"\n")
 	}
-	if s := cat.structNamed(topic); s != nil && e.proto.Class(topic) == nil {
+	if s := cat.structNamed(topic); s != nil && e.route.Class(topic) == nil {
 		parts = append(parts, structText(s)+"  used by: "+listSome(cat.structUse[s], 8)+"\n")
 	}
 	if len(parts) == 0 {
@@ -225,7 +225,7 @@ func (e *Env) topicNames(cat *catalog) []string {
 	for _, m := range moduleDocs {
 		add(m.name)
 	}
-	for _, n := range e.proto.ClassNames() {
+	for _, n := range e.route.ClassNames() {
 		add(n)
 	}
 	for _, c := range e.consts {

@@ -116,7 +116,7 @@ func (e *Env) catalog() *catalog {
 		walkStruct(cl.Struct, user)
 		walkSet(cl.Attrs, user)
 	}
-	for _, cl := range e.proto.Classes {
+	for _, cl := range e.route.Classes {
 		walkClass(cl, "rtnl."+cl.Name)
 	}
 	useEnum(engine.AllFlags, "header.flags")

@@ -57,7 +57,7 @@ func (e *Env) Reference() string {
 	block(strings.Join(globals, "\n"))
 
 	b.WriteString("## Message classes\n\n")
-	for _, c := range e.proto.Classes {
+	for _, c := range e.route.Classes {
 		fmt.Fprintf(&b, "### rtnl.%s\n\n", c.Name)
 		block(e.classText(c))
 	}
@@ -85,7 +85,7 @@ func (e *Env) Reference() string {
 
 	b.WriteString("## Message types\n\n")
 	var rows [][]string
-	for _, t := range append(engine.ControlTypes(), e.proto.Types...) {
+	for _, t := range append(engine.ControlTypes(), e.route.Types...) {
 		class := "-"
 		if t.Class != nil {
 			class = "rtnl." + t.Class.Name
@@ -96,7 +96,7 @@ func (e *Env) Reference() string {
 
 	b.WriteString("## Multicast groups\n\n")
 	rows = nil
-	for _, g := range e.proto.Groups {
+	for _, g := range e.route.Groups {
 		rows = append(rows, []string{g.Name, g.Const, fmt.Sprint(g.Number)})
 	}
 	block(table([]string{"name", "constant", "number"}, rows))

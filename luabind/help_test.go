@@ -171,7 +171,7 @@ func TestReferenceIsCurrent(t *testing.T) {
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("docs/reference.md is stale; go test ./luabind -run TestReferenceIsCurrent -update regenerates it (-want +got):\n%s", diff)
 	}
-	for _, c := range e.proto.Classes {
+	for _, c := range e.route.Classes {
 		if !strings.Contains(got, "### rtnl."+c.Name+"\n") {
 			t.Errorf("reference lacks class %s", c.Name)
 		}

@@ -318,7 +318,7 @@ func (e *Env) classText(c *engine.Class) string {
 		fmt.Fprintf(&b, "  also called: %s\n", "rtnl."+strings.Join(c.Aliases, ", rtnl."))
 	}
 	var types []string
-	for _, t := range append(engine.ControlTypes(), e.proto.Types...) {
+	for _, t := range append(engine.ControlTypes(), e.route.Types...) {
 		if t.Class == c {
 			types = append(types, fmt.Sprintf("%s (%d)", t.Name, t.Type))
 		}
@@ -438,7 +438,7 @@ func listSome(items []string, max int) string {
 func (e *Env) constText(cat *catalog, c engine.Const) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s = %d (0x%x), a global (also nl.%s and rtnl.%s)\n", c.Name, c.Value, c.Value, c.Name, c.Name)
-	if t := e.proto.TypeByName(c.Name); t != nil {
+	if t := e.route.TypeByName(c.Name); t != nil {
 		what := "a message type (header.type)"
 		if t.Class != nil {
 			what += " of class rtnl." + t.Class.Name + ": " + orDash(t.Class.Doc)
@@ -464,7 +464,7 @@ func (e *Env) constText(cat *catalog, c engine.Const) string {
 			b.WriteString("  set it with header.flags = NLM_F_REQUEST + NLM_F_ACK, or 'NLM_F_REQUEST|NLM_F_ACK'\n")
 		}
 	}
-	for _, g := range e.proto.Groups {
+	for _, g := range e.route.Groups {
 		if g.Const == c.Name {
 			fmt.Fprintf(&b, "  multicast group '%s': nl.events{'%s'} or nl.socket('route', {groups = {'%s'}})\n", g.Name, g.Name, g.Name)
 		}
@@ -548,7 +548,7 @@ func moduleOf(name string) string {
 // classTable lists the message classes with their docs.
 func (e *Env) classTable() string {
 	var rows [][]string
-	for _, c := range e.proto.Classes {
+	for _, c := range e.route.Classes {
 		doc := c.Doc
 		if len(c.Aliases) > 0 {
 			doc += " (also rtnl." + strings.Join(c.Aliases, ", rtnl.") + ")"

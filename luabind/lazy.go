@@ -54,7 +54,7 @@ func (e *Env) newLazyGroup(p *engine.Protocol, msgs []engine.Message, list *lua.
 	for i := range msgs {
 		lm := &g.msgs[i]
 		*lm = lazyMsg{msg: msgs[i], proto: p}
-		if mt := p.TypeByNumber(lm.msg.Header.Type); mt != nil {
+		if mt := lm.msg.Type(p); mt != nil {
 			lm.class = mt.Class
 		}
 		// An empty table: gopher-lua's NewTable preallocates room for 32

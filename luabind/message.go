@@ -33,39 +33,84 @@ const (
 	keyClass = "__class" // metatable key: the class name (string)
 )
 
-// classMeta returns the shared metatable of constructed messages of class c.
-func (e *Env) classMeta(c *engine.Class) *lua.LTable {
-	if mt, ok := e.classMetas[c]; ok {
+// msgKind is what a constructed message table is: a class of a protocol.
+type msgKind struct {
+	p *engine.Protocol
+	c *engine.Class
+}
+
+// classMeta returns the shared metatable of constructed messages of class
+// c of protocol p.
+func (e *Env) classMeta(p *engine.Protocol, c *engine.Class) *lua.LTable {
+	k := msgKind{p, c}
+	if mt, ok := e.classMetas[k]; ok {
 		return mt
 	}
 	mt := e.L.NewTable()
 	mt.RawSetString("__index", e.methods)
 	mt.RawSetString("__tostring", e.L.NewFunction(e.luaMsgToString))
 	mt.RawSetString(keyClass, lua.LString(c.Name))
-	e.classMetas[c] = mt
-	e.metaClass[mt] = c
+	e.classMetas[k] = mt
+	e.metaClass[mt] = k
 	return mt
 }
 
-// classOf returns the class of a message table: from its metatable, else from
-// header.type.
+// classOf returns the class of a message table: from its metatable, else
+// from its header's type (and, in generic netlink, its cmd).
 func (e *Env) classOf(t *lua.LTable) *engine.Class {
 	if mt, ok := t.Metatable.(*lua.LTable); ok {
-		if c, ok := e.metaClass[mt]; ok {
-			return c
+		if k, ok := e.metaClass[mt]; ok {
+			return k.c
 		}
 	}
 	if lm := e.lazyOf(t); lm != nil {
 		return lm.class
 	}
-	if h, ok := t.RawGetString("header").(*lua.LTable); ok {
-		if n, ok := h.RawGetString("type").(lua.LNumber); ok {
-			if mt := e.proto.TypeByNumber(uint16(n)); mt != nil {
-				return mt.Class
-			}
-		}
+	if mt := e.typeOf(t); mt != nil {
+		return mt.Class
 	}
 	return nil
+}
+
+// protoOf returns the protocol of a message table: the one it was decoded
+// from or built for, else NETLINK_ROUTE.
+func (e *Env) protoOf(t *lua.LTable) *engine.Protocol {
+	if mt, ok := t.Metatable.(*lua.LTable); ok {
+		if k, ok := e.metaClass[mt]; ok {
+			return k.p
+		}
+	}
+	if lm := e.lazyOf(t); lm != nil {
+		return lm.proto
+	}
+	return e.route
+}
+
+// typeOf resolves the message type of a message table from what the table
+// says: its header's type and flags, and the command byte a generic
+// netlink message starts with (its cmd field).
+func (e *Env) typeOf(t *lua.LTable) *engine.MsgType {
+	if lm := e.lazyOf(t); lm != nil && !lm.fields {
+		return lm.msg.Type(lm.proto)
+	}
+	ht, ok := t.RawGetString("header").(*lua.LTable)
+	if !ok {
+		return nil
+	}
+	var h engine.Header
+	if n, ok := ht.RawGetString("type").(lua.LNumber); ok && n >= 0 && n <= 0xffff {
+		h.Type = uint16(n)
+	} else {
+		return nil
+	}
+	if n, ok := ht.RawGetString("flags").(lua.LNumber); ok && n >= 0 && n <= 0xffff {
+		h.Flags = uint16(n)
+	}
+	var body []byte
+	if n, ok := t.RawGetString("cmd").(lua.LNumber); ok && n >= 0 && n <= 0xff {
+		body = []byte{byte(n), 0, 0, 0}
+	}
+	return e.protoOf(t).Resolve(h, body, engine.DirAuto)
 }
 
 // lazyOf returns the raw message behind a decoded message table, or nil for
@@ -79,7 +124,7 @@ func (e *Env) lazyOf(t *lua.LTable) *lazyMsg {
 }
 
 // newMessage builds an empty message table of class c with every field zero.
-func (e *Env) newMessage(c *engine.Class, init *lua.LTable) *lua.LTable {
+func (e *Env) newMessage(p *engine.Protocol, c *engine.Class, init *lua.LTable) *lua.LTable {
 	// Sized tables: NewTable's default room for 32 entries costs more than
 	// the message (scripts build thousands of these in a loop).
 	n := 3
@@ -110,7 +155,7 @@ func (e *Env) newMessage(c *engine.Class, init *lua.LTable) *lua.LTable {
 		}
 	}
 	t.RawSetString("attrs", e.L.CreateTable(4, 0))
-	t.Metatable = e.classMeta(c)
+	t.Metatable = e.classMeta(p, c)
 	if init != nil {
 		init.ForEach(func(k, v lua.LValue) {
 			if k.String() == "header" {
@@ -128,7 +173,7 @@ func (e *Env) newMessage(c *engine.Class, init *lua.LTable) *lua.LTable {
 var headerKeys = []string{"length", "type", "flags", "sequence_number", "pid"}
 
 // newLazy wraps a received rtnetlink message in a lazy table.
-func (e *Env) newLazy(m engine.Message) *lua.LTable { return e.newLazyWith(e.proto, m) }
+func (e *Env) newLazy(m engine.Message) *lua.LTable { return e.newLazyWith(e.route, m) }
 
 // newLazyWith wraps a message of protocol p in a lazy table.
 func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
@@ -194,7 +239,7 @@ func (e *Env) materializeFields(t *lua.LTable, lm *lazyMsg) {
 	h.RawSetString("sequence_number", lua.LNumber(hd.Seq))
 	h.RawSetString("pid", lua.LNumber(hd.PID))
 	t.RawSetString("header", h)
-	if mt := lm.proto.TypeByNumber(hd.Type); mt != nil {
+	if mt := lm.msg.Type(lm.proto); mt != nil {
 		t.RawSetString("event", lua.LString(mt.Name))
 	}
 	// The fixed header alone is decoded when that is all there is to
@@ -307,7 +352,7 @@ func (e *Env) headerFrom(ht *lua.LTable, c *engine.Class) (engine.Header, error)
 }
 
 // decodeToLua splits a buffer into lazy rtnetlink message tables.
-func (e *Env) decodeToLua(b []byte) (*lua.LTable, error) { return e.decodeWith(e.proto, b) }
+func (e *Env) decodeToLua(b []byte) (*lua.LTable, error) { return e.decodeWith(e.route, b) }
 
 // decodeWith splits a buffer into lazy message tables of protocol p.
 func (e *Env) decodeWith(p *engine.Protocol, b []byte) (*lua.LTable, error) {
@@ -465,7 +510,7 @@ func attrNumber(set *engine.AttrSet, name string) (uint16, bool) {
 // made in Go: header type and flags, the fields and the attribute pairs
 // with their values as given (not decoded), length left to the encoder.
 func (e *Env) recordMessage(h engine.Header, c *engine.Class, r *engine.Record) *lua.LTable {
-	t := e.newMessage(c, nil)
+	t := e.newMessage(e.route, c, nil)
 	ht := t.RawGetString("header").(*lua.LTable)
 	ht.RawSetString("type", lua.LNumber(h.Type))
 	ht.RawSetString("flags", lua.LNumber(h.Flags))

@@ -77,13 +77,10 @@ func (p *printer) message(t *lua.LTable, c *engine.Class) {
 	if c != nil {
 		title = c.Name
 	}
-	var mt *engine.MsgType
+	mt := p.e.typeOf(t)
 	if h, ok := t.RawGetString("header").(*lua.LTable); ok {
-		if n, ok := h.RawGetString("type").(lua.LNumber); ok {
-			mt = p.e.proto.TypeByNumber(uint16(n))
-		}
 		if mt != nil {
-			title = mt.Name + " (" + title + ")"
+			title = mt.Title() + " (" + title + ")"
 		}
 		p.line(0, "%s", title)
 		var parts []string
@@ -93,7 +90,7 @@ func (p *printer) message(t *lua.LTable, c *engine.Class) {
 			switch k {
 			case "type":
 				if mt != nil {
-					s = fmt.Sprintf("%s (%s)", s, mt.Name)
+					s = fmt.Sprintf("%s (%s)", s, typeLabel(mt))
 				}
 			case "flags":
 				if n, ok := v.(lua.LNumber); ok {
@@ -390,4 +387,13 @@ func (e *Env) luaNestToString(L *lua.LState) int {
 	p.attrs(a, nil, 1, nil)
 	L.Push(lua.LString(strings.TrimRight(p.b.String(), "\n")))
 	return 1
+}
+
+// typeLabel names what a header's type number stands for: the message
+// type, or in generic netlink the family (the command names the operation).
+func typeLabel(mt *engine.MsgType) string {
+	if mt.Family != "" {
+		return mt.Family
+	}
+	return mt.Name
 }

@@ -21,7 +21,8 @@ func (e *Env) isMessage(t *lua.LTable) bool {
 		return true
 	}
 	mt, ok := t.Metatable.(*lua.LTable)
-	return ok && e.metaClass[mt] != nil
+	_, known := e.metaClass[mt]
+	return ok && known
 }
 
 // tableKeys returns t's keys in print order: the sequence 1..n first, then
@@ -154,18 +155,8 @@ func (e *Env) messageTitle(t *lua.LTable) string {
 	if c := e.classOf(t); c != nil {
 		title = c.Name
 	}
-	if lm := e.lazyOf(t); lm != nil && !lm.fields {
-		if mt := lm.proto.TypeByNumber(lm.msg.Header.Type); mt != nil {
-			return mt.Name + " " + title
-		}
-		return title
-	}
-	if h, ok := t.RawGetString("header").(*lua.LTable); ok {
-		if n, ok := h.RawGetString("type").(lua.LNumber); ok {
-			if mt := e.proto.TypeByNumber(uint16(n)); mt != nil {
-				return mt.Name + " " + title
-			}
-		}
+	if mt := e.typeOf(t); mt != nil {
+		return mt.Title() + " " + title
 	}
 	return title
 }

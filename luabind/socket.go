@@ -124,7 +124,7 @@ func (e *Env) luaSocket(L *lua.LState) int {
 	}
 	p := &engine.Protocol{Name: name}
 	if family == 0 {
-		p = e.proto
+		p = e.route
 	}
 	s, err := e.dial(family, p, name, cfg)
 	if err != nil {
@@ -157,7 +157,7 @@ func (e *Env) groupNumber(v lua.LValue) (uint32, error) {
 	}
 	s := lua.LVAsString(v)
 	var names []string
-	for _, g := range e.proto.Groups {
+	for _, g := range e.route.Groups {
 		if g.Name == s || g.Const == s {
 			return g.Number, nil
 		}

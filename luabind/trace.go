@@ -254,12 +254,12 @@ func (e *Env) luaEvents(L *lua.LState) int {
 			L.ArgError(2, bad)
 		}
 	}
-	cfg.Tap = e.tap(0, e.proto)
+	cfg.Tap = e.tap(0, e.route)
 	conn, err := engine.Dial(0, cfg)
 	if err != nil {
 		e.raise(L, "nl.events", err)
 	}
-	s := &socket{conn: conn, proto: e.proto, name: "route events"}
+	s := &socket{conn: conn, proto: e.route, name: "route events"}
 	e.sockets[s] = true
 	var queue []engine.Message
 	iter := func(L *lua.LState) int {

@@ -63,7 +63,7 @@ s:request(m)
 			arrow = ">"
 		}
 		for i := range msgs {
-			lines = append(lines, arrow+" "+engine.Summary(e.proto, &msgs[i]))
+			lines = append(lines, arrow+" "+engine.Summary(e.route, &msgs[i]))
 		}
 	}
 	if got := strings.Join(lines, "\n") + "\n"; got != trace {
