@@ -52,6 +52,9 @@ type Conn struct {
 	tap  func(bool, []byte)
 
 	reqMu    sync.Mutex // one Request at a time, so replies are not interleaved
+	// streaming is set while a Stream holds reqMu: a request on the same
+	// goroutine would wait for ever, so it fails instead.
+	streaming atomic.Bool
 	readMu   sync.Mutex // one datagram read at a time: peek and read must pair up
 	peek     []byte     // recvOne's scratch buffer, under readMu
 	smallBuf bool       // the receive buffer was set too small for 32 KiB datagrams
@@ -450,22 +453,13 @@ func recvOne(fd int, peek []byte) ([]byte, uint32, error) {
 // (ctx done, ENOBUFS, socket closed) the replies read so far are returned
 // with the error; a dump abandoned so is drained by the next Request.
 func (c *Conn) Request(ctx context.Context, p *Protocol, req []byte) ([]Message, error) {
-	if len(req) < HeaderLen {
-		return nil, &Error{Err: errors.New("request shorter than the 16-byte netlink header"), Op: "request", Offset: -1, MissType: -1, MissNest: -1}
-	}
-	if err := ctx.Err(); err != nil {
+	h, req, err := c.prepare(ctx, req)
+	if err != nil {
 		return nil, err
 	}
-	req = append([]byte(nil), req...)
-	h := ParseHeader(req)
-	if h.Seq == 0 {
-		h.Seq = c.nextSeq()
+	if c.streaming.Load() {
+		return nil, &Error{Err: ErrStreamOpen, Op: "request", Offset: -1, MissType: -1, MissNest: -1}
 	}
-	if h.PID == 0 {
-		h.PID = c.port
-	}
-	h.Put(req)
-
 	c.reqMu.Lock()
 	defer c.reqMu.Unlock()
 	if c.pendingDump != 0 {
@@ -498,6 +492,27 @@ func (c *Conn) Request(ctx context.Context, p *Protocol, req []byte) ([]Message,
 			return col.Result()
 		}
 	}
+}
+
+// prepare checks a request and returns a copy with its sequence number
+// and pid filled in where they are zero.
+func (c *Conn) prepare(ctx context.Context, req []byte) (Header, []byte, error) {
+	if len(req) < HeaderLen {
+		return Header{}, nil, &Error{Err: errors.New("request shorter than the 16-byte netlink header"), Op: "request", Offset: -1, MissType: -1, MissNest: -1}
+	}
+	if err := ctx.Err(); err != nil {
+		return Header{}, nil, err
+	}
+	req = append([]byte(nil), req...)
+	h := ParseHeader(req)
+	if h.Seq == 0 {
+		h.Seq = c.nextSeq()
+	}
+	if h.PID == 0 {
+		h.PID = c.port
+	}
+	h.Put(req)
+	return h, req, nil
 }
 
 // drainIdle bounds how long drain waits for the rest of an abandoned dump.
@@ -650,6 +665,13 @@ func (c *Collector) op() string {
 		}
 	}
 	return ""
+}
+
+// take hands over the replies collected so far, for a Stream.
+func (c *Collector) take() []Message {
+	m := c.msgs
+	c.msgs = nil
+	return m
 }
 
 // Done reports whether the reply is complete.

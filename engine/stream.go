@@ -1,0 +1,114 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+)
+
+// ErrStreamOpen is returned by a request on a socket whose Stream is still
+// open: the stream owns the socket's replies until it ends or is closed.
+var ErrStreamOpen = errors.New("a streamed dump is still open on this socket: finish or close it first")
+
+// Stream is the replies to one request, handed out as their datagrams
+// arrive, so a dump of any size is walked in the memory of one datagram.
+// It owns its Conn's request lock until it ends or is closed.
+type Stream struct {
+	c      *Conn
+	col    *Collector
+	seq    uint32
+	dump   bool
+	queue  []Message
+	done   bool
+	err    error
+	closed atomic.Bool
+}
+
+// Stream sends req (as Request does: sequence number and pid filled in a
+// copy) and returns the stream of its replies.
+func (c *Conn) Stream(ctx context.Context, p *Protocol, req []byte) (*Stream, error) {
+	h, req, err := c.prepare(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if !c.reqMu.TryLock() {
+		if c.streaming.Load() {
+			return nil, &Error{Err: ErrStreamOpen, Op: "request", Offset: -1, MissType: -1, MissNest: -1}
+		}
+		c.reqMu.Lock()
+	}
+	c.streaming.Store(true)
+	s := &Stream{c: c, col: NewCollector(p, req), seq: h.Seq, dump: h.Flags&NLM_F_DUMP == NLM_F_DUMP}
+	if c.pendingDump != 0 {
+		if err := c.drain(ctx, c.pendingDump); err != nil {
+			s.release()
+			return nil, err
+		}
+		c.pendingDump = 0
+	}
+	if err := c.Send(req); err != nil {
+		s.release()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Next returns the next reply. ok is false once the replies are over;
+// err is then the request's error, if any (a kernel error, or
+// ErrDumpInterrupted after the last message of an interrupted dump).
+// Messages alias their datagram, which the stream no longer holds.
+func (s *Stream) Next(ctx context.Context) (m Message, ok bool, err error) {
+	for len(s.queue) == 0 {
+		if s.done {
+			return Message{}, false, s.err
+		}
+		if s.closed.Load() {
+			return Message{}, false, &Error{Err: errors.New("stream closed"), Op: "recv", Offset: -1, MissType: -1, MissNest: -1}
+		}
+		b, group, err := s.c.recv(ctx)
+		if err != nil {
+			s.abandon()
+			return Message{}, false, err
+		}
+		done := s.col.Feed(b, group)
+		if group != 0 && !s.col.echoed {
+			s.c.queue(b)
+		}
+		s.queue = s.col.take()
+		if done {
+			_, s.err = s.col.Result()
+			s.done = true
+			s.release()
+		}
+	}
+	m = s.queue[0]
+	s.queue[0] = Message{}
+	s.queue = s.queue[1:]
+	return m, true, nil
+}
+
+// Close abandons the stream: a dump still running is drained by the
+// socket's next request. Closing an ended stream does nothing.
+func (s *Stream) Close() {
+	if !s.done {
+		s.abandon()
+	}
+	s.closed.Store(true)
+}
+
+func (s *Stream) abandon() {
+	if s.done {
+		return
+	}
+	if s.col.multi || s.dump {
+		s.c.pendingDump = s.seq
+	}
+	s.done = true
+	s.release()
+}
+
+func (s *Stream) release() {
+	if s.c.streaming.CompareAndSwap(true, false) {
+		s.c.reqMu.Unlock()
+	}
+}
