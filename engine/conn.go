@@ -51,13 +51,13 @@ type Conn struct {
 	seq  atomic.Uint32
 	tap  func(bool, []byte)
 
-	reqMu    sync.Mutex // one Request at a time, so replies are not interleaved
+	reqMu sync.Mutex // one Request at a time, so replies are not interleaved
 	// streaming is set while a Stream holds reqMu: a request on the same
 	// goroutine would wait for ever, so it fails instead.
 	streaming atomic.Bool
-	readMu   sync.Mutex // one datagram read at a time: peek and read must pair up
-	peek     []byte     // recvOne's scratch buffer, under readMu
-	smallBuf bool       // the receive buffer was set too small for 32 KiB datagrams
+	readMu    sync.Mutex // one datagram read at a time: peek and read must pair up
+	peek      []byte     // recvOne's scratch buffer, under readMu
+	smallBuf  bool       // the receive buffer was set too small for 32 KiB datagrams
 
 	// backlog holds multicast datagrams a Request read while waiting for
 	// its reply, for RecvRaw to return next, so a listener that also sends
