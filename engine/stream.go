@@ -58,17 +58,41 @@ func (c *Conn) Stream(ctx context.Context, p *Protocol, req []byte) (*Stream, er
 // ErrDumpInterrupted after the last message of an interrupted dump).
 // Messages alias their datagram, which the stream no longer holds.
 func (s *Stream) Next(ctx context.Context) (m Message, ok bool, err error) {
+	if ok, err := s.fill(ctx); !ok {
+		return Message{}, false, err
+	}
+	m = s.queue[0]
+	s.queue[0] = Message{}
+	s.queue = s.queue[1:]
+	return m, true, nil
+}
+
+// NextBatch returns the replies of the next datagram (at least one
+// message; what Next has not yet handed out of it), with ok and err as
+// Next has them: a caller that wraps messages per datagram shares one
+// allocation among them.
+func (s *Stream) NextBatch(ctx context.Context) ([]Message, bool, error) {
+	if ok, err := s.fill(ctx); !ok {
+		return nil, false, err
+	}
+	q := s.queue
+	s.queue = nil
+	return q, true, nil
+}
+
+// fill reads datagrams until a reply is queued or the replies are over.
+func (s *Stream) fill(ctx context.Context) (bool, error) {
 	for len(s.queue) == 0 {
 		if s.done {
-			return Message{}, false, s.err
+			return false, s.err
 		}
 		if s.closed.Load() {
-			return Message{}, false, &Error{Err: errors.New("stream closed"), Op: "recv", Offset: -1, MissType: -1, MissNest: -1}
+			return false, &Error{Err: errors.New("stream closed"), Op: "recv", Offset: -1, MissType: -1, MissNest: -1}
 		}
 		b, group, err := s.c.recv(ctx)
 		if err != nil {
 			s.abandon()
-			return Message{}, false, err
+			return false, err
 		}
 		done := s.col.Feed(b, group)
 		if group != 0 && !s.col.echoed {
@@ -81,10 +105,7 @@ func (s *Stream) Next(ctx context.Context) (m Message, ok bool, err error) {
 			s.release()
 		}
 	}
-	m = s.queue[0]
-	s.queue[0] = Message{}
-	s.queue = s.queue[1:]
-	return m, true, nil
+	return true, nil
 }
 
 // Close abandons the stream: a dump still running is drained by the
