@@ -46,11 +46,11 @@ func (a *AttrPolicy) Limit(n string) (any, bool) {
 	return nil, false
 }
 
-// GetPolicy asks the kernel for the policies of family b (of one command
-// when cmd >= 0).
-func (t *Table) GetPolicy(ctx context.Context, r Requester, b *Bound, cmd int) (*Policy, error) {
+// GetPolicy asks the kernel for the policies of the family numbered id
+// (of one command when cmd >= 0).
+func (t *Table) GetPolicy(ctx context.Context, r Requester, id uint16, cmd int) (*Policy, error) {
 	ctrl := t.ByName("nlctrl")
-	attrs := []any{engine.Table{List: []any{"family-id", uint64(b.ID)}}}
+	attrs := []any{engine.Table{List: []any{"family-id", uint64(id)}}}
 	if cmd >= 0 {
 		attrs = append(attrs, engine.Table{List: []any{"op", uint64(cmd)}})
 	}

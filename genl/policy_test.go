@@ -33,7 +33,7 @@ func TestKernelPolicy(t *testing.T) {
 	}
 	for _, b := range fams {
 		t.Run(b.Name, func(t *testing.T) {
-			pol, err := tab.GetPolicy(ctx, c, b, -1)
+			pol, err := tab.GetPolicy(ctx, c, b.ID, -1)
 			if err != nil {
 				t.Fatal(err)
 			}

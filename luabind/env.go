@@ -51,6 +51,10 @@ type Env struct {
 	// batchAdds maps the add function of each open s:batch to its Go side,
 	// for requests built in Go.
 	batchAdds map[*lua.LFunction]func(*lua.LState, []byte) int
+	// genls is generic netlink's state per namespace ("" for the Env's).
+	genls      map[string]*genlNS
+	famMeta    *lua.LTable // metatable of family objects
+	famMethods *lua.LTable
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -71,6 +75,7 @@ func New(opts Options) *Env {
 		sockets:    map[*socket]bool{},
 		nsFDs:      map[string]int{},
 		batchAdds:  map[*lua.LFunction]func(*lua.LState, []byte) int{},
+		genls:      map[string]*genlNS{},
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
 	e.setup()
@@ -83,6 +88,7 @@ func (e *Env) Close() {
 		s.close()
 	}
 	e.ClosePcap()
+	e.closeGenl()
 	for _, fd := range e.nsFDs {
 		unix.Close(fd)
 	}
@@ -169,6 +175,9 @@ func (e *Env) setup() {
 		nl.RawSetString(c.Name, v)
 		rt.RawSetString(c.Name, v)
 	}
+	gm := e.openGenl(L)
+	L.SetGlobal("genl", gm)
+	L.PreloadModule("genl", func(L *lua.LState) int { L.Push(gm); return 1 })
 	L.SetGlobal("nl", nl)
 	L.SetGlobal("rtnl", rt)
 	L.PreloadModule("nl", func(L *lua.LState) int { L.Push(nl); return 1 })

@@ -54,6 +54,15 @@ and tshark dissect (link type NETLINK).`},
 	{"nl.netns.fd", "(name_or_path_or_pid)", `Opens a network namespace and returns its file descriptor, for IFLA_NET_NS_FD; it
 stays open until nlsh exits.`},
 
+	{"genl.families", "([options])", `Every generic netlink family of the namespace, as family objects sorted by name.
+options: netns.`},
+	{"genl.family", "(name [, options])", `The generic netlink family named name ('ethtool', 'netdev', 'nlctrl'), found through
+nlctrl: f.name, f.id, f.version, f.groups, f.source (where its description comes from:
+a YNL spec, the kernel's policy, or built in). See help('family') for its methods.
+options: netns.`},
+	{"genl.decode", "(bytes)", `Splits a buffer into generic netlink messages, decoded by family and command.
+Families named by nlctrl replies in the buffer are learned first.`},
+
 	{"rtnl.attr_names", "(class)", `The names of the attributes of a message class's top-level set, in number order: rtnl.attr_names('ifaddrmsg').`},
 	{"rtnl.decode", "(bytes)", `Splits a buffer into messages and returns them as a list of message tables, decoded
 lazily. NLMSG_ERROR and NLMSG_DONE are included, as messages whose header.type says so.`},
@@ -124,6 +133,23 @@ index and failed), or fn's own error after sending what it queued.`},
 	{"msg:encode", "()", `The message's exact wire bytes, as a Lua string. header.length is computed when 0.`},
 	{"msg:explain", "([options])", `Prints every byte of the encoded message with what it is (as nl.explain).`},
 
+	{"family:ops", "()", `The family's operations: {name, id, flags, doit, dumpit, doc} each, as its
+description names them and the running kernel offers them.`},
+	{"family:doit", "(op [, attrs [, options]])", `Sends the operation's do request and returns the reply, or nothing when the
+operation only acknowledges. attrs is keyed by attribute name (dev_name, 'dev-name' or
+the C name), nests as tables: f:doit('linkinfo-get', {header = {dev_name = 'v0'}}).`},
+	{"family:dumpit", "(op [, attrs [, options]])", `Sends the operation's dump request and returns the list of replies.`},
+	{"family:each", "(op [, attrs [, options]])", `An iterator over a dump's replies as they arrive, keeping none behind.`},
+	{"family:policy", "(op [, 'do'|'dump'])", `The kernel's policy for the operation's requests, keyed by attribute name: type,
+number, limits (min_value_u, max_length, ...) and, for a nest, the policy inside.`},
+	{"family:check", "()", `Where the family's description and the running kernel's policy disagree: a list
+of sentences, empty when they agree.`},
+	{"family:subscribe", "(group [, options])", `An iterator over the family's notifications to a multicast group, decoded, and a
+function that closes it: for ev in f:subscribe('mgmt') do print(ev) end. options:
+timeout (seconds of quiet that end the loop), rcvbuf.`},
+	{"family:message", "(op [, attrs])", `The request message the operation would send, as a message table (for nl.explain,
+editing, sock:request). f.OP_NAME{attrs} does the same: f.linkinfo_get{...}.`},
+
 	{"sock:send", "(msg_or_bytes)", `Sends a message table or wire bytes as one datagram; returns the number of bytes.`},
 	{"sock:recv", "()", `Waits for one datagram and returns the list of messages in it, decoded. Ctrl-C
 stops the wait.`},
@@ -139,6 +165,10 @@ number. Requests leave as they are queued, many to a datagram, while fn builds t
 every acknowledgement is checked. Returns what request_batch returns once all are
 answered. If fn raises, what it queued is still sent, then its error is raised. The
 socket does nothing else meanwhile.`},
+	{"sock:each", "(msg)", `An iterator over the replies to a request (a dump) as they arrive, keeping none
+behind: for m in s:each(req) do ... end. Memory stays flat at any dump size. A later call
+on the same socket ends the stream; an interrupted dump raises code 'NLM_F_DUMP_INTR'
+after its last message.`},
 	{"sock:close", "()", `Closes the socket.`},
 	{"sock:port", "()", `The socket's netlink port id (nl_pid).`},
 	{"sock:join", "(group)", `Joins a multicast group, by name ('link', 'ipv4-ifaddr') or number.`},
@@ -149,8 +179,10 @@ socket does nothing else meanwhile.`},
 var moduleDocs = []struct{ name, text string }{
 	{"nl", "netlink sockets, decoding, explaining bytes, tracing"},
 	{"rtnl", "NETLINK_ROUTE message classes (rtnl.ifaddrmsg, ...), constants and rtnl.decode"},
+	{"genl", "generic netlink: genl.families(), genl.family(name) and genl.decode"},
 	{"ip", "high-level verbs in the style of pyroute2's IPRoute (ip.link, ip.addr, ip.route, ...)"},
 	{"bit", "bitwise operations, which Lua 5.1 lacks"},
 	{"msg", "methods of message tables: msg:get(...), ..."},
 	{"sock", "methods of sockets from nl.socket(): sock:request(msg), ..."},
+	{"family", "methods of generic netlink families from genl.family(): family:doit(op, attrs), ..."},
 }

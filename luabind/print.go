@@ -79,8 +79,10 @@ func (p *printer) message(t *lua.LTable, c *engine.Class) {
 	}
 	mt := p.e.typeOf(t)
 	if h, ok := t.RawGetString("header").(*lua.LTable); ok {
-		if mt != nil {
+		if mt != nil && mt.Name != title {
 			title = mt.Title() + " (" + title + ")"
+		} else if mt != nil {
+			title = mt.Title()
 		}
 		p.line(0, "%s", title)
 		var parts []string

@@ -22,6 +22,8 @@ type socket struct {
 	// inBatch is set while s:batch runs: the batch owns the socket then,
 	// and other calls on it would wait for ever.
 	inBatch bool
+	// stream is the dump being walked by s:each or f:each, if any.
+	stream *engine.Stream
 }
 
 func (s *socket) close() {
@@ -41,6 +43,7 @@ func (e *Env) setupSocketMeta() {
 		"recv":     e.sockRecv,
 		"recv_raw": e.sockRecvRaw,
 		"request":  e.sockRequest,
+		"each":     e.sockEach,
 
 		"request_batch": e.sockRequestBatch,
 		"batch":         e.sockBatch,
@@ -123,8 +126,11 @@ func (e *Env) luaSocket(L *lua.LState) int {
 		}
 	}
 	p := &engine.Protocol{Name: name}
-	if family == 0 {
+	switch family {
+	case 0:
 		p = e.route
+	case 16:
+		p = e.genlFor(cfg.NetNS).tab.Protocol()
 	}
 	s, err := e.dial(family, p, name, cfg)
 	if err != nil {
@@ -183,6 +189,7 @@ func (e *Env) openSocket(L *lua.LState) *socket {
 	if s.inBatch {
 		L.RaiseError("socket is busy with a batch: use add(), or another socket")
 	}
+	s.endStream()
 	return s
 }
 
@@ -271,6 +278,7 @@ func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue) *lua.LTable {
 	if s.inBatch {
 		L.RaiseError("socket is busy with a batch: use add(), or another socket")
 	}
+	s.endStream()
 	b, err := e.bytesOf(msg)
 	if err != nil {
 		L.RaiseError("%s", err.Error())

@@ -15,7 +15,16 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/genl"
 )
+
+// direction is the way a tapped datagram went.
+func direction(out bool) engine.Direction {
+	if out {
+		return engine.DirRequest
+	}
+	return engine.DirReply
+}
 
 // Tracing and capture: every socket an Env opens reports each datagram it
 // sends and receives to the Env, which prints it (nl.trace) and writes it to
@@ -57,7 +66,13 @@ func (t *tracer) remember(data []byte) {
 
 // tap returns the engine.ConnConfig.Tap for a socket of the given family.
 func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
+	tab, _ := p.Dynamic.(*genl.Table)
 	return func(out bool, data []byte) {
+		if tab != nil && !out {
+			// Families the kernel names in replies decode from now on,
+			// in this trace and in the messages handed to the script.
+			tab.Learn(data)
+		}
 		t := &e.trace
 		t.mu.Lock()
 		defer t.mu.Unlock()
@@ -82,7 +97,7 @@ func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
 			if out {
 				dir = "sent"
 			}
-			fmt.Fprintf(t.w, "%s %s %d bytes\n%s", arrow, dir, len(data), engine.FormatExplain(engine.Explain(p, data, engine.ExplainOptions{Mark: -1})))
+			fmt.Fprintf(t.w, "%s %s %d bytes\n%s", arrow, dir, len(data), engine.FormatExplain(engine.Explain(p, data, engine.ExplainOptions{Mark: -1, Dir: direction(out)})))
 			if !out {
 				t.explainErrors(p, data)
 			}
