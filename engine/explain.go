@@ -143,7 +143,17 @@ func (x *explainer) body(off int, b []byte, h Header) {
 		x.errBody(off, b, h)
 		return
 	}
+	first := len(x.lines)
 	x.record(off, b, c, 0, nil)
+	if mt.Family != "" && mt.Name != mt.Family {
+		// In generic netlink the command names the operation.
+		for i := first; i < len(x.lines); i++ {
+			if strings.Contains(x.lines[i].Text, ".cmd = ") {
+				x.lines[i].Text += " " + mt.Name
+				break
+			}
+		}
+	}
 }
 
 func (x *explainer) errBody(off int, b []byte, h Header) {

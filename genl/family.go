@@ -61,7 +61,8 @@ func (f *Family) Build() error {
 	}
 	f.header = hdr
 	f.byName = map[string]*Op{}
-	f.generic = &engine.Class{Name: f.Name, Struct: hdr, Doc: "a " + f.Name + " message whose command nlsh has no description for"}
+	f.generic = &engine.Class{Name: f.Name, Struct: hdr, Attrs: engine.NewAttrSet(f.Name+"-unknown", "attr-"),
+		Doc: "a " + f.Name + " message whose command nlsh has no description for"}
 	req, rep := map[int]string{}, map[int]string{}
 	for _, op := range f.Ops {
 		if _, dup := f.byName[op.Name]; dup {

@@ -39,12 +39,12 @@ func (e *Env) streamIter(L *lua.LState, s *socket, p *engine.Protocol, req []byt
 	s.stream = st
 	var pending []*lua.LTable
 	return L.NewFunction(func(L *lua.LState) int {
+		if st != nil && s.stream != st {
+			L.RaiseError("%s: %s", op, errStreamEnded.Error())
+		}
 		for len(pending) == 0 {
-			if s.stream != st {
-				if st == nil {
-					return 0 // the replies are over
-				}
-				L.RaiseError("%s: %s", op, errStreamEnded.Error())
+			if st == nil {
+				return 0 // the replies are over
 			}
 			msgs, ok, err := st.NextBatch(e.ctx(L))
 			if !ok {
