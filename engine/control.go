@@ -82,6 +82,11 @@ func FlagsFor(t *MsgType) *Enum {
 	if t.Type == NLMSG_ERROR || t.Type == NLMSG_DONE {
 		return AckFlags
 	}
+	if t.Family != "" {
+		// A generic netlink operation whose name says nothing of what it
+		// does is most often a get: name the dump bits.
+		return GetFlags
+	}
 	return NewFlags("nlm_flags", commonFlags...)
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"nlsh/engine"
+	"nlsh/genl"
 	"nlsh/rtnl"
 )
 
@@ -39,17 +40,28 @@ func decode(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	status := exitOK
+	// Generic netlink ids are learned from the nlctrl replies the capture
+	// holds, as they come: a family decodes by name from its lookup on.
+	families := genl.NewTable(nil)
 	for _, p := range pkts {
 		proto := rtnl.Route
-		if p.Family != 0 {
+		switch p.Family {
+		case 0:
+		case 16:
+			proto = families.Protocol()
+			if !p.Out {
+				families.Learn(p.Data)
+			}
+		default:
 			proto = &engine.Protocol{Name: fmt.Sprintf("netlink family %d", p.Family)}
 		}
 		arrow := "<"
+		dir := engine.DirReply
 		if p.Out {
-			arrow = ">"
+			arrow, dir = ">", engine.DirRequest
 		}
 		if *explain {
-			fmt.Fprintf(stdout, "%s %d bytes\n%s", arrow, len(p.Data), engine.FormatExplain(engine.Explain(proto, p.Data, engine.ExplainOptions{Mark: -1})))
+			fmt.Fprintf(stdout, "%s %d bytes\n%s", arrow, len(p.Data), engine.FormatExplain(engine.Explain(proto, p.Data, engine.ExplainOptions{Mark: -1, Dir: dir})))
 			continue
 		}
 		msgs, err := engine.Split(p.Data)
