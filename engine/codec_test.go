@@ -175,10 +175,10 @@ func TestEncodeErrors(t *testing.T) {
 		{"unknown field", Table{Map: map[string]any{"indx": float64(1)}}, "unknown field 'indx' in thdr (did you mean 'index'?)"},
 		{"unknown attr", Table{Map: map[string]any{"attrs": tbl(tbl("T_U61", float64(1)))}}, "unknown attribute 'T_U61' in top attributes"},
 		{"bad ip", Table{Map: map[string]any{"attrs": tbl(tbl("T_IP4", "fe80::1"))}}, "T_IP4: expected an IPv4 address"},
-		{"range", Table{Map: map[string]any{"attrs": tbl(tbl("T_U8", float64(300)))}}, "T_U8: 300 is out of range for u8"},
+		{"range", Table{Map: map[string]any{"attrs": tbl(tbl("T_U8", float64(300)))}}, "T_U8: 300 is out of range for u8 (0..255)"},
 		{"enum", Table{Map: map[string]any{"attrs": tbl(tbl("T_U8", "GREEN"))}}, `T_U8: unknown colour value "GREEN"`},
-		{"type", Table{Map: map[string]any{"family": "x"}}, `thdr.family: expected a number, got "x"`},
-		{"nested path", Table{Map: map[string]any{"attrs": tbl(tbl("T_NEST", tbl(tbl("IN_U8", "z"))))}}, `T_NEST > IN_U8: expected a number`},
+		{"type", Table{Map: map[string]any{"family": "x"}}, `thdr.family: expected an integer (u8, 0..255), got "x"`},
+		{"nested path", Table{Map: map[string]any{"attrs": tbl(tbl("T_NEST", tbl(tbl("IN_U8", "z"))))}}, `T_NEST > IN_U8: expected an integer (u8, 0..255), got "z"`},
 		{"no selector", Table{Map: map[string]any{"attrs": tbl(tbl("T_DATA", tbl()))}}, "cannot tell this attribute's format without T_KIND"},
 		{"not a pair", Table{Map: map[string]any{"attrs": tbl("T_U8")}}, "attribute #1: expected a {name, value} pair"},
 	} {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"net/netip"
@@ -169,6 +170,9 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 			fields, c = nil, &Class{Name: c.Name, Attrs: c.Attrs}
 		}
 	case Table:
+		if len(x.List) > 0 {
+			return e.errf("%s: expected a table of fields and attrs, got a list", c.Name)
+		}
 		fields = x
 		if a, ok := x.Map["attrs"]; ok {
 			attrs = a
@@ -194,7 +198,7 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 		// Sub-messages may be chosen by a field of the header.
 		sc = fieldScope(c.Struct, fields, sc)
 	}
-	if err := e.attrs(c.Attrs, attrs, sc); err != nil {
+	if err := e.attrs(c.Attrs, attrs, sc, "attrs"); err != nil {
 		return err
 	}
 	e.buf = append(e.buf, tail...)
@@ -235,6 +239,9 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 		e.buf = append(e.buf, x.Tail...)
 		return nil
 	case Table:
+		if len(x.List) > 0 {
+			return e.errf("%s: expected a table of fields by name, got a list", s.Name)
+		}
 		// Fields in the description's order; keys that name no field are
 		// looked for only when the count says there is one.
 		known := 0
@@ -268,6 +275,9 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 				t, ok := fl.(Table)
 				if !ok {
 					return e.errf("%s.%s: expected a list of %s tables, got %s", s.Name, s.FlexName, s.Flex.Name, typeName(fl))
+				}
+				if !ownKeys(t.Map, "") {
+					return e.errf("%s.%s: expected a list of %s tables, got a table with keys %s", s.Name, s.FlexName, s.Flex.Name, keyList(t.Map))
 				}
 				e.push(s.FlexName)
 				for _, el := range t.List {
@@ -398,7 +408,9 @@ type pair struct {
 	given bool
 }
 
-func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
+// attrs encodes a list of attribute pairs. key is the table key the list
+// was found under ("attrs"), named in the path of an error in its shape.
+func (e *encoder) attrs(set *AttrSet, v any, parent *encScope, key string) error {
 	var pairs []pair
 	switch x := v.(type) {
 	case nil:
@@ -413,11 +425,22 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
 			pairs[i] = pair{d, a.Type, a.Flags, a.Value, true}
 		}
 	case *NestValue:
-		return e.attrs(set, x.Attrs, parent)
+		return e.attrs(set, x.Attrs, parent, key)
 	case Table:
 		list := x.List
-		if a, ok := x.Map["attrs"]; ok && len(list) == 0 {
-			return e.attrs(set, a, parent)
+		if len(x.Map) > 0 {
+			// A nest given as a decoded nest is {attrs = {…}}; any other
+			// key would be dropped on the way, so it is refused.
+			if a, ok := x.Map["attrs"]; ok && len(list) == 0 && ownKeys(x.Map, "attrs") {
+				return e.attrs(set, a, parent, "attrs")
+			}
+			if !ownKeys(x.Map, "") {
+				besides := ""
+				if len(list) > 0 {
+					besides = " besides its list"
+				}
+				return e.shapeErr(key, "expected a list of {name, value} pairs, got a table with keys %s%s", keyList(x.Map), besides)
+			}
 		}
 		pairs = make([]pair, 0, len(list))
 		for i, it := range list {
@@ -428,7 +451,7 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
 			pairs = append(pairs, p)
 		}
 	default:
-		return e.errf("expected a list of {name, value} attribute pairs, got %s", typeName(v))
+		return e.shapeErr(key, "expected a list of {name, value} pairs, got %s", typeName(v))
 	}
 	sc := &encScope{pairs: pairs, parent: parent}
 	for _, p := range pairs {
@@ -437,6 +460,15 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope) error {
 		}
 	}
 	return nil
+}
+
+// shapeErr reports a value of the wrong shape found under key (if any).
+func (e *encoder) shapeErr(key, format string, args ...any) error {
+	if key != "" {
+		e.push(key)
+		defer e.pop()
+	}
+	return e.errf(format, args...)
 }
 
 // selector returns the value of the first attribute named n that can
@@ -504,6 +536,9 @@ func (e *encoder) pair(set *AttrSet, it any, idx int) (pair, error) {
 		}
 		if len(x.List) > 2 {
 			return pair{}, e.errf("attribute #%d: expected {name, value}, got %d elements", idx, len(x.List))
+		}
+		if !ownKeys(x.Map, "nla_flags") {
+			return pair{}, e.errf("attribute #%d: expected {name, value} and at most nla_flags, got keys %s", idx, keyList(x.Map))
 		}
 		flags = x.Map["nla_flags"]
 	default:
@@ -620,7 +655,7 @@ func (e *encoder) payload(d *AttrDesc, v any, sc *encScope) error {
 	}
 	switch d.Kind {
 	case Nested:
-		return e.attrs(d.Set, v, sc)
+		return e.attrs(d.Set, v, sc, "")
 	case Struct:
 		return e.structure(d.Struct, v)
 	case Array:
@@ -629,6 +664,9 @@ func (e *encoder) payload(d *AttrDesc, v any, sc *encScope) error {
 		case []any:
 			list = x
 		case Table:
+			if !ownKeys(x.Map, "") {
+				return e.errf("expected a list of %s values, got a table with keys %s", d.Elem, keyList(x.Map))
+			}
 			list = x.List
 		default:
 			return e.errf("expected a list of %s values, got %s", d.Elem, typeName(v))
@@ -670,6 +708,9 @@ func (e *encoder) payload(d *AttrDesc, v any, sc *encScope) error {
 				list = append(list, r)
 			}
 		case Table:
+			if !ownKeys(x.Map, "") {
+				return e.errf("expected a list of %s records, got a table with keys %s", d.Record.Name, keyList(x.Map))
+			}
 			list = x.List
 		default:
 			return e.errf("expected a list of %s records, got %s", d.Record.Name, typeName(v))
@@ -826,114 +867,205 @@ func appendInt(b []byte, k Kind, n uint64) []byte {
 
 // ParseInt converts a script value to an integer of kind k: a number, a
 // decimal or 0x-hex string, an enum or flag name (or 'A|B' names, or a list of
-// names) from en. Negative values are two's complement.
+// names) from en. A value k cannot hold is an error; a negative value of a
+// signed kind comes back as two's complement, masked to k's width.
 func ParseInt(k Kind, en *Enum, v any) (uint64, error) { return toUint(k, en, v) }
 
+// toUint is ParseInt. Nothing is wrapped to fit: -1 in a u8 would send 255,
+// which is a different request (table 255 is local), so it is refused.
 func toUint(k Kind, en *Enum, v any) (uint64, error) {
-	var n uint64
-	neg := false
 	switch x := v.(type) {
 	case uint64:
-		n = x
+		return uintIn(k, x)
 	case int64:
-		n, neg = uint64(x), x < 0
-	case int:
-		n, neg = uint64(x), x < 0
-	case uint32:
-		n = uint64(x)
-	case uint16:
-		n = uint64(x)
-	case uint8:
-		n = uint64(x)
+		return intIn(k, x)
 	case float64:
-		if x != math.Trunc(x) || math.IsInf(x, 0) || math.IsNaN(x) {
-			return 0, fmt.Errorf("expected an integer, got %v", x)
-		}
-		if x < 0 {
-			if x < math.MinInt64 {
-				return 0, fmt.Errorf("%v is out of range", x)
-			}
-			n, neg = uint64(int64(x)), true
-		} else {
-			if x >= 1<<64 {
-				return 0, fmt.Errorf("%v is out of range", x)
-			}
-			n = uint64(x)
-		}
-	case bool:
-		if x {
-			n = 1
-		}
+		return floatIn(k, x)
 	case string:
-		s := strings.TrimSpace(x)
-		if u, err := strconv.ParseUint(s, 0, 64); err == nil {
-			n = u
-		} else if i, err := strconv.ParseInt(s, 0, 64); err == nil {
-			n, neg = uint64(i), i < 0
-		} else if en != nil {
-			u, err := en.Parse(s)
-			if err != nil {
-				return 0, err
-			}
-			n = u
-		} else {
-			return 0, fmt.Errorf("expected a number, got %q", x)
-		}
+		return stringIn(k, en, x)
+	case int:
+		return intIn(k, int64(x))
+	case uint32:
+		return uintIn(k, uint64(x))
+	case uint16:
+		return uintIn(k, uint64(x))
+	case uint8:
+		return uintIn(k, uint64(x))
 	case Table:
-		if en == nil {
-			return 0, fmt.Errorf("expected a number, got a table")
+		if en != nil && en.Flags && len(x.Map) == 0 {
+			return flagListIn(k, en, x.List)
 		}
-		for _, it := range x.List {
-			s, ok := it.(string)
-			if !ok {
-				f, err := toUint(k, en, it)
-				if err != nil {
-					return 0, err
-				}
-				n |= f
-				continue
-			}
-			f, err := en.Parse(s)
-			if err != nil {
-				return 0, err
-			}
-			n |= f
-		}
-	default:
-		return 0, fmt.Errorf("expected a number, got %s", typeName(v))
 	}
+	return 0, wrongType(k, en, v)
+}
+
+// intRange is the smallest and the largest value of integer kind k (of a
+// u64 for any other kind).
+func intRange(k Kind) (int64, uint64) {
 	bits := uint(k.Size() * 8)
-	if bits == 0 || bits >= 64 {
-		return n, nil
+	switch {
+	case !k.IsInt() || bits == 0:
+		return 0, math.MaxUint64
+	case k.IsSigned():
+		return -1 << (bits - 1), 1<<(bits-1) - 1
+	case bits == 64:
+		return 0, math.MaxUint64
 	}
-	if neg {
-		if !k.IsSigned() && k != Invalid {
-			// allow -1 style all-ones for unsigned fields only within range
-			if int64(n) < -(1 << (bits - 1)) {
-				return 0, fmt.Errorf("%d is out of range for %s", int64(n), k)
-			}
-		} else if int64(n) < -(1 << (bits - 1)) {
-			return 0, fmt.Errorf("%d is out of range for %s", int64(n), k)
-		}
-		return n & (1<<bits - 1), nil
-	}
-	limit := uint64(1) << bits
-	if k.IsSigned() {
-		limit = 1 << (bits - 1)
-	}
-	if n >= limit {
-		return 0, fmt.Errorf("%d is out of range for %s", n, k)
+	return 0, 1<<bits - 1
+}
+
+// rangeText names kind k and its range: "u8, 0..255".
+func rangeText(k Kind) string {
+	lo, hi := intRange(k)
+	return fmt.Sprintf("%s, %d..%d", k, lo, hi)
+}
+
+func errRange(k Kind, v string) error {
+	lo, hi := intRange(k)
+	return fmt.Errorf("%s is out of range for %s (%d..%d)", v, k, lo, hi)
+}
+
+func uintIn(k Kind, n uint64) (uint64, error) {
+	if _, hi := intRange(k); n > hi {
+		return 0, errRange(k, strconv.FormatUint(n, 10))
 	}
 	return n, nil
 }
 
+func intIn(k Kind, n int64) (uint64, error) {
+	if n >= 0 {
+		return uintIn(k, uint64(n))
+	}
+	if lo, _ := intRange(k); n < lo {
+		return 0, errRange(k, strconv.FormatInt(n, 10))
+	}
+	return uint64(n) & widthMask(k), nil
+}
+
+// widthMask has the bits of k's width set.
+func widthMask(k Kind) uint64 {
+	bits := uint(k.Size() * 8)
+	if !k.IsInt() || bits == 0 || bits >= 64 {
+		return math.MaxUint64
+	}
+	return 1<<bits - 1
+}
+
+func floatIn(k Kind, x float64) (uint64, error) {
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0) || x != math.Trunc(x):
+		return 0, fmt.Errorf("%s is not an integer (%s)", fmtFloat(x), rangeText(k))
+	case x >= 1<<64 || x < math.MinInt64:
+		return 0, errRange(k, fmtFloat(x))
+	case x >= 0:
+		return uintIn(k, uint64(x))
+	}
+	return intIn(k, int64(x))
+}
+
+// fmtFloat writes a number as a script shows it: 1.5, 1e+300, nan, inf.
+func fmtFloat(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "nan"
+	case math.IsInf(x, 1):
+		return "inf"
+	case math.IsInf(x, -1):
+		return "-inf"
+	case x == math.Trunc(x) && math.Abs(x) < 1e21:
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+func stringIn(k Kind, en *Enum, x string) (uint64, error) {
+	s := strings.TrimSpace(x)
+	u, err := strconv.ParseUint(s, 0, 64)
+	if err == nil {
+		return uintIn(k, u)
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, errRange(k, s)
+	}
+	i, err := strconv.ParseInt(s, 0, 64)
+	if err == nil {
+		return intIn(k, i)
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, errRange(k, s)
+	}
+	if en == nil {
+		return 0, wrongType(k, en, x)
+	}
+	if u, err = en.Parse(s); err != nil {
+		return 0, err
+	}
+	return nameIn(k, s, u)
+}
+
+// nameIn checks the value of a name from the description against k's
+// width. A name may give a signed kind's negative value in k's width
+// (0xffffffff for -1 in an s32) or sign-extended.
+func nameIn(k Kind, name string, u uint64) (uint64, error) {
+	lo, _ := intRange(k)
+	m := widthMask(k)
+	if u&^m == 0 || (k.IsSigned() && int64(u) < 0 && int64(u) >= lo) {
+		return u & m, nil
+	}
+	return 0, errRange(k, fmt.Sprintf("%s (%d)", name, u))
+}
+
+// flagListIn ORs a list of flag names (or numbers) together.
+func flagListIn(k Kind, en *Enum, list []any) (uint64, error) {
+	var n uint64
+	for i, it := range list {
+		var f uint64
+		var err error
+		if s, ok := it.(string); ok {
+			if f, err = en.Parse(strings.TrimSpace(s)); err == nil {
+				f, err = nameIn(k, s, f)
+			}
+		} else if f, err = toUint(k, nil, it); err != nil {
+			err = fmt.Errorf("list item %d: %w", i+1, err)
+		}
+		if err != nil {
+			return 0, err
+		}
+		n |= f
+	}
+	return n, nil
+}
+
+// wrongType says what an integer field takes, and what it was given.
+func wrongType(k Kind, en *Enum, v any) error {
+	what := "an integer (" + rangeText(k) + ")"
+	switch {
+	case en != nil && en.Flags:
+		what += ", " + en.Name + " flag names or a list of them"
+	case en != nil:
+		what += " or " + article(en.Name) + " " + en.Name + " name"
+	}
+	got := typeName(v)
+	if s, ok := v.(string); ok {
+		got = strconv.Quote(s)
+	}
+	return fmt.Errorf("expected %s, got %s", what, got)
+}
+
+func article(w string) string {
+	if w != "" && strings.IndexByte("aeiou", w[0]) >= 0 {
+		return "an"
+	}
+	return "a"
+}
+
 func typeName(v any) string {
-	switch v.(type) {
+	switch x := v.(type) {
 	case nil:
 		return "nil"
 	case string:
 		return "a string"
-	case float64, int, int64, uint64:
+	case float64, int, int64, uint64, uint32, uint16, uint8:
 		return "a number"
 	case bool:
 		return "a boolean"
@@ -941,8 +1073,37 @@ func typeName(v any) string {
 		return "a table"
 	case []byte:
 		return "bytes"
+	case Opaque:
+		return x.Type
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// keyList lists a table's keys, sorted, for an error; keys starting with _
+// are the script's own and are left out.
+func keyList(m map[string]any) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		if !strings.HasPrefix(k, "_") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) > 6 {
+		keys = append(keys[:6], "…")
+	}
+	return strings.Join(keys, ", ")
+}
+
+// ownKeys reports whether a table's keys other than allowed all start
+// with _ (the script's own, never sent).
+func ownKeys(m map[string]any, allowed string) bool {
+	for k := range m {
+		if k != allowed && !strings.HasPrefix(k, "_") {
+			return false
+		}
+	}
+	return true
 }
 
 // fieldScope puts a record's header fields above the scope its attributes

@@ -147,3 +147,12 @@ type Table struct {
 	List []any
 	Map  map[string]any
 }
+
+// Opaque is a script value that means nothing on the wire (a Lua function,
+// a coroutine, userdata). Front ends hand it over rather than a text of
+// their own making, so that the encoder refuses it by name, with the path
+// of the field or attribute it was given for.
+type Opaque struct {
+	Type  string // what it is, for errors: "a function"
+	Value any    // the front end's own value, for the front end
+}

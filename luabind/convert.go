@@ -138,14 +138,17 @@ func (e *Env) pairToLua(set *engine.AttrSet, a *engine.Attr) *lua.LTable {
 
 // fromLua converts a Lua value to the loose form the engine's encoder reads.
 // Lazily decoded messages that were never touched convert to their decoded
-// record, which encodes to their original bytes.
+// record, which encodes to their original bytes. Values with no meaning on
+// the wire (functions, coroutines, userdata) become engine.Opaque, which the
+// encoder refuses with the path of the field they were given for: never a
+// text such as "function: 0x…" that would be sent as it is.
 func (e *Env) fromLua(v lua.LValue) any {
 	return e.fromLuaDepth(v, 0)
 }
 
 func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 	if depth > 64 {
-		return "<table nested too deeply>"
+		return engine.Opaque{Type: "a table nested more than 64 deep", Value: v}
 	}
 	switch x := v.(type) {
 	case lua.LNumber:
@@ -176,9 +179,17 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 				t.List = append(t.List, e.fromLuaDepth(x.RawGetInt(i), depth+1))
 			}
 			// A list (attribute pairs, nests, arrays) carries at most
-			// nla_flags by name: looking that up beats walking the table.
-			if f := x.RawGetString("nla_flags"); f != lua.LNil {
-				t.Map = map[string]any{"nla_flags": e.fromLuaDepth(f, depth+1)}
+			// nla_flags by name. Keys past the list are carried too, so
+			// that the encoder refuses what it would otherwise drop;
+			// asking for the key after the last item is cheap when there
+			// is none.
+			for k, val := x.Next(lua.LNumber(n)); k != lua.LNil; k, val = x.Next(k) {
+				if ks, ok := k.(lua.LString); ok {
+					if t.Map == nil {
+						t.Map = make(map[string]any, 1)
+					}
+					t.Map[string(ks)] = e.fromLuaDepth(val, depth+1)
+				}
 			}
 			return t
 		}
@@ -201,7 +212,22 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 	case *lua.LNilType:
 		return nil
 	}
-	return v.String()
+	return engine.Opaque{Type: luaTypeName(v), Value: v}
+}
+
+// luaTypeName names a Lua value's type for an error: "a function".
+func luaTypeName(v lua.LValue) string {
+	switch v.Type() {
+	case lua.LTFunction:
+		return "a function"
+	case lua.LTThread:
+		return "a coroutine"
+	case lua.LTUserData:
+		return "userdata"
+	case lua.LTChannel:
+		return "a channel"
+	}
+	return "a " + v.Type().String()
 }
 
 // rawValue wraps bytes that must be sent verbatim whatever the attribute's
@@ -236,6 +262,10 @@ func (e *Env) looseToLua(v any) lua.LValue {
 		return lua.LBool(x)
 	case []byte:
 		return e.rawValue(x)
+	case engine.Opaque:
+		if lv, ok := x.Value.(lua.LValue); ok {
+			return lv
+		}
 	case engine.Table:
 		t := e.L.CreateTable(len(x.List), len(x.Map))
 		for _, it := range x.List {

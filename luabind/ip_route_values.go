@@ -179,7 +179,7 @@ var scopeAliases = map[string]int64{"global": unix.RT_SCOPE_UNIVERSE}
 
 // routeEnum turns a name ('boot' or 'RTPROT_BOOT'), a numeric string or a
 // number into the value of the constant prefix+NAME. A number comes back as
-// it is: the encoder judges it (2.5 is not an integer, -1 is 255 in a byte).
+// it is: the encoder judges it (2.5 is not an integer, -1 does not fit a byte).
 func (e *Env) routeEnum(fname string, v lua.LValue, prefix string, names []string, aliases map[string]int64) (lua.LNumber, error) {
 	n, s, kind := numberOrName(v)
 	switch kind {

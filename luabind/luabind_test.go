@@ -113,8 +113,8 @@ func TestScriptErrors(t *testing.T) {
 	e, _ := newEnv(t, "")
 	for _, tc := range []struct{ src, want string }{
 		{`rtnl.ifaddrmsg{indx=1}`, "rtnl.ifaddrmsg: unknown field 'indx' (did you mean 'index'?)"},
-		{`local m = rtnl.ifaddrmsg(); m.prefixlen = 'x'; m:encode()`, `ifaddrmsg.prefixlen: expected a number, got "x"`},
-		{`local m = rtnl.ifaddrmsg(); m.prefixlen = 300; m:encode()`, "ifaddrmsg.prefixlen: 300 is out of range for u8"},
+		{`local m = rtnl.ifaddrmsg(); m.prefixlen = 'x'; m:encode()`, `ifaddrmsg.prefixlen: expected an integer (u8, 0..255), got "x"`},
+		{`local m = rtnl.ifaddrmsg(); m.prefixlen = 300; m:encode()`, "ifaddrmsg.prefixlen: 300 is out of range for u8 (0..255)"},
 		{`local m = rtnl.ifaddrmsg(); m.attrs = {{'IFA_LOCL', '1.2.3.4'}}; m:encode()`, "unknown attribute 'IFA_LOCL' in ifaddrmsg_attrs attributes (did you mean 'IFA_LOCAL'?)"},
 		{`local m = rtnl.ifaddrmsg(); m.attrs = {{'IFA_LOCAL', 42}}; m:encode()`, "IFA_LOCAL: expected an IP address string, got a number"},
 		{`local m = rtnl.ifaddrmsg(); m.attrs = {'IFA_LOCAL'}; m:encode()`, "attribute #1: expected a {name, value} pair"},
