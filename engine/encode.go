@@ -903,6 +903,9 @@ func toUint(k Kind, en *Enum, v any) (uint64, error) {
 // u64 for any other kind).
 func intRange(k Kind) (int64, uint64) {
 	bits := uint(k.Size() * 8)
+	if k == Sint {
+		bits = 64 // variable width, up to 8 bytes
+	}
 	switch {
 	case !k.IsInt() || bits == 0:
 		return 0, math.MaxUint64
