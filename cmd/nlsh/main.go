@@ -29,7 +29,7 @@ Usage:
 
 Options:
   -e CHUNK         run CHUNK
-  --netns NAME     run everything in network namespace NAME (under /run/netns) or at a path
+  --netns NAME     run everything in network namespace NAME (under /run/netns) or at a path (not empty)
   --trace[=MODE]   print every message sent and received: compact (the default) or explain
   --pcap FILE      write every message sent and received to FILE (pcap; Wireshark and tshark read it)
   --monitor GROUPS comma-separated groups to watch, as ip monitor names them
