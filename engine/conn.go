@@ -79,10 +79,9 @@ type Conn struct {
 func Dial(family int, cfg ConnConfig) (*Conn, error) {
 	var ncfg netlink.Config
 	if cfg.NetNS != "" {
-		path := NetNSPath(cfg.NetNS)
-		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		fd, err := OpenNetNS(cfg.NetNS)
 		if err != nil {
-			return nil, sysError("netns "+cfg.NetNS+": open "+path, err)
+			return nil, err
 		}
 		// netlink.Dial enters the namespace in a locked thread just long
 		// enough to create the socket; the socket stays in the namespace
@@ -92,7 +91,12 @@ func Dial(family int, cfg ConnConfig) (*Conn, error) {
 	}
 	nc, err := netlink.Dial(family, &ncfg)
 	if err != nil {
-		return nil, sysError("dial netlink", err)
+		op := "dial netlink"
+		if cfg.NetNS != "" {
+			// Most likely setns failed: say which namespace.
+			op = "netns " + cfg.NetNS + ": dial netlink in " + NetNSPath(cfg.NetNS)
+		}
+		return nil, sysError(op, err)
 	}
 	rc, err := nc.SyscallConn()
 	if err != nil {

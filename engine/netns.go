@@ -25,6 +25,38 @@ func NetNSPath(nameOrPath string) string {
 	return filepath.Join(NetNSDir, nameOrPath)
 }
 
+// nsGetNSType is the nsfs ioctl NS_GET_NSTYPE (_IO(0xb7, 0x3)): it returns
+// the CLONE_NEW* type of the namespace a file refers to. x/sys/unix lacks it.
+const nsGetNSType = 0xb703
+
+// OpenNetNS opens the network namespace nameOrPath names (see NetNSPath) and
+// checks that the file is one, so a wrong name or path is reported with the
+// namespace and the path tried rather than as a bare EINVAL from setns. The
+// descriptor is close-on-exec, the caller closes it, and it is never 0:
+// mdlayher/netlink's Config reads NetNS 0 as "stay in the current namespace",
+// and fd 0 is free once a script closes io.stdin.
+func OpenNetNS(nameOrPath string) (int, error) {
+	op := "netns " + nameOrPath
+	path := NetNSPath(nameOrPath)
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, sysError(op+": open "+path, err)
+	}
+	if fd == 0 {
+		nfd, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 3)
+		unix.Close(0)
+		if err != nil {
+			return -1, sysError(op+": dup "+path, err)
+		}
+		fd = nfd
+	}
+	if t, err := unix.IoctlRetInt(fd, nsGetNSType); err != nil || t != unix.CLONE_NEWNET {
+		unix.Close(fd)
+		return -1, &Error{Err: errors.New(path + " is not a network namespace"), Op: op, Offset: -1, MissType: -1, MissNest: -1}
+	}
+	return fd, nil
+}
+
 // sharedDirMu serialises making /run/netns a shared mount point: two
 // concurrent first-time AddNetNS calls would otherwise both bind-mount the
 // directory onto itself, stacking two mounts.

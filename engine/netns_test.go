@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
@@ -185,4 +186,125 @@ func TestNetNSNoLeak(t *testing.T) {
 			t.Errorf("%d threads in %s, not the process's %s", n, l, self)
 		}
 	}
+}
+
+// TestNetNSNotANamespace checks that a file that is no network namespace is
+// refused by every way into one, with an error naming the namespace as given
+// and the path tried, before any setns.
+func TestNetNSNotANamespace(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "not-a-namespace")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		ns   string
+		want []string // substrings of the error
+	}{
+		{file, []string{"netns " + file + ": ", file + " is not a network namespace"}},
+		{"/proc/self/ns/mnt", []string{"netns /proc/self/ns/mnt: ", "/proc/self/ns/mnt is not a network namespace"}},
+		{"nlsht-does-not-exist", []string{"netns nlsht-does-not-exist: ", "open /run/netns/nlsht-does-not-exist", "no such file or directory"}},
+	}
+	for _, tt := range tests {
+		ways := map[string]func() error{
+			"OpenNetNS": func() error {
+				fd, err := engine.OpenNetNS(tt.ns)
+				if err == nil {
+					unix.Close(fd)
+				}
+				return err
+			},
+			"Dial": func() error {
+				c, err := engine.Dial(unix.NETLINK_ROUTE, engine.ConnConfig{NetNS: tt.ns})
+				if err == nil {
+					c.Close()
+				}
+				return err
+			},
+			"InNetNS": func() error {
+				return engine.InNetNS(tt.ns, func() error { return errors.New("fn ran") })
+			},
+		}
+		for way, f := range ways {
+			err := f()
+			if err == nil {
+				t.Errorf("%s(%q) succeeded", way, tt.ns)
+				continue
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%s(%q): error %q lacks %q", way, tt.ns, err, w)
+				}
+			}
+		}
+	}
+}
+
+func TestOpenNetNS(t *testing.T) {
+	// The process's own namespace needs no root to open.
+	fd, err := engine.OpenNetNS("/proc/self/ns/net")
+	if err != nil {
+		t.Fatalf("OpenNetNS(/proc/self/ns/net): %v", err)
+	}
+	defer unix.Close(fd)
+	var have, want unix.Stat_t
+	if err := unix.Fstat(fd, &have); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Stat("/proc/self/ns/net", &want); err != nil {
+		t.Fatal(err)
+	}
+	if have.Ino != want.Ino || have.Dev != want.Dev {
+		t.Errorf("OpenNetNS opened inode %d, want %d", have.Ino, want.Ino)
+	}
+}
+
+// withFD0Closed runs fn with file descriptor 0 closed, so the next file
+// opened gets it, then restores it. No test here runs in parallel, so no
+// other open can take it meanwhile.
+func withFD0Closed(t *testing.T, fn func()) {
+	t.Helper()
+	saved, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 3)
+	if err != nil {
+		t.Fatalf("dup stdin: %v", err)
+	}
+	defer func() {
+		if err := unix.Dup2(saved, 0); err != nil {
+			t.Errorf("restore stdin: %v", err)
+		}
+		unix.Close(saved)
+	}()
+	unix.Close(0)
+	fn()
+}
+
+// TestDialNetNSWithFD0Free opens a socket in a namespace while descriptor 0
+// is free (as after a script's io.stdin:close()): the namespace file opens as
+// fd 0, which mdlayher/netlink would read as "no namespace" and dial in the
+// process's own. The socket must still be in the namespace.
+func TestDialNetNSWithFD0Free(t *testing.T) {
+	ns := nstest.New(t)
+	var c *engine.Conn
+	var err error
+	withFD0Closed(t, func() {
+		c, err = engine.Dial(unix.NETLINK_ROUTE, engine.ConnConfig{NetNS: ns})
+	})
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	defer c.Close()
+	// A fresh namespace holds only lo; any other link is not its own.
+	if diff := cmp.Diff([]string{"lo"}, dumpLinks(t, c)); diff != "" {
+		t.Errorf("links seen by a socket dialled into %s (-want +got):\n%s", ns, diff)
+	}
+	withFD0Closed(t, func() {
+		fd, err := engine.OpenNetNS(ns)
+		if err != nil {
+			t.Errorf("OpenNetNS: %v", err)
+			return
+		}
+		defer unix.Close(fd)
+		if fd == 0 {
+			t.Errorf("OpenNetNS returned fd 0")
+		}
+	})
 }

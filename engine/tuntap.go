@@ -83,16 +83,16 @@ func InNetNS(netns string, fn func() error) error {
 			return
 		}
 		defer unix.Close(orig)
-		target, err := unix.Open(NetNSPath(netns), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		target, err := OpenNetNS(netns)
 		if err != nil {
 			runtime.UnlockOSThread()
-			res <- sysError("netns "+netns+": open "+NetNSPath(netns), err)
+			res <- err
 			return
 		}
 		defer unix.Close(target)
 		if err := unix.Setns(target, unix.CLONE_NEWNET); err != nil {
 			runtime.UnlockOSThread()
-			res <- sysError("netns "+netns+": setns", err)
+			res <- sysError("netns "+netns+": setns "+NetNSPath(netns), err)
 			return
 		}
 		ferr := fn()

@@ -31,10 +31,7 @@ func (e *Env) luaIPBatch(L *lua.LState) int {
 		L.RaiseError("ip.batch: already inside a batch")
 	}
 	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = e.opts.NetNS
-	if ns, ok := self.RawGetString("_netns").(lua.LString); ok {
-		cfg.NetNS = string(ns)
-	}
+	cfg.NetNS = e.netnsOption(L, "ip.batch: netns", self.RawGetString("_netns"))
 	s, err := e.dial(0, e.route, "route", cfg)
 	if err != nil {
 		e.raise(L, "ip.batch", err)

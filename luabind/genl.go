@@ -58,11 +58,7 @@ func (e *Env) genlNSOpt(L *lua.LState, i int) *genlNS {
 		t.ForEach(func(k, v lua.LValue) {
 			switch k.String() {
 			case "netns":
-				s, ok := v.(lua.LString)
-				if !ok || s == "" {
-					L.ArgError(i, "netns: a namespace name (under /run/netns) or a path such as /proc/PID/ns/net expected")
-				}
-				ns = string(s)
+				ns = e.netnsOption(L, "genl: option netns", v)
 			default:
 				L.ArgError(i, fmt.Sprintf("unknown option '%s' (options: netns)", k.String()))
 			}

@@ -23,9 +23,11 @@ tables nested with sorted keys. The REPL cuts long results short; show(_) prints
 last one whole.`},
 
 	{"nl.socket", "([proto [, options]])", `Opens a netlink socket. proto is 'route' (the default), 'generic', 'sock_diag',
-'netfilter' or a protocol number. options: netns (name or path), strict and ext_ack
-(on by default, as in iproute2), cap_ack, no_enobufs, rcvbuf (bytes), groups (a list
-of multicast group names such as 'link' or numbers). See help('socket') for its methods.`},
+'netfilter' or a protocol number. options: netns (a name under /run/netns, a path such
+as /proc/PID/ns/net or a process id; when absent, the --netns namespace, else the
+current one; any other value is an error), strict and ext_ack (on by default, as in
+iproute2), cap_ack, no_enobufs, rcvbuf (bytes), groups (a list of multicast group
+names such as 'link' or numbers). See help('socket') for its methods.`},
 	{"nl.decode", "(bytes)", `Returns the list of rtnetlink messages in a buffer (as rtnl.decode).`},
 	{"nl.check", "(replies [, request])", `Raises the error value of the first NLMSG_ERROR or NLMSG_DONE in replies that
 carries a non-zero error, else returns replies: the errors of sock:request for a
@@ -39,12 +41,13 @@ fields, struct fields, attribute headers and values. options.mark flags a byte o
 (every byte), false or 'off'. Returns the previous mode.`},
 	{"nl.events", "(groups [, options])", `An iterator over multicast notifications, decoded:
   for ev in nl.events{'link', 'ipv4-ifaddr'} do print(ev) end
-options: rcvbuf, netns, timeout (seconds; the loop ends after that long without one).
+options: rcvbuf, netns (as nl.socket's), timeout (seconds; the loop ends after that long
+without one).
 An overrun yields {overrun=true, event='OVERRUN'}: dump again to resynchronise.
 A second result closes the subscription: local events, close = nl.events{'link'}.`},
 	{"nl.closest", "(name, candidates)", `The candidate nearest to name by edit distance, or nil: "did you mean" hints.`},
 	{"nl.tuntap", "(name [, options])", `Creates a persistent tun or tap device. options: mode ('tun' or 'tap'), owner,
-group, multi_queue, pi, netns.`},
+group, multi_queue, pi, netns (as nl.socket's).`},
 	{"nl.pcap.open", "(path)", `Writes every datagram sent and received from now on to a pcap file that Wireshark
 and tshark dissect (link type NETLINK).`},
 	{"nl.pcap.close", "()", `Finishes the pcap file opened by nl.pcap.open.`},

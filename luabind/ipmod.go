@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"sort"
-	"strconv"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -63,6 +62,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"check":       e.luaCheckOptions,
 		"send":        e.luaSend,
 		"batch":       e.luaIPBatch,
+		"netns":       e.luaNetnsArg,
 	}))
 	L.Call(3, 1)
 	mod := L.Get(-1)
@@ -133,7 +133,11 @@ func (e *Env) openNetnsModule(L *lua.LState) *lua.LTable {
 		// fd(name|path|pid) opens a namespace and returns a file descriptor
 		// for IFLA_NET_NS_FD; it stays open until the Env closes.
 		"fd": func(L *lua.LState) int {
-			path := nsArgPath(L.Get(1))
+			ns, err := netnsArg(L.Get(1))
+			if err != nil {
+				L.RaiseError("%s", netnsError("nl.netns.fd", err))
+			}
+			path := engine.NetNSPath(ns)
 			if fd, ok := e.nsFDs[path]; ok {
 				// Reuse the open namespace only if the name still means it:
 				// a namespace deleted and made again under the same name is
@@ -146,9 +150,9 @@ func (e *Env) openNetnsModule(L *lua.LState) *lua.LTable {
 				unix.Close(fd)
 				delete(e.nsFDs, path)
 			}
-			fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			fd, err := engine.OpenNetNS(ns)
 			if err != nil {
-				L.RaiseError("network namespace %s: %s", lua.LVAsString(L.Get(1)), err.Error())
+				e.raise(L, "nl.netns.fd", err)
 			}
 			e.nsFDs[path] = fd
 			L.Push(lua.LNumber(fd))
@@ -157,19 +161,11 @@ func (e *Env) openNetnsModule(L *lua.LState) *lua.LTable {
 	})
 }
 
-// nsArgPath reads a namespace given by name, path or process id.
-func nsArgPath(v lua.LValue) string {
-	if n, ok := v.(lua.LNumber); ok {
-		return "/proc/" + strconv.Itoa(int(n)) + "/ns/net"
-	}
-	return engine.NetNSPath(lua.LVAsString(v))
-}
-
 // luaTuntap is nl.tuntap(name, {mode='tun'|'tap', owner=, group=,
 // multi_queue=, pi=, netns=}).
 func (e *Env) luaTuntap(L *lua.LState) int {
 	t := engine.TunTap{Name: L.CheckString(1), Owner: -1, Group: -1}
-	netns := e.opts.NetNS
+	var netns lua.LValue = lua.LNil
 	if o, ok := L.Get(2).(*lua.LTable); ok {
 		var bad string
 		o.ForEach(func(k, v lua.LValue) {
@@ -191,7 +187,7 @@ func (e *Env) luaTuntap(L *lua.LState) int {
 			case "pi":
 				t.PI = lua.LVAsBool(v)
 			case "netns":
-				netns = lua.LVAsString(v)
+				netns = v
 			default:
 				bad = fmt.Sprintf("unknown option '%s' (options: mode, owner, group, multi_queue, pi, netns)", k.String())
 			}
@@ -200,7 +196,7 @@ func (e *Env) luaTuntap(L *lua.LState) int {
 			L.ArgError(2, bad)
 		}
 	}
-	if err := engine.CreateTunTap(netns, t); err != nil {
+	if err := engine.CreateTunTap(e.netnsOption(L, "nl.tuntap: option netns", netns), t); err != nil {
 		e.raise(L, "", err)
 	}
 	return 0

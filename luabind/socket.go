@@ -83,7 +83,7 @@ func (e *Env) luaSocket(L *lua.LState) int {
 		L.ArgError(1, "protocol name or number expected")
 	}
 	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = e.opts.NetNS
+	var netns lua.LValue = lua.LNil
 	if opts, ok := L.Get(2).(*lua.LTable); ok {
 		var bad string
 		opts.ForEach(func(k, v lua.LValue) {
@@ -92,7 +92,7 @@ func (e *Env) luaSocket(L *lua.LState) int {
 			}
 			switch k.String() {
 			case "netns":
-				cfg.NetNS = lua.LVAsString(v)
+				netns = v
 			case "strict":
 				cfg.Strict = lua.LVAsBool(v)
 			case "ext_ack":
@@ -125,6 +125,7 @@ func (e *Env) luaSocket(L *lua.LState) int {
 			L.ArgError(2, bad)
 		}
 	}
+	cfg.NetNS = e.netnsOption(L, "nl.socket: option netns", netns)
 	p := &engine.Protocol{Name: name}
 	switch family {
 	case 0:

@@ -239,7 +239,7 @@ func (e *Env) openPcapModule(L *lua.LState) *lua.LTable {
 func (e *Env) luaEvents(L *lua.LState) int {
 	gt := L.CheckTable(1)
 	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = e.opts.NetNS
+	var netns lua.LValue = lua.LNil
 	var timeout time.Duration
 	for i := 1; i <= gt.Len(); i++ {
 		g, err := e.groupNumber(gt.RawGetInt(i))
@@ -258,7 +258,7 @@ func (e *Env) luaEvents(L *lua.LState) int {
 			case "rcvbuf":
 				cfg.RcvBuf = int(lua.LVAsNumber(v))
 			case "netns":
-				cfg.NetNS = lua.LVAsString(v)
+				netns = v
 			case "timeout":
 				timeout = time.Duration(float64(lua.LVAsNumber(v)) * float64(time.Second))
 			default:
@@ -269,6 +269,7 @@ func (e *Env) luaEvents(L *lua.LState) int {
 			L.ArgError(2, bad)
 		}
 	}
+	cfg.NetNS = e.netnsOption(L, "nl.events: option netns", netns)
 	cfg.Tap = e.tap(0, e.route)
 	conn, err := engine.Dial(0, cfg)
 	if err != nil {

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,7 +29,7 @@ Usage:
 
 Options:
   -e CHUNK         run CHUNK
-  --netns NAME     run everything in network namespace NAME (under /run/netns) or at a path
+  --netns NAME     run everything in network namespace NAME (under /run/netns) or at a path (not empty)
   --trace[=MODE]   print every message sent and received: compact (the default) or explain
   --pcap FILE      write every message sent and received to FILE (pcap; Wireshark and tshark read it)
   --monitor GROUPS comma-separated groups to watch, as ip monitor names them
@@ -64,6 +63,7 @@ type options struct {
 	chunk   string
 	hasE    bool
 	netns   string
+	netnsOn bool // --netns was given, perhaps empty
 	trace   traceFlag
 	pcap    string
 	monitor string
@@ -105,6 +105,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return nil, err
 	}
 	o.rest = fs.Args()
+	fs.Visit(func(f *flag.Flag) { o.netnsOn = o.netnsOn || f.Name == "netns" })
 	return o, nil
 }
 
@@ -119,6 +120,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nlsh: %s\n\n%s", msg, usage)
 		return exitUsage
 	}
+	if o.netnsOn && o.netns == "" {
+		// iproute2's `ip -n ''` refuses too: an empty name must not mean
+		// the current namespace, the one --netns was meant to keep out of.
+		fmt.Fprintln(stderr, "nlsh: --netns takes a network namespace (a name under /run/netns or a path such as /proc/PID/ns/net), not an empty string")
+		return exitUsage
+	}
 	if o.showUse {
 		io.WriteString(stdout, usage)
 		return exitOK
@@ -127,10 +134,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return decode(o.rest[1:], stdout, stderr)
 	}
 	if o.netns != "" {
-		if _, err := os.Stat(engine.NetNSPath(o.netns)); err != nil {
-			fmt.Fprintf(stderr, "nlsh: network namespace %q: %v\n", o.netns, errors.Unwrap(err))
+		// Check it now, so a wrong name fails before anything runs.
+		fd, err := engine.OpenNetNS(o.netns)
+		if err != nil {
+			fmt.Fprintf(stderr, "nlsh: %v\n", err)
 			return exitError
 		}
+		unix.Close(fd)
 	}
 	env := luabind.New(luabind.Options{NetNS: o.netns, Stdout: stdout, TraceOut: stderr})
 	defer env.Close()

@@ -50,7 +50,12 @@ func (r result) firstLine() string { return strings.SplitN(r.stderr, "\n", 2)[0]
 // its output and exit status.
 func nlsh(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(nlshBin, args...)
+	return runCmd(t, exec.Command(nlshBin, args...), stdin)
+}
+
+// runCmd runs cmd (the binary, perhaps under another command) with stdin.
+func runCmd(t *testing.T, cmd *exec.Cmd, stdin string) result {
+	t.Helper()
 	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -62,7 +67,7 @@ func nlsh(t *testing.T, stdin string, args ...string) result {
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	default:
-		t.Fatalf("nlsh %q: %v", args, err)
+		t.Fatalf("%q: %v", cmd.Args, err)
 	}
 	return r
 }
@@ -81,6 +86,7 @@ func writeScript(t *testing.T, name, src string) string {
 func TestCLI(t *testing.T) {
 	argsScript := writeScript(t, "args.lua", "print(#arg, arg[1], arg[2])\nprint(select('#', ...), ...)\n")
 	shebang := writeScript(t, "shebang.lua", "#!/usr/bin/env nlsh\nprint('ran')\n")
+	notNS := writeScript(t, "not-a-namespace", "")
 	syntax := writeScript(t, "syntax.lua", "local a = 1\nlocal b = = 2\n")
 	runtime := writeScript(t, "runtime.lua", "local a = 1\nerror('kaput')\n")
 	tests := []struct {
@@ -89,6 +95,7 @@ func TestCLI(t *testing.T) {
 		stdin     string
 		code      int
 		stdout    *string  // exact standard output, when set
+		stderr    *string  // exact standard error, when set
 		outHas    []string // lines standard output must contain
 		errEmpty  bool     // standard error must be empty
 		errFirst  []string // substrings of stderr's first line
@@ -195,18 +202,56 @@ func TestCLI(t *testing.T) {
 			errFirst: []string{"nlsh:", "nope.lua", "no such file"},
 		},
 		{
-			name:     "missing namespace",
-			args:     []string{"--netns", "nlsht-does-not-exist", "-e", "return 1"},
-			code:     1,
-			stdout:   ptr(""),
-			errFirst: []string{`nlsh: network namespace "nlsht-does-not-exist"`, "no such file or directory"},
+			name:   "missing namespace",
+			args:   []string{"--netns", "nlsht-does-not-exist", "-e", "return 1"},
+			code:   1,
+			stdout: ptr(""),
+			stderr: ptr("nlsh: netns nlsht-does-not-exist: open /run/netns/nlsht-does-not-exist: no such file or directory (ENOENT, errno 2)\n"),
 		},
 		{
-			name:     "missing namespace path",
-			args:     []string{"--netns", "/nonexistent/ns/net", "-e", "return 1"},
-			code:     1,
-			stdout:   ptr(""),
-			errFirst: []string{`"/nonexistent/ns/net"`, "no such file or directory"},
+			name:   "missing namespace path",
+			args:   []string{"--netns", "/nonexistent/ns/net", "-e", "return 1"},
+			code:   1,
+			stdout: ptr(""),
+			stderr: ptr("nlsh: netns /nonexistent/ns/net: open /nonexistent/ns/net: no such file or directory (ENOENT, errno 2)\n"),
+		},
+		{
+			name:   "a file that is no namespace",
+			args:   []string{"--netns", notNS, "-e", "return 1"},
+			code:   1,
+			stdout: ptr(""),
+			stderr: ptr("nlsh: netns " + notNS + ": " + notNS + " is not a network namespace\n"),
+		},
+		{
+			// An empty name would be the current namespace: refused, as
+			// `ip -n ''` refuses it, before anything runs.
+			name:   "empty namespace",
+			args:   []string{"--netns", "", "-e", "print('ran')"},
+			code:   2,
+			stdout: ptr(""),
+			stderr: ptr(emptyNetNS),
+		},
+		{
+			name:   "empty namespace with =",
+			args:   []string{"--netns=", "-e", "print('ran')"},
+			code:   2,
+			stdout: ptr(""),
+			stderr: ptr(emptyNetNS),
+		},
+		{
+			name:   "empty namespace before a script",
+			args:   []string{"--netns=", argsScript},
+			code:   2,
+			stdout: ptr(""),
+			stderr: ptr(emptyNetNS),
+		},
+		{
+			name:   "empty namespace for stdin",
+			args:   []string{"--netns", ""},
+			stdin:  "print('ran')\n",
+			code:   2,
+			stdout: ptr(""),
+			stderr: ptr(emptyNetNS),
 		},
 	}
 	for _, tt := range tests {
@@ -218,6 +263,11 @@ func TestCLI(t *testing.T) {
 			if tt.stdout != nil {
 				if diff := cmp.Diff(*tt.stdout, r.stdout); diff != "" {
 					t.Errorf("stdout (-want +got):\n%s", diff)
+				}
+			}
+			if tt.stderr != nil {
+				if diff := cmp.Diff(*tt.stderr, r.stderr); diff != "" {
+					t.Errorf("stderr (-want +got):\n%s", diff)
 				}
 			}
 			lines := strings.Split(r.stdout, "\n")
@@ -259,6 +309,9 @@ func TestCLI(t *testing.T) {
 		})
 	}
 }
+
+// emptyNetNS is what nlsh says to an empty --netns.
+const emptyNetNS = "nlsh: --netns takes a network namespace (a name under /run/netns or a path such as /proc/PID/ns/net), not an empty string\n"
 
 func ptr(s string) *string { return &s }
 

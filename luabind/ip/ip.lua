@@ -70,6 +70,15 @@ function U.socket(self)
   return self._sock
 end
 
+-- netns returns the namespace v names (as nl.socket's netns option takes
+-- it), or raises an error naming what: a value that names none never means
+-- nlsh's own namespace. For verbs: rethrow adds the caller's line.
+function U.netns(what, v)
+  local ns, err = native.netns(what, v)
+  if not ns then error(err, 0) end
+  return ns
+end
+
 -- send sends msg (a message table, or the bytes of one) unless spec.dry,
 -- which returns it unsent; with spec.echo it asks for the created object
 -- back and returns it, else the replies. Inside ip.batch the message joins
@@ -214,10 +223,9 @@ local function bind(netns)
   -- twice gives the same object (and socket).
   local bound = {}
   inst.netns = function(name)
-    if type(name) ~= 'string' and type(name) ~= 'number' then
-      error('ip.netns: expected a namespace name, path or pid', 2)
-    end
-    if type(name) == 'number' then name = '/proc/' .. name .. '/ns/net' end
+    local ns, err = native.netns('ip.netns', name)
+    if not ns then error(err, 3) end  -- gopher-lua's level 3: the caller's line
+    name = ns
     if not bound[name] then bound[name] = bind(name) end
     return bound[name]
   end

@@ -36,8 +36,9 @@ local function state_flags(m, state)
   m.change = IFF_UP
 end
 
--- common_attrs appends the attributes of props present in spec.
-local function common_attrs(self, m, spec, rename)
+-- common_attrs appends the attributes of props present in spec; what names
+-- spec in errors ('ip.link', 'ip.link: peer').
+local function common_attrs(self, m, spec, rename, what)
   local a = m.attrs
   if spec.ifname and rename then a[#a + 1] = {'IFLA_IFNAME', spec.ifname} end
   if spec.mtu then a[#a + 1] = {'IFLA_MTU', spec.mtu} end
@@ -54,11 +55,12 @@ local function common_attrs(self, m, spec, rename)
     a[#a + 1] = {'IFLA_MASTER', idx}
   end
   if spec.link then a[#a + 1] = {'IFLA_LINK', U.ifindex(self, spec.link, 'ip.link: link')} end
-  if spec.netns then
+  if spec.netns ~= nil then
+    local ns = U.netns(what and what .. ' netns' or 'ip.link: netns', spec.netns)
     if type(spec.netns) == 'number' then
       a[#a + 1] = {'IFLA_NET_NS_PID', spec.netns}
     else
-      a[#a + 1] = {'IFLA_NET_NS_FD', nl.netns.fd(spec.netns)}
+      a[#a + 1] = {'IFLA_NET_NS_FD', nl.netns.fd(ns)}
     end
   end
 end
@@ -72,7 +74,7 @@ local function kind_data(self, spec)
     U.check('ip.link: peer', peer, U.keys({'ifname', 'netns', 'address', 'mtu', 'txqlen'}))
     local pm = {index = 0, attrs = {}}
     pm.attrs[#pm.attrs + 1] = {'IFLA_IFNAME', peer.ifname}
-    common_attrs(self, pm, {mtu = peer.mtu, address = peer.address, txqlen = peer.txqlen, netns = peer.netns})
+    common_attrs(self, pm, {mtu = peer.mtu, address = peer.address, txqlen = peer.txqlen, netns = peer.netns}, false, 'ip.link: peer')
     data[#data + 1] = {'VETH_INFO_PEER', pm}
   elseif kind == 'macvlan' or kind == 'macvtap' then
     if spec.mode then
