@@ -3,7 +3,9 @@ package genl
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -33,9 +35,15 @@ func TestKernelPolicy(t *testing.T) {
 	}
 	for _, b := range fams {
 		t.Run(b.Name, func(t *testing.T) {
-			pol, err := tab.GetPolicy(ctx, c, b.ID, -1)
+			rec := &recorder{Requester: c}
+			pol, err := tab.GetPolicy(ctx, rec, b.ID, -1)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if *capture {
+				if err := os.WriteFile(filepath.Join("..", "testdata", "genl", "policy-"+b.Name+".bin"), rec.got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if diff := cmp.Diff(iproute2Policy(t, ns, b.Name), policyLines(pol)); diff != "" {
 				t.Errorf("policy (-genl ctrl policy +nlsh):\n%s", diff)
