@@ -75,6 +75,8 @@ func (e *Env) completeString(sc *scan, before, after string) ([]string, int) {
 		names = sortedKeys(protocols)
 	case ctxFlags:
 		names = e.constNames()
+	case ctxList:
+		names = ctx.names
 	case ctxNames:
 		if word == "" || !isConstLike(word) {
 			return nil, 0
@@ -156,11 +158,13 @@ const (
 	ctxHelp            // a help topic
 	ctxProtocol        // nl.socket's protocol
 	ctxFlags           // flag names joined by '|'
+	ctxList            // the names strContext.names lists
 )
 
 type strContext struct {
-	kind int
-	set  *engine.AttrSet
+	kind  int
+	set   *engine.AttrSet
+	names []string
 }
 
 var (
@@ -180,6 +184,9 @@ func (e *Env) stringContext(sc *scan, ctx string) strContext {
 	}
 	if top == nil {
 		return strContext{kind: ctxNames}
+	}
+	if names, ok := e.genlStringNames(sc, top); ok {
+		return strContext{kind: ctxList, names: names}
 	}
 	if top.open == '(' {
 		callee := top.callee

@@ -130,6 +130,9 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 			}
 		})
 		names = append(names, lazyGlobals...)
+		if set := e.genlKeySet(sc, len(sc.frames)-1); set != nil && sc.top().tokens <= 1 {
+			names = append(names, luaKeys(set)...)
+		}
 		for k := range luaKeywords {
 			names = append(names, k)
 		}
@@ -162,6 +165,11 @@ func isPathByte(c byte) bool {
 
 // keysOf lists the names that may follow v and '.' (or ':' when methods).
 func (e *Env) keysOf(v lua.LValue, methods bool) []string {
+	if ud, ok := v.(*lua.LUserData); ok {
+		if f, ok := ud.Value.(*genlFamily); ok {
+			return e.familyKeys(f, methods)
+		}
+	}
 	if _, ok := v.(lua.LString); ok {
 		if methods {
 			return e.keysOf(e.L.G.Global.RawGetString("string"), false)

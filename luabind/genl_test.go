@@ -174,3 +174,28 @@ nl.explain(msgs[1])
 		t.Errorf("explain:\n%s", out)
 	}
 }
+
+// TestGenlComplete completes family, operation, group and attribute names
+// against a namespace's kernel.
+func TestGenlComplete(t *testing.T) {
+	_, e := ipEnv(t)
+	run(t, e, `nd = genl.family('netdev'); ctl = genl.family('nlctrl')`)
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"genl.family('net", []string{"netdev'"}},
+		{"ctl:dumpit('getp", []string{"getpolicy'"}},
+		{"local c = genl.family('nlctrl'); c:doit('getf", []string{"getfamily'"}},
+		{"nd:subscribe('mg", []string{"mgmt'"}},
+		{"ctl:doit('getfamily', {family_n", []string{"family_name"}},
+		{"ctl.getf", []string{"getfamily"}},
+		{"ctl:pol", []string{"policy"}},
+		{"ctl.getfamily{fam", []string{"family_id", "family_name"}},
+	} {
+		got, _ := e.Complete(tc.line, len(tc.line))
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("Complete(%q) (-want +got):\n%s", tc.line, diff)
+		}
+	}
+}
