@@ -199,3 +199,23 @@ func TestGenlComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestGenlHelp explains a family, an operation and a message of one.
+func TestGenlHelp(t *testing.T) {
+	ns, _ := ipEnv(t)
+	e, out := newEnv(t, ns)
+	run(t, e, `help('nlctrl'); help('nlctrl getpolicy'); help(genl.family('nlctrl'):doit('getfamily', {family_name = 'nlctrl'})); help('nlctrl getpolcy')`)
+	for _, want := range []string{
+		"generic netlink family nlctrl — the generic netlink controller",
+		"  10   getpolicy  dump     dump a family's attribute policies",
+		"nlctrl getpolicy — dump a family's attribute policies",
+		"  command 10 in requests and replies\n",
+		"  call: genl.family('nlctrl'):dumpit('getpolicy', {family_name = 'text'})",
+		"nlctrl getfamily — get one family by name",
+		"nlctrl has no operation 'getpolcy' (did you mean 'getpolicy'?)",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -55,6 +55,9 @@ func (e *Env) Help(topic string) string {
 
 // helpValue explains a value given to help().
 func (e *Env) helpValue(v lua.LValue) string {
+	if text, ok := e.genlHelpValue(v); ok {
+		return text
+	}
 	switch x := v.(type) {
 	case lua.LString:
 		return e.helpTopic(string(x))
@@ -180,6 +183,9 @@ func (e *Env) helpTopic(topic string) string {
 		}
 	}
 	if len(parts) == 0 {
+		if text, ok := e.genlHelpTopic(topic); ok {
+			return text
+		}
 		return e.unknownText(cat, topic)
 	}
 	return strings.Join(parts, "\n")
