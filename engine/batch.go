@@ -104,6 +104,14 @@ func (b *Batch) Add(req []byte) (int, error) {
 		b.fail(i, &Error{Err: errors.New("a dump cannot go in a batch (it ends with NLMSG_DONE, not an acknowledgement): send it on its own"), Op: "batch", Request: append([]byte(nil), req...), Offset: -1, MissType: -1, MissNest: -1})
 		return i, nil
 	}
+	if b.c.guard != nil {
+		if ms, err := Split(req); err == nil && len(ms) == 1 {
+			if err := b.c.guard(&ms[0]); err != nil {
+				b.fail(i, err)
+				return i, nil
+			}
+		}
+	}
 	if l := h.Length; int(l) != len(req) {
 		b.fail(i, &Error{Err: fmt.Errorf("request of %d bytes says it is %d (nlmsg_len): one message per request", len(req), l), Op: "batch", Request: append([]byte(nil), req...), Offset: -1, MissType: -1, MissNest: -1})
 		return i, nil

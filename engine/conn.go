@@ -29,6 +29,11 @@ type ConnConfig struct {
 	// unless it copies it. A Batch calls it from its own goroutine, so a Tap
 	// shared with other sockets must be safe for concurrent use.
 	Tap func(out bool, data []byte)
+	// Guard, if set, sees every message before it is sent; an error
+	// refuses the whole datagram, which is then not sent. nlsh's
+	// read-only mode is a Guard. It is called from a Batch's goroutine
+	// too.
+	Guard func(m *Message) error
 }
 
 // DefaultConnConfig is the configuration nlsh uses unless told otherwise:
@@ -50,6 +55,8 @@ type Conn struct {
 	port uint32
 	seq  atomic.Uint32
 	tap  func(bool, []byte)
+	// guard checks each message before it is sent (ConnConfig.Guard).
+	guard func(*Message) error
 
 	reqMu sync.Mutex // one Request at a time, so replies are not interleaved
 	// streaming is set while a Stream holds reqMu: a request on the same
@@ -103,7 +110,7 @@ func Dial(family int, cfg ConnConfig) (*Conn, error) {
 		nc.Close()
 		return nil, sysError("dial netlink", err)
 	}
-	c := &Conn{nc: nc, rc: rc, port: nc.PID(), tap: cfg.Tap}
+	c := &Conn{nc: nc, rc: rc, port: nc.PID(), tap: cfg.Tap, guard: cfg.Guard}
 	opts := []struct {
 		on  bool
 		opt int
@@ -229,6 +236,9 @@ func netlinkOptionName(opt int) string {
 // Send sends one datagram, which may hold several messages, to the kernel
 // exactly as given.
 func (c *Conn) Send(b []byte) error {
+	if err := c.check(b); err != nil {
+		return err
+	}
 	to := &unix.SockaddrNetlink{Family: unix.AF_NETLINK}
 	var serr error
 	err := c.rc.Write(func(fd uintptr) bool {
@@ -248,6 +258,25 @@ func (c *Conn) Send(b []byte) error {
 	}
 	if c.tap != nil {
 		c.tap(true, b)
+	}
+	return nil
+}
+
+// check runs the guard over every message of a datagram. Bytes that do not
+// frame as messages are refused too: the guard cannot tell what they
+// would do.
+func (c *Conn) check(b []byte) error {
+	if c.guard == nil {
+		return nil
+	}
+	msgs, err := Split(b)
+	if err != nil {
+		return c.guard(&Message{Header: Header{Type: 0xffff, Flags: NLM_F_REQUEST}, Body: b})
+	}
+	for i := range msgs {
+		if err := c.guard(&msgs[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

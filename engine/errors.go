@@ -26,12 +26,19 @@ type Error struct {
 	Err      error    // a non-errno cause (ErrDumpInterrupted, ...)
 }
 
+// ErrReadOnly is wrapped by the error of a request refused because it
+// would change the kernel while nlsh is read-only; Op names the message.
+var ErrReadOnly = errors.New("refused: read-only")
+
 // ErrDumpInterrupted is reported when the kernel flags a dump with
 // NLM_F_DUMP_INTR: the objects changed while they were being dumped, so the
 // result may be inconsistent and the dump should be retried.
 var ErrDumpInterrupted = errors.New("dump interrupted by concurrent changes (NLM_F_DUMP_INTR); retry the dump")
 
 func (e *Error) Error() string {
+	if errors.Is(e.Err, ErrReadOnly) && e.Op != "" {
+		return e.Op + " " + ErrReadOnly.Error()
+	}
 	var b strings.Builder
 	if e.Op != "" {
 		b.WriteString(e.Op)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -55,6 +56,9 @@ type Env struct {
 	genls      map[string]*genlNS
 	famMeta    *lua.LTable // metatable of family objects
 	famMethods *lua.LTable
+	// readOnly refuses every change to the kernel (see readonly.go); the
+	// guards of a batch's goroutine read it too.
+	readOnly atomic.Bool
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -152,8 +156,9 @@ func (e *Env) setup() {
 		"trace":   e.luaTrace,
 		"events":  e.luaEvents,
 
-		"closest": e.luaClosest,
-		"tuntap":  e.luaTuntap,
+		"closest":   e.luaClosest,
+		"read_only": e.luaReadOnly,
+		"tuntap":    e.luaTuntap,
 
 		"_print_event": e.luaPrintEvent,
 	})

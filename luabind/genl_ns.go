@@ -61,6 +61,7 @@ func (e *Env) describe(g *genlNS, in genl.Info) (*genl.Family, error) {
 	if g.policy == nil {
 		cfg := engine.DefaultConnConfig()
 		cfg.NetNS = g.ns
+		cfg.Guard = e.guard(16, g.tab.Protocol())
 		c, err := engine.Dial(16, cfg)
 		if err != nil {
 			return nil, err

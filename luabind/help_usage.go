@@ -45,6 +45,11 @@ options: rcvbuf, netns (as nl.socket's), timeout (seconds; the loop ends after t
 without one).
 An overrun yields {overrun=true, event='OVERRUN'}: dump again to resynchronise.
 A second result closes the subscription: local events, close = nl.events{'link'}.`},
+	{"nl.read_only", "([on])", `Read-only mode: nl.read_only(true) refuses from then on, before sending, every request
+that would change the kernel (NEW, DEL and SET messages; generic netlink operations that
+are not gets or dumps), and nl.netns.add/del, nl.tuntap, nl.pcap.open, os.execute,
+io.popen and writing files. It cannot be turned off again (nlsh --read-only starts so).
+Returns whether it is on.`},
 	{"nl.closest", "(name, candidates)", `The candidate nearest to name by edit distance, or nil: "did you mean" hints.`},
 	{"nl.tuntap", "(name [, options])", `Creates a persistent tun or tap device. options: mode ('tun' or 'tap'), owner,
 group, multi_queue, pi, netns (as nl.socket's).`},

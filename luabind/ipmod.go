@@ -106,12 +106,14 @@ func (e *Env) luaClosest(L *lua.LState) int {
 func (e *Env) openNetnsModule(L *lua.LState) *lua.LTable {
 	return L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"add": func(L *lua.LState) int {
+			e.refuseReadOnly(L, "nl.netns.add")
 			if err := engine.AddNetNS(L.CheckString(1)); err != nil {
 				e.raise(L, "", err)
 			}
 			return 0
 		},
 		"del": func(L *lua.LState) int {
+			e.refuseReadOnly(L, "nl.netns.del")
 			if err := engine.DelNetNS(L.CheckString(1)); err != nil {
 				e.raise(L, "", err)
 			}
@@ -164,6 +166,7 @@ func (e *Env) openNetnsModule(L *lua.LState) *lua.LTable {
 // luaTuntap is nl.tuntap(name, {mode='tun'|'tap', owner=, group=,
 // multi_queue=, pi=, netns=}).
 func (e *Env) luaTuntap(L *lua.LState) int {
+	e.refuseReadOnly(L, "nl.tuntap")
 	t := engine.TunTap{Name: L.CheckString(1), Owner: -1, Group: -1}
 	var netns lua.LValue = lua.LNil
 	if o, ok := L.Get(2).(*lua.LTable); ok {

@@ -149,6 +149,7 @@ func (e *Env) luaSocket(L *lua.LState) int {
 // dial opens a socket of the Env (traced, closed with it).
 func (e *Env) dial(family int, p *engine.Protocol, name string, cfg engine.ConnConfig) (*socket, error) {
 	cfg.Tap = e.tap(family, p)
+	cfg.Guard = e.guard(family, p)
 	conn, err := engine.Dial(family, cfg)
 	if err != nil {
 		return nil, err

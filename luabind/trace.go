@@ -216,6 +216,7 @@ func (e *Env) luaTrace(L *lua.LState) int {
 func (e *Env) openPcapModule(L *lua.LState) *lua.LTable {
 	return L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"open": func(L *lua.LState) int {
+			e.refuseReadOnly(L, "nl.pcap.open")
 			if err := e.OpenPcap(L.CheckString(1)); err != nil {
 				L.RaiseError("nl.pcap.open: %s", err.Error())
 			}
@@ -271,6 +272,7 @@ func (e *Env) luaEvents(L *lua.LState) int {
 	}
 	cfg.NetNS = e.netnsOption(L, "nl.events: option netns", netns)
 	cfg.Tap = e.tap(0, e.route)
+	cfg.Guard = e.guard(0, e.route)
 	conn, err := engine.Dial(0, cfg)
 	if err != nil {
 		e.raise(L, "nl.events", err)

@@ -33,6 +33,8 @@ Options:
   --trace[=MODE]   print every message sent and received: compact (the default) or explain
   --pcap FILE      write every message sent and received to FILE (pcap; Wireshark and tshark read it)
   --monitor GROUPS comma-separated groups to watch, as ip monitor names them
+  --read-only      refuse, before sending, every request that would change the kernel,
+                   and the Lua functions that run commands or write files
   -h, --help       show this help
 
 Exit status: 0 success, 1 a Lua or netlink error, 2 a usage error.
@@ -67,6 +69,7 @@ type options struct {
 	trace   traceFlag
 	pcap    string
 	monitor string
+	ro      bool
 	rest    []string
 	showUse bool
 }
@@ -99,6 +102,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&o.trace, "trace", "trace mode")
 	fs.StringVar(&o.pcap, "pcap", "", "pcap file")
 	fs.StringVar(&o.monitor, "monitor", "", "groups to monitor")
+	fs.BoolVar(&o.ro, "read-only", false, "refuse every change to the kernel")
 	fs.BoolVar(&o.showUse, "h", false, "help")
 	fs.BoolVar(&o.showUse, "help", false, "help")
 	if err := fs.Parse(args); err != nil {
@@ -144,6 +148,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	env := luabind.New(luabind.Options{NetNS: o.netns, Stdout: stdout, TraceOut: stderr})
 	defer env.Close()
+	if o.ro {
+		env.SetReadOnly()
+	}
 	if o.trace != "" {
 		env.SetTrace(string(o.trace))
 	}

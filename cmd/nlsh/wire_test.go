@@ -154,3 +154,22 @@ func TestGenlTracePcapDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestReadOnlyFlag: --read-only refuses a change before it is sent (exit
+// 1, one line naming the message), while the --pcap file named on the
+// command line is still written and reads work.
+func TestReadOnlyFlag(t *testing.T) {
+	ns := nstest.New(t)
+	pcap := filepath.Join(t.TempDir(), "ro.pcap")
+	r := nlsh(t, "", "--netns", ns, "--read-only", "--pcap", pcap, "-e", `assert(#ip.links() == 1); ip.link('add', {ifname = 'v0', kind = 'veth', peer = 'v1'})`)
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "RTM_NEWLINK refused: read-only") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if out := nstest.IP(t, ns, "-o", "link", "show"); strings.Contains(out, "v0") {
+		t.Errorf("v0 was made under --read-only:\n%s", out)
+	}
+	d := nlsh(t, "", "decode", pcap)
+	if d.code != 0 || !strings.Contains(d.stdout, "> RTM_GETLINK") || strings.Contains(d.stdout, "> RTM_NEWLINK") {
+		t.Errorf("the capture (exit %d) should hold the dump and not the refused request:\n%s", d.code, d.stdout)
+	}
+}
