@@ -1,6 +1,10 @@
 package ynl
 
-import "nlsh/engine"
+import (
+	"math"
+
+	"nlsh/engine"
+)
 
 // From YNL's types to the engine's kinds.
 
@@ -55,16 +59,23 @@ func intHint(k engine.Kind, hint string) (engine.Kind, string) {
 	return k, hint
 }
 
-// binaryHint is the kind of a binary value of the given size (0: any)
-// and display-hint: addresses become address kinds, and hex or uuid
-// stay hints on Binary.
+// binaryHint is the kind of a binary value of the given size (0: not
+// known) and display-hint: addresses become address kinds, and hex or
+// uuid stay hints on Binary. A binary shown as ipv4 whose size is not
+// known to be 4 is an address of either family (IP): the specs mark
+// rtnetlink's addresses so (rt-addr's address, rt-route's dst), whose
+// IPv6 form is 16 bytes; the kernel's tooling shows them with Python's
+// ip_address(), which takes either.
 func binaryHint(hint string, size int) (engine.Kind, string) {
 	switch hint {
 	case "mac", "fddi":
 		return engine.LLAddr, ""
 	case "ipv4":
-		if size == 0 || size == 4 {
+		switch size {
+		case 4:
 			return engine.IPv4, ""
+		case 0:
+			return engine.IP, ""
 		}
 	case "ipv6":
 		if size == 0 || size == 16 {
@@ -151,7 +162,7 @@ func (p *parser) attrDesc(set *setDef, a *attrDef) *engine.AttrDesc {
 			d.Enum = enum()
 			break
 		}
-		d.Kind, d.Hint = binaryHint(hint, 0)
+		d.Kind, d.Hint = binaryHint(hint, p.exactLen(src))
 	case "bitfield32":
 		d.Kind, d.Struct = engine.Struct, p.bitfield32(enum())
 	case "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "uint", "sint":
@@ -244,4 +255,18 @@ func (p *parser) typeValue(src attrSrc, tn node, inner *engine.AttrSet) *engine.
 		set = engine.NewIndexedSet(p.scalarText(levels[i]), &engine.AttrDesc{Kind: engine.Nested, Set: set, NestFlag: p.genl})
 	}
 	return set
+}
+
+// exactLen is a binary attribute's size when its checks fix it
+// (exact-len), else 0.
+func (p *parser) exactLen(src attrSrc) int {
+	cn, ok := src.get("checks")
+	if !ok {
+		return 0
+	}
+	n, ok := p.mapping(cn).get("exact-len")
+	if !ok {
+		return 0
+	}
+	return int(p.number(n, 0, math.MaxUint16))
 }
