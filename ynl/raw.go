@@ -2,6 +2,7 @@ package ynl
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"nlsh/engine"
@@ -64,7 +65,7 @@ func (s *Spec) RawProtocol() (*engine.Protocol, error) {
 	// TypeByNumber and TypeByName.
 	for _, op := range s.Ops {
 		if op.Reply >= 0 && r.req[uint16(op.Reply)] == nil {
-			if mt := r.rsp[uint16(op.Reply)]; !contains(p.Types, mt) {
+			if mt := r.rsp[uint16(op.Reply)]; !slices.Contains(p.Types, mt) {
 				p.Types = append(p.Types, mt)
 			}
 		}
@@ -135,15 +136,6 @@ func opKind(name string) engine.Op {
 		return engine.OpSet
 	}
 	return engine.OpOther
-}
-
-func contains(ts []*engine.MsgType, t *engine.MsgType) bool {
-	for _, x := range ts {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }
 
 // rawResolver tells message types apart by direction, for the ids a
