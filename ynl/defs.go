@@ -54,6 +54,9 @@ func (p *parser) definitions(n node) {
 			p.oneOf(m, "type", typ, "const", "enum", "flags", "struct")
 		}
 	}
+	if p.err != nil {
+		return
+	}
 	for _, m := range enums {
 		p.enumDef(m)
 	}

@@ -3,7 +3,6 @@ package ynl
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"io"
 	"os"
 	"regexp"
@@ -117,8 +116,9 @@ type parser struct {
 
 func newParser(file string) *parser {
 	return &parser{
-		reader:    reader{file: file},
-		spec:      &Spec{File: file},
+		reader: reader{file: file},
+		spec: &Spec{File: file, enums: map[string]*engine.Enum{}, enumC: map[*engine.Enum][]string{},
+			structs: map[string]*engine.StructDesc{}, sets: map[string]*engine.AttrSet{}, ops: map[string]*Op{}},
 		consts:    map[string]int64{},
 		enums:     map[string]*enumDef{},
 		structs:   map[string]*structDef{},
@@ -161,60 +161,31 @@ func (p *parser) parse(root node) {
 	if p.err != nil {
 		return
 	}
-	s.enums = map[string]*engine.Enum{}
-	s.enumC = map[*engine.Enum][]string{}
-	s.structs = map[string]*engine.StructDesc{}
-	s.sets = map[string]*engine.AttrSet{}
-	s.ops = map[string]*Op{}
-
-	defsNode, _ := top.get("definitions")
-	p.definitions(defsNode)
-	if p.err != nil {
-		return
-	}
-	setsNode, ok := top.get("attribute-sets")
-	if !ok {
-		top.missing(&p.reader, "attribute-sets")
-		return
-	}
-	p.attributeSets(setsNode)
-	if p.err != nil {
-		return
-	}
-	subsNode, _ := top.get("sub-messages")
-	p.subMessages(subsNode)
-	if p.err != nil {
-		return
-	}
-	p.fillSets()
-	if p.err != nil {
-		return
-	}
-	p.fillSubMessages()
-	if p.err != nil {
-		return
-	}
-	groupsNode, _ := top.get("mcast-groups")
-	p.mcastGroups(groupsNode)
-	if p.err != nil {
-		return
-	}
-	opsNode, ok := top.get("operations")
-	if !ok {
-		top.missing(&p.reader, "operations")
-		return
-	}
-	p.operations(opsNode)
-}
-
-// errAt records err (from an engine builder) at n.
-func (p *parser) errAt(n node, err error) {
-	var e *Error
-	if errors.As(err, &e) {
-		if p.reader.err == nil {
-			p.reader.err = e
+	// Each phase runs only if those before it went well.
+	read := func(key string, required bool, phase func(node)) {
+		if p.err != nil {
+			return
 		}
-		return
+		n, ok := top.get(key)
+		if !ok && required {
+			top.missing(&p.reader, key)
+			return
+		}
+		phase(n)
 	}
-	p.failf(n, "%v", err)
+	then := func(phase func()) {
+		if p.err == nil {
+			phase()
+		}
+	}
+	read("definitions", false, p.definitions)
+	read("attribute-sets", true, p.attributeSets)
+	read("sub-messages", false, p.subMessages)
+	then(p.fillSets)
+	then(p.fillSubMessages)
+	read("mcast-groups", false, p.mcastGroups)
+	read("operations", true, p.operations)
 }
+
+// errAt records err, from an engine builder, at n.
+func (p *parser) errAt(n node, err error) { p.failf(n, "%v", err) }

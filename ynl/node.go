@@ -136,7 +136,7 @@ func (m mapping) has(k string) bool {
 	return ok
 }
 
-// keyNode is where key k would be reported when missing: the mapping.
+// missing reports that key k is absent, at the mapping.
 func (m mapping) missing(r *reader, k string) {
 	r.failf(node{m.y, m.path}, "missing %s", k)
 }

@@ -1,8 +1,6 @@
 package ynl
 
-import (
-	"math"
-)
+import "math"
 
 // Operations and multicast groups.
 
@@ -222,7 +220,11 @@ func (p *parser) opSet(d *opDef) {
 
 // numberUnified gives each operation one id for both directions: its
 // value, else one more than the operation before (the first is 1).
-// Notifications take an id from the same count but only receive.
+// Notifications take an id from the same count but only receive. With
+// async-prefix the kernel's header generator puts notifications in an
+// enum of their own, counted from 0 where they give no value; nlspec.py
+// counts them with the rest, as this does, so such a spec had better
+// give its notifications values.
 func (p *parser) numberUnified(defs []*opDef, maxID int64) {
 	next := int64(1)
 	for _, d := range defs {

@@ -22,9 +22,12 @@ type Spec struct {
 	// (DPLL_TEMP_DIVIDER); TextConsts those whose value is text.
 	Consts     []engine.Const
 	TextConsts []TextConst
-	// Sets are the attribute-sets in spec order. A subset (subset-of)
-	// holds only the attributes it lists, numbered and typed as in its
-	// parent set unless it says otherwise.
+	// Sets are the attribute-sets in spec order. Attributes are named as
+	// the spec names them (dev-name), with their C name in CName
+	// (ETHTOOL_A_HEADER_DEV_NAME); a set's Prefix is its C prefix, which
+	// names the numbers it does not know. A subset (subset-of) holds
+	// only the attributes it lists, numbered and typed as in its parent
+	// set unless it says otherwise.
 	Sets   []*engine.AttrSet
 	Fixed  *engine.StructDesc // the family-wide fixed header (operations: fixed-header), nil if none
 	Ops    []*Op              // operations in spec order

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"nlsh/engine"
 )
 
 // TestInstalledSpecsLoad loads every spec the linux-doc package ships
@@ -62,7 +64,7 @@ func TestInstalledSpecsResolve(t *testing.T) {
 				if a.CName == "" || strings.ContainsAny(a.CName, "- ") && !oddNames[name+" "+set.Name+"."+a.Name] {
 					t.Errorf("%s: %s.%s has C name %q", name, set.Name, a.Name, a.CName)
 				}
-				if in := a.InnerSet(); a.Kind.String() == "nested" && in == nil {
+				if a.Kind == engine.Nested && a.Set == nil {
 					t.Errorf("%s: %s.%s is a nest of no set", name, set.Name, a.Name)
 				}
 				if a.Sub != nil && len(a.Sub.Formats) == 0 {

@@ -169,8 +169,15 @@ func (p *parser) attrDesc(set *setDef, a *attrDef) *engine.AttrDesc {
 		d.Kind, d.Hint = intHint(scalarKind(typ, big), hint)
 		d.Enum = enum()
 	case "nest":
+		// NLA_F_NESTED in generic netlink only. The kernel's ynl.py sets
+		// it on every nest, rtnetlink's too; rtnetlink does not ask for
+		// it and iproute2 does not send it, so netlink-raw nests go
+		// without, as rtnl's do.
 		d.Kind, d.Set, d.NestFlag = engine.Nested, nested(), p.genl
 	case "indexed-array":
+		// Each element's number is its index. The docs leave the first
+		// index open: ynl.py counts from 0 when it encodes, the kernel's
+		// own arrays (nlctrl's ops) from 1; scripts give the numbers.
 		d.Kind, d.NestFlag = engine.Nested, p.genl
 		d.Set = engine.NewIndexedSet(a.name, p.indexedElem(src, tn, big, hint, enum, nested))
 	case "nest-type-value":
