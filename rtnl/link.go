@@ -280,6 +280,13 @@ var LinkAttrs = engine.NewAttrSet("link", "IFLA_",
 	attr("IFLA_TSO_MAX_SIZE", 59, engine.U32),
 	attr("IFLA_TSO_MAX_SEGS", 60, engine.U32),
 	linkDoc(attr("IFLA_ALLMULTI", 61, engine.U32), "all-multicast users; > 0 means all-multicast"),
+	// 62 to 65 are newer than the uAPI headers uapi_test.go reads; they
+	// come from the kernel's rt-link YNL spec, which ynl's tests compare
+	// with this set. Newer numbers still (66 on) stay unnamed.
+	linkDoc(nest("IFLA_DEVLINK_PORT", 62, linkDevlinkPortAttrs), "the device's devlink port, by its handle"),
+	linkDoc(attr("IFLA_GSO_IPV4_MAX_SIZE", 63, engine.U32), "largest IPv4 GSO packet"),
+	linkDoc(attr("IFLA_GRO_IPV4_MAX_SIZE", 64, engine.U32), "largest IPv4 GRO packet"),
+	linkDoc(nest("IFLA_DPLL_PIN", 65, linkDPLLPinAttrs), "the DPLL pin the device's clock comes from"),
 )
 
 // LinkClass is the layout of link messages: struct ifinfomsg followed by
@@ -513,6 +520,18 @@ var linkPropListAttrs = engine.NewAttrSet("prop_list", "IFLA_",
 var linkProtoDownReasonAttrs = engine.NewAttrSet("proto_down_reason", "IFLA_PROTO_DOWN_REASON_",
 	linkDoc(attr("IFLA_PROTO_DOWN_REASON_MASK", 1, engine.U32), "reason bits to change"),
 	linkDoc(attr("IFLA_PROTO_DOWN_REASON_VALUE", 2, engine.U32), "reason bits"),
+)
+
+// IFLA_DEVLINK_PORT holds the handle of a devlink port (linux/devlink.h).
+var linkDevlinkPortAttrs = engine.NewAttrSet("devlink_port", "DEVLINK_ATTR_",
+	attr("DEVLINK_ATTR_BUS_NAME", 1, engine.Asciiz),
+	attr("DEVLINK_ATTR_DEV_NAME", 2, engine.Asciiz),
+	attr("DEVLINK_ATTR_PORT_INDEX", 3, engine.U32),
+)
+
+// IFLA_DPLL_PIN holds the id of a DPLL pin (linux/dpll.h).
+var linkDPLLPinAttrs = engine.NewAttrSet("dpll_pin", "DPLL_A_PIN_",
+	attr("DPLL_A_PIN_ID", 1, engine.U32),
 )
 
 // SR-IOV virtual functions: IFLA_VFINFO_LIST holds one IFLA_VF_INFO nest per VF.

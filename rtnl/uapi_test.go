@@ -51,6 +51,9 @@ func TestUAPI(t *testing.T) {
 	src.WriteString("#include <stdio.h>\nint main(void) {\n")
 	for _, k := range keys {
 		kind, name := k[:1], k[2:]
+		if newerThanHeaders[name] {
+			continue
+		}
 		if kind == "v" {
 			fmt.Fprintf(&src, "printf(\"v %s %%llu\\n\", (unsigned long long)(%s));\n", name, name)
 		} else {
@@ -82,6 +85,9 @@ func TestUAPI(t *testing.T) {
 	}
 	bad := 0
 	for _, k := range keys {
+		if newerThanHeaders[k[2:]] {
+			continue
+		}
 		if got[k] != want[k] {
 			bad++
 			t.Errorf("%s: description has %d, uapi headers have %d", k, want[k], got[k])
@@ -95,7 +101,14 @@ var uapiHeaders = []string{
 	"linux/if_addr.h", "linux/if_arp.h", "linux/if_bridge.h", "linux/if_tun.h", "linux/veth.h",
 	"linux/neighbour.h", "linux/fib_rules.h", "linux/lwtunnel.h", "linux/in_route.h",
 	"linux/icmpv6.h", "linux/netconf.h", "linux/pkt_sched.h", "linux/pkt_cls.h", "linux/gen_stats.h",
-	"linux/if_addrlabel.h", "linux/ipv6.h",
+	"linux/if_addrlabel.h", "linux/ipv6.h", "linux/devlink.h",
+}
+
+// newerThanHeaders are names the installed headers (6.1) do not have yet;
+// ynl's TestRtnlAgrees checks them against the kernel's YNL specs.
+var newerThanHeaders = map[string]bool{
+	"IFLA_DEVLINK_PORT": true, "IFLA_GSO_IPV4_MAX_SIZE": true, "IFLA_GRO_IPV4_MAX_SIZE": true,
+	"IFLA_DPLL_PIN": true, "DPLL_A_PIN_ID": true,
 }
 
 // notC are descriptions that are not C structs of their own (an element of a
