@@ -238,11 +238,11 @@ func decodeInt(k Kind, p []byte) (uint64, bool) {
 		return uint64(binary.LittleEndian.Uint32(p)), true
 	case U64, S64:
 		return binary.LittleEndian.Uint64(p), true
-	case BE16:
+	case BE16, SBE16:
 		return uint64(binary.BigEndian.Uint16(p)), true
-	case BE32:
+	case BE32, SBE32:
 		return uint64(binary.BigEndian.Uint32(p)), true
-	case BE64:
+	case BE64, SBE64:
 		return binary.BigEndian.Uint64(p), true
 	}
 	return 0, false
@@ -253,11 +253,11 @@ func intValue(k Kind, v uint64) any {
 	switch k {
 	case S8:
 		return int64(int8(v))
-	case S16:
+	case S16, SBE16:
 		return int64(int16(v))
-	case S32:
+	case S32, SBE32:
 		return int64(int32(v))
-	case S64, Sint:
+	case S64, Sint, SBE64:
 		return int64(v)
 	}
 	return v

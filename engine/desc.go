@@ -43,6 +43,9 @@ const (
 	Pad      // padding: struct fields, and pad attributes (decoded as bytes)
 	Uint     // unsigned integer of 4 or 8 bytes, as long as the value needs (YNL's uint)
 	Sint     // signed integer of 4 or 8 bytes (YNL's sint)
+	SBE16    // big-endian (network byte order) signed integers
+	SBE32
+	SBE64
 )
 
 var kindNames = [...]string{
@@ -53,6 +56,7 @@ var kindNames = [...]string{
 	IPv4: "ipv4", IPv6: "ipv6", IP: "ip", LLAddr: "lladdr", Flag: "flag",
 	Nested: "nested", Struct: "struct", Array: "array", SubMsg: "sub-message",
 	Records: "records", Embedded: "embedded", Pad: "pad", Uint: "uint", Sint: "sint",
+	SBE16: "sbe16", SBE32: "sbe32", SBE64: "sbe64",
 }
 
 func (k Kind) String() string {
@@ -67,11 +71,11 @@ func (k Kind) Size() int {
 	switch k {
 	case U8, S8:
 		return 1
-	case U16, S16, BE16:
+	case U16, S16, BE16, SBE16:
 		return 2
-	case U32, S32, BE32, IPv4:
+	case U32, S32, BE32, SBE32, IPv4:
 		return 4
-	case U64, S64, BE64:
+	case U64, S64, BE64, SBE64:
 		return 8
 	case IPv6:
 		return 16
@@ -80,10 +84,10 @@ func (k Kind) Size() int {
 }
 
 // IsInt reports whether k is an integer kind.
-func (k Kind) IsInt() bool { return k >= U8 && k <= BE64 || k == Uint || k == Sint }
+func (k Kind) IsInt() bool { return k >= U8 && k <= BE64 || k >= Uint && k <= SBE64 }
 
 // IsSigned reports whether k is a signed integer kind.
-func (k Kind) IsSigned() bool { return k >= S8 && k <= S64 || k == Sint }
+func (k Kind) IsSigned() bool { return k >= S8 && k <= S64 || k == Sint || k >= SBE16 && k <= SBE64 }
 
 // Enum names the values of an integer field or attribute. When Flags is set the
 // names are bits that combine.

@@ -844,11 +844,11 @@ func appendInt(b []byte, k Kind, n uint64) []byte {
 		return binary.LittleEndian.AppendUint32(b, uint32(n))
 	case U64, S64:
 		return binary.LittleEndian.AppendUint64(b, n)
-	case BE16:
+	case BE16, SBE16:
 		return binary.BigEndian.AppendUint16(b, uint16(n))
-	case BE32:
+	case BE32, SBE32:
 		return binary.BigEndian.AppendUint32(b, uint32(n))
-	case BE64:
+	case BE64, SBE64:
 		return binary.BigEndian.AppendUint64(b, n)
 	case Uint:
 		// As the kernel's nla_put_uint: four bytes when the value fits.

@@ -137,11 +137,11 @@ func compatible(d *engine.AttrDesc, typ string) bool {
 	case "s8":
 		return k == engine.S8
 	case "s16":
-		return k == engine.S16
+		return k == engine.S16 || k == engine.SBE16
 	case "s32":
-		return k == engine.S32
+		return k == engine.S32 || k == engine.SBE32
 	case "s64":
-		return k == engine.S64
+		return k == engine.S64 || k == engine.SBE64
 	case "uint":
 		return k == engine.Uint || k == engine.U32 || k == engine.U64
 	case "sint":

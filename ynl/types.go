@@ -8,10 +8,8 @@ import (
 
 // From YNL's types to the engine's kinds.
 
-// scalarKind is the kind of a fixed-width or variable-width integer.
-// The engine's big-endian kinds are unsigned, so a big-endian signed
-// integer (nftables' hook priority) becomes one: the bytes round-trip
-// exactly and a negative value shows as its two's complement.
+// scalarKind is the kind of a fixed-width or variable-width integer;
+// a big-endian signed one (nftables' hook priority) keeps its sign.
 func scalarKind(t string, big bool) engine.Kind {
 	switch t {
 	case "u8":
@@ -20,6 +18,9 @@ func scalarKind(t string, big bool) engine.Kind {
 		return engine.S8
 	case "u16", "s16":
 		if big {
+			if t == "s16" {
+				return engine.SBE16
+			}
 			return engine.BE16
 		}
 		if t == "u16" {
@@ -28,6 +29,9 @@ func scalarKind(t string, big bool) engine.Kind {
 		return engine.S16
 	case "u32", "s32":
 		if big {
+			if t == "s32" {
+				return engine.SBE32
+			}
 			return engine.BE32
 		}
 		if t == "u32" {
@@ -36,6 +40,9 @@ func scalarKind(t string, big bool) engine.Kind {
 		return engine.S32
 	case "u64", "s64":
 		if big {
+			if t == "s64" {
+				return engine.SBE64
+			}
 			return engine.BE64
 		}
 		if t == "u64" {

@@ -85,7 +85,7 @@ func TestKindsMapping(t *testing.T) {
 		{"be16", desc{Type: 11, Kind: "be16"}},
 		{"be32", desc{Type: 12, Kind: "be32"}},
 		{"be64", desc{Type: 13, Kind: "be64"}},
-		{"sbe32", desc{Type: 14, Kind: "be32"}},
+		{"sbe32", desc{Type: 14, Kind: "sbe32"}},
 		{"flag", desc{Type: 15, Kind: "flag"}},
 		{"string", desc{Type: 16, Kind: "asciiz"}},
 		{"binary", desc{Type: 17, Kind: "binary"}},
@@ -177,7 +177,7 @@ func TestKindsWire(t *testing.T) {
 		{"be16", pair("be16", uint64(0x0102)), "06000b00 01020000"},
 		{"be32", pair("be32", uint64(0x01020304)), "08000c00 01020304"},
 		{"be64", pair("be64", uint64(1)), "0c000d00 00000000 00000001"},
-		{"big-endian s32 as be32", pair("sbe32", int64(-1)), "08000e00 ffffffff"},
+		{"big-endian s32 keeps its sign", pair("sbe32", int64(-1)), "08000e00 ffffffff"},
 		{"flag", pair("flag", true), "04000f00"},
 		{"string", pair("string", "ab"), "07001000 61620000"},
 		{"binary", pair("binary", []byte{1, 2, 3}), "07001100 01020300"},
@@ -237,7 +237,7 @@ func TestKindsDecodedValues(t *testing.T) {
 		"addr4":  netip.MustParseAddr("10.0.0.1"),
 		"mac":    "aa:bb:cc:dd:ee:ff",
 		"shorts": []any{uint64(1), uint64(2), uint64(3)},
-		"sbe32":  uint64(0xffffffff),
+		"sbe32":  int64(-1),
 		"mode":   "auto",
 	}
 	got["mac"] = got["mac"].(engine.HWAddr).String()
