@@ -80,7 +80,10 @@ func (f *Family) Build() error {
 			if side.n > 255 {
 				return fmt.Errorf("family %s: operation %s: %s command %d does not fit genlmsghdr.cmd", f.Name, op.Name, side.dir, side.n)
 			}
-			if other, dup := side.seen[side.n]; dup && !op.Event {
+			// Two operations may answer with the same message (a get and
+			// the notification of a change): the first names it. Two
+			// requests with one number cannot be told apart.
+			if other, dup := side.seen[side.n]; dup && side.dir == "request" {
 				return fmt.Errorf("family %s: operations %s and %s are both %s command %d", f.Name, other, op.Name, side.dir, side.n)
 			}
 			if _, dup := side.seen[side.n]; !dup {

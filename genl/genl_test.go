@@ -156,6 +156,7 @@ func TestFamilyBuildErrors(t *testing.T) {
 	}{
 		{&Family{Name: "x", Ops: []*Op{{Name: "a", Req: 1, Reply: 1}, {Name: "a", Req: 2, Reply: 2}}}, "two operations named a"},
 		{&Family{Name: "x", Ops: []*Op{{Name: "a", Req: 1, Reply: 1}, {Name: "b", Req: 1, Reply: 2}}}, "a and b are both request command 1"},
+		{&Family{Name: "x", Ops: []*Op{{Name: "a", Req: 1, Reply: 1}, {Name: "b", Req: 2, Reply: 1}, {Name: "b", Req: 3, Reply: 1}}}, "two operations named b"},
 		{&Family{Name: "x", Ops: []*Op{{Name: "a", Req: 300, Reply: 1}}}, "does not fit genlmsghdr.cmd"},
 		{&Family{Name: "x", Fixed: engine.NewStruct("h", engine.Field{Name: "cmd", Kind: engine.U8})}, "has a field named cmd"},
 	} {

@@ -3,6 +3,8 @@ package genl
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"nlsh/engine"
@@ -157,8 +159,29 @@ func (b *Bound) build() {
 	}
 }
 
-// Op returns the operation named n (see Family.Op).
-func (b *Bound) Op(n string) *Op { return b.Family().Op(n) }
+// Op returns the operation named n (see Family.Op). A command the kernel
+// offers that the description does not name is "cmd-N": its attributes
+// are known by number only.
+func (b *Bound) Op(n string) *Op {
+	f := b.Family()
+	if op := f.Op(n); op != nil {
+		return op
+	}
+	num, ok := strings.CutPrefix(n, "cmd-")
+	if !ok {
+		return nil
+	}
+	cmd, err := strconv.Atoi(num)
+	if err != nil || cmd < 0 || cmd > 255 {
+		return nil
+	}
+	fl, known := b.KernelOp(cmd)
+	if !known {
+		return nil
+	}
+	return &Op{Name: n, Req: cmd, Reply: cmd, Set: f.generic.Attrs, Class: f.generic,
+		Do: fl&FlagCapDo != 0, Dump: fl&FlagCapDump != 0, DoReply: true}
+}
 
 // KernelOp returns the kernel's flags for request command cmd.
 func (b *Bound) KernelOp(cmd int) (uint32, bool) {

@@ -14,7 +14,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/genl"
 	"nlsh/rtnl"
+	"nlsh/ynl"
 )
 
 // Options configure an Env.
@@ -22,6 +24,10 @@ type Options struct {
 	NetNS    string    // network namespace for sockets opened without one ("" = current)
 	Stdout   io.Writer // where print and explain write (default os.Stdout)
 	TraceOut io.Writer // where traces go (default os.Stderr)
+	// YNLPath lists directories searched first for YNL specs, before the
+	// system's (see ynl.DefaultDirs); specs are read when a family is
+	// first described, never at start-up.
+	YNLPath []string
 }
 
 // Env is one Lua state with nlsh's modules loaded. It is not safe for
@@ -59,6 +65,8 @@ type Env struct {
 	// readOnly refuses every change to the kernel (see readonly.go); the
 	// guards of a batch's goroutine read it too.
 	readOnly atomic.Bool
+	// specs describes generic families from their YNL specs.
+	specs *genl.Specs
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -80,6 +88,7 @@ func New(opts Options) *Env {
 		nsFDs:      map[string]int{},
 		batchAdds:  map[*lua.LFunction]func(*lua.LState, []byte) int{},
 		genls:      map[string]*genlNS{},
+		specs:      &genl.Specs{Finder: &ynl.Finder{Dirs: opts.YNLPath}},
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
 	e.setup()

@@ -274,7 +274,9 @@ func (e *Env) genlAttrs(L *lua.LState, b *genl.Bound, op *genl.Op, v lua.LValue)
 	if !ok {
 		L.RaiseError("%s %s: attributes must be a table keyed by attribute name, got %s", b.Name, op.Name, v.Type().String())
 	}
-	t, _ := e.fromLua(lt).(engine.Table)
+	// Depth 1: at the top a message table's header key is not payload, but
+	// here "header" may well be an attribute (ethtool's).
+	t, _ := e.fromLuaDepth(lt, 1).(engine.Table)
 	var fields map[string]any
 	if fixed := op.Class.Struct; fixed != nil && len(t.Map) > 0 {
 		for k, val := range t.Map {

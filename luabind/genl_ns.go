@@ -55,9 +55,23 @@ func (e *Env) genlConn(g *genlNS) (*socket, error) {
 	return s, nil
 }
 
-// describe makes the description of a family: from the kernel's policy
-// when nothing better is known.
+// describe makes the description of a family: from its YNL spec, else
+// from the kernel's policy (a spec that fails to load is reported through
+// the family's Err, and the policy describes it meanwhile).
 func (e *Env) describe(g *genlNS, in genl.Info) (*genl.Family, error) {
+	f, specErr := e.specs.Describe(in)
+	if f != nil {
+		return f, nil
+	}
+	pf, err := e.policyFamily(g, in)
+	if specErr != nil {
+		return pf, specErr
+	}
+	return pf, err
+}
+
+// policyFamily describes a family from the kernel's policy dump.
+func (e *Env) policyFamily(g *genlNS, in genl.Info) (*genl.Family, error) {
 	if g.policy == nil {
 		cfg := engine.DefaultConnConfig()
 		cfg.NetNS = g.ns

@@ -9,12 +9,13 @@ import (
 	"nlsh/engine"
 	"nlsh/genl"
 	"nlsh/rtnl"
+	"nlsh/ynl"
 )
 
 // decode is `nlsh decode [--explain] FILE`: it prints the netlink messages of
 // a capture offline, without root. Each line is what --trace printed for the
 // same message: '>' sent, '<' received.
-func decode(args []string, stdout, stderr io.Writer) int {
+func decode(args []string, ynlPath []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nlsh decode", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	explain := fs.Bool("explain", false, "explain every byte")
@@ -42,7 +43,8 @@ func decode(args []string, stdout, stderr io.Writer) int {
 	status := exitOK
 	// Generic netlink ids are learned from the nlctrl replies the capture
 	// holds, as they come: a family decodes by name from its lookup on.
-	families := genl.NewTable(nil)
+	specs := &genl.Specs{Finder: &ynl.Finder{Dirs: ynlPath}}
+	families := genl.NewTable(specs.Describe)
 	for _, p := range pkts {
 		proto := rtnl.Route
 		switch p.Family {

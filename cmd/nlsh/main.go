@@ -33,6 +33,8 @@ Options:
   --trace[=MODE]   print every message sent and received: compact (the default) or explain
   --pcap FILE      write every message sent and received to FILE (pcap; Wireshark and tshark read it)
   --monitor GROUPS comma-separated groups to watch, as ip monitor names them
+  --ynl-path DIRS  look for YNL specs (generic netlink descriptions) in DIRS (colon-separated)
+                   first, then in NLSH_YNL_PATH, /usr/share/ynl/specs and linux-doc-*
   --read-only      refuse, before sending, every request that would change the kernel,
                    and the Lua functions that run commands or write files
   -h, --help       show this help
@@ -70,6 +72,7 @@ type options struct {
 	pcap    string
 	monitor string
 	ro      bool
+	ynlPath string
 	rest    []string
 	showUse bool
 }
@@ -103,6 +106,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.pcap, "pcap", "", "pcap file")
 	fs.StringVar(&o.monitor, "monitor", "", "groups to monitor")
 	fs.BoolVar(&o.ro, "read-only", false, "refuse every change to the kernel")
+	fs.StringVar(&o.ynlPath, "ynl-path", "", "directories of YNL specs")
 	fs.BoolVar(&o.showUse, "h", false, "help")
 	fs.BoolVar(&o.showUse, "help", false, "help")
 	if err := fs.Parse(args); err != nil {
@@ -135,7 +139,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if len(o.rest) > 0 && o.rest[0] == "decode" && !o.hasE {
-		return decode(o.rest[1:], stdout, stderr)
+		return decode(o.rest[1:], ynlDirs(o.ynlPath), stdout, stderr)
 	}
 	if o.netns != "" {
 		// Check it now, so a wrong name fails before anything runs.
@@ -146,7 +150,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		unix.Close(fd)
 	}
-	env := luabind.New(luabind.Options{NetNS: o.netns, Stdout: stdout, TraceOut: stderr})
+	env := luabind.New(luabind.Options{NetNS: o.netns, Stdout: stdout, TraceOut: stderr, YNLPath: ynlDirs(o.ynlPath)})
 	defer env.Close()
 	if o.ro {
 		env.SetReadOnly()
@@ -211,6 +215,20 @@ func runChunk(env *luabind.Env, name, src string, args []string, stdout, stderr 
 		fmt.Fprintln(stdout, env.Show(vals))
 	}
 	return exitOK
+}
+
+// ynlDirs is where YNL specs are looked for before the system's:
+// --ynl-path, then NLSH_YNL_PATH (each a colon-separated list).
+func ynlDirs(flagPath string) []string {
+	var dirs []string
+	for _, p := range []string{flagPath, os.Getenv("NLSH_YNL_PATH")} {
+		for _, d := range strings.Split(p, ":") {
+			if d != "" {
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	return dirs
 }
 
 func stripShebang(s string) string {
