@@ -140,6 +140,11 @@ func attrPolicy(n *engine.NestValue) *AttrPolicy {
 	return ap
 }
 
+// PolicySetDoc is the Doc of the attribute sets PolicyFamily makes, whose
+// attributes are known by number and wire type only (their Doc is the
+// kernel's policy type).
+const PolicySetDoc = "attributes by number and type, from the kernel's policy"
+
 // policyKinds maps the kernel's policy types to value kinds.
 var policyKinds = map[string]engine.Kind{
 	"flag": engine.Flag, "u8": engine.U8, "u16": engine.U16, "u32": engine.U32, "u64": engine.U64,
@@ -163,7 +168,7 @@ func PolicyFamily(in Info, pol *Policy) (*Family, error) {
 	for idx := range pol.Sets {
 		idxs = append(idxs, idx)
 		sets[idx] = engine.NewAttrSet("policy-"+strconv.Itoa(int(idx)), "attr-")
-		sets[idx].Doc = "attributes by number and type, from the kernel's policy"
+		sets[idx].Doc = PolicySetDoc
 	}
 	sort.Slice(idxs, func(i, j int) bool { return idxs[i] < idxs[j] })
 	for _, idx := range idxs {

@@ -136,3 +136,32 @@ for _, m in ipairs(pol) do
 end
 assert(#types > 3, #types)`)
 }
+
+// TestGenlCheck compares specs with the running kernel: netdev's 6.12 spec
+// predates commands this kernel offers, which f:ops lists as cmd-N and
+// f:check names; a family described by its policy has nothing to
+// disagree with.
+func TestGenlCheck(t *testing.T) {
+	needTools(t)
+	_, e := ipEnv(t)
+	run(t, e, `
+local f = genl.family('netdev')
+local said = {}
+for _, s in ipairs(f:check()) do said[s] = true end
+local unnamed = 0
+for _, o in ipairs(f:ops()) do
+  local n = o.name:match('^cmd%-(%d+)$')
+  if n then
+    unnamed = unnamed + 1
+    assert(said['the kernel offers command ' .. n .. ', which the description does not name'], 'check does not name command ' .. n)
+  end
+end
+for s in pairs(said) do
+  assert(s:find('the kernel offers command') or s:find('is described but this kernel does not offer it')
+    or s:find('which the kernel.s policy does not accept') or s:find('which the description does not name')
+    or s:find('in the description, .* in the kernel.s policy'), s)
+end
+assert(#genl.family('TASKSTATS'):check() == 0)
+local m = tostring(genl.family('TASKSTATS'):message('cmd-1', {attr_1 = 7}))
+assert(m:find('attr%-1 %(u32%): 7'), m)`)
+}

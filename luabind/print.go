@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/genl"
 )
 
 // The printer renders values for people. A message shows one field or
@@ -236,6 +237,10 @@ func (p *printer) attrs(attrs *lua.LTable, set *engine.AttrSet, indent int, pare
 				fs = append(fs, "NLA_F_NET_BYTEORDER")
 			}
 			flags = " [" + strings.Join(fs, "|") + "]"
+		}
+		if set != nil && set.Doc == genl.PolicySetDoc && d != nil && d.Doc != "" {
+			// Known by number only: say what the kernel's policy types it.
+			name += " (" + d.Doc + ")"
 		}
 		p.value(indent, name+flags, pr.RawGetInt(2), d, sel)
 	}
