@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -56,34 +55,8 @@ func ethtoolNS(t *testing.T) (string, *Env) {
 // sequence numbers and port ids zeroed.
 func straceEthtool(t *testing.T, ns, args string) [][]byte {
 	t.Helper()
-	log := filepath.Join(t.TempDir(), "strace.log")
-	argv := append([]string{"-f", "-o", log, "-e", "trace=sendto", "-e", "write=all",
-		"ip", "netns", "exec", ns, "ethtool"}, strings.Fields(args)...)
-	if out, err := exec.Command("strace", argv...).CombinedOutput(); err != nil {
-		t.Fatalf("ethtool %s: %v\n%s", args, err, out)
-	}
-	text, err := os.ReadFile(log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var bufs [][]byte
-	for _, line := range strings.Split(string(text), "\n") {
-		if strings.Contains(line, "sendto(") {
-			bufs = append(bufs, nil)
-			continue
-		}
-		i := strings.Index(line, " | ")
-		if i < 0 || len(bufs) == 0 || len(line) < i+10+49 {
-			continue
-		}
-		b, err := hex.DecodeString(strings.Join(strings.Fields(line[i+10:i+10+49]), ""))
-		if err != nil {
-			t.Fatalf("strace log line %q: %v", line, err)
-		}
-		bufs[len(bufs)-1] = append(bufs[len(bufs)-1], b...)
-	}
 	var reqs [][]byte
-	for _, b := range bufs {
+	for _, b := range straceSent(t, ns, "sendto", "ethtool", strings.Fields(args)...) {
 		if len(b) < engine.HeaderLen || engine.ParseHeader(b).Type == 0x10 {
 			continue
 		}

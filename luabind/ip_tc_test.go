@@ -2,9 +2,6 @@ package luabind
 
 import (
 	"encoding/binary"
-	"encoding/hex"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -368,10 +365,6 @@ func TestIPTCGolden(t *testing.T) {
 // cases run in order, each tc command building on the state the previous
 // ones left.
 func TestIPTCWireMatchesTC(t *testing.T) {
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace is not installed")
-	}
 	ns, e := tcEnv(t)
 	for _, c := range []struct{ tc, lua string }{
 		{"qdisc add dev v0 root handle 1: htb default 10",
@@ -423,7 +416,7 @@ func TestIPTCWireMatchesTC(t *testing.T) {
 		{"filter add dev v0 egress prio 4 u32 match u32 0x00060000 0x00ff0000 at 8 classid 1:3",
 			"ip.tc('add-filter', 'u32', {dev='v0', parent='egress', prio=4, keys={'0x0006/0x00ff+8'}, classid='1:3'})"},
 	} {
-		want := straceTC(t, strace, ns, c.tc)
+		want := straceTC(t, ns, c.tc)
 		vals := run(t, e, "local m = "+strings.TrimSuffix(c.lua, "})")+", dry=true})\nreturn m")
 		got, err := e.encodeTable(vals[0].(*lua.LTable))
 		if err != nil {
@@ -436,46 +429,17 @@ func TestIPTCWireMatchesTC(t *testing.T) {
 }
 
 // straceTC runs `tc ARGS` in ns under strace and returns the one request
-// it sent that is not a link lookup, from strace's hex dump of the buffer.
-func straceTC(t *testing.T, strace, ns, args string) []byte {
+// it sent that is not a link lookup.
+func straceTC(t *testing.T, ns, args string) []byte {
 	t.Helper()
-	log := filepath.Join(t.TempDir(), "strace.log")
-	argv := append([]string{"-f", "-o", log, "-e", "trace=sendmsg", "-e", "write=all",
-		"ip", "netns", "exec", ns, "tc"}, strings.Fields(args)...)
-	if out, err := exec.Command(strace, argv...).CombinedOutput(); err != nil {
-		t.Fatalf("tc %s: %v\n%s", args, err, out)
-	}
-	text, err := os.ReadFile(log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Each sendmsg is followed by its buffer as lines
-	// " | 00000  24 00 00 00 25 00 05 00  b1 f3 08 6b 00 00 00 00  $...%......k.... |":
-	// the offset, 49 columns of hex, the text.
-	var msgs [][]byte
-	for _, line := range strings.Split(string(text), "\n") {
-		if strings.Contains(line, "sendmsg(") {
-			msgs = append(msgs, nil)
-			continue
-		}
-		i := strings.Index(line, " | ")
-		if i < 0 || len(msgs) == 0 || len(line) < i+10+49 {
-			continue
-		}
-		b, err := hex.DecodeString(strings.Join(strings.Fields(line[i+10:i+10+49]), ""))
-		if err != nil {
-			t.Fatalf("strace log line %q: %v", line, err)
-		}
-		msgs[len(msgs)-1] = append(msgs[len(msgs)-1], b...)
-	}
 	var req []byte
-	for _, m := range msgs {
+	for _, m := range straceSent(t, ns, "sendmsg", "tc", strings.Fields(args)...) {
 		if len(m) >= 16 && binary.LittleEndian.Uint16(m[4:]) != 18 { // RTM_GETLINK
 			req = m
 		}
 	}
 	if req == nil {
-		t.Fatalf("tc %s: no request in strace's log\n%s", args, text)
+		t.Fatalf("tc %s: no request in strace's log", args)
 	}
 	return req
 }

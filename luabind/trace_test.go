@@ -3,7 +3,6 @@ package luabind
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,27 +86,10 @@ func readCapture(t *testing.T, path string) []engine.Packet {
 	return pkts
 }
 
-// tsharkCheck dissects the capture with tshark when it is installed (CI
-// installs it): every packet must be netlink, none malformed.
+// tsharkCheck dissects the capture with tshark: every packet netlink,
+// none malformed, the rtnetlink messages named.
 func tsharkCheck(t *testing.T, pcap string, packets int) {
-	ts, err := exec.LookPath("tshark")
-	if err != nil {
-		if os.Getenv("NLSH_REQUIRE_NETNS") == "1" {
-			t.Fatal("tshark is needed to check pcap output (install Debian's tshark)")
-		}
-		t.Skip("tshark not installed")
-	}
-	out, err := exec.Command(ts, "-r", pcap, "-V").CombinedOutput()
-	if err != nil {
-		t.Fatalf("tshark: %v\n%s", err, out)
-	}
-	s := string(out)
-	if strings.Contains(strings.ToLower(s), "malformed") {
-		t.Errorf("tshark reports malformed packets:\n%s", s)
-	}
-	if n := strings.Count(s, "Linux netlink (cooked header)"); n != packets {
-		t.Errorf("tshark saw %d netlink packets, want %d", n, packets)
-	}
+	s := nstest.Tshark(t, pcap, packets)
 	for _, want := range []string{"Linux rtnetlink", "Get network interface info (18)", "Create network interface (16)", "Error (0x0002)", "EEXIST"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("tshark output lacks %q", want)
