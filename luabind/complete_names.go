@@ -39,6 +39,11 @@ var lazyGlobals = []string{"ip"}
 // global reads a global; a lazily loaded module is loaded (in protected
 // mode) so its functions can be completed.
 func (e *Env) global(name string) lua.LValue {
+	if e.session != nil {
+		if v, ok := e.session.Local(name); ok && v != lua.LNil {
+			return v
+		}
+	}
 	v := e.L.G.Global.RawGetString(name)
 	if v != lua.LNil {
 		return v

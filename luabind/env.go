@@ -67,6 +67,8 @@ type Env struct {
 	readOnly atomic.Bool
 	// specs describes generic families from their YNL specs.
 	specs *genl.Specs
+	// session is the shell's, whose locals completion also knows.
+	session *Session
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -354,6 +356,11 @@ func (e *Env) Run(ctx context.Context, name, src string, args []string) ([]lua.L
 	if err != nil {
 		return nil, err
 	}
+	return e.runFn(ctx, fn, name, args)
+}
+
+// runFn runs a loaded chunk as Run does.
+func (e *Env) runFn(ctx context.Context, fn *lua.LFunction, name string, args []string) ([]lua.LValue, error) {
 	if args != nil {
 		at := e.L.NewTable()
 		at.RawSetInt(0, lua.LString(name))

@@ -85,6 +85,7 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 	}()
 
 	fmt.Fprintln(stdout, banner)
+	session := env.NewSession()
 	var buf []string
 	for {
 		if len(buf) == 0 {
@@ -114,13 +115,13 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 		if strings.HasPrefix(src, "=") {
 			src = "return " + src[1:]
 		}
-		code, ok := compileREPL(env, src)
+		code, ok := compileREPL(env, session, src)
 		if !ok {
 			continue // incomplete: read more lines
 		}
 		buf = nil
 		ctx := intr.arm()
-		vals, err := env.Run(ctx, "stdin", code, nil)
+		vals, err := session.Run(ctx, code)
 		interrupted := intr.disarm()
 		switch {
 		case err != nil && interrupted:
@@ -171,11 +172,11 @@ func (in *interrupter) disarm() bool {
 // compileREPL decides how to run src: as an expression whose value is printed
 // ("return src") when that parses, else as statements. ok is false when the
 // chunk is incomplete and more lines should be read.
-func compileREPL(env *luabind.Env, src string) (string, bool) {
+func compileREPL(env *luabind.Env, s *luabind.Session, src string) (string, bool) {
 	if env.Compiles("return " + src) {
 		return "return " + src, true
 	}
-	if err := env.CompileError(src); err != nil && incomplete(err.Error()) {
+	if err := s.Compiles(src); err != nil && incomplete(err.Error()) {
 		return "", false
 	}
 	return src, true
