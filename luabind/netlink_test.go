@@ -2,6 +2,8 @@ package luabind
 
 import (
 	"encoding/binary"
+	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -342,5 +344,179 @@ return req:encode(), reply, d.attrs[1].nla_flags, NLA_F_NET_BYTEORDER
 	}
 	if vals[2].String() != "16384" || vals[3].String() != "16384" {
 		t.Errorf("nla_flags after a round trip = %s, NLA_F_NET_BYTEORDER = %s, want 16384 (0x4000)", vals[2], vals[3])
+	}
+}
+
+// TestStrictChecking checks what the tutorial teaches of
+// NETLINK_GET_STRICT_CHK: it is a per-socket opt-in that concerns GET
+// requests, dumps and single GETs alike, making the kernel refuse header
+// fields it does not use and honour filters it used to ignore; a socket
+// without it still gets some filters honoured (a link dump by master), and
+// the kernel marks filtered dumps NLM_F_DUMP_FILTERED. NEW requests are
+// checked by their own policies whatever the socket says.
+func TestStrictChecking(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	nstest.IP(t, ns, "link", "add", "br0", "type", "bridge")
+	nstest.IP(t, ns, "link", "set", "v0", "master", "br0")
+	nstest.IP(t, ns, "link", "set", "v1", "up")
+	nstest.IP(t, ns, "addr", "add", "10.0.0.1/24", "dev", "v1")
+	got := luaLines(t, ns, `
+local function dump(s, m)
+  s:send(m)
+  local seen, last = {}, nil
+  repeat
+    for _, r in ipairs(s:recv()) do
+      last = r
+      local name = r:get('IFLA_IFNAME') or (r.event == 'RTM_NEWROUTE' and 'table ' .. r:get('RTA_TABLE')) or r.event
+      seen[#seen + 1] = name .. (bit.btest(r.header.flags, NLM_F_DUMP_FILTERED) and ' FILTERED' or '')
+    end
+  until last.event == 'NLMSG_DONE' or last.event == 'NLMSG_ERROR'
+  return table.concat(seen, ', ')
+end
+local function try(s, m)
+  local ok, e = pcall(s.request, s, m)
+  return ok and 'accepted' or e.ext_ack
+end
+for _, strict in ipairs{false, true} do
+  local s = nl.socket('route', {strict = strict})
+  print('strict =', strict)
+  local br = s:request(rtnl.ifinfomsg{header = {type = RTM_GETLINK, flags = NLM_F_REQUEST}, attrs = {{'IFLA_IFNAME', 'br0'}}})[1].index
+  print('', 'links of master br0:', dump(s, rtnl.ifinfomsg{header = {type = RTM_GETLINK, flags = NLM_F_REQUEST + NLM_F_DUMP}, attrs = {{'IFLA_MASTER', br}}}))
+  print('', 'routes of table main:', dump(s, rtnl.rtmsg{family = AF_INET, header = {type = RTM_GETROUTE, flags = NLM_F_REQUEST + NLM_F_DUMP}, attrs = {{'RTA_TABLE', RT_TABLE_MAIN}}}))
+  print('', 'GET of one link, ifi_flags set:', try(s, rtnl.ifinfomsg{flags = IFF_UP, header = {type = RTM_GETLINK, flags = NLM_F_REQUEST}, attrs = {{'IFLA_IFNAME', 'v1'}}}))
+  print('', 'link dump, ifi_change set:', try(s, rtnl.ifinfomsg{change = 1, header = {type = RTM_GETLINK, flags = NLM_F_REQUEST + NLM_F_DUMP}}))
+  print('', 'NEWLINK with an unknown attribute:', try(s, rtnl.ifinfomsg{index = br, header = {type = RTM_NEWLINK, flags = NLM_F_REQUEST + NLM_F_ACK}, attrs = {{'IFLA_999', '\0\0\0\0'}}}))
+  s:close()
+end
+`)
+	want := []string{
+		"strict =\tfalse",
+		"\tlinks of master br0:\tv0 FILTERED, NLMSG_DONE",
+		"\troutes of table main:\ttable 254, table 255, table 255, NLMSG_DONE",
+		"\tGET of one link, ifi_flags set:\taccepted",
+		"\tlink dump, ifi_change set:\taccepted",
+		"\tNEWLINK with an unknown attribute:\taccepted",
+		"strict =\ttrue",
+		"\tlinks of master br0:\tv0 FILTERED, NLMSG_DONE",
+		"\troutes of table main:\ttable 254 FILTERED, NLMSG_DONE FILTERED",
+		"\tGET of one link, ifi_flags set:\tInvalid values in header for get link request",
+		"\tlink dump, ifi_change set:\tInvalid values in header for link dump request",
+		"\tNEWLINK with an unknown attribute:\taccepted",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("strict and non-strict sockets (-want +got):\n%s", diff)
+	}
+}
+
+// TestDumpIntrFlag checks what the tutorial says of NLM_F_DUMP_INTR: a
+// change during a dump makes the kernel flag a message it writes after
+// noticing the change; what it sent before stays unflagged.
+func TestDumpIntrFlag(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	var batch strings.Builder
+	for i := 1; i <= 250; i++ {
+		fmt.Fprintf(&batch, "addr add 10.1.%d.%d/32 dev v0\n", i/200, i%200+1)
+	}
+	cmd := exec.Command("ip", "-n", ns, "-batch", "-")
+	cmd.Stdin = strings.NewReader(batch.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ip -batch: %v\n%s", err, out)
+	}
+	got := luaLines(t, ns, `
+-- A small receive buffer makes the kernel write the dump a datagram at a
+-- time, as the reader asks for more.
+local s = nl.socket('route', {rcvbuf = 4096})
+local other = nl.socket('route')
+local v1 = other:request(rtnl.ifinfomsg{header = {type = RTM_GETLINK, flags = NLM_F_REQUEST}, attrs = {{'IFLA_IFNAME', 'v1'}}})[1].index
+s:send(rtnl.ifaddrmsg{family = AF_INET, header = {type = RTM_GETADDR, flags = NLM_F_REQUEST + NLM_F_DUMP}})
+local n, flagged, before, last = 0, 0, 0, nil
+local first = s:recv()
+for _, m in ipairs(first) do
+  if bit.btest(m.header.flags, NLM_F_DUMP_INTR) then before = before + 1 end
+end
+n = #first
+-- change the addresses while the dump is under way
+other:request(rtnl.ifaddrmsg{family = AF_INET, prefixlen = 32, index = v1,
+  header = {type = RTM_NEWADDR, flags = 'NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL'}, attrs = {{'IFA_LOCAL', '10.9.9.9'}}})
+repeat
+  for _, m in ipairs(s:recv()) do
+    n, last = n + 1, m
+    if bit.btest(m.header.flags, NLM_F_DUMP_INTR) then flagged = flagged + 1 end
+  end
+until last.event == 'NLMSG_DONE'
+print('flagged in the first datagram:', before)
+print('flagged after the change:', flagged > 0)
+print('messages read:', n > 250)
+`)
+	want := []string{
+		"flagged in the first datagram:\t0",
+		"flagged after the change:\ttrue",
+		"messages read:\ttrue",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("an interrupted dump (-want +got):\n%s", diff)
+	}
+}
+
+// TestAttributeOrderAndRepeats checks what the tutorial says of attribute
+// lists: the kernel answers in an order of its own, keeps only the last
+// copy of an attribute a request repeats (IFLA_MTU), and reads every copy
+// only where repeating is the point (IFLA_ALT_IFNAME in IFLA_PROP_LIST).
+func TestAttributeOrderAndRepeats(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	got := luaLines(t, ns, `
+local s = nl.socket('route')
+local get = rtnl.ifinfomsg{header = {type = RTM_GETLINK, flags = NLM_F_REQUEST}, attrs = {{'IFLA_IFNAME', 'v0'}}}
+local v0 = s:request(get)[1].index
+s:request(rtnl.ifinfomsg{index = v0, header = {type = RTM_NEWLINK, flags = NLM_F_REQUEST + NLM_F_ACK},
+  attrs = {{'IFLA_MTU', 1400}, {'IFLA_MTU', 1300}}})
+print('IFLA_MTU 1400 then 1300:', s:request(get)[1]:get('IFLA_MTU'))
+s:request(rtnl.ifinfomsg{index = v0, header = {type = RTM_NEWLINKPROP, flags = 'NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL'},
+  attrs = {{'IFLA_PROP_LIST', {{'IFLA_ALT_IFNAME', 'first'}, {'IFLA_ALT_IFNAME', 'second'}}}}})
+print('two IFLA_ALT_IFNAME:', table.concat(s:request(get)[1]:get('IFLA_PROP_LIST'):get_all('IFLA_ALT_IFNAME'), ' '))
+s:request(rtnl.ifaddrmsg{family = AF_INET, prefixlen = 24, index = v0,
+  header = {type = RTM_NEWADDR, flags = 'NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL'},
+  attrs = {{'IFA_LOCAL', '10.0.0.1'}, {'IFA_ADDRESS', '10.0.0.1'}}})
+local a = s:request(rtnl.ifaddrmsg{family = AF_INET, header = {type = RTM_GETADDR, flags = NLM_F_REQUEST + NLM_F_DUMP}})[1]
+print('sent IFA_LOCAL IFA_ADDRESS, the kernel answers:', a.attrs[1][1], a.attrs[2][1])
+`)
+	want := []string{
+		"IFLA_MTU 1400 then 1300:\t1300",
+		"two IFLA_ALT_IFNAME:\tfirst second",
+		"sent IFA_LOCAL IFA_ADDRESS, the kernel answers:\tIFA_ADDRESS\tIFA_LOCAL",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("attribute order and repeats (-want +got):\n%s", diff)
+	}
+}
+
+// TestLocalRouteBeforeLinkUp checks the README's account of the routes an
+// address brings: the local route at once, even on a link that is down;
+// the prefix and broadcast routes once the link is up.
+func TestLocalRouteBeforeLinkUp(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	nstest.IP(t, ns, "addr", "add", "10.0.0.1/24", "dev", "v0")
+	routes := `
+local kinds = {[RTN_UNICAST] = 'unicast', [RTN_LOCAL] = 'local', [RTN_BROADCAST] = 'broadcast'}
+local s = nl.socket('route')
+local req = rtnl.rtmsg{family = AF_INET, header = {type = RTM_GETROUTE, flags = NLM_F_REQUEST + NLM_F_DUMP}}
+for _, r in ipairs(s:request(req)) do
+  print(r:get('RTA_TABLE'), kinds[r.type], (r:get('RTA_DST') or '0.0.0.0') .. '/' .. r.dst_len)
+end
+`
+	down := luaLines(t, ns, routes)
+	nstest.IP(t, ns, "link", "set", "v0", "up")
+	nstest.IP(t, ns, "link", "set", "v1", "up")
+	up := luaLines(t, ns, routes)
+	if diff := cmp.Diff([]string{"255\tlocal\t10.0.0.1/32"}, down); diff != "" {
+		t.Errorf("routes while v0 is down (-want +got):\n%s", diff)
+	}
+	want := []string{"254\tunicast\t10.0.0.0/24", "255\tlocal\t10.0.0.1/32", "255\tbroadcast\t10.0.0.255/32"}
+	if diff := cmp.Diff(want, up); diff != "" {
+		t.Errorf("routes once v0 and v1 are up (-want +got):\n%s", diff)
 	}
 }
