@@ -91,7 +91,10 @@ var (
 	linkIfinfomsg = engine.NewStruct("ifinfomsg",
 		fe("family", engine.U8, Families),
 		pad("__ifi_pad", 1),
-		fe("ifi_type", engine.U16, linkARPHRD),
+		// ARPHRD_NETROM is 0: the kernel says so of a NET/ROM device, but
+		// a request's 0 only leaves the type unspecified.
+		engine.Field{Name: "ifi_type", Kind: engine.U16, Enum: linkARPHRD, Unset: "unspecified",
+			Doc: "device type; 0 in a request means unspecified"},
 		f("index", engine.S32),
 		fe("flags", engine.U32, linkIFFlags),
 		fe("change", engine.U32, linkIFFlags),
