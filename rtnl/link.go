@@ -352,11 +352,13 @@ var linkBridgeVlanTunnelAttrs = engine.NewAttrSet("bridge_vlan_tunnel", "IFLA_BR
 	enumAttr("IFLA_BRIDGE_VLAN_TUNNEL_FLAGS", 3, engine.U16, linkBridgeVlanFlags),
 )
 
+// The bridge parses each MST entry strictly; iproute2 (bridge mst set)
+// flags it.
 var linkBridgeMSTAttrs = engine.NewAttrSet("bridge_mst", "IFLA_BRIDGE_MST_",
-	nest("IFLA_BRIDGE_MST_ENTRY", 1, engine.NewAttrSet("bridge_mst_entry", "IFLA_BRIDGE_MST_ENTRY_",
+	nestFlagged(nest("IFLA_BRIDGE_MST_ENTRY", 1, engine.NewAttrSet("bridge_mst_entry", "IFLA_BRIDGE_MST_ENTRY_",
 		attr("IFLA_BRIDGE_MST_ENTRY_MSTI", 1, engine.U16),
 		enumAttr("IFLA_BRIDGE_MST_ENTRY_STATE", 2, engine.U8, linkBrPortStates),
-	)),
+	))),
 )
 
 var linkBridgeMRPAttrs = engine.NewAttrSet("bridge_mrp", "IFLA_BRIDGE_MRP_",
