@@ -212,6 +212,10 @@ type Field struct {
 	Struct *StructDesc // the layout of a Struct field (a struct inside a struct)
 	Hint   string      // how to show a Binary field: "hex", "uuid" (YNL's display-hint)
 	Doc    string
+	// Unset is what 0 means in a request ("unspecified"), shown there
+	// instead of the enum's name for 0 when that name is only a reply's
+	// (ifinfomsg.ifi_type 0 is ARPHRD_NETROM from the kernel).
+	Unset  string
 	Offset int // filled in by NewStruct
 }
 

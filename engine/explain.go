@@ -53,6 +53,7 @@ func Explain(p *Protocol, buf []byte, opts ExplainOptions) []Line {
 			bad = fmt.Sprintf("nlmsg_len %d runs past the end of the buffer at offset %d (%d bytes left)", n, off, len(rest))
 		}
 		x.mt = p.Resolve(h, rest[HeaderLen:min(max(n, HeaderLen), len(rest))], opts.Dir)
+		x.req = opts.Dir.Of(h) == DirRequest
 		x.header(off, rest, h)
 		if bad != "" {
 			if n > len(rest) {
@@ -81,6 +82,7 @@ type explainer struct {
 	mark  int
 	dir   Direction
 	mt    *MsgType // the type of the message being explained
+	req   bool     // the message is a request (Field.Unset applies)
 	lines []Line
 }
 
@@ -225,6 +227,9 @@ func (x *explainer) structure(off int, b []byte, s *StructDesc, depth int, prefi
 		text := "?"
 		if ok {
 			text = formatValue(v, f.Enum)
+			if x.req && f.Unset != "" && allZero(raw) {
+				text = "0 (" + f.Unset + ")"
+			}
 		}
 		x.add(off+f.Offset, raw, depth, "%s%s = %s", prefix, f.Name, text)
 	}

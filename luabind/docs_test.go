@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"nlsh/engine"
 	"nlsh/engine/nstest"
 )
 
@@ -21,11 +24,17 @@ import (
 // first line is "-- needs: netns" runs in a throwaway namespace holding a veth
 // pair v0/v1 (down, no addresses); the others get a namespace path that does
 // not exist, so a block that opens a socket without saying so fails instead of
-// touching the host. A ```text block right after a ```lua block is what the
-// Lua must print.
+// touching the host. A block whose first line is "-- needs: root" makes and
+// deletes a namespace of its own: it gets a fresh name as arg[1] (the
+// namespace is deleted after it if it is left behind) and, like the others,
+// no usable namespace of nlsh's own. A ```text block right after a ```lua
+// block is what the Lua must print.
 
 // needsNetNS is the first line of a block that talks to the kernel.
 const needsNetNS = "-- needs: netns"
+
+// needsRoot is the first line of a block that creates its own namespace.
+const needsRoot = "-- needs: root"
 
 // noKernel is the namespace of blocks that do not declare needsNetNS.
 const noKernel = "/nonexistent/nlsh-doc-example-without-needs-netns"
@@ -38,6 +47,7 @@ type docBlock struct {
 	want  string
 	check bool // a ```text block follows
 	netns bool
+	root  bool
 }
 
 func (b docBlock) name() string { return fmt.Sprintf("%s:%d", b.file, b.line) }
@@ -75,7 +85,8 @@ func docBlocks(t *testing.T, path string) []docBlock {
 		}
 		b := docBlock{file: rel, line: i + 1}
 		b.src, i = fence(i)
-		b.netns = strings.TrimSpace(strings.SplitN(b.src, "\n", 2)[0]) == needsNetNS
+		first := strings.TrimSpace(strings.SplitN(b.src, "\n", 2)[0])
+		b.netns, b.root = first == needsNetNS, first == needsRoot
 		j := i + 1
 		for j < len(lines) && strings.TrimSpace(lines[j]) == "" {
 			j++
@@ -121,16 +132,20 @@ func TestDocExamples(t *testing.T) {
 
 func runDocBlock(t *testing.T, b docBlock) {
 	netns := noKernel
+	args := []string{}
 	if b.netns {
 		netns = nstest.New(t)
 		nstest.IP(t, netns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	}
+	if b.root {
+		args = []string{ownNetNS(t)}
 	}
 	var out bytes.Buffer
 	e := New(Options{NetNS: netns, Stdout: &out})
 	defer e.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := e.Run(ctx, b.name(), b.src, []string{}); err != nil {
+	if _, err := e.Run(ctx, b.name(), b.src, args); err != nil {
 		msg := e.FormatError(err)
 		if strings.Contains(msg, noKernel) {
 			msg += "\n(a block that talks to the kernel must start with \"" + needsNetNS + "\")"
@@ -142,4 +157,30 @@ func runDocBlock(t *testing.T, b docBlock) {
 			t.Errorf("output of the example differs from the ```text block after it (-want +got):\n%s", diff)
 		}
 	}
+}
+
+// ownNetNS names the namespace a "-- needs: root" block creates, unique and
+// with nstest's prefix, and deletes it after the test if the block left it.
+func ownNetNS(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if os.Getenv("NLSH_REQUIRE_NETNS") == "1" {
+			t.Fatal("this example creates a network namespace: it needs root (NLSH_REQUIRE_NETNS=1 forbids skipping it)")
+		}
+		t.Skip("this example creates a network namespace: it needs root")
+	}
+	var r [6]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		t.Fatal(err)
+	}
+	name := nstest.Prefix + hex.EncodeToString(r[:])
+	t.Cleanup(func() {
+		if _, err := os.Stat(filepath.Join(engine.NetNSDir, name)); err == nil {
+			t.Errorf("the example left namespace %s behind", name)
+			if err := engine.DelNetNS(name); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	return name
 }

@@ -26,8 +26,10 @@ last one whole.`},
 'netfilter' or a protocol number. options: netns (a name under /run/netns, a path such
 as /proc/PID/ns/net or a process id; when absent, the --netns namespace, else the
 current one; any other value is an error), strict and ext_ack (on by default, as in
-iproute2), cap_ack, no_enobufs, rcvbuf (bytes), groups (a list of multicast group
-names such as 'link' or numbers). See help('socket') for its methods.`},
+iproute2; strict checks GET requests and honours their filters), cap_ack (errors echo
+only the request's header; a success ACK never echoes the payload), no_enobufs, rcvbuf
+(bytes), groups (a list of multicast group names such as 'link' or numbers). See
+help('socket') for its methods.`},
 	{"nl.decode", "(bytes)", `Returns the list of rtnetlink messages in a buffer (as rtnl.decode).`},
 	{"nl.check", "(replies [, request])", `Raises the error value of the first NLMSG_ERROR or NLMSG_DONE in replies that
 carries a non-zero error, else returns replies: the errors of sock:request for a
@@ -164,7 +166,8 @@ stops the wait.`},
 	{"sock:recv_raw", "()", `Waits for one datagram and returns its bytes as a Lua string.`},
 	{"sock:request", "(msg)", `Sends a request (filling in the sequence number and port id when 0) and returns
 the list of replies, up to the ACK or NLMSG_DONE. A kernel error raises an error value
-(errno, code, message, ext_ack, offset, attr, request).`},
+(errno, code, message, ext_ack, offset, attr, request). Without NLM_F_ACK the kernel
+still answers a failure, but not a success: set NLM_F_ACK on requests that change things.`},
 	{"sock:request_batch", "(list)", `Sends many requests (message tables or bytes) packed into few datagrams and waits
 for every acknowledgement. Returns a list with true or an error value per request, and
 the number that failed.`},

@@ -39,6 +39,9 @@ type printer struct {
 	// entries gives up, so a huge table is not rendered on one line only to
 	// learn that it does not fit.
 	budget int
+	// req is set while a request (NLM_F_REQUEST) is rendered, where a
+	// field's 0 may mean "unspecified" rather than its enum's name.
+	req bool
 }
 
 func (e *Env) newPrinter() *printer {
@@ -105,6 +108,10 @@ func (p *printer) message(t *lua.LTable, c *engine.Class) {
 			parts = append(parts, k+"="+s)
 		}
 		p.line(1, "header: %s", strings.Join(parts, " "))
+		if f, ok := h.RawGetString("flags").(lua.LNumber); ok {
+			defer func(was bool) { p.req = was }(p.req)
+			p.req = uint64(f)&engine.NLM_F_REQUEST != 0
+		}
 	} else {
 		p.line(0, "%s", title)
 	}
@@ -153,6 +160,10 @@ func (p *printer) structFields(t *lua.LTable, s *engine.StructDesc, indent int) 
 		}
 		v := t.RawGetString(f.Name)
 		if v == lua.LNil {
+			continue
+		}
+		if n, ok := v.(lua.LNumber); ok && n == 0 && p.req && f.Unset != "" {
+			p.line(indent, "%s: 0 (%s)", f.Name, f.Unset)
 			continue
 		}
 		p.line(indent, "%s: %s", f.Name, p.scalar(v, f.Enum))

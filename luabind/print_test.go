@@ -253,3 +253,31 @@ func TestPrintFailingToString(t *testing.T) {
 		t.Errorf("error after a failed __tostring (-want +got):\n%s", diff)
 	}
 }
+
+// TestPrintIfiTypeZero checks that a printed request says what its
+// ifi_type 0 means (unspecified), while a message without NLM_F_REQUEST
+// (what the kernel sends) names 0 ARPHRD_NETROM.
+func TestPrintIfiTypeZero(t *testing.T) {
+	e, _ := newEnv(t, "")
+	for _, c := range []struct{ flags, want string }{
+		{"NLM_F_REQUEST", "ifi_type: 0 (unspecified)"},
+		{"0", "ifi_type: 0 (ARPHRD_NETROM)"},
+	} {
+		vals := run(t, e, `
+local m = rtnl.ifinfomsg{header = {type = RTM_NEWLINK, flags = `+c.flags+`},
+  attrs = {{'IFLA_LINKINFO', {{'IFLA_INFO_KIND', 'veth'}, {'IFLA_INFO_DATA', {{'VETH_INFO_PEER', {ifi_type = 0, attrs = {}}}}}}}}}
+return tostring(m), tostring(rtnl.decode(m:encode())[1])`)
+		for i, v := range vals {
+			var rows []string
+			for _, l := range strings.Split(lua.LVAsString(v), "\n") {
+				if strings.Contains(l, "ifi_type") {
+					rows = append(rows, strings.TrimSpace(l))
+				}
+			}
+			// The message's own header, then VETH_INFO_PEER's.
+			if diff := cmp.Diff([]string{c.want, c.want}, rows); diff != "" {
+				t.Errorf("flags %s, value %d: ifi_type rows (-want +got):\n%s", c.flags, i+1, diff)
+			}
+		}
+	}
+}

@@ -144,3 +144,32 @@ func TestExplainMarksOffset(t *testing.T) {
 		t.Errorf("marked rows %q", marked)
 	}
 }
+
+// TestExplainIfiTypeZero checks how ifinfomsg.ifi_type 0 is named: in a
+// request it leaves the device type unspecified; only in what the kernel
+// sends does 0 mean ARPHRD_NETROM.
+func TestExplainIfiTypeZero(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		flags string // nlmsg_flags, little-endian hex
+		dir   engine.Direction
+		want  string
+	}{
+		{"request", "0100", engine.DirAuto, "ifinfomsg.ifi_type = 0 (unspecified)"},
+		{"reply", "0000", engine.DirAuto, "ifinfomsg.ifi_type = 0 ARPHRD_NETROM"},
+		{"reply read as a request", "0000", engine.DirRequest, "ifinfomsg.ifi_type = 0 (unspecified)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := mustHex(t, "20000000"+"1000"+c.flags+"0000000000000000"+strings.Repeat("00", 16))
+			var got string
+			for _, l := range engine.Explain(Route, b, engine.ExplainOptions{Mark: -1, Dir: c.dir}) {
+				if strings.Contains(l.Text, "ifi_type") {
+					got = l.Text
+				}
+			}
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("ifi_type row (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

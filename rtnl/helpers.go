@@ -16,6 +16,14 @@ func nest(name string, t uint16, set *engine.AttrSet) *engine.AttrDesc {
 	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Nested, Set: set}
 }
 
+// nestFlagged marks a nest (or a sub-message format) that is sent with
+// NLA_F_NESTED: iproute2 sets it there, and where the kernel parses the nest
+// strictly it refuses the nest without it.
+func nestFlagged(a *engine.AttrDesc) *engine.AttrDesc {
+	a.NestFlag = true
+	return a
+}
+
 func strct(name string, t uint16, s *engine.StructDesc) *engine.AttrDesc {
 	return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Struct, Struct: s}
 }

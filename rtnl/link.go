@@ -91,7 +91,10 @@ var (
 	linkIfinfomsg = engine.NewStruct("ifinfomsg",
 		fe("family", engine.U8, Families),
 		pad("__ifi_pad", 1),
-		fe("ifi_type", engine.U16, linkARPHRD),
+		// ARPHRD_NETROM is 0: the kernel says so of a NET/ROM device, but
+		// a request's 0 only leaves the type unspecified.
+		engine.Field{Name: "ifi_type", Kind: engine.U16, Enum: linkARPHRD, Unset: "unspecified",
+			Doc: "device type; 0 in a request means unspecified"},
 		f("index", engine.S32),
 		fe("flags", engine.U32, linkIFFlags),
 		fe("change", engine.U32, linkIFFlags),
@@ -226,7 +229,9 @@ var LinkAttrs = engine.NewAttrSet("link", "IFLA_",
 	linkDoc(attr("IFLA_MASTER", 10, engine.U32), "ifindex of the master device (bridge, bond, vrf)"),
 	linkDoc(attr("IFLA_WIRELESS", 11, engine.Binary), "wireless extension event"),
 	linkDoc(sub("IFLA_PROTINFO", 12, "family", map[string]*engine.AttrDesc{
-		"AF_BRIDGE": nest("IFLA_PROTINFO", 12, linkBrportAttrs),
+		// A bridge port reads IFLA_PROTINFO without NLA_F_NESTED as the
+		// old one-byte STP state, so the flag is what makes it a nest.
+		"AF_BRIDGE": nestFlagged(nest("IFLA_PROTINFO", 12, linkBrportAttrs)),
 		"AF_INET6":  nest("IFLA_PROTINFO", 12, linkInet6Attrs),
 	}), "protocol specific link information, by the message's family: IFLA_BRPORT_* for AF_BRIDGE, IFLA_INET6_* for AF_INET6"),
 	linkDoc(attr("IFLA_TXQLEN", 13, engine.U32), "transmit queue length"),
@@ -270,10 +275,12 @@ var LinkAttrs = engine.NewAttrSet("link", "IFLA_",
 	linkDoc(attr("IFLA_NEW_IFINDEX", 49, engine.S32), "ifindex the link has after a namespace move, or wants on creation"),
 	attr("IFLA_MIN_MTU", 50, engine.U32),
 	attr("IFLA_MAX_MTU", 51, engine.U32),
-	linkDoc(nest("IFLA_PROP_LIST", 52, linkPropListAttrs), "property list (alternative names)"),
+	// RTM_NEWLINKPROP and RTM_DELLINKPROP refuse IFLA_PROP_LIST without
+	// NLA_F_NESTED.
+	linkDoc(nestFlagged(nest("IFLA_PROP_LIST", 52, linkPropListAttrs)), "property list (alternative names): IFLA_ALT_IFNAME, repeated"),
 	linkDoc(attr("IFLA_ALT_IFNAME", 53, engine.Asciiz), "alternative interface name"),
 	linkDoc(attr("IFLA_PERM_ADDRESS", 54, engine.LLAddr), "permanent hardware address"),
-	nest("IFLA_PROTO_DOWN_REASON", 55, linkProtoDownReasonAttrs),
+	nestFlagged(nest("IFLA_PROTO_DOWN_REASON", 55, linkProtoDownReasonAttrs)),
 	linkDoc(attr("IFLA_PARENT_DEV_NAME", 56, engine.Asciiz), "parent device (sysfs) name when there is no parent netdev"),
 	attr("IFLA_PARENT_DEV_BUS_NAME", 57, engine.Asciiz),
 	attr("IFLA_GRO_MAX_SIZE", 58, engine.U32),
@@ -352,11 +359,13 @@ var linkBridgeVlanTunnelAttrs = engine.NewAttrSet("bridge_vlan_tunnel", "IFLA_BR
 	enumAttr("IFLA_BRIDGE_VLAN_TUNNEL_FLAGS", 3, engine.U16, linkBridgeVlanFlags),
 )
 
+// The bridge parses each MST entry strictly; iproute2 (bridge mst set)
+// flags it.
 var linkBridgeMSTAttrs = engine.NewAttrSet("bridge_mst", "IFLA_BRIDGE_MST_",
-	nest("IFLA_BRIDGE_MST_ENTRY", 1, engine.NewAttrSet("bridge_mst_entry", "IFLA_BRIDGE_MST_ENTRY_",
+	nestFlagged(nest("IFLA_BRIDGE_MST_ENTRY", 1, engine.NewAttrSet("bridge_mst_entry", "IFLA_BRIDGE_MST_ENTRY_",
 		attr("IFLA_BRIDGE_MST_ENTRY_MSTI", 1, engine.U16),
 		enumAttr("IFLA_BRIDGE_MST_ENTRY_STATE", 2, engine.U8, linkBrPortStates),
-	)),
+	))),
 )
 
 var linkBridgeMRPAttrs = engine.NewAttrSet("bridge_mrp", "IFLA_BRIDGE_MRP_",

@@ -9,7 +9,7 @@ var Route = (&engine.Protocol{
 	Name:    "route",
 	Number:  0, // NETLINK_ROUTE
 	Types:   routeMsgTypes(),
-	Classes: []*engine.Class{LinkClass, AddrClass, RouteClass, NeighClass, RuleClass, TcClass, NeighTblClass, NetconfClass, engine.ErrClass, engine.DoneClass},
+	Classes: []*engine.Class{LinkClass, AddrClass, RouteClass, NeighClass, RuleClass, TcClass, NeighTblClass, NetconfClass, NexthopClass, engine.ErrClass, engine.DoneClass},
 	Groups:  routeGroups,
 	Enums:   routeAllEnums(),
 }).Build()
@@ -43,6 +43,8 @@ func routeMsgTypes() []*engine.MsgType {
 		&engine.MsgType{Name: "RTM_GETNETCONF", Type: 82, Class: NetconfClass, Op: engine.OpGet},
 	)
 	ts = append(ts, msgTriple(100, "CHAIN", TcClass)...)
+	ts = append(ts, msgTriple(104, "NEXTHOP", NexthopClass)...)
+	ts = append(ts, msgTriple(116, "NEXTHOPBUCKET", NexthopClass)...)
 	ts = append(ts, &engine.MsgType{Name: "RTM_NEWLINKPROP", Type: 108, Class: LinkClass, Op: engine.OpNew},
 		&engine.MsgType{Name: "RTM_DELLINKPROP", Type: 109, Class: LinkClass, Op: engine.OpDel},
 		&engine.MsgType{Name: "RTM_GETLINKPROP", Type: 110, Class: LinkClass, Op: engine.OpGet})
@@ -62,9 +64,7 @@ func routeMsgTypes() []*engine.MsgType {
 		{"RTM_NEWNSID", 88, engine.OpNew}, {"RTM_DELNSID", 89, engine.OpDel}, {"RTM_GETNSID", 90, engine.OpGet},
 		{"RTM_NEWSTATS", 92, engine.OpNew}, {"RTM_GETSTATS", 94, engine.OpGet}, {"RTM_SETSTATS", 95, engine.OpSet},
 		{"RTM_NEWCACHEREPORT", 96, engine.OpNew},
-		{"RTM_NEWNEXTHOP", 104, engine.OpNew}, {"RTM_DELNEXTHOP", 105, engine.OpDel}, {"RTM_GETNEXTHOP", 106, engine.OpGet},
 		{"RTM_NEWVLAN", 112, engine.OpNew}, {"RTM_DELVLAN", 113, engine.OpDel}, {"RTM_GETVLAN", 114, engine.OpGet},
-		{"RTM_NEWNEXTHOPBUCKET", 116, engine.OpNew}, {"RTM_DELNEXTHOPBUCKET", 117, engine.OpDel}, {"RTM_GETNEXTHOPBUCKET", 118, engine.OpGet},
 		{"RTM_NEWTUNNEL", 120, engine.OpNew}, {"RTM_DELTUNNEL", 121, engine.OpDel}, {"RTM_GETTUNNEL", 122, engine.OpGet},
 	} {
 		ts = append(ts, &engine.MsgType{Name: t.name, Type: t.n, Op: t.op})
@@ -108,7 +108,7 @@ var routeGroups = []engine.Group{
 
 func routeAllEnums() []*engine.Enum {
 	es := []*engine.Enum{Families}
-	for _, l := range [][]*engine.Enum{LinkEnums, AddrEnums, RouteEnums, NeighEnums, RuleEnums, TcEnums} {
+	for _, l := range [][]*engine.Enum{LinkEnums, AddrEnums, RouteEnums, NeighEnums, RuleEnums, TcEnums, NexthopEnums} {
 		es = append(es, l...)
 	}
 	return es

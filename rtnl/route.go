@@ -174,9 +174,9 @@ var routeErspanOpt = engine.NewAttrSet("lwtunnel_ip_opt_erspan", "LWTUNNEL_IP_OP
 // routeTunnelOpts is the LWTUNNEL_IP_OPTS_* set of LWTUNNEL_IP_OPTS and
 // LWTUNNEL_IP6_OPTS.
 var routeTunnelOpts = engine.NewAttrSet("lwtunnel_ip_opts", "LWTUNNEL_IP_OPTS_",
-	nest("LWTUNNEL_IP_OPTS_GENEVE", 1, routeGeneveOpt),
-	nest("LWTUNNEL_IP_OPTS_VXLAN", 2, routeVxlanOpt),
-	nest("LWTUNNEL_IP_OPTS_ERSPAN", 3, routeErspanOpt),
+	nestFlagged(nest("LWTUNNEL_IP_OPTS_GENEVE", 1, routeGeneveOpt)),
+	nestFlagged(nest("LWTUNNEL_IP_OPTS_VXLAN", 2, routeVxlanOpt)),
+	nestFlagged(nest("LWTUNNEL_IP_OPTS_ERSPAN", 3, routeErspanOpt)),
 )
 
 // routeEncapIP is the LWTUNNEL_IP_* set (RTA_ENCAP of LWTUNNEL_ENCAP_IP).
@@ -188,7 +188,9 @@ var routeEncapIP = engine.NewAttrSet("lwtunnel_ip", "LWTUNNEL_IP_",
 	attr("LWTUNNEL_IP_TOS", 5, engine.U8),
 	routeDoc(attr("LWTUNNEL_IP_FLAGS", 6, engine.BE16), "tunnel key flags (TUNNEL_*)"),
 	attr("LWTUNNEL_IP_PAD", 7, engine.Binary),
-	nest("LWTUNNEL_IP_OPTS", 8, routeTunnelOpts),
+	// The kernel parses the options strictly: without NLA_F_NESTED here
+	// and on each option it refuses the route.
+	nestFlagged(nest("LWTUNNEL_IP_OPTS", 8, routeTunnelOpts)),
 )
 
 // routeEncapIP6 is the LWTUNNEL_IP6_* set (RTA_ENCAP of LWTUNNEL_ENCAP_IP6).
@@ -200,7 +202,7 @@ var routeEncapIP6 = engine.NewAttrSet("lwtunnel_ip6", "LWTUNNEL_IP6_",
 	routeDoc(attr("LWTUNNEL_IP6_TC", 5, engine.U8), "traffic class"),
 	routeDoc(attr("LWTUNNEL_IP6_FLAGS", 6, engine.BE16), "tunnel key flags (TUNNEL_*)"),
 	attr("LWTUNNEL_IP6_PAD", 7, engine.Binary),
-	nest("LWTUNNEL_IP6_OPTS", 8, routeTunnelOpts),
+	nestFlagged(nest("LWTUNNEL_IP6_OPTS", 8, routeTunnelOpts)),
 )
 
 // routeBpfProg is the LWT_BPF_PROG_* set describing one attached program.
@@ -211,9 +213,9 @@ var routeBpfProg = engine.NewAttrSet("lwt_bpf_prog", "LWT_BPF_PROG_",
 
 // routeEncapBpf is the LWT_BPF_* set (RTA_ENCAP of LWTUNNEL_ENCAP_BPF).
 var routeEncapBpf = engine.NewAttrSet("lwt_bpf", "LWT_BPF_",
-	nest("LWT_BPF_IN", 1, routeBpfProg),
-	nest("LWT_BPF_OUT", 2, routeBpfProg),
-	nest("LWT_BPF_XMIT", 3, routeBpfProg),
+	nestFlagged(nest("LWT_BPF_IN", 1, routeBpfProg)),
+	nestFlagged(nest("LWT_BPF_OUT", 2, routeBpfProg)),
+	nestFlagged(nest("LWT_BPF_XMIT", 3, routeBpfProg)),
 	routeDoc(attr("LWT_BPF_XMIT_HEADROOM", 4, engine.U32), "bytes of headroom the xmit program may push"),
 )
 
@@ -223,9 +225,19 @@ var routeEncapXfrm = engine.NewAttrSet("lwt_xfrm", "LWT_XFRM_",
 	routeDoc(attr("LWT_XFRM_LINK", 2, engine.U32), "ifindex of the underlying link"),
 )
 
-// routeEncapFormat is one RTA_ENCAP payload format.
-func routeEncapFormat(set *engine.AttrSet) *engine.AttrDesc {
-	return &engine.AttrDesc{Name: "RTA_ENCAP", Type: 22, Kind: engine.Nested, Set: set}
+// encapFormats are the payload formats of RTA_ENCAP and NHA_ENCAP (named
+// name, numbered t), chosen by the encapsulation type. iproute2 sends every
+// one with NLA_F_NESTED, and the nexthop policy requires it.
+func encapFormats(name string, t uint16) map[string]*engine.AttrDesc {
+	format := func(set *engine.AttrSet) *engine.AttrDesc {
+		return &engine.AttrDesc{Name: name, Type: t, Kind: engine.Nested, Set: set, NestFlag: true}
+	}
+	return map[string]*engine.AttrDesc{
+		"LWTUNNEL_ENCAP_IP":   format(routeEncapIP),
+		"LWTUNNEL_ENCAP_IP6":  format(routeEncapIP6),
+		"LWTUNNEL_ENCAP_BPF":  format(routeEncapBpf),
+		"LWTUNNEL_ENCAP_XFRM": format(routeEncapXfrm),
+	}
 }
 
 // RouteAttrs is the RTA_* set of route messages and of RTA_MULTIPATH nexthops.
@@ -251,12 +263,7 @@ var RouteAttrs = engine.NewAttrSet("rtmsg_attrs", "RTA_",
 	routeDoc(array("RTA_NEWDST", 19, engine.BE32), "MPLS label stack entries to push (label<<12 | tc<<9 | bos<<8 | ttl)"),
 	routeDoc(enumAttr("RTA_PREF", 20, engine.U8, routePrefs), "IPv6 router preference"),
 	enumAttr("RTA_ENCAP_TYPE", 21, engine.U16, routeEncapTypes),
-	routeDoc(sub("RTA_ENCAP", 22, "RTA_ENCAP_TYPE", map[string]*engine.AttrDesc{
-		"LWTUNNEL_ENCAP_IP":   routeEncapFormat(routeEncapIP),
-		"LWTUNNEL_ENCAP_IP6":  routeEncapFormat(routeEncapIP6),
-		"LWTUNNEL_ENCAP_BPF":  routeEncapFormat(routeEncapBpf),
-		"LWTUNNEL_ENCAP_XFRM": routeEncapFormat(routeEncapXfrm),
-	}), "lightweight tunnel encapsulation, format chosen by RTA_ENCAP_TYPE"),
+	routeDoc(sub("RTA_ENCAP", 22, "RTA_ENCAP_TYPE", encapFormats("RTA_ENCAP", 22)), "lightweight tunnel encapsulation, format chosen by RTA_ENCAP_TYPE"),
 	routeDoc(attr("RTA_EXPIRES", 23, engine.U64), "multicast route age in clock ticks; a u32 of seconds in IPv6 route requests"),
 	attr("RTA_PAD", 24, engine.Binary),
 	routeDoc(attr("RTA_UID", 25, engine.U32), "uid for route lookups"),

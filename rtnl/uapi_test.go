@@ -101,7 +101,7 @@ var uapiHeaders = []string{
 	"linux/if_addr.h", "linux/if_arp.h", "linux/if_bridge.h", "linux/if_tun.h", "linux/veth.h",
 	"linux/neighbour.h", "linux/fib_rules.h", "linux/lwtunnel.h", "linux/in_route.h",
 	"linux/icmpv6.h", "linux/netconf.h", "linux/pkt_sched.h", "linux/pkt_cls.h", "linux/gen_stats.h",
-	"linux/if_addrlabel.h", "linux/ipv6.h", "linux/devlink.h",
+	"linux/if_addrlabel.h", "linux/ipv6.h", "linux/devlink.h", "linux/nexthop.h",
 }
 
 // newerThanHeaders are names the installed headers (6.1) do not have yet;
@@ -113,7 +113,7 @@ var newerThanHeaders = map[string]bool{
 
 // notC are descriptions that are not C structs of their own (an element of a
 // flexible array, for instance).
-var notC = map[string]bool{"tc_u32_pcnt_key": true}
+var notC = map[string]bool{"tc_u32_pcnt_key": true, "nexthop_grp_list": true}
 
 type walker struct {
 	want        map[string]uint64
