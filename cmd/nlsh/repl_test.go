@@ -213,6 +213,18 @@ func TestREPL(t *testing.T) {
 	s.expect(`\n4\n`)
 	s.prompt()
 
+	// Top-level locals live on across lines, as in a script.
+	s.send("local lx = 5\r")
+	s.prompt()
+	s.send("lx\r")
+	s.expect(`\n5\n`)
+	s.prompt()
+	s.send("local function twice(n) return 2 * n end\r")
+	s.prompt()
+	s.send("twice(lx)\r")
+	s.expect(`\n10\n`)
+	s.prompt()
+
 	// An unfinished table continues too.
 	s.send("t = {1,\r")
 	s.expect(regexp.QuoteMeta(contPrompt))
