@@ -58,6 +58,7 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 		HistorySearchFold: true,
 		AutoComplete:      comp,
 		InterruptPrompt:   "^C",
+		FuncGetWidth:      termWidth,
 		Stdout:            stdout,
 		Stderr:            stderr,
 	})
@@ -133,6 +134,16 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, env.ShowBrief(vals, maxResultLines))
 		}
 	}
+}
+
+// termWidth is the terminal's width, or 80 columns when it reports none
+// (a serial console, a pty nobody sized): readline's completion and
+// history search draw nothing on a zero-width screen.
+func termWidth() int {
+	if w := readline.GetScreenWidth(); w > 0 {
+		return w
+	}
+	return 80
 }
 
 // interrupter turns SIGINT into the cancellation of the running chunk.

@@ -55,10 +55,16 @@ type ptySession struct {
 // history in hist.
 func startREPL(t *testing.T, bin, hist string, args ...string) *ptySession {
 	t.Helper()
+	return startREPLSized(t, bin, hist, &pty.Winsize{Rows: 60, Cols: 160}, args...)
+}
+
+// startREPLSized is startREPL on a terminal of the given size (0×0: one
+// that reports none).
+func startREPLSized(t *testing.T, bin, hist string, size *pty.Winsize, args ...string) *ptySession {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "NLSH_HISTORY="+hist, "TERM=xterm")
-	// Completion needs a width: readline offers none on a 0-column terminal.
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 60, Cols: 160})
+	tty, err := pty.StartWithSize(cmd, size)
 	if err != nil {
 		t.Fatalf("starting nlsh on a pty: %v", err)
 	}
@@ -452,4 +458,23 @@ func TestCompleterAdapter(t *testing.T) {
 			t.Errorf("Do(%q) = %q, %d; want %q, %d", tc.line, gs, n, tc.want, tc.n)
 		}
 	}
+}
+
+// TestREPLNoWindowSize: on a terminal that reports no size, Tab completion
+// and Ctrl-R's history search still work (nlsh takes 80 columns).
+func TestREPLNoWindowSize(t *testing.T) {
+	bin := buildREPL(t)
+	s := startREPLSized(t, bin, filepath.Join(t.TempDir(), "history"), &pty.Winsize{})
+	s.prompt()
+	s.send("print('needle' .. 1)\r")
+	s.expect(`\nneedle1\n`)
+	s.prompt()
+	s.send("help(rtnl.ifa\t)\r")
+	s.expect(`rtnl\.ifaddrmsg — interface address`)
+	s.prompt()
+	s.send("\x12needl")
+	s.expect(`print\('needle' \.\. 1\)`)
+	s.send("\r")
+	s.expect(`\nneedle1\n`)
+	s.prompt()
 }
