@@ -2,7 +2,6 @@ package luabind
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -354,7 +353,7 @@ func (e *Env) tostring(v lua.LValue) string {
 func (e *Env) Run(ctx context.Context, name, src string, args []string) ([]lua.LValue, error) {
 	fn, err := e.L.Load(strings.NewReader(src), name)
 	if err != nil {
-		return nil, err
+		return nil, syntaxError(name, src, err)
 	}
 	return e.runFn(ctx, fn, name, args)
 }
@@ -391,26 +390,9 @@ func (e *Env) runFn(ctx context.Context, fn *lua.LFunction, name string, args []
 	return out, nil
 }
 
-// FormatError renders an error from Run as one line (error values use their
-// __tostring) followed by the Lua traceback, if any.
-func (e *Env) FormatError(err error) string {
-	var ae *lua.ApiError
-	if !errors.As(err, &ae) {
-		return err.Error()
-	}
-	msg := ae.Error()
-	if ae.Object != nil && ae.Object != lua.LNil {
-		msg = e.safeToString(ae.Object)
-	}
-	if ae.Type == lua.ApiErrorSyntax {
-		return "syntax error: " + msg
-	}
-	tb := strings.TrimSpace(ae.StackTrace)
-	if tb != "" {
-		msg += "\n" + tb
-	}
-	return msg
-}
+// FormatError renders an error from Run as scripts and -e show it: what
+// ErrorText says.
+func (e *Env) FormatError(err error) string { return e.ErrorText(err) }
 
 func (e *Env) safeToString(v lua.LValue) string {
 	// A protected call, not recover: a Lua error recovered from L.Call

@@ -21,6 +21,9 @@ func (e *Env) ErrorText(err error) string {
 	if !errors.As(err, &ae) {
 		return err.Error()
 	}
+	if se, ok := ae.Cause.(*SyntaxError); ok {
+		return se.Error()
+	}
 	if ae.Type == lua.ApiErrorSyntax {
 		return tidySyntax(ae.Error())
 	}
@@ -51,34 +54,85 @@ var (
 	reSyntaxEOF = regexp.MustCompile(`^(.*?) at EOF:\s+(.*?)\s*$`)
 )
 
-// tidySyntax rewrites gopher-lua's "stdin line:1(column:5) near '=':
-// syntax error" as "syntax error at stdin:1:5 near '='".
+// tidySyntax words a syntax error whose source is not at hand (so the
+// line of an error at the end is not known) as syntaxError does.
 func tidySyntax(s string) string {
-	s = strings.TrimSpace(s)
-	if m := reSyntaxAt.FindStringSubmatch(s); m != nil {
-		out := fmt.Sprintf("syntax error at %s:%s:%s near '%s'", m[1], m[2], m[3], m[4])
-		if m[5] != "syntax error" {
-			out += ": " + m[5]
+	err := syntaxError("", "", &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(s)})
+	var ae *lua.ApiError
+	if errors.As(err, &ae) {
+		if se, ok := ae.Cause.(*SyntaxError); ok {
+			if m := reSyntaxEOF.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
+				return fmt.Sprintf("%s: %s near the end of the chunk", m[1], se.Msg)
+			}
+			if m := reSyntaxAt.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
+				se.Chunk = m[1]
+			}
+			return se.Error()
 		}
-		return out
 	}
-	if m := reSyntaxEOF.FindStringSubmatch(s); m != nil {
-		if m[2] == "syntax error" {
-			return fmt.Sprintf("syntax error at the end of %s: it stops in the middle of a statement", m[1])
-		}
-		return fmt.Sprintf("syntax error at the end of %s: %s", m[1], m[2])
-	}
-	return "syntax error: " + s
+	return "syntax error: " + strings.TrimSpace(s)
 }
 
-// shortTraceback keeps the first frames of a traceback, without the frames
-// that say nothing to a user, and with runs of the same frame counted.
+// SyntaxError is a chunk that does not parse, said as Lua says it: the
+// chunk's name and line, then what is wrong near which token.
+type SyntaxError struct {
+	Chunk string
+	Line  int
+	Near  string // the token, or "" at the end of the chunk
+	Msg   string
+}
+
+func (e *SyntaxError) Error() string {
+	if e.Near == "" {
+		return fmt.Sprintf("%s:%d: %s near the end of the chunk", e.Chunk, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s near '%s'", e.Chunk, e.Line, e.Msg, e.Near)
+}
+
+// syntaxError turns the error of loading src into a SyntaxError when it is
+// one; gopher-lua leaves out the line of an error at the end of a chunk,
+// which is the chunk's last line.
+func syntaxError(name, src string, err error) error {
+	var ae *lua.ApiError
+	if !errors.As(err, &ae) || ae.Type != lua.ApiErrorSyntax {
+		return err
+	}
+	s := strings.TrimSpace(ae.Error())
+	se := &SyntaxError{Chunk: name}
+	if m := reSyntaxAt.FindStringSubmatch(s); m != nil {
+		fmt.Sscan(m[2], &se.Line)
+		se.Near, se.Msg = m[4], m[5]
+	} else if m := reSyntaxEOF.FindStringSubmatch(s); m != nil {
+		se.Line = strings.Count(strings.TrimRight(src, "\n \t"), "\n") + 1
+		se.Msg = m[2]
+		if se.Msg == "syntax error" {
+			se.Msg = "unfinished statement"
+		}
+	} else {
+		return err
+	}
+	if se.Msg == "syntax error" {
+		se.Msg = "unexpected symbol"
+	}
+	return &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(se.Error()), Cause: se}
+}
+
+// internalFrame reports whether a traceback line is nlsh's own rather than
+// the script's: Go functions, tail calls, the ip module's Lua.
+func internalFrame(l string) bool {
+	return strings.HasPrefix(l, "[G]") || strings.HasPrefix(l, "(tailcall)") ||
+		strings.HasPrefix(l, "ip/") || strings.HasPrefix(l, "<ip/")
+}
+
+// shortTraceback keeps the first frames of a traceback that are the
+// script's (nlsh's own say nothing to its user), with runs of the same
+// frame counted.
 func shortTraceback(tb string) string {
 	var frames []string
 	repeats := 0
 	for _, l := range strings.Split(tb, "\n") {
 		l = strings.TrimSpace(l)
-		if l == "" || l == "[G]: ?" || l == "stack traceback:" {
+		if l == "" || l == "stack traceback:" || internalFrame(l) {
 			continue
 		}
 		if len(frames) > 0 && strings.TrimPrefix(frames[len(frames)-1], "\t") == l {

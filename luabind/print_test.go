@@ -188,16 +188,19 @@ func TestPrintScalars(t *testing.T) {
 func TestErrorText(t *testing.T) {
 	e, _ := newEnv(t, "")
 	for _, tc := range []struct{ src, want string }{
-		{`x = = 1`, "syntax error at test:1:5 near '='"},
-		{`function f(`, "syntax error at the end of test: it stops in the middle of a statement"},
-		{`x = 'abc`, "syntax error at the end of test: unterminated string"},
-		{`error('boom')`, "test:1: boom\nstack traceback:\n\t[G]: in function 'error'\n\ttest:1: in main chunk"},
-		{`error({code = 1, why = 'x'})`, "error {code=1, why=\"x\"}\nstack traceback:\n\t[G]: in function 'error'\n\ttest:1: in main chunk"},
-		{`error(setmetatable({}, {__tostring = function() return 'custom' end}))`, "custom\nstack traceback:\n\t[G]: in function 'error'\n\ttest:1: in main chunk"},
+		{`x = = 1`, "test:1: unexpected symbol near '='"},
+		{"local a = 1\nfunction f(", "test:2: unfinished statement near the end of the chunk"},
+		{`x = 'abc`, "test:1: unterminated string near the end of the chunk"},
+		{`error('boom')`, "test:1: boom\nstack traceback:\n\ttest:1: in main chunk"},
+		{`error({code = 1, why = 'x'})`, "error {code=1, why=\"x\"}\nstack traceback:\n\ttest:1: in main chunk"},
+		{`error(setmetatable({}, {__tostring = function() return 'custom' end}))`, "custom\nstack traceback:\n\ttest:1: in main chunk"},
 		{`local function f(n) if n == 0 then error('bottom') end return f(n - 1) end f(5)`,
-			"test:1: bottom\nstack traceback:\n\t[G]: in function 'error'\n\ttest:1: in function <test:1>\n\t(tailcall): ? (4 more times)\n\ttest:1: in main chunk"},
+			"test:1: bottom\nstack traceback:\n\ttest:1: in function <test:1>\n\ttest:1: in main chunk"},
 		{`local function f(n) if n == 0 then error('bottom') end f(n - 1) end f(20)`,
-			"test:1: bottom\nstack traceback:\n\t[G]: in function 'error'\n\ttest:1: in function 'f' (5 more times)\n\t...\n\ttest:1: in function 'f' (4 more times)\n\ttest:1: in main chunk"},
+			"test:1: bottom\nstack traceback:\n\ttest:1: in function 'f' (5 more times)\n\t...\n\ttest:1: in function 'f' (4 more times)\n\ttest:1: in main chunk"},
+		// nlsh's own frames (Go functions, the ip module's Lua, tail calls)
+		// are left out: the traceback names the script's lines.
+		{"local function g()\n  return ip.link_lookup({})\nend\ng()", "test:4: encode: IFLA_IFNAME: expected a string, got a table\nstack traceback:\n\ttest:4: in main chunk"},
 	} {
 		_, err := e.Run(context.Background(), "test", tc.src, nil)
 		if err == nil {
@@ -248,7 +251,7 @@ func TestPrintFailingToString(t *testing.T) {
 		t.Errorf("Show = %q, want the plain table rendering", got)
 	}
 	_, err := e.Run(context.Background(), "later", `error('later')`, nil)
-	want := "later:1: later\nstack traceback:\n\t[G]: in function 'error'\n\tlater:1: in main chunk"
+	want := "later:1: later\nstack traceback:\n\tlater:1: in main chunk"
 	if diff := cmp.Diff(want, e.ErrorText(err)); diff != "" {
 		t.Errorf("error after a failed __tostring (-want +got):\n%s", diff)
 	}

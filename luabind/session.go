@@ -73,7 +73,7 @@ func (s *Session) Run(ctx context.Context, src string) ([]lua.LValue, error) {
 	code, names := rewriteLocals(src)
 	fn, err := s.e.L.Load(strings.NewReader(code), "stdin")
 	if err != nil {
-		return nil, err
+		return nil, syntaxError("stdin", src, err)
 	}
 	for _, n := range names {
 		s.declared[n] = true

@@ -177,14 +177,14 @@ func TestCLI(t *testing.T) {
 			args:     []string{syntax},
 			code:     1,
 			stdout:   ptr(""),
-			errFirst: []string{"syntax error", "syntax.lua", "line:2"},
+			errFirst: []string{"syntax.lua:2: unexpected symbol near"},
 		},
 		{
 			name:     "syntax error on stdin",
 			stdin:    "print(\n",
 			code:     1,
 			stdout:   ptr(""),
-			errFirst: []string{"syntax error", "stdin"},
+			errFirst: []string{"stdin:1: unfinished statement near the end of the chunk"},
 		},
 		{
 			name:      "runtime error names file and line",

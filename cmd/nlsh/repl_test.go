@@ -242,7 +242,7 @@ func TestREPL(t *testing.T) {
 
 	// A syntax error says where, and the session goes on.
 	s.send("x = = 1\r")
-	s.expect(`syntax error at stdin:1:5 near '='`)
+	s.expect(`stdin:1: unexpected symbol near '='`)
 	s.prompt()
 
 	// A runtime error is one line and a short traceback.
