@@ -55,6 +55,9 @@ type Env struct {
 	genls      map[string]*genlNS
 	famMeta    *lua.LTable // metatable of family objects
 	famMethods *lua.LTable
+	// jsonProtos are the protocols nl.from_json met by name that nlsh
+	// does not describe (sock_diag, …), one each.
+	jsonProtos map[string]*engine.Protocol
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -154,6 +157,9 @@ func (e *Env) setup() {
 
 		"closest": e.luaClosest,
 		"tuntap":  e.luaTuntap,
+
+		"json":      e.luaJSON,
+		"from_json": e.luaFromJSON,
 
 		"_print_event": e.luaPrintEvent,
 	})

@@ -82,7 +82,7 @@ return n`)
 
 // kernelMessages returns the recordings of testdata/DIR (dumps: rtnetlink,
 // genl: generic netlink), each file's bytes by its name.
-func kernelMessages(t *testing.T, dir string) map[string][]byte {
+func kernelMessages(t testing.TB, dir string) map[string][]byte {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("..", "testdata", dir, "*.bin"))
 	if err != nil || len(files) == 0 {
