@@ -84,6 +84,9 @@ type jsonWriter struct {
 	werr   error     // the first error writing to out
 	indent string
 	first  []bool // per open array or object: nothing in it yet
+	// inline, when not 0, keeps what is being written on one line even
+	// with indentation: an attribute pair whose value is a scalar.
+	inline int
 	path   []jsonStep
 	onPath map[*lua.LTable]bool // tables being written, to find cycles
 }
@@ -140,7 +143,7 @@ func (w *jsonWriter) begin(c byte) {
 func (w *jsonWriter) end(c byte) {
 	empty := w.first[len(w.first)-1]
 	w.first = w.first[:len(w.first)-1]
-	if w.indent != "" && !empty {
+	if w.indent != "" && w.inline == 0 && !empty {
 		w.newline()
 	}
 	w.buf = append(w.buf, c)
@@ -148,11 +151,18 @@ func (w *jsonWriter) end(c byte) {
 
 func (w *jsonWriter) sep() {
 	top := &w.first[len(w.first)-1]
-	if !*top {
+	first := *top
+	*top = false
+	if !first {
 		w.buf = append(w.buf, ',')
 	}
-	*top = false
-	if w.indent != "" {
+	switch {
+	case w.indent == "":
+	case w.inline > 0:
+		if !first {
+			w.buf = append(w.buf, ' ')
+		}
+	default:
 		w.newline()
 	}
 }
@@ -651,6 +661,10 @@ func (w *jsonWriter) attrs(set *engine.AttrSet, attrs []engine.Attr) {
 	for i := range attrs {
 		a := &attrs[i]
 		w.sep()
+		short := isShortDecoded(a.Value)
+		if short {
+			w.inline++
+		}
 		w.begin('[')
 		w.sep()
 		if a.Desc != nil {
@@ -664,8 +678,20 @@ func (w *jsonWriter) attrs(set *engine.AttrSet, attrs []engine.Attr) {
 			w.nlaFlags(uint64(a.Flags))
 		}
 		w.end(']')
+		if short {
+			w.inline--
+		}
 	}
 	w.end(']')
+}
+
+// isShortDecoded reports whether a decoded value is written on one line.
+func isShortDecoded(v any) bool {
+	switch v.(type) {
+	case *engine.NestValue, *engine.StructValue, []any, []*engine.Record, *engine.Record:
+		return false
+	}
+	return true
 }
 
 // nlaFlags writes the third element of a pair: {"nla_flags": n}.
@@ -1022,6 +1048,10 @@ func (w *jsonWriter) pair(v lua.LValue, set *engine.AttrSet, sc *selScope) error
 		return err
 	}
 	defer w.leave(pr)
+	if val, ok := pr.RawGetInt(2).(*lua.LTable); !ok || val.Metatable == w.e.rawMeta {
+		w.inline++
+		defer func() { w.inline-- }()
+	}
 	w.begin('[')
 	w.sep()
 	if err := w.value(name); err != nil {

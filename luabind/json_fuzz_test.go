@@ -17,22 +17,30 @@ import (
 // reads nl.json must write (or refuse by name), and what nl.json writes it
 // must read again; messages it makes must encode or say why.
 func FuzzFromJSON(f *testing.F) {
+	// One Env for every input: making one costs more than most inputs,
+	// and nothing read is kept from one input to the next.
 	e := New(Options{Stdout: io.Discard})
+	defer e.Close()
+	// Seeds: each recorded kernel message as nl.json writes it, one by
+	// one (small inputs are what the mutator can work with).
 	for _, dir := range []string{"dumps", "genl"} {
+		decode := "rtnl.decode"
+		if dir == "genl" {
+			decode = "genl.decode"
+		}
 		for _, b := range kernelMessages(f, dir) {
 			e.L.SetGlobal("data", lua.LString(b))
-			decode := "rtnl.decode"
-			if dir == "genl" {
-				decode = "genl.decode"
-			}
-			out, err := e.Run(context.Background(), "seed", "return nl.json("+decode+"(data))", nil)
+			out, err := e.Run(context.Background(), "seed", `local t = {}
+for i, m in ipairs(`+decode+`(data)) do if i <= 16 then t[i] = nl.json(m) end end
+return unpack(t)`, nil)
 			if err != nil {
 				f.Fatal(err)
 			}
-			f.Add(lua.LVAsString(out[0]))
+			for _, v := range out {
+				f.Add(lua.LVAsString(v))
+			}
 		}
 	}
-	e.Close()
 	for _, s := range []string{
 		`{"header": {"type": 20}, "family": 2, "attrs": [["IFA_LOCAL", "10.0.0.1", {"nla_flags": 0}]], "_tail": {"hex": "07"}}`,
 		`{"header": {"type": "RTM_NEWLINK"}, "class": "ifinfomsg", "attrs": [["IFLA_LINKINFO", {"attrs": [["IFLA_INFO_KIND", "veth"]]}]]}`,
@@ -43,8 +51,6 @@ func FuzzFromJSON(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		e := New(Options{Stdout: io.Discard})
-		defer e.Close()
 		vals, err := e.FromJSON(text)
 		if err != nil {
 			msg := err.Error()
