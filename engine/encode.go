@@ -162,7 +162,7 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 		attrs = x.Attrs
 		tail = x.Tail
 		if x.Payload != nil {
-			if err := e.structure(c.Struct, fields); err != nil {
+			if err := e.structureOf(c.Struct, fields, false); err != nil {
 				return err
 			}
 			e.buf = append(e.buf, x.Payload...)
@@ -177,8 +177,18 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 		if a, ok := x.Map["attrs"]; ok {
 			attrs = a
 		}
+		var err error
+		if tail, err = tailOf(x); err != nil {
+			return err
+		}
+		if tail != nil && c.Struct != nil && !anyField(c.Struct, x.Map) && isEmpty(attrs) {
+			// A body too short for its header decodes as bytes alone
+			// (Record.Tail without Fields), and goes back as they were.
+			e.buf = append(e.buf, tail...)
+			return nil
+		}
 		if p, ok := x.Map["payload"]; ok && c == ErrClass {
-			if err := e.structure(c.Struct, x); err != nil {
+			if err := e.structureOf(c.Struct, x, false); err != nil {
 				return err
 			}
 			if err := e.raw(p); err != nil {
@@ -191,7 +201,7 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 		return e.errf("%s: expected a table, got %s", c.Name, typeName(v))
 	}
 	if c.Struct != nil {
-		if err := e.structure(c.Struct, fields); err != nil {
+		if err := e.structureOf(c.Struct, fields, false); err != nil {
 			return err
 		}
 		e.pad()
@@ -217,7 +227,12 @@ func (e *encoder) raw(v any) error {
 	return nil
 }
 
-func (e *encoder) structure(s *StructDesc, v any) error {
+func (e *encoder) structure(s *StructDesc, v any) error { return e.structureOf(s, v, true) }
+
+// structureOf encodes a struct; withTail sends the trailing bytes a table
+// of its fields carries (TailKey), which a record's header leaves to the
+// record: they follow its attributes.
+func (e *encoder) structureOf(s *StructDesc, v any, withTail bool) error {
 	start := len(e.buf)
 	e.buf = append(e.buf, make([]byte, s.Size)...)
 	switch x := v.(type) {
@@ -288,6 +303,13 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 				e.pop()
 			}
 		}
+		if withTail {
+			tail, err := tailOf(x)
+			if err != nil {
+				return err
+			}
+			e.buf = append(e.buf, tail...)
+		}
 		return nil
 	case []byte:
 		if len(x) < s.Size {
@@ -297,6 +319,49 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 		return nil
 	}
 	return e.errf("%s: expected a table of fields, got %s", s.Name, typeName(v))
+}
+
+// TailKey holds, in a table of fields (a message's, a record's, a
+// struct's), the trailing bytes its decoding kept (Record.Tail,
+// StructValue.Tail): the one key starting with '_' that is sent, after
+// everything else, so that a decoded message re-encodes to its bytes.
+const TailKey = "_tail"
+
+// tailOf returns the trailing bytes a table of fields carries under TailKey.
+func tailOf(x Table) ([]byte, error) {
+	switch t := x.Map[TailKey].(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []byte(t), nil
+	case []byte:
+		return t, nil
+	default:
+		return nil, &EncodeError{Path: []string{TailKey}, Msg: "expected a string of bytes, got " + typeName(t)}
+	}
+}
+
+// anyField reports whether m names a field of s.
+func anyField(s *StructDesc, m map[string]any) bool {
+	for k := range m {
+		if _, ok := s.FieldIndex(k); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isEmpty reports whether v, a list of attributes, holds none.
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case Table:
+		return len(x.List) == 0 && len(x.Map) == 0
+	case []Attr:
+		return len(x) == 0
+	}
+	return false
 }
 
 // unknownField reports the first key of a table of fields (in sorted order)

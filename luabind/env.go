@@ -68,6 +68,9 @@ type Env struct {
 	specs *genl.Specs
 	// session is the shell's, whose locals completion also knows.
 	session *Session
+	// jsonProtos are the protocols nl.from_json met by name that nlsh
+	// does not describe (sock_diag, …), one each.
+	jsonProtos map[string]*engine.Protocol
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -169,6 +172,9 @@ func (e *Env) setup() {
 		"closest":   e.luaClosest,
 		"read_only": e.luaReadOnly,
 		"tuntap":    e.luaTuntap,
+
+		"json":      e.luaJSON,
+		"from_json": e.luaFromJSON,
 
 		"_print_event": e.luaPrintEvent,
 	})

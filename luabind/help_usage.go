@@ -53,6 +53,17 @@ are not gets or dumps), and nl.netns.add/del, nl.tuntap, nl.pcap.open, os.execut
 io.popen and writing files. It cannot be turned off again (nlsh --read-only starts so).
 Returns whether it is on.`},
 	{"nl.closest", "(name, candidates)", `The candidate nearest to name by edit distance, or nil: "did you mean" hints.`},
+	{"nl.json", "(value [, options])", `value as JSON text, for jq: a message as pyroute2 shapes it ({"header": …, "event": …,
+its fields, "attrs": [["IFLA_IFNAME", "v0"], …]}; nla_flags as a third element
+{"nla_flags": n}, nests as {"attrs": […]}, bytes as {"hex": "0a0b"}), a list of
+messages as an array, other tables as arrays or objects with sorted keys. A decoded
+message is written from its bytes, never materialised. Functions, userdata, cycles,
+NaN and infinities are errors naming where they are. options: indent (true, a
+number of spaces or a string) for pretty output. nlsh --json prints results so.`},
+	{"nl.from_json", "(text)", `The Lua values of the JSON documents in text (one each: local a, b = nl.from_json(t)).
+A message nl.json wrote comes back as a decoded message of the same protocol, class
+and bytes: nl.from_json(nl.json(m)):encode() == m:encode(). {"hex": …} becomes an
+nl.raw value; an integer beyond 2^53 a decimal string.`},
 	{"nl.tuntap", "(name [, options])", `Creates a persistent tun or tap device. options: mode ('tun' or 'tap'), owner,
 group, multi_queue, pi, netns (as nl.socket's).`},
 	{"nl.pcap.open", "(path)", `Writes every datagram sent and received from now on to a pcap file that Wireshark

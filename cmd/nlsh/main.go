@@ -37,6 +37,8 @@ Options:
                    first, then in NLSH_YNL_PATH, /usr/share/ynl/specs and linux-doc-*
   --read-only      refuse, before sending, every request that would change the kernel,
                    and the Lua functions that run commands or write files
+  --json           print what the script or -e returns as JSON (one document per line per
+                   value; with --monitor, each notification), for jq
   -h, --help       show this help
 
 Exit status: 0 success, 1 a Lua or netlink error, 2 a usage error.
@@ -73,6 +75,7 @@ type options struct {
 	monitor string
 	ro      bool
 	ynlPath string
+	json    bool
 	rest    []string
 	showUse bool
 }
@@ -107,6 +110,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.monitor, "monitor", "", "groups to monitor")
 	fs.BoolVar(&o.ro, "read-only", false, "refuse every change to the kernel")
 	fs.StringVar(&o.ynlPath, "ynl-path", "", "directories of YNL specs")
+	fs.BoolVar(&o.json, "json", false, "results as JSON")
 	fs.BoolVar(&o.showUse, "h", false, "help")
 	fs.BoolVar(&o.showUse, "help", false, "help")
 	if err := fs.Parse(args); err != nil {
@@ -167,7 +171,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.monitor != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		if err := env.Monitor(ctx, strings.Split(o.monitor, ",")); err != nil && ctx.Err() == nil {
+		monitor := env.Monitor
+		if o.json {
+			monitor = func(ctx context.Context, groups []string) error { return monitorJSON(ctx, env, groups) }
+		}
+		if err := monitor(ctx, strings.Split(o.monitor, ",")); err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, env.FormatError(err))
 			return exitError
 		}
@@ -180,15 +188,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "nlsh: -e takes no script file (got %q)\n", o.rest[0])
 			return exitUsage
 		}
-		return runChunk(env, "-e", o.chunk, nil, stdout, stderr, true)
+		return runChunk(env, "-e", o.chunk, nil, stdout, stderr, printFor(o, true))
 	case len(o.rest) > 0:
 		src, err := os.ReadFile(o.rest[0])
 		if err != nil {
 			fmt.Fprintf(stderr, "nlsh: %v\n", err)
 			return exitError
 		}
-		return runChunk(env, o.rest[0], stripShebang(string(src)), o.rest[1:], stdout, stderr, false)
+		return runChunk(env, o.rest[0], stripShebang(string(src)), o.rest[1:], stdout, stderr, printFor(o, false))
 	case isTerminal(stdin):
+		if o.json {
+			fmt.Fprintf(stderr, "nlsh: --json prints what a script or -e returns; in the shell, print(nl.json(value))\n\n%s", usage)
+			return exitUsage
+		}
 		return repl(env, stdout, stderr)
 	default:
 		src, err := io.ReadAll(stdin)
@@ -196,13 +208,34 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "nlsh: reading stdin: %v\n", err)
 			return exitError
 		}
-		return runChunk(env, "stdin", stripShebang(string(src)), []string{}, stdout, stderr, false)
+		return runChunk(env, "stdin", stripShebang(string(src)), []string{}, stdout, stderr, printFor(o, false))
 	}
 }
 
-// runChunk runs src with SIGINT cancelling it; printResults prints what the
-// chunk returns (as -e does).
-func runChunk(env *luabind.Env, name, src string, args []string, stdout, stderr io.Writer, printResults bool) int {
+// results says how runChunk prints what a chunk returns.
+type results int
+
+const (
+	resultsNone results = iota // a script's results are its own business
+	resultsShow                // readably, as -e prints them
+	resultsJSON                // --json: one JSON document per line per value
+)
+
+// printFor is how a chunk's results are printed: -e shows them, --json
+// writes them (a script's too).
+func printFor(o *options, isE bool) results {
+	switch {
+	case o.json:
+		return resultsJSON
+	case isE:
+		return resultsShow
+	}
+	return resultsNone
+}
+
+// runChunk runs src with SIGINT cancelling it and prints what it returns
+// as results says.
+func runChunk(env *luabind.Env, name, src string, args []string, stdout, stderr io.Writer, results results) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	vals, err := env.Run(ctx, name, src, args)
@@ -211,7 +244,10 @@ func runChunk(env *luabind.Env, name, src string, args []string, stdout, stderr 
 		fmt.Fprintln(stderr, strings.TrimRight(env.FormatError(err), "\n"))
 		return exitError
 	}
-	if printResults && len(vals) > 0 {
+	switch {
+	case results == resultsJSON:
+		return writeJSON(env, vals, stdout, stderr)
+	case results == resultsShow && len(vals) > 0:
 		fmt.Fprintln(stdout, env.Show(vals))
 	}
 	return exitOK
