@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/rtnl"
 )
 
 // The ip module is written in Lua (ip/*.lua, embedded) on top of nl and
@@ -63,6 +64,8 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"send":        e.luaSend,
 		"batch":       e.luaIPBatch,
 		"netns":       e.luaNetnsArg,
+
+		"monitor_aliases": e.luaMonitorAliases,
 	}))
 	L.Call(3, 1)
 	mod := L.Get(-1)
@@ -203,4 +206,19 @@ func (e *Env) luaTuntap(L *lua.LState) int {
 		e.raise(L, "", err)
 	}
 	return 0
+}
+
+// luaMonitorAliases is the ip module's native monitor_aliases(): the
+// table of rtnl.MonitorAliases.
+func (e *Env) luaMonitorAliases(L *lua.LState) int {
+	t := L.NewTable()
+	for a, gs := range rtnl.MonitorAliases {
+		l := L.CreateTable(len(gs), 0)
+		for _, g := range gs {
+			l.Append(lua.LString(g))
+		}
+		t.RawSetString(a, l)
+	}
+	L.Push(t)
+	return 1
 }

@@ -16,6 +16,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/luabind"
+	"nlsh/rtnl"
 )
 
 const usage = `nlsh — a scriptable netlink shell
@@ -23,7 +24,8 @@ const usage = `nlsh — a scriptable netlink shell
 Usage:
   nlsh [options]                 start the interactive shell (a script when stdin is not a terminal)
   nlsh [options] FILE.lua [ARG…] run a Lua script; its arguments are in arg[1]…
-  nlsh [options] -e CHUNK        run a chunk of Lua and print what it returns
+  nlsh [options] -e CHUNK [ARG…] run a chunk of Lua and print what it returns; ARGs are in arg
+  nlsh [options] - [ARG…]        run the script read from stdin
   nlsh [options] --monitor GROUPS  print notifications (link,addr,route,neigh,rule,…) until Ctrl-C
   nlsh decode [--explain] FILE   print the messages of a capture (pcap from --pcap, hex dump or raw bytes)
 
@@ -39,6 +41,7 @@ Options:
                    and the Lua functions that run commands or write files
   --json           print what the script or -e returns as JSON (one document per line per
                    value; with --monitor, each notification), for jq
+  --version        print nlsh's version
   -h, --help       show this help
 
 Exit status: 0 success, 1 a Lua or netlink error, 2 a usage error.
@@ -78,6 +81,7 @@ type options struct {
 	json    bool
 	rest    []string
 	showUse bool
+	version bool
 }
 
 // traceFlag is --trace (compact) or --trace=MODE.
@@ -111,6 +115,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.ro, "read-only", false, "refuse every change to the kernel")
 	fs.StringVar(&o.ynlPath, "ynl-path", "", "directories of YNL specs")
 	fs.BoolVar(&o.json, "json", false, "results as JSON")
+	fs.BoolVar(&o.version, "version", false, "version")
 	fs.BoolVar(&o.showUse, "h", false, "help")
 	fs.BoolVar(&o.showUse, "help", false, "help")
 	if err := fs.Parse(args); err != nil {
@@ -142,6 +147,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, usage)
 		return exitOK
 	}
+	if o.version {
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	}
 	if len(o.rest) > 0 && o.rest[0] == "decode" && !o.hasE {
 		return decode(o.rest[1:], ynlDirs(o.ynlPath), stdout, stderr)
 	}
@@ -169,6 +178,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if o.monitor != "" {
+		if bad := unknownMonitorNames(o.monitor); bad != "" {
+			fmt.Fprintf(stderr, "nlsh: --monitor: %s\n\n%s", bad, usage)
+			return exitUsage
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
 		monitor := env.Monitor
@@ -184,11 +197,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	switch {
 	case o.hasE:
-		if len(o.rest) > 0 {
-			fmt.Fprintf(stderr, "nlsh: -e takes no script file (got %q)\n", o.rest[0])
-			return exitUsage
+		// Words after the chunk are its arguments, as a script's are.
+		return runChunk(env, "-e", o.chunk, o.rest, stdout, stderr, printFor(o, true))
+	case len(o.rest) > 0 && o.rest[0] == "-":
+		src, err := io.ReadAll(stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "nlsh: reading stdin: %v\n", err)
+			return exitError
 		}
-		return runChunk(env, "-e", o.chunk, nil, stdout, stderr, printFor(o, true))
+		return runChunk(env, "stdin", stripShebang(string(src)), o.rest[1:], stdout, stderr, printFor(o, false))
 	case len(o.rest) > 0:
 		src, err := os.ReadFile(o.rest[0])
 		if err != nil {
@@ -284,4 +301,54 @@ func isTerminal(r io.Reader) bool {
 	}
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// unknownMonitorNames says which of --monitor's comma-separated names no
+// monitor takes, and lists those it does; "" when all are known.
+func unknownMonitorNames(list string) string {
+	known := map[string]bool{}
+	for _, n := range rtnl.MonitorNames() {
+		known[n] = true
+	}
+	var bad []string
+	for _, n := range strings.Split(list, ",") {
+		if !known[n] {
+			bad = append(bad, fmt.Sprintf("%q", n))
+		}
+	}
+	if len(bad) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("unknown group %s (groups: %s)", strings.Join(bad, ", "), strings.Join(rtnl.MonitorNames(), ", "))
+}
+
+// version is nlsh's release; a build from a checkout adds its commit.
+const version = "0.4.0"
+
+// versionLine says which nlsh this is: its version, the commit it was
+// built from when the build knows it, and the Go that built it.
+func versionLine() string {
+	line := "nlsh " + version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if rev != "" {
+			if dirty {
+				rev += "+changes"
+			}
+			line += " (" + rev + ")"
+		}
+		line += " " + bi.GoVersion
+	}
+	return line
 }

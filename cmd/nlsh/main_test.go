@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -105,7 +106,7 @@ func TestCLI(t *testing.T) {
 		{
 			name:     "help",
 			args:     []string{"--help"},
-			outHas:   []string{"nlsh — a scriptable netlink shell", "Usage:", "  nlsh [options] -e CHUNK        run a chunk of Lua and print what it returns", "  -h, --help       show this help"},
+			outHas:   []string{"nlsh — a scriptable netlink shell", "Usage:", "  nlsh [options] -e CHUNK [ARG…] run a chunk of Lua and print what it returns; ARGs are in arg", "  -h, --help       show this help"},
 			errEmpty: true,
 		},
 		{
@@ -143,11 +144,24 @@ func TestCLI(t *testing.T) {
 			errLines1: "boom",
 		},
 		{
-			name:     "-e with a script file",
-			args:     []string{"-e", "return 1", argsScript},
+			name:     "-e with arguments",
+			args:     []string{"-e", "return arg[0], #arg, ...", "one", "two"},
+			stdout:   ptr("-e\t2\tone\ttwo\n"),
+			errEmpty: true,
+		},
+		{
+			name:     "- reads the script from stdin, with arguments",
+			args:     []string{"-", "x", "y"},
+			stdin:    "print(arg[0], ...)\n",
+			stdout:   ptr("stdin\tx\ty\n"),
+			errEmpty: true,
+		},
+		{
+			name:     "unknown monitor group",
+			args:     []string{"--monitor", "link,bogus"},
 			code:     2,
 			stdout:   ptr(""),
-			errFirst: []string{"-e", "args.lua"},
+			errFirst: []string{`nlsh: --monitor: unknown group "bogus" (groups: addr, address,`, "route, rule"},
 		},
 		{
 			name:     "script arguments",
@@ -434,5 +448,15 @@ return table.concat(names, ' ')`
 	}
 	if diff := cmp.Diff([]string{"10.0.0.2/24"}, addrs(t, ns, "v1")); diff != "" {
 		t.Errorf("addresses of v1 (-want +got):\n%s", diff)
+	}
+}
+
+// TestVersion: --version names the release, the commit when the build
+// knows it, and the Go that built nlsh.
+func TestVersion(t *testing.T) {
+	r := nlsh(t, "", "--version")
+	re := regexp.MustCompile(`^nlsh ` + regexp.QuoteMeta(version) + `( \([0-9a-f]{12}(\+changes)?\))? go1\.\d+`)
+	if r.code != 0 || !re.MatchString(r.stdout) || r.stderr != "" {
+		t.Errorf("--version: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
 }

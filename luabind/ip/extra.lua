@@ -2,12 +2,8 @@
 local IP, U = ...
 
 -- Short names ip.monitor accepts, as `ip monitor` has them, mapped to the
--- rtnetlink multicast groups (both address families where there are two).
-local groups = {
-  link = {'link'}, addr = {'ipv4-ifaddr', 'ipv6-ifaddr'}, address = {'ipv4-ifaddr', 'ipv6-ifaddr'},
-  route = {'ipv4-route', 'ipv6-route'}, neigh = {'neigh'}, rule = {'ipv4-rule', 'ipv6-rule'},
-  tc = {'tc'}, netconf = {'ipv4-netconf', 'ipv6-netconf'}, nsid = {'nsid'}, nexthop = {'nexthop'},
-}
+-- rtnetlink multicast groups (rtnl.MonitorAliases).
+local groups = U.native.monitor_aliases()
 
 -- monitor(groups, fn [, opts]) calls fn(ev) for every notification of the
 -- groups ('link', 'addr', 'route', 'neigh', 'rule', 'tc', or any rtnetlink
