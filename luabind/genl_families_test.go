@@ -165,3 +165,28 @@ assert(#genl.family('TASKSTATS'):check() == 0)
 local m = tostring(genl.family('TASKSTATS'):message('cmd-1', {attr_1 = 7}))
 assert(m:find('attr%-1 %(u32%): 7'), m)`)
 }
+
+// TestSilentRequest: a change asked for without NLM_F_ACK is answered only
+// if it fails, so s:request refuses it at once instead of waiting for
+// ever; gets are answered without an ACK and still work.
+func TestSilentRequest(t *testing.T) {
+	needTools(t)
+	ns, e := ipEnv(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	run(t, e, `
+local s = nl.socket('route')
+local m = rtnl.ifinfomsg{index = 1}
+m.header.type, m.header.flags = RTM_SETLINK, NLM_F_REQUEST
+local ok, err = pcall(s.request, s, m)
+assert(not ok and tostring(err):find('RTM_SETLINK has neither NLM_F_ACK nor NLM_F_DUMP'), tostring(err))
+m.header.type = RTM_GETLINK
+assert(#s:request(m) == 1, 'a get is answered without an ACK')
+local g = nl.socket('generic')
+local set = genl.family('ethtool'):message('linkinfo-set', {header = {dev_name = 'v0'}})
+set.header.flags = NLM_F_REQUEST
+ok, err = pcall(g.request, g, set)
+assert(not ok and tostring(err):find('ethtool linkinfo%-set has neither'), tostring(err))
+local get = genl.family('ethtool'):message('linkinfo-get', {header = {dev_name = 'v0'}})
+get.header.flags = NLM_F_REQUEST
+assert(g:request(get)[1]:get('header', 'dev-name') == 'v0')`)
+}

@@ -11,6 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/genl"
 )
 
 // socket is the Go side of an nl.socket() userdata.
@@ -285,6 +286,9 @@ func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue) *lua.LTable {
 	if err != nil {
 		L.RaiseError("%s", err.Error())
 	}
+	if why := silentRequest(s.proto, b); why != "" {
+		L.RaiseError("request: %s", why)
+	}
 	msgs, err := s.conn.Request(e.ctx(L), s.proto, b)
 	if err != nil {
 		e.raiseWith(L, "request", err, s.proto)
@@ -358,4 +362,37 @@ func (e *Env) sockRequestBatch(L *lua.LState) int {
 	}
 	e.pushBatchResults(L, errs, s.proto)
 	return 2
+}
+
+// silentRequest says why a request would wait for ever, or "": one that
+// changes something (NEW, DEL, SET; in generic netlink an operation whose
+// do has no reply) and asks for neither an ACK nor a dump is answered only
+// when it fails.
+func silentRequest(p *engine.Protocol, b []byte) string {
+	ms, err := engine.Split(b)
+	if err != nil || len(ms) != 1 {
+		return ""
+	}
+	h := ms[0].Header
+	if h.Flags&(engine.NLM_F_ACK|engine.NLM_F_DUMP|engine.NLM_F_ECHO) != 0 || h.Flags&engine.NLM_F_REQUEST == 0 {
+		return ""
+	}
+	mt := p.Resolve(h, ms[0].Body, engine.DirRequest)
+	if mt == nil {
+		return ""
+	}
+	silent := mt.Op == engine.OpNew || mt.Op == engine.OpDel || mt.Op == engine.OpSet
+	if tab, ok := p.Dynamic.(*genl.Table); ok && mt.Family != "" {
+		silent = false
+		if b := tab.ByName(mt.Family); b != nil {
+			if op := b.Op(mt.Name); op != nil && op.Do && !op.DoReply {
+				silent = true
+			}
+		}
+	}
+	if !silent {
+		return ""
+	}
+	return fmt.Sprintf("%s has neither NLM_F_ACK nor NLM_F_DUMP: the kernel answers such a request only when it fails, "+
+		"so s:request would wait for ever; add NLM_F_ACK to its header.flags (or send it with s:send)", mt.Title())
 }
