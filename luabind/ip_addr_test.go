@@ -374,3 +374,17 @@ return err.code, err.errno, tostring(err)
 		}
 	}
 }
+
+// TestIPChangeReturnsNothing: an acknowledged change gives back nothing,
+// so the shell prints nothing after ip.addr('add', …) instead of {}.
+func TestIPChangeReturnsNothing(t *testing.T) {
+	ns, e := ipEnv(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	vals := run(t, e, `return ip.addr('add', {ifname = 'v0', address = '10.0.0.1/24'})`)
+	if len(vals) != 0 {
+		t.Errorf("ip.addr('add') returned %d values: %v", len(vals), vals)
+	}
+	if len(ipJSON(t, ns, "addr", "show", "dev", "v0")[0]["addr_info"].([]any)) != 1 {
+		t.Error("the address was not added")
+	}
+}

@@ -16,7 +16,8 @@ func (e *Env) luaSend(L *lua.LState) int {
 }
 
 // send sends msg unless spec.dry (which returns it unsent); with spec.echo
-// it asks for the created object back and returns it, else the replies.
+// it asks for the created object back and returns it, else the replies
+// (nothing when there are none, as for an acknowledged change).
 // Inside ip.batch the message joins the batch instead.
 func (e *Env) send(L *lua.LState, self *lua.LTable, msg, spec, socketFn lua.LValue) int {
 	get := func(k string) lua.LValue { return getOpt(L, spec, k) }
@@ -72,6 +73,11 @@ func (e *Env) send(L *lua.LState, self *lua.LTable, msg, spec, socketFn lua.LVal
 	if echo {
 		L.Push(L.GetTable(replies, lua.LNumber(1)))
 		return 1
+	}
+	if t, ok := replies.(*lua.LTable); ok && t.Len() == 0 {
+		// An acknowledged change has nothing to give back: the shell
+		// prints nothing rather than {}.
+		return 0
 	}
 	L.Push(replies)
 	return 1
