@@ -494,6 +494,9 @@ type Class struct {
 	Attrs    *AttrSet
 	LenField string
 	Doc      string
+	// Brief names the columns of the one-line form of a message of the
+	// class (see Brief), as `ip -br` shows links and addresses.
+	Brief []string
 }
 
 // Op says what a message type does; it decides how NLM_F_ bits are named.

@@ -6,8 +6,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/engine"
 )
 
 // Tables for people: messages in full, lists of messages one after another,
@@ -166,7 +169,7 @@ func (e *Env) messageTitle(t *lua.LTable) string {
 // an entry per line.
 func (p *printer) luaTable(t *lua.LTable) string {
 	if msgs := p.messageList(t); msgs != nil {
-		return p.e.briefMessages(msgs, math.MaxInt)
+		return p.e.fullMessages(msgs)
 	}
 	return p.block(t, 0)
 }
@@ -242,29 +245,105 @@ func (e *Env) ShowBrief(vals []lua.LValue, maxLines int) string {
 	return truncateLines(e.Show(vals), maxLines)
 }
 
-// briefMessages renders whole messages while they fit in maxLines (the
-// first one always, cut if need be).
+// briefMessages renders a list of messages one line each, as `ip -br`
+// does: the columns its class names (engine.Brief), aligned, else the
+// trace's one-line summary; a single message is shown whole. Past
+// maxLines the rest is counted, not rendered, so printing a dump of
+// 100,000 routes decodes the few it shows.
 func (e *Env) briefMessages(msgs []*lua.LTable, maxLines int) string {
+	if len(msgs) == 1 {
+		return truncateLines(e.format(msgs[0]), maxLines)
+	}
+	n := min(len(msgs), maxLines)
+	rows := make([][]string, n)
+	for i := range n {
+		rows[i] = e.briefRow(msgs[i], i+1)
+	}
 	var b strings.Builder
-	lines := 0
+	b.WriteString(alignRows(rows))
+	if n < len(msgs) {
+		fmt.Fprintf(&b, "… %d more of %d messages; show(_) prints them all in full", len(msgs)-n, len(msgs))
+	} else {
+		fmt.Fprintf(&b, "(%d messages; show(_) prints them in full)", len(msgs))
+	}
+	return b.String()
+}
+
+// fullMessages renders every message of a list in full, one after another
+// (show(list)).
+func (e *Env) fullMessages(msgs []*lua.LTable) string {
+	var b strings.Builder
 	for i, m := range msgs {
-		text := fmt.Sprintf("#%d %s\n", i+1, e.format(m))
-		n := strings.Count(text, "\n")
-		if lines+n > maxLines {
-			if i == 0 {
-				b.WriteString(truncateLines(strings.TrimSuffix(text, "\n"), maxLines) + "\n")
-			}
-			fmt.Fprintf(&b, "… %d more of %d messages; show(_) prints them all", len(msgs)-i, len(msgs))
-			return b.String()
-		}
-		b.WriteString(text)
-		lines += n
+		fmt.Fprintf(&b, "#%d %s\n", i+1, e.format(m))
 	}
 	noun := "messages"
 	if len(msgs) == 1 {
 		noun = "message"
 	}
 	fmt.Fprintf(&b, "(%d %s)", len(msgs), noun)
+	return b.String()
+}
+
+// briefSummaryMax bounds a one-line summary where a class names no columns.
+const briefSummaryMax = 160
+
+// briefRow is one message's line: its number, its type, then its columns.
+func (e *Env) briefRow(t *lua.LTable, i int) []string {
+	num := fmt.Sprintf("#%d", i)
+	var msg engine.Message
+	p := e.protoOf(t)
+	if lm := e.lazyOf(t); lm != nil && !lm.fields && !lm.attrs {
+		msg = lm.msg
+	} else if b, err := e.encodeTable(t); err == nil {
+		ms, _ := engine.Split(b)
+		if len(ms) != 1 {
+			return []string{num, e.messageTitle(t)}
+		}
+		msg = ms[0]
+	} else {
+		return []string{num, e.messageTitle(t), "(does not encode: " + err.Error() + ")"}
+	}
+	if cols, ok := engine.Brief(p, &msg); ok {
+		name := "message"
+		if mt := msg.Type(p); mt != nil {
+			name = mt.Title()
+		}
+		return append([]string{num, name}, cols...)
+	}
+	s := engine.BriefSummary(p, &msg)
+	if utf8.RuneCountInString(s) > briefSummaryMax {
+		s = string([]rune(s)[:briefSummaryMax-1]) + "…"
+	}
+	return []string{num, s}
+}
+
+// alignRows lays out rows of columns, each column as wide as its widest
+// cell (rows of other shapes are laid out alone), one row a line.
+func alignRows(rows [][]string) string {
+	var b strings.Builder
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && len(rows[j]) == len(rows[i]) && len(rows[i]) > 2 && rows[j][1] == rows[i][1] {
+			j++
+		}
+		width := make([]int, len(rows[i]))
+		for _, r := range rows[i:j] {
+			for k, c := range r {
+				width[k] = max(width[k], utf8.RuneCountInString(c))
+			}
+		}
+		for _, r := range rows[i:j] {
+			for k, c := range r {
+				if k == len(r)-1 {
+					b.WriteString(c)
+					break
+				}
+				b.WriteString(c + strings.Repeat(" ", width[k]-utf8.RuneCountInString(c)+2))
+			}
+			b.WriteByte('\n')
+		}
+		i = j
+	}
 	return b.String()
 }
 

@@ -228,13 +228,13 @@ one.attrs = {{'IFA_LOCAL', '10.0.0.1'}}
 local b = one:encode()
 return rtnl.decode(string.rep(b, 1000))`)
 	got = e.ShowBrief(vals, 40)
-	if !strings.HasSuffix(got, "… 996 more of 1000 messages; show(_) prints them all") {
+	if !strings.HasSuffix(got, "#40  RTM_NEWADDR  2  -  AF_INET  10.0.0.1/24  UNIVERSE\n… 960 more of 1000 messages; show(_) prints them all in full") {
 		t.Errorf("ShowBrief of 1000 messages ends:\n%s", got[max(0, len(got)-300):])
 	}
 	// The messages left out were never decoded.
 	list := vals[0].(*lua.LTable)
 	if lm := e.lazyOf(list.RawGetInt(1000).(*lua.LTable)); lm == nil || lm.fields {
-		t.Errorf("message 1000 was decoded to print the first four")
+		t.Errorf("message 1000 was decoded to print the first forty")
 	}
 	if got := e.ShowBrief(run(t, e, `return 1, 'a'`), 10); got != "1\ta" {
 		t.Errorf("ShowBrief(1, 'a') = %q", got)
@@ -282,5 +282,26 @@ return tostring(m), tostring(rtnl.decode(m:encode())[1])`)
 				t.Errorf("flags %s, value %d: ifi_type rows (-want +got):\n%s", c.flags, i+1, diff)
 			}
 		}
+	}
+}
+
+// TestShowList: the shell prints a list of messages a line each; show()
+// prints each in full.
+func TestShowList(t *testing.T) {
+	e, out := newEnv(t, "")
+	vals := run(t, e, `
+local one = rtnl.ifaddrmsg{family = AF_INET, prefixlen = 24, index = 2}
+one.header.type = RTM_NEWADDR
+one.attrs = {{'IFA_LOCAL', '10.0.0.1'}, {'IFA_LABEL', 'v0'}}
+local l = rtnl.decode(one:encode() .. one:encode())
+show(l)
+return l`)
+	brief := e.ShowBrief(vals, 100)
+	want := "#1  RTM_NEWADDR  2  v0  AF_INET  10.0.0.1/24  UNIVERSE\n#2  RTM_NEWADDR  2  v0  AF_INET  10.0.0.1/24  UNIVERSE\n(2 messages; show(_) prints them in full)"
+	if diff := cmp.Diff(want, brief); diff != "" {
+		t.Errorf("brief (-want +got):\n%s", diff)
+	}
+	if s := out.String(); strings.Count(s, "  attrs:\n    IFA_LOCAL: \"10.0.0.1\"") != 2 || !strings.HasSuffix(s, "(2 messages)\n") {
+		t.Errorf("show(list) printed:\n%s", s)
 	}
 }

@@ -54,6 +54,7 @@ var AddrClass = &engine.Class{
 	),
 	Attrs: AddrAttrs,
 	Doc:   "interface address",
+	Brief: []string{"index", "IFA_LABEL", "family", "IFA_LOCAL|IFA_ADDRESS/prefixlen", "scope"},
 }
 
 // AddrEnums lists the enums of address messages; Scopes is in RouteEnums.

@@ -303,6 +303,7 @@ var LinkClass = &engine.Class{
 	Struct: linkIfinfomsg,
 	Attrs:  LinkAttrs,
 	Doc:    "network interface (RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK)",
+	Brief:  []string{"index", "IFLA_IFNAME", "IFLA_LINKINFO>IFLA_INFO_KIND", "IFLA_OPERSTATE", "IFLA_MTU", "IFLA_ADDRESS"},
 }
 
 // IFLA_LINKINFO: the link kind and its kind-specific data.

@@ -80,6 +80,7 @@ var NeighClass = &engine.Class{
 	),
 	Attrs: NeighAttrs,
 	Doc:   "neighbour (ARP, NDP or FDB) entry",
+	Brief: []string{"ifindex", "NDA_DST", "NDA_LLADDR", "state"},
 }
 
 // neighTblStats is struct ndt_stats (NDTA_STATS).

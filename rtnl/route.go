@@ -291,7 +291,8 @@ var routeNexthop = &engine.Class{
 func init() { routeNexthop.Attrs = RouteAttrs }
 
 // RouteClass is the route message (RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE).
-var RouteClass = &engine.Class{Name: "rtmsg", Struct: routeMsg, Attrs: RouteAttrs, Doc: "route"}
+var RouteClass = &engine.Class{Name: "rtmsg", Struct: routeMsg, Attrs: RouteAttrs, Doc: "route",
+	Brief: []string{"RTA_TABLE", "type", "RTA_DST/dst_len=default", "RTA_GATEWAY", "RTA_OIF", "proto", "RTA_PRIORITY"}}
 
 // RouteEnums lists the enums of route messages.
 var RouteEnums = []*engine.Enum{

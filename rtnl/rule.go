@@ -77,6 +77,7 @@ var RuleClass = &engine.Class{
 	),
 	Attrs: RuleAttrs,
 	Doc:   "policy routing rule",
+	Brief: []string{"FRA_PRIORITY", "FRA_SRC/src_len=all", "FRA_DST/dst_len=all", "FRA_TABLE", "action"},
 }
 
 // RuleEnums lists the enums of rule messages; RT_TABLE_* and RTPROT_* are in

@@ -197,6 +197,7 @@ var TcClass = &engine.Class{
 	Struct: tcmsgStruct,
 	Attrs:  TcAttrs,
 	Doc:    "traffic control object: qdisc, class, filter or chain",
+	Brief:  []string{"index", "TCA_KIND", "handle", "parent"},
 }
 
 // TcEnums are the traffic control value names exported to scripts.
