@@ -17,10 +17,10 @@ var usages = []usage{
 class (help(rtnl.ifaddrmsg)), or any name as a string: an attribute (help('IFA_LOCAL')),
 a constant (help('RTM_NEWADDR')), a class, an attribute set or a value enum.
 help() lists what there is.`},
-	{"show", "(...)", `Prints values as the REPL does, in full: a message one field or attribute per line
-with enum and flag names beside numbers, a list of messages one after another, other
-tables nested with sorted keys. The REPL cuts long results short; show(_) prints the
-last one whole.`},
+	{"show", "(...)", `Prints values in full: a message one field or attribute per line with enum and flag
+names beside numbers, a list of messages one after another, other tables nested with
+sorted keys. The shell prints a list of messages a line each (as ip -br) and cuts long
+results short; show(_) prints the last one whole.`},
 
 	{"nl.socket", "([proto [, options]])", `Opens a netlink socket. proto is 'route' (the default), 'generic', 'sock_diag',
 'netfilter' or a protocol number. options: netns (a name under /run/netns, a path such
