@@ -177,8 +177,18 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 		if a, ok := x.Map["attrs"]; ok {
 			attrs = a
 		}
+		var err error
+		if tail, err = e.tailOf(x); err != nil {
+			return err
+		}
+		if tail != nil && c.Struct != nil && !hasField(c.Struct, x) {
+			// A body too short for its header decodes to no fields and
+			// the bytes as the tail: they go back as they came.
+			e.buf = append(e.buf, tail...)
+			return nil
+		}
 		if p, ok := x.Map["payload"]; ok && c == ErrClass {
-			if err := e.structure(c.Struct, x); err != nil {
+			if err := e.structureTail(c.Struct, x, false); err != nil {
 				return err
 			}
 			if err := e.raw(p); err != nil {
@@ -191,7 +201,7 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 		return e.errf("%s: expected a table, got %s", c.Name, typeName(v))
 	}
 	if c.Struct != nil {
-		if err := e.structure(c.Struct, fields); err != nil {
+		if err := e.structureTail(c.Struct, fields, false); err != nil {
 			return err
 		}
 		e.pad()
@@ -217,7 +227,12 @@ func (e *encoder) raw(v any) error {
 	return nil
 }
 
-func (e *encoder) structure(s *StructDesc, v any) error {
+func (e *encoder) structure(s *StructDesc, v any) error { return e.structureTail(s, v, true) }
+
+// structureTail encodes a struct; a table's _tail goes after it when
+// withTail is set (a record's fields share its table with the record,
+// whose tail goes after the attributes).
+func (e *encoder) structureTail(s *StructDesc, v any, withTail bool) error {
 	start := len(e.buf)
 	e.buf = append(e.buf, make([]byte, s.Size)...)
 	switch x := v.(type) {
@@ -288,7 +303,12 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 				e.pop()
 			}
 		}
-		return nil
+		if !withTail {
+			return nil
+		}
+		tail, err := e.tailOf(x)
+		e.buf = append(e.buf, tail...)
+		return err
 	case []byte:
 		if len(x) < s.Size {
 			return e.errf("%s needs %d bytes, got %d", s.Name, s.Size, len(x))
@@ -301,6 +321,32 @@ func (e *encoder) structure(s *StructDesc, v any) error {
 
 // unknownField reports the first key of a table of fields (in sorted order)
 // that is neither a field nor a key the message table reserves.
+// tailOf reads a table's _tail: the bytes decoding found after the last
+// attribute (or a struct's known fields) that did not parse, which go back
+// verbatim at the end. It is the one key starting with _ that is sent.
+func (e *encoder) tailOf(x Table) ([]byte, error) {
+	switch t := x.Map["_tail"].(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []byte(t), nil
+	case []byte:
+		return t, nil
+	default:
+		return nil, e.errf("_tail: expected a string of bytes, got %s", typeName(t))
+	}
+}
+
+// hasField reports whether a table sets any field of s.
+func hasField(s *StructDesc, x Table) bool {
+	for _, f := range s.Fields {
+		if _, ok := x.Map[f.Name]; ok && f.Kind != Pad {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *encoder) unknownField(s *StructDesc, x Table) error {
 	keys := make([]string, 0, len(x.Map))
 	for k := range x.Map {
