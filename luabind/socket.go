@@ -102,7 +102,12 @@ func (e *Env) luaSocket(L *lua.LState) int {
 			case "no_enobufs":
 				cfg.NoENOBUFS = lua.LVAsBool(v)
 			case "rcvbuf":
-				cfg.RcvBuf = int(lua.LVAsNumber(v))
+				n, err := parseRcvBuf(v)
+				if err != nil {
+					bad = err.Error()
+					return
+				}
+				cfg.RcvBuf = n
 			case "groups":
 				gt, ok := v.(*lua.LTable)
 				if !ok {
@@ -264,15 +269,17 @@ func (e *Env) sockRecv(L *lua.LState) int {
 	return 1
 }
 
+// sockRequest is s:request(msg [, opts]); opts: timeout.
 func (e *Env) sockRequest(L *lua.LState) int {
 	s := e.openSocket(L)
-	L.Push(e.request(L, s, L.Get(2)))
+	L.Push(e.request(L, s, L.Get(2), requestOptions(L, 3, "request")))
 	return 1
 }
 
 // request sends msg (a message table or bytes) on s and returns the list of
-// replies; a kernel error is raised as an error value.
-func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue) *lua.LTable {
+// replies; a kernel error is raised as an error value, carrying the replies
+// that came before it.
+func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue, o engine.RequestOptions) *lua.LTable {
 	if s.closed.Load() {
 		L.RaiseError("socket is closed")
 	}
@@ -284,9 +291,9 @@ func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue) *lua.LTable {
 	if err != nil {
 		L.RaiseError("%s", err.Error())
 	}
-	msgs, err := s.conn.Request(e.ctx(L), s.proto, b)
+	msgs, err := s.conn.RequestWith(e.ctx(L), s.proto, b, o)
 	if err != nil {
-		e.raiseWith(L, "request", err, s.proto)
+		e.raiseReplies(L, "request", err, s.proto, msgs)
 	}
 	return e.newLazyList(s.proto, msgs)
 }
