@@ -7,8 +7,10 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"weak"
 
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
 )
@@ -24,11 +26,36 @@ type socket struct {
 	inBatch bool
 	// stream is the dump being walked by s:each or f:each, if any.
 	stream *engine.Stream
+	// listener reads an event socket ahead (nl.events, f:subscribe).
+	listener *engine.Listener
+	// dropped reports whether the Lua value owning the socket is gone
+	// (nil: owned by nlsh itself), for closing sockets a script forgot
+	// when descriptors run out.
+	dropped func() bool
 }
 
 func (s *socket) close() {
 	if s.closed.CompareAndSwap(false, true) {
-		s.conn.Close()
+		if s.listener != nil {
+			s.listener.Close()
+		} else {
+			s.conn.Close()
+		}
+	}
+}
+
+// own makes v (the socket's userdata, or the iterator reading it) the
+// owner of s: when the garbage collector finds v unreachable, s is closed.
+func (e *Env) own(s *socket, v any) {
+	switch o := v.(type) {
+	case *lua.LUserData:
+		runtime.AddCleanup(o, (*socket).close, s)
+		w := weak.Make(o)
+		s.dropped = func() bool { return w.Value() == nil }
+	case *lua.LFunction:
+		runtime.AddCleanup(o, (*socket).close, s)
+		w := weak.Make(o)
+		s.dropped = func() bool { return w.Value() == nil }
 	}
 }
 
@@ -146,21 +173,44 @@ func (e *Env) luaSocket(L *lua.LState) int {
 	ud.Value = s
 	ud.Metatable = e.sockMeta
 	// A socket a script drops without closing is closed when collected.
-	runtime.AddCleanup(ud, (*socket).close, s)
+	e.own(s, ud)
 	L.Push(ud)
 	return 1
 }
 
-// dial opens a socket of the Env (traced, closed with it).
+// dial opens a socket of the Env (traced, closed with it). When the
+// process is out of descriptors it closes the sockets scripts dropped
+// without closing, which the garbage collector may not have got to, and
+// tries once more.
 func (e *Env) dial(family int, p *engine.Protocol, name string, cfg engine.ConnConfig) (*socket, error) {
 	cfg.Tap = e.tap(family, p)
 	conn, err := engine.Dial(family, cfg)
+	if errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE) {
+		e.closeDropped()
+		conn, err = engine.Dial(family, cfg)
+	}
 	if err != nil {
 		return nil, err
 	}
 	s := &socket{conn: conn, proto: p, name: name}
 	e.sockets[s] = true
 	return s, nil
+}
+
+// closeDropped runs the garbage collector and closes the sockets whose
+// owners it found unreachable. The cleanups would close them too, but on a
+// goroutine of their own, some time later; a weak pointer says at once.
+// Sockets already closed are forgotten.
+func (e *Env) closeDropped() {
+	runtime.GC()
+	for s := range e.sockets {
+		if s.dropped != nil && s.dropped() {
+			s.close()
+		}
+		if s.closed.Load() {
+			delete(e.sockets, s)
+		}
+	}
 }
 
 func (e *Env) groupNumber(v lua.LValue) (uint32, error) {

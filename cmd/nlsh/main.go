@@ -33,6 +33,7 @@ Options:
   --trace[=MODE]   print every message sent and received: compact (the default) or explain
   --pcap FILE      write every message sent and received to FILE (pcap; Wireshark and tshark read it)
   --monitor GROUPS comma-separated groups to watch, as ip monitor names them
+  --rcvbuf BYTES   with --monitor: the socket's receive buffer (default 4 MiB)
   -h, --help       show this help
 
 Exit status: 0 success, 1 a Lua or netlink error, 2 a usage error.
@@ -67,6 +68,7 @@ type options struct {
 	trace   traceFlag
 	pcap    string
 	monitor string
+	rcvbuf  int
 	rest    []string
 	showUse bool
 }
@@ -99,6 +101,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&o.trace, "trace", "trace mode")
 	fs.StringVar(&o.pcap, "pcap", "", "pcap file")
 	fs.StringVar(&o.monitor, "monitor", "", "groups to monitor")
+	fs.IntVar(&o.rcvbuf, "rcvbuf", 0, "monitor's receive buffer")
 	fs.BoolVar(&o.showUse, "h", false, "help")
 	fs.BoolVar(&o.showUse, "help", false, "help")
 	if err := fs.Parse(args); err != nil {
@@ -124,6 +127,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// iproute2's `ip -n ''` refuses too: an empty name must not mean
 		// the current namespace, the one --netns was meant to keep out of.
 		fmt.Fprintln(stderr, "nlsh: --netns takes a network namespace (a name under /run/netns or a path such as /proc/PID/ns/net), not an empty string")
+		return exitUsage
+	}
+	if o.rcvbuf < 0 || o.rcvbuf > 0 && o.monitor == "" {
+		fmt.Fprintf(stderr, "nlsh: --rcvbuf takes a positive number of bytes and goes with --monitor\n\n%s", usage)
 		return exitUsage
 	}
 	if o.showUse {
@@ -156,7 +163,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.monitor != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		if err := env.Monitor(ctx, strings.Split(o.monitor, ",")); err != nil && ctx.Err() == nil {
+		if err := env.Monitor(ctx, strings.Split(o.monitor, ","), o.rcvbuf); err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, env.FormatError(err))
 			return exitError
 		}

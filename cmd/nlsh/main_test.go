@@ -21,6 +21,9 @@ import (
 var nlshBin string
 
 func TestMain(m *testing.M) {
+	if n := os.Getenv(nofileEnv); n != "" {
+		execLimited(n)
+	}
 	dir, err := os.MkdirTemp("", "nlsh-cli-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
