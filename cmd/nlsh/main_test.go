@@ -126,6 +126,13 @@ func TestCLI(t *testing.T) {
 			errHas:   []string{"Usage:", "--netns NAME"},
 		},
 		{
+			name:     "--rcvbuf without --monitor",
+			args:     []string{"--rcvbuf", "65536", "-e", "return 1"},
+			code:     2,
+			stdout:   ptr(""),
+			errFirst: []string{"nlsh: --rcvbuf takes a positive number of bytes and goes with --monitor"},
+		},
+		{
 			name:     "-e prints what the chunk returns",
 			args:     []string{"-e", "return 1+1"},
 			stdout:   ptr("2\n"),
