@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"golang.org/x/sys/unix"
 )
 
 // batchBytes and batchMsgs bound one datagram of a batch. Each
@@ -43,9 +45,10 @@ type Batch struct {
 	done   chan struct{}
 	closed bool
 
-	mu     sync.Mutex
-	failed map[int]error // by request index
-	err    error         // the socket's own failure, which ends the batch
+	mu      sync.Mutex
+	failed  map[int]error // by request index
+	err     error         // the socket's own failure, which ends the batch
+	applied int           // requests acknowledged with success
 }
 
 // chunk is one datagram of a batch and where each of its requests starts.
@@ -247,6 +250,12 @@ func (b *Batch) run() {
 
 // send sends one datagram and reads until every request in it is
 // acknowledged.
+//
+// The kernel handles every message of a datagram within the system call
+// that sends it, so once Send returns each request has been applied or
+// refused and its acknowledgement is queued on the socket. If ctx ends
+// while they are read, they are still read (they are there, or never will
+// be), so that Applied counts exactly what the kernel did.
 func (b *Batch) send(ch *chunk, r *multiReader) error {
 	if err := b.ctx.Err(); err != nil {
 		return err
@@ -259,9 +268,23 @@ func (b *Batch) send(ch *chunk, r *multiReader) error {
 	// and a generous explanation.
 	r.ensure(len(ch.idx), align4(ch.size)+4096)
 	pending, next := len(ch.idx), 0
+	var stopped error // ctx's error, once it ended
 	for pending > 0 {
-		n, err := b.c.recvMany(b.ctx, r)
-		if err != nil {
+		ctx, idle := b.ctx, b.c.idle
+		if stopped != nil {
+			ctx, idle = context.Background(), drainIdle
+		}
+		n, err := b.c.recvMany(ctx, idle, r)
+		switch {
+		case err == nil:
+		case stopped == nil && b.ctx.Err() != nil:
+			stopped = b.ctx.Err()
+			continue
+		case stopped != nil:
+			return stopped
+		case err == errIdle:
+			return &Error{Err: &IdleError{Idle: idle}, Errno: unix.ETIMEDOUT, Op: "batch", Offset: -1, MissType: -1, MissNest: -1}
+		default:
 			return err
 		}
 		for d := range n {
@@ -309,13 +332,25 @@ func (b *Batch) send(ch *chunk, r *multiReader) error {
 					next++
 				}
 				if len(msg.Body) >= 4 && int32(binary.LittleEndian.Uint32(msg.Body)) == 0 {
+					b.mu.Lock()
+					b.applied++
+					b.mu.Unlock()
 					continue
 				}
 				b.fail(ch.idx[k], b.replyError(ch, k, msg, false))
 			}
 		}
 	}
-	return nil
+	return stopped
+}
+
+// Applied returns how many requests the kernel acknowledged with success so
+// far: after Wait, how many the batch applied, whether or not it was cut
+// short (by ctx or a socket failure).
+func (b *Batch) Applied() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.applied
 }
 
 // find returns the position of the request with sequence number seq, looking

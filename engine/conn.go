@@ -24,6 +24,9 @@ type ConnConfig struct {
 	NoENOBUFS bool     // NETLINK_NO_ENOBUFS: do not report receive-buffer overruns
 	RcvBuf    int      // SO_RCVBUF in bytes (0 = kernel default); SO_RCVBUFFORCE is tried first, for root
 	Groups    []uint32 // multicast groups to join at dial, by number (RTNLGRP_*)
+	// Idle bounds the silence while a request awaits its replies: 0 is
+	// DefaultIdle, a negative value no bound. RequestOptions override it.
+	Idle time.Duration
 	// Tap, if set, sees every datagram sent (out=true) and received, as it is
 	// on the wire, for tracing and pcap. It must not keep data after returning
 	// unless it copies it. A Batch calls it from its own goroutine, so a Tap
@@ -57,6 +60,7 @@ type Conn struct {
 	tap  func(bool, []byte)
 	// guard checks each message before it is sent (ConnConfig.Guard).
 	guard func(*Message) error
+	idle time.Duration // ConnConfig.Idle, resolved
 
 	reqMu sync.Mutex // one Request at a time, so replies are not interleaved
 	// streaming is set while a Stream holds reqMu: a request on the same
@@ -110,7 +114,7 @@ func Dial(family int, cfg ConnConfig) (*Conn, error) {
 		nc.Close()
 		return nil, sysError("dial netlink", err)
 	}
-	c := &Conn{nc: nc, rc: rc, port: nc.PID(), tap: cfg.Tap, guard: cfg.Guard}
+	c := &Conn{nc: nc, rc: rc, port: nc.PID(), tap: cfg.Tap, guard: cfg.Guard, idle: resolveIdle(cfg.Idle, DefaultIdle)}
 	opts := []struct {
 		on  bool
 		opt int
@@ -290,7 +294,7 @@ func (c *Conn) RecvRaw(ctx context.Context) ([]byte, error) {
 	if b, ok, err := c.unqueue(); ok {
 		return b, err
 	}
-	b, _, err := c.recv(ctx)
+	b, _, err := c.recv(ctx, 0)
 	return b, err
 }
 
@@ -337,22 +341,16 @@ func (c *Conn) unqueue() ([]byte, bool, error) {
 }
 
 // recv reads one datagram and the multicast group it was sent to (0 for a
-// unicast reply).
-func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
+// unicast reply). idle, if positive, bounds the wait: past it recv fails
+// with errIdle.
+func (c *Conn) recv(ctx context.Context, idle time.Duration) ([]byte, uint32, error) {
 	var (
 		buf   []byte
 		group uint32
 		rerr  error
 	)
-	err := c.read(ctx, func(fd int) bool {
-		if c.peek == nil && !c.smallBuf {
-			c.peek = make([]byte, peekSize)
-		}
-		peek := c.peek
-		if c.smallBuf {
-			peek = nil
-		}
-		buf, group, rerr = recvOne(fd, peek)
+	err := c.read(ctx, idle, func(fd int) bool {
+		buf, group, rerr = recvOne(fd, c.peekBuf())
 		return rerr != unix.EAGAIN
 	}, &rerr)
 	if err != nil {
@@ -364,10 +362,21 @@ func (c *Conn) recv(ctx context.Context) ([]byte, uint32, error) {
 	return buf, group, nil
 }
 
+// peekBuf is the buffer recvOne peeks with (see peekSize); readMu is held.
+func (c *Conn) peekBuf() []byte {
+	if c.smallBuf {
+		return nil
+	}
+	if c.peek == nil {
+		c.peek = make([]byte, peekSize)
+	}
+	return c.peek
+}
+
 // read runs fn when the socket is readable, until it returns true; fn leaves
 // its system call's error in *rerr. It holds readMu throughout, and ends the
-// wait when ctx does.
-func (c *Conn) read(ctx context.Context, fn func(fd int) bool, rerr *error) error {
+// wait when ctx does, or after idle (if positive) with errIdle.
+func (c *Conn) read(ctx context.Context, idle time.Duration, fn func(fd int) bool, rerr *error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -376,8 +385,15 @@ func (c *Conn) read(ctx context.Context, fn func(fd int) bool, rerr *error) erro
 
 	// The runtime poller wakes a blocked read when its deadline passes, so
 	// cancellation moves the deadline into the past. A context deadline is
-	// set directly, which is more precise than waiting for the AfterFunc.
-	dl, _ := ctx.Deadline()
+	// set directly, which is more precise than waiting for the AfterFunc;
+	// so is the idle bound, which needs no timer of its own.
+	dl, hasDL := ctx.Deadline()
+	idleDL := false
+	if idle > 0 {
+		if t := time.Now().Add(idle); !hasDL || t.Before(dl) {
+			dl, idleDL = t, true
+		}
+	}
 	if err := c.nc.SetReadDeadline(dl); err != nil {
 		return sysError("recv", err)
 	}
@@ -403,8 +419,11 @@ func (c *Conn) read(ctx context.Context, fn func(fd int) bool, rerr *error) erro
 			return cerr
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			// Only ctx sets read deadlines, and the poller can wake a
-			// moment before ctx's own timer marks it done.
+			if idleDL {
+				return errIdle
+			}
+			// Only ctx and idle set read deadlines, and the poller can
+			// wake a moment before ctx's own timer marks it done.
 			return context.DeadlineExceeded
 		}
 		return sysError("recv", err)
@@ -475,17 +494,56 @@ func recvOne(fd int, peek []byte) ([]byte, uint32, error) {
 // nor a dump. req is not modified: a zero sequence number is replaced by the
 // Conn's next one (counting from 1) and a zero pid by the port id, in a copy.
 // Messages for other requests are skipped; multicast notifications read
-// meanwhile are kept for RecvRaw. A request that wants neither an ACK nor a
-// reply (RTM_NEWLINK without NLM_F_ACK) gets no answer, so Request waits
-// until ctx ends: set NLM_F_ACK.
+// meanwhile are kept for RecvRaw.
+//
+// The wait is bounded by the Conn's idle time (ConnConfig.Idle, by default
+// DefaultIdle): when no reply has come for that long, Request fails with an
+// *Error wrapping an *IdleError. The kernel drops a request whose header
+// lies about its length without a word, and a request that wants neither an
+// ACK nor a reply (RTM_NEWLINK without NLM_F_ACK) gets none: set NLM_F_ACK.
 //
 // A kernel error is returned as an *Error (built by ReplyError with p, which
 // may be nil, naming the attribute an extended ACK points at). If the dump was
 // interrupted by concurrent changes the complete reply is still read and
 // returned, with an *Error wrapping ErrDumpInterrupted. If receiving fails
-// (ctx done, ENOBUFS, socket closed) the replies read so far are returned
-// with the error; a dump abandoned so is drained by the next Request.
+// (ctx done, no reply for the idle time, ENOBUFS, socket closed) the replies
+// read so far are returned with the error; a dump abandoned so is drained by
+// the next Request.
 func (c *Conn) Request(ctx context.Context, p *Protocol, req []byte) ([]Message, error) {
+	return c.RequestWith(ctx, p, req, RequestOptions{})
+}
+
+// RequestOptions adjust one request.
+type RequestOptions struct {
+	// Idle bounds the time without a reply: 0 is the Conn's own
+	// (ConnConfig.Idle), a negative value no bound.
+	Idle time.Duration
+}
+
+// DefaultIdle is how long a request waits without a reply before it fails.
+// The kernel answers a request it accepted within milliseconds, and sends
+// each datagram of a dump as soon as the last one is read, so a healthy
+// exchange is never silent for long: seconds at worst, when the request
+// queues behind another holding the RTNL lock (a namespace with thousands
+// of devices being deleted). Silence for this long means the request was
+// dropped. It bounds the gap between replies, not their total, so a dump
+// of a million routes is never cut short.
+const DefaultIdle = 30 * time.Second
+
+// resolveIdle turns an idle setting into the bound to apply: 0 takes def,
+// a negative value means none (0 in the result).
+func resolveIdle(idle, def time.Duration) time.Duration {
+	switch {
+	case idle == 0:
+		return def
+	case idle < 0:
+		return 0
+	}
+	return idle
+}
+
+// RequestWith is Request with options.
+func (c *Conn) RequestWith(ctx context.Context, p *Protocol, req []byte, o RequestOptions) ([]Message, error) {
 	h, req, err := c.prepare(ctx, req)
 	if err != nil {
 		return nil, err
@@ -505,17 +563,19 @@ func (c *Conn) Request(ctx context.Context, p *Protocol, req []byte) ([]Message,
 		return nil, err
 	}
 	col := NewCollector(p, req)
+	w := newReplyWait(resolveIdle(o.Idle, c.idle))
 	for {
-		b, group, err := c.recv(ctx)
+		b, group, err := c.recv(ctx, w.left())
 		if err != nil {
 			// Whatever stopped the reading (ctx, ENOBUFS), the kernel
 			// goes on dumping: the next request drains the rest first.
 			if col.multi || h.Flags&NLM_F_DUMP == NLM_F_DUMP {
 				c.pendingDump = h.Seq
 			}
-			return col.msgs, err
+			return col.msgs, w.err(err, col)
 		}
 		done := col.Feed(b, group)
+		w.fed(col)
 		// Notifications wait for RecvRaw, except the echo this request
 		// asked for, which is its reply.
 		if group != 0 && !col.echoed {
@@ -525,6 +585,49 @@ func (c *Conn) Request(ctx context.Context, p *Protocol, req []byte) ([]Message,
 			return col.Result()
 		}
 	}
+}
+
+// replyWait tracks the idle bound of one request: it restarts whenever a
+// datagram brings replies to the request, and notifications for the
+// socket's groups do not count, so a busy group cannot keep a dropped
+// request waiting.
+type replyWait struct {
+	idle     time.Duration // 0: no bound
+	deadline time.Time
+}
+
+func newReplyWait(idle time.Duration) *replyWait {
+	w := &replyWait{idle: idle}
+	if idle > 0 {
+		w.deadline = time.Now().Add(idle)
+	}
+	return w
+}
+
+// left is the wait allowed for the next datagram (0: no bound).
+func (w *replyWait) left() time.Duration {
+	if w.idle <= 0 {
+		return 0
+	}
+	// At least a moment, so that a bound already passed still fails
+	// through the read's deadline rather than waiting for ever.
+	return max(time.Until(w.deadline), time.Nanosecond)
+}
+
+// fed restarts the bound if the datagram just fed to col held replies.
+func (w *replyWait) fed(col *Collector) {
+	if col.progress && w.idle > 0 {
+		w.deadline = time.Now().Add(w.idle)
+	}
+	col.progress = false
+}
+
+// err turns a read's errIdle into the request's error.
+func (w *replyWait) err(err error, col *Collector) error {
+	if err != errIdle {
+		return err
+	}
+	return &Error{Err: &IdleError{Idle: w.idle}, Errno: unix.ETIMEDOUT, Op: col.op(), Request: col.req, Offset: -1, MissType: -1, MissNest: -1}
 }
 
 // prepare checks a request and returns a copy with its sequence number
@@ -559,7 +662,7 @@ func (c *Conn) drain(ctx context.Context, seq uint32) error {
 	col := &Collector{seq: seq, dump: true, discard: true}
 	for {
 		rctx, cancel := context.WithTimeout(ctx, drainIdle)
-		b, group, err := c.recv(rctx)
+		b, group, err := c.recv(rctx, 0)
 		cancel()
 		switch {
 		case ctx.Err() != nil:
@@ -600,11 +703,12 @@ type Collector struct {
 	echoed  bool // the last datagram fed was a multicast copy taken as the echo
 	discard bool // drop the replies (draining an abandoned dump)
 
-	multi bool // a multipart reply was seen: the kernel is dumping
-	intr  bool
-	done  bool
-	msgs  []Message
-	err   error
+	multi    bool // a multipart reply was seen: the kernel is dumping
+	progress bool // a datagram fed held a message of the request
+	intr     bool
+	done     bool
+	msgs     []Message
+	err      error
 }
 
 // NewCollector starts collecting the replies to req (one encoded message,
@@ -640,6 +744,7 @@ func (c *Collector) Feed(dgram []byte, group uint32) bool {
 		if m.Header.Seq != c.seq {
 			continue // a stale reply to an abandoned request
 		}
+		c.progress = true
 		switch m.Header.Type {
 		case NLMSG_NOOP, NLMSG_OVERRUN:
 			continue

@@ -11,7 +11,9 @@
 // and is only decoded when asked (Message.Decode, Message.Lookup), which keeps
 // large dumps cheap.
 //
-// The package also holds the sockets (conn.go), network-namespace handling
-// (netns.go) and the error type (errors.go) that wraps unix.Errno together with
-// the kernel's extended acknowledgement.
+// The package also holds the sockets (conn.go: requests, whose waits are
+// bounded by an idle time, DefaultIdle unless told; batch.go; listen.go, a
+// multicast reader that keeps up with any storm and reports what it loses),
+// network-namespace handling (netns.go) and the error type (errors.go) that
+// wraps unix.Errno together with the kernel's extended acknowledgement.
 package engine

@@ -162,7 +162,7 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 		attrs = x.Attrs
 		tail = x.Tail
 		if x.Payload != nil {
-			if err := e.structureOf(c.Struct, fields, false); err != nil {
+			if err := e.structureTail(c.Struct, fields, false); err != nil {
 				return err
 			}
 			e.buf = append(e.buf, x.Payload...)
@@ -178,17 +178,17 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 			attrs = a
 		}
 		var err error
-		if tail, err = tailOf(x); err != nil {
+		if tail, err = e.tailOf(x); err != nil {
 			return err
 		}
-		if tail != nil && c.Struct != nil && !anyField(c.Struct, x.Map) && isEmpty(attrs) {
-			// A body too short for its header decodes as bytes alone
-			// (Record.Tail without Fields), and goes back as they were.
+		if tail != nil && c.Struct != nil && !hasField(c.Struct, x) && isEmpty(attrs) {
+			// A body too short for its header decodes to no fields and
+			// the bytes as the tail: they go back as they came.
 			e.buf = append(e.buf, tail...)
 			return nil
 		}
 		if p, ok := x.Map["payload"]; ok && c == ErrClass {
-			if err := e.structureOf(c.Struct, x, false); err != nil {
+			if err := e.structureTail(c.Struct, x, false); err != nil {
 				return err
 			}
 			if err := e.raw(p); err != nil {
@@ -201,7 +201,7 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 		return e.errf("%s: expected a table, got %s", c.Name, typeName(v))
 	}
 	if c.Struct != nil {
-		if err := e.structureOf(c.Struct, fields, false); err != nil {
+		if err := e.structureTail(c.Struct, fields, false); err != nil {
 			return err
 		}
 		e.pad()
@@ -227,12 +227,12 @@ func (e *encoder) raw(v any) error {
 	return nil
 }
 
-func (e *encoder) structure(s *StructDesc, v any) error { return e.structureOf(s, v, true) }
+func (e *encoder) structure(s *StructDesc, v any) error { return e.structureTail(s, v, true) }
 
-// structureOf encodes a struct; withTail sends the trailing bytes a table
-// of its fields carries (TailKey), which a record's header leaves to the
-// record: they follow its attributes.
-func (e *encoder) structureOf(s *StructDesc, v any, withTail bool) error {
+// structureTail encodes a struct; a table's _tail goes after it when
+// withTail is set (a record's fields share its table with the record,
+// whose tail goes after the attributes).
+func (e *encoder) structureTail(s *StructDesc, v any, withTail bool) error {
 	start := len(e.buf)
 	e.buf = append(e.buf, make([]byte, s.Size)...)
 	switch x := v.(type) {
@@ -303,14 +303,12 @@ func (e *encoder) structureOf(s *StructDesc, v any, withTail bool) error {
 				e.pop()
 			}
 		}
-		if withTail {
-			tail, err := tailOf(x)
-			if err != nil {
-				return err
-			}
-			e.buf = append(e.buf, tail...)
+		if !withTail {
+			return nil
 		}
-		return nil
+		tail, err := e.tailOf(x)
+		e.buf = append(e.buf, tail...)
+		return err
 	case []byte:
 		if len(x) < s.Size {
 			return e.errf("%s needs %d bytes, got %d", s.Name, s.Size, len(x))
@@ -327,30 +325,6 @@ func (e *encoder) structureOf(s *StructDesc, v any, withTail bool) error {
 // everything else, so that a decoded message re-encodes to its bytes.
 const TailKey = "_tail"
 
-// tailOf returns the trailing bytes a table of fields carries under TailKey.
-func tailOf(x Table) ([]byte, error) {
-	switch t := x.Map[TailKey].(type) {
-	case nil:
-		return nil, nil
-	case string:
-		return []byte(t), nil
-	case []byte:
-		return t, nil
-	default:
-		return nil, &EncodeError{Path: []string{TailKey}, Msg: "expected a string of bytes, got " + typeName(t)}
-	}
-}
-
-// anyField reports whether m names a field of s.
-func anyField(s *StructDesc, m map[string]any) bool {
-	for k := range m {
-		if _, ok := s.FieldIndex(k); ok {
-			return true
-		}
-	}
-	return false
-}
-
 // isEmpty reports whether v, a list of attributes, holds none.
 func isEmpty(v any) bool {
 	switch x := v.(type) {
@@ -360,6 +334,32 @@ func isEmpty(v any) bool {
 		return len(x.List) == 0 && len(x.Map) == 0
 	case []Attr:
 		return len(x) == 0
+	}
+	return false
+}
+
+// tailOf reads a table's _tail: the bytes decoding found after the last
+// attribute (or a struct's known fields) that did not parse, which go back
+// verbatim at the end. It is the one key starting with _ that is sent.
+func (e *encoder) tailOf(x Table) ([]byte, error) {
+	switch t := x.Map[TailKey].(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []byte(t), nil
+	case []byte:
+		return t, nil
+	default:
+		return nil, e.errf("_tail: expected a string of bytes, got %s", typeName(t))
+	}
+}
+
+// hasField reports whether a table sets any field of s.
+func hasField(s *StructDesc, x Table) bool {
+	for _, f := range s.Fields {
+		if _, ok := x.Map[f.Name]; ok && f.Kind != Pad {
+			return true
+		}
 	}
 	return false
 }

@@ -3,7 +3,9 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -34,6 +36,30 @@ var ErrReadOnly = errors.New("refused: read-only")
 // NLM_F_DUMP_INTR: the objects changed while they were being dumped, so the
 // result may be inconsistent and the dump should be retried.
 var ErrDumpInterrupted = errors.New("dump interrupted by concurrent changes (NLM_F_DUMP_INTR); retry the dump")
+
+// IdleError is the cause of a request that got no reply for Idle: the
+// kernel drops a request whose header says it is longer than the bytes
+// sent, or one it cannot parse, without a word. errors.Is(err,
+// unix.ETIMEDOUT) holds for it.
+type IdleError struct {
+	Idle time.Duration
+}
+
+func (e *IdleError) Error() string {
+	return fmt.Sprintf("no reply from the kernel for %s (the request may have been dropped: check its length)", Seconds(e.Idle))
+}
+
+// Is makes errors.Is(err, unix.ETIMEDOUT) hold.
+func (e *IdleError) Is(target error) bool { return target == unix.ETIMEDOUT }
+
+// errIdle is what a read returns when its idle bound passes; the request
+// waiting turns it into an *IdleError naming its own bound.
+var errIdle = errors.New("idle")
+
+// Seconds writes a duration as people give timeouts: "30 s", "0.25 s".
+func Seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
+}
 
 func (e *Error) Error() string {
 	if errors.Is(e.Err, ErrReadOnly) && e.Op != "" {

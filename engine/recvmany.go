@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -56,8 +57,8 @@ func (r *multiReader) datagram(d int) ([]byte, uint32, bool) {
 
 // recvMany reads as many datagrams as are queued, at least one, up to the
 // room r has, and returns how many it read. The data stays in r until the
-// next read.
-func (c *Conn) recvMany(ctx context.Context, r *multiReader) (int, error) {
+// next read. idle, if positive, bounds the wait (errIdle past it).
+func (c *Conn) recvMany(ctx context.Context, idle time.Duration, r *multiReader) (int, error) {
 	if len(r.hdrs) == 0 {
 		return 0, errors.New("recvMany: no buffers")
 	}
@@ -70,7 +71,7 @@ func (c *Conn) recvMany(ctx context.Context, r *multiReader) (int, error) {
 		r.hdrs[i].Hdr.Flags = 0
 		r.hdrs[i].Len = 0
 	}
-	err := c.read(ctx, func(fd int) bool {
+	err := c.read(ctx, idle, func(fd int) bool {
 		for {
 			m, _, errno := unix.Syscall6(unix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&r.hdrs[0])),
 				uintptr(len(r.hdrs)), unix.MSG_DONTWAIT, 0, 0)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 )
 
 // ErrStreamOpen is returned by a request on a socket whose Stream is still
@@ -16,6 +17,7 @@ var ErrStreamOpen = errors.New("a streamed dump is still open on this socket: fi
 type Stream struct {
 	c      *Conn
 	col    *Collector
+	idle   time.Duration // 0: no bound
 	seq    uint32
 	dump   bool
 	queue  []Message
@@ -25,8 +27,15 @@ type Stream struct {
 }
 
 // Stream sends req (as Request does: sequence number and pid filled in a
-// copy) and returns the stream of its replies.
+// copy) and returns the stream of its replies. The Conn's idle bound
+// applies to each wait for the next reply, as in Request; the time the
+// caller spends between calls does not count.
 func (c *Conn) Stream(ctx context.Context, p *Protocol, req []byte) (*Stream, error) {
+	return c.StreamWith(ctx, p, req, RequestOptions{})
+}
+
+// StreamWith is Stream with options.
+func (c *Conn) StreamWith(ctx context.Context, p *Protocol, req []byte, o RequestOptions) (*Stream, error) {
 	h, req, err := c.prepare(ctx, req)
 	if err != nil {
 		return nil, err
@@ -38,7 +47,7 @@ func (c *Conn) Stream(ctx context.Context, p *Protocol, req []byte) (*Stream, er
 		c.reqMu.Lock()
 	}
 	c.streaming.Store(true)
-	s := &Stream{c: c, col: NewCollector(p, req), seq: h.Seq, dump: h.Flags&NLM_F_DUMP == NLM_F_DUMP}
+	s := &Stream{c: c, col: NewCollector(p, req), idle: resolveIdle(o.Idle, c.idle), seq: h.Seq, dump: h.Flags&NLM_F_DUMP == NLM_F_DUMP}
 	if c.pendingDump != 0 {
 		if err := c.drain(ctx, c.pendingDump); err != nil {
 			s.release()
@@ -82,6 +91,7 @@ func (s *Stream) NextBatch(ctx context.Context) ([]Message, bool, error) {
 
 // fill reads datagrams until a reply is queued or the replies are over.
 func (s *Stream) fill(ctx context.Context) (bool, error) {
+	w := newReplyWait(s.idle)
 	for len(s.queue) == 0 {
 		if s.done {
 			return false, s.err
@@ -89,12 +99,13 @@ func (s *Stream) fill(ctx context.Context) (bool, error) {
 		if s.closed.Load() {
 			return false, &Error{Err: errors.New("stream closed"), Op: "recv", Offset: -1, MissType: -1, MissNest: -1}
 		}
-		b, group, err := s.c.recv(ctx)
+		b, group, err := s.c.recv(ctx, w.left())
 		if err != nil {
 			s.abandon()
-			return false, err
+			return false, w.err(err, s.col)
 		}
 		done := s.col.Feed(b, group)
+		w.fed(s.col)
 		if group != 0 && !s.col.echoed {
 			s.c.queue(b)
 		}

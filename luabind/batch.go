@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"errors"
+	"fmt"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -92,6 +93,9 @@ func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, owner *lua.LTab
 	}
 	errs, err := b.Wait()
 	s.inBatch = false
+	if err != nil && (ferr == nil || e.ctx(L).Err() != nil) {
+		e.raiseBatch(L, err, b.Applied(), b.Len(), s.proto)
+	}
 	if ferr != nil {
 		var ae *lua.ApiError
 		if errors.As(ferr, &ae) {
@@ -99,11 +103,33 @@ func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, owner *lua.LTab
 		}
 		L.RaiseError("%s", ferr.Error())
 	}
-	if err != nil {
-		e.raiseWith(L, "batch", err, s.proto)
-	}
 	e.pushBatchResults(L, errs, s.proto)
 	return 2
+}
+
+// raiseBatch raises the error value of a batch cut short (by Ctrl-C or a
+// socket failure) after n requests were queued, applied of which the
+// kernel applied: it carries applied and requests. When Ctrl-C cut it,
+// the Lua code the value would pass through cannot run any more, so Run
+// returns it in place of the bare interruption.
+func (e *Env) raiseBatch(L *lua.LState, err error, applied, n int, p *engine.Protocol) {
+	what := "interrupted"
+	if e.ctx(L).Err() == nil {
+		what = "failed"
+	}
+	ne := &engine.Error{Op: "batch", Offset: -1, MissType: -1, MissNest: -1,
+		Err: fmt.Errorf("%s (%w): %d of %d requests applied", what, err, applied, n)}
+	var inner *engine.Error
+	if errors.As(err, &inner) {
+		ne.Errno = inner.Errno
+	}
+	t := e.errorValue(ne, p)
+	t.RawSetString("applied", lua.LNumber(applied))
+	t.RawSetString("requests", lua.LNumber(n))
+	if e.ctx(L).Err() != nil {
+		e.interrupted = t
+	}
+	L.Error(t, 1)
 }
 
 // pushBatchResults pushes a batch's results: a list with true or an error

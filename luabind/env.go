@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -71,6 +72,10 @@ type Env struct {
 	// jsonProtos are the protocols nl.from_json met by name that nlsh
 	// does not describe (sock_diag, …), one each.
 	jsonProtos map[string]*engine.Protocol
+	// interrupted is an error value raised while the running chunk was
+	// being cancelled, which Run returns rather than the bare
+	// interruption (Lua code passing it on cannot run any more).
+	interrupted *lua.LTable
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -384,10 +389,17 @@ func (e *Env) runFn(ctx context.Context, fn *lua.LFunction, name string, args []
 	for _, a := range args {
 		e.L.Push(lua.LString(a))
 	}
+	e.interrupted = nil
 	if err := e.L.PCall(len(args), lua.MultRet, nil); err != nil {
 		e.L.SetTop(top)
+		var ae *lua.ApiError
+		if t := e.interrupted; t != nil && ctx.Err() != nil && errors.As(err, &ae) {
+			e.interrupted = nil
+			return nil, &lua.ApiError{Type: ae.Type, Object: t, StackTrace: ae.StackTrace, Cause: ae.Cause}
+		}
 		return nil, err
 	}
+	e.interrupted = nil
 	var out []lua.LValue
 	for i := top + 1; i <= e.L.GetTop(); i++ {
 		out = append(out, e.L.Get(i))

@@ -29,6 +29,20 @@ func (e *Env) raiseWith(L *lua.LState, op string, err error, p *engine.Protocol)
 	L.RaiseError("%s", err.Error())
 }
 
+// raiseReplies is raiseWith for a request that got replies before it
+// failed: the error value carries them as replies (a list of decoded
+// messages), always for an interrupted dump, whose replies are complete.
+func (e *Env) raiseReplies(L *lua.LState, op string, err error, p *engine.Protocol, msgs []engine.Message) {
+	var ne *engine.Error
+	if errors.As(err, &ne) && (len(msgs) > 0 || errors.Is(err, engine.ErrDumpInterrupted)) {
+		t := e.errorValue(ne, p)
+		t.RawSetString("replies", e.newLazyList(p, msgs))
+		L.Error(t, 1)
+		return
+	}
+	e.raiseWith(L, op, err, p)
+}
+
 func (e *Env) errorValue(ne *engine.Error, p *engine.Protocol) *lua.LTable {
 	L := e.L
 	t := L.NewTable()

@@ -347,21 +347,22 @@ func (e *Env) genlCall(L *lua.LState, f *genlFamily, dump bool) (*genl.Bound, []
 		flags = engine.NLM_F_REQUEST | engine.NLM_F_DUMP
 	}
 	e.genlCheckCap(L, b, op, dump)
+	o := requestOptions(L, 4, b.Name+" "+op.Name)
 	s, err := e.genlConn(f.g)
 	if err != nil {
 		e.raise(L, b.Name, err)
 	}
 	p := f.g.tab.Protocol()
-	msgs, err := s.conn.Request(e.ctx(L), p, e.genlEncode(L, b, op, L.Get(3), flags))
+	msgs, err := s.conn.RequestWith(e.ctx(L), p, e.genlEncode(L, b, op, L.Get(3), flags), o)
 	if errors.Is(err, unix.ENOENT) {
 		if nb, lerr := f.g.tab.Lookup(e.ctx(L), s.conn, f.name); lerr == nil && nb.ID != b.ID {
 			b = nb
 			op = b.Op(op.Name)
-			msgs, err = s.conn.Request(e.ctx(L), p, e.genlEncode(L, b, op, L.Get(3), flags))
+			msgs, err = s.conn.RequestWith(e.ctx(L), p, e.genlEncode(L, b, op, L.Get(3), flags), o)
 		}
 	}
 	if err != nil {
-		e.raiseWith(L, b.Name+" "+op.Name, err, p)
+		e.raiseReplies(L, b.Name+" "+op.Name, err, p, msgs)
 	}
 	return b, msgs
 }
@@ -382,7 +383,7 @@ func (e *Env) genlCheckCap(L *lua.LState, b *genl.Bound, op *genl.Op, dump bool)
 }
 
 // famDoit is f:doit(op, attrs [, opts]): the reply, or nothing for an
-// operation that only acknowledges.
+// operation that only acknowledges. opts: timeout.
 func (e *Env) famDoit(L *lua.LState) int {
 	f := e.checkFamily(L, 1)
 	_, msgs := e.genlCall(L, f, false)
@@ -411,12 +412,13 @@ func (e *Env) famEach(L *lua.LState) int {
 	b := e.famBound(L, f)
 	op := e.famOp(L, b, 2)
 	e.genlCheckCap(L, b, op, true)
+	o := requestOptions(L, 4, b.Name+" "+op.Name)
 	s, err := e.genlConn(f.g)
 	if err != nil {
 		e.raise(L, b.Name, err)
 	}
 	req := e.genlEncode(L, b, op, L.Get(3), engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
-	L.Push(e.streamIter(L, s, f.g.tab.Protocol(), req, b.Name+" "+op.Name))
+	L.Push(e.streamIter(L, s, f.g.tab.Protocol(), req, b.Name+" "+op.Name, o))
 	return 1
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -17,7 +16,8 @@ import (
 // famSubscribe is f:subscribe(group [, opts]): an iterator over the
 // family's notifications to that multicast group, decoded, and a function
 // that closes the stream, as nl.events gives. opts: timeout (seconds of
-// quiet that end the loop), rcvbuf.
+// quiet that end the loop), rcvbuf (default engine.EventRcvBuf), backlog
+// (bytes read ahead; default engine.ListenBacklog).
 func (e *Env) famSubscribe(L *lua.LState) int {
 	f := e.checkFamily(L, 1)
 	b := e.famBound(L, f)
@@ -37,43 +37,43 @@ func (e *Env) famSubscribe(L *lua.LState) int {
 	cfg.NetNS = f.g.ns
 	cfg.Groups = []uint32{id}
 	var timeout time.Duration
-	if opts, ok := L.Get(3).(*lua.LTable); ok {
-		opts.ForEach(func(k, v lua.LValue) {
-			switch k.String() {
-			case "timeout":
-				n, ok := v.(lua.LNumber)
-				if !ok || n <= 0 || n != n {
-					L.ArgError(3, "timeout: a positive number of seconds expected")
-				}
-				timeout = time.Duration(float64(n) * float64(time.Second))
-			case "rcvbuf":
-				n, ok := v.(lua.LNumber)
-				if !ok || n <= 0 {
-					L.ArgError(3, "rcvbuf: a positive number of bytes expected")
-				}
-				cfg.RcvBuf = int(n)
-			default:
-				L.ArgError(3, fmt.Sprintf("unknown option '%s' (options: timeout, rcvbuf)", k.String()))
-			}
-		})
+	var backlog int
+	forOptions(L, 3, "subscribe", []string{"backlog", "rcvbuf", "timeout"}, func(k string, v lua.LValue) (err error) {
+		switch k {
+		case "backlog":
+			backlog, err = parseBytes("backlog", v)
+		case "rcvbuf":
+			cfg.RcvBuf, err = parseRcvBuf(v)
+		case "timeout":
+			timeout, err = parseTimeout(v)
+		}
+		return err
+	})
+	if cfg.RcvBuf == 0 {
+		cfg.RcvBuf = engine.EventRcvBuf
 	}
 	s, err := e.dial(16, f.g.tab.Protocol(), b.Name+" "+group+" events", cfg)
 	if err != nil {
 		e.raise(L, "subscribe", err)
 	}
-	iter, closer := e.eventIter(L, s, timeout, "subscribe")
+	iter, closer := e.eventIter(L, s, timeout, backlog, "subscribe")
 	L.Push(iter)
 	L.Push(closer)
 	return 2
 }
 
 // eventIter iterates over the notifications a socket receives, decoded by
-// its protocol. An overrun (the kernel dropped notifications: the
-// socket's buffer was full) yields {overrun=true, event='OVERRUN'} and
-// the stream goes on. With a timeout the loop ends after that long
-// without a notification. The socket closes when the second value is
-// called, or when the iterator is collected.
-func (e *Env) eventIter(L *lua.LState, s *socket, timeout time.Duration, op string) (*lua.LFunction, *lua.LFunction) {
+// its protocol, read ahead by an engine.Listener so that slow work per
+// notification loses none. An overrun (the kernel dropped notifications:
+// the socket's buffer was full, or the Listener's backlog) yields
+// {overrun=true, event='OVERRUN'} and the stream goes on. With a timeout
+// (noBound is none) the loop ends after that long without a notification.
+// backlog bounds the bytes read ahead (0: engine.ListenBacklog).
+// The socket closes when the second value is called, or when the iterator
+// is collected.
+func (e *Env) eventIter(L *lua.LState, s *socket, timeout time.Duration, backlog int, op string) (*lua.LFunction, *lua.LFunction) {
+	l := s.conn.Listen(backlog)
+	s.listener = l
 	var pending []*lua.LTable
 	iter := L.NewFunction(func(L *lua.LState) int {
 		for len(pending) == 0 {
@@ -86,7 +86,7 @@ func (e *Env) eventIter(L *lua.LState, s *socket, timeout time.Duration, op stri
 				ctx, cancel = context.WithTimeout(ctx, timeout)
 				defer cancel()
 			}
-			b, err := s.conn.RecvRaw(ctx)
+			b, err := l.Next(ctx)
 			if errors.Is(err, unix.ENOBUFS) {
 				t := L.NewTable()
 				t.RawSetString("overrun", lua.LTrue)
@@ -99,6 +99,8 @@ func (e *Env) eventIter(L *lua.LState, s *socket, timeout time.Duration, op stri
 				case e.ctx(L).Err() != nil:
 					L.RaiseError("interrupted")
 				case timeout > 0 && errors.Is(err, context.DeadlineExceeded):
+					return 0 // quiet for timeout: the loop ends (call again to go on)
+				case s.closed.Load():
 					return 0
 				}
 				e.raiseWith(L, op, err, s.proto)
@@ -111,7 +113,7 @@ func (e *Env) eventIter(L *lua.LState, s *socket, timeout time.Duration, op stri
 		L.Push(t)
 		return 1
 	})
-	runtime.AddCleanup(iter, (*socket).close, s)
+	e.own(s, iter)
 	closer := L.NewFunction(func(L *lua.LState) int { s.close(); return 0 })
 	return iter, closer
 }

@@ -68,7 +68,7 @@ func TestHelpContents(t *testing.T) {
 		{`help(nl.socket)`, []string{"nl.socket([proto [, options]])", "ext_ack"}},
 		{`help('IFA_LOCL')`, []string{"no help for 'IFA_LOCL'", "did you mean IFA_LOCAL"}},
 		{`help('nl.RTM_NEWADDR')`, []string{"RTM_NEWADDR = 20"}},
-		{`help('request')`, []string{"sock:request(msg)"}},
+		{`help('request')`, []string{"sock:request(msg [, opts])"}},
 	} {
 		out.Reset()
 		run(t, e, tc.src)

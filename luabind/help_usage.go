@@ -43,8 +43,8 @@ fields, struct fields, attribute headers and values. options.mark flags a byte o
 (every byte), false or 'off'. Returns the previous mode.`},
 	{"nl.events", "(groups [, options])", `An iterator over multicast notifications, decoded:
   for ev in nl.events{'link', 'ipv4-ifaddr'} do print(ev) end
-options: rcvbuf, netns (as nl.socket's), timeout (seconds; the loop ends after that long
-without one).
+options: rcvbuf (default 4 MiB), backlog (bytes read ahead, default 32 MiB), netns (as
+nl.socket's), timeout (seconds; the loop ends after that long without one).
 An overrun yields {overrun=true, event='OVERRUN'}: dump again to resynchronise.
 A second result closes the subscription: local events, close = nl.events{'link'}.`},
 	{"nl.read_only", "([on])", `Read-only mode: nl.read_only(true) refuses from then on, before sending, every request
@@ -132,11 +132,12 @@ burst, limit, ...; rates as numbers of bytes/s or tc's '1mbit').
 	{"ip.tc_handle", "(h)", `Converts a tc handle: ip.tc_handle('1:10') is 0x10010, ip.tc_handle(0x10010) is '1:10'.`},
 	{"ip.monitor", "(groups, fn [, opts])", `Calls fn(ev) for every notification of the groups ('link', 'addr', 'route',
 'neigh', 'rule', 'tc' or any rtnetlink group name) until fn returns false or Ctrl-C.
-opts: rcvbuf, timeout (seconds of quiet that end it).`},
+opts: rcvbuf, backlog, timeout (seconds of quiet that end it), as nl.events.`},
 	{"ip.batch", "(fn)", `Runs fn with the requests the ip verbs make going into a batch (sock:batch): they
 leave packed many to a datagram while fn builds the next, and every acknowledgement is
 checked. Returns the number of requests; raises the first failure's error value (with
-index and failed), or fn's own error after sending what it queued.`},
+index, failed and applied), or fn's own error after sending what it queued. Cut short
+(Ctrl-C, a socket failure), its error value's applied says how many were applied.`},
 	{"ip.netns", "(name)", `The same API bound to another network namespace (a name, path or pid).`},
 	{"ip.close", "()", `Closes the ip module's socket (it is opened again when needed).`},
 
@@ -158,7 +159,8 @@ index and failed), or fn's own error after sending what it queued.`},
 description names them and the running kernel offers them.`},
 	{"family:doit", "(op [, attrs [, options]])", `Sends the operation's do request and returns the reply, or nothing when the
 operation only acknowledges. attrs is keyed by attribute name (dev_name, 'dev-name' or
-the C name), nests as tables: f:doit('linkinfo-get', {header = {dev_name = 'v0'}}).`},
+the C name), nests as tables: f:doit('linkinfo-get', {header = {dev_name = 'v0'}}).
+options: timeout (seconds without a reply; default 30).`},
 	{"family:dumpit", "(op [, attrs [, options]])", `Sends the operation's dump request and returns the list of replies.`},
 	{"family:each", "(op [, attrs [, options]])", `An iterator over a dump's replies as they arrive, keeping none behind.`},
 	{"family:policy", "(op [, 'do'|'dump'])", `The kernel's policy for the operation's requests, keyed by attribute name: type,
@@ -167,7 +169,7 @@ number, limits (min_value_u, max_length, ...) and, for a nest, the policy inside
 of sentences, empty when they agree.`},
 	{"family:subscribe", "(group [, options])", `An iterator over the family's notifications to a multicast group, decoded, and a
 function that closes it: for ev in f:subscribe('mgmt') do print(ev) end. options:
-timeout (seconds of quiet that end the loop), rcvbuf.`},
+timeout (seconds of quiet that end the loop), rcvbuf, backlog.`},
 	{"family:message", "(op [, attrs])", `The request message the operation would send, as a message table (for nl.explain,
 editing, sock:request). f.OP_NAME{attrs} does the same: f.linkinfo_get{...}.`},
 
@@ -175,10 +177,12 @@ editing, sock:request). f.OP_NAME{attrs} does the same: f.linkinfo_get{...}.`},
 	{"sock:recv", "()", `Waits for one datagram and returns the list of messages in it, decoded. Ctrl-C
 stops the wait.`},
 	{"sock:recv_raw", "()", `Waits for one datagram and returns its bytes as a Lua string.`},
-	{"sock:request", "(msg)", `Sends a request (filling in the sequence number and port id when 0) and returns
+	{"sock:request", "(msg [, opts])", `Sends a request (filling in the sequence number and port id when 0) and returns
 the list of replies, up to the ACK or NLMSG_DONE. A kernel error raises an error value
-(errno, code, message, ext_ack, offset, attr, request). Without NLM_F_ACK the kernel
-still answers a failure, but not a success: set NLM_F_ACK on requests that change things.`},
+(errno, code, message, ext_ack, offset, attr, request, replies). Without NLM_F_ACK the
+kernel answers a failure but not a success, so a change without it is refused at once.
+opts.timeout: seconds without a reply before it fails with code 'ETIMEDOUT' (default 30;
+math.huge for none).`},
 	{"sock:request_batch", "(list)", `Sends many requests (message tables or bytes) packed into few datagrams and waits
 for every acknowledgement. Returns a list with true or an error value per request, and
 the number that failed.`},
@@ -187,10 +191,10 @@ number. Requests leave as they are queued, many to a datagram, while fn builds t
 every acknowledgement is checked. Returns what request_batch returns once all are
 answered. If fn raises, what it queued is still sent, then its error is raised. The
 socket does nothing else meanwhile.`},
-	{"sock:each", "(msg)", `An iterator over the replies to a request (a dump) as they arrive, keeping none
+	{"sock:each", "(msg [, opts])", `An iterator over the replies to a request (a dump) as they arrive, keeping none
 behind: for m in s:each(req) do ... end. Memory stays flat at any dump size. A later call
 on the same socket ends the stream; an interrupted dump raises code 'NLM_F_DUMP_INTR'
-after its last message.`},
+after its last message. opts.timeout bounds each wait, as in sock:request.`},
 	{"sock:close", "()", `Closes the socket.`},
 	{"sock:port", "()", `The socket's netlink port id (nl_pid).`},
 	{"sock:join", "(group)", `Joins a multicast group, by name ('link', 'ipv4-ifaddr') or number.`},

@@ -20,7 +20,7 @@ import (
 
 // commonKeys are the options every verb takes besides its own keys (ip.lua
 // hands its U.common to luaCheckOptions; ip.route's Go side uses this).
-var commonKeys = keySet("dry", "echo")
+var commonKeys = keySet("dry", "echo", "timeout")
 
 // checkSpec checks ip.route's table of options: its keys, hints first.
 func checkSpec(fname string, v lua.LValue, valid map[string]bool, hints map[string]string) (*lua.LTable, error) {
@@ -97,6 +97,13 @@ func checkKeys(fname string, v lua.LValue, valid func(string) bool, validNames f
 			}
 		}
 		return nil, routeErrorf("%s: unknown key '%s' (valid keys: %s)", fname, k.String(), strings.Join(names, ", "))
+	}
+	// Every verb, getter and ip.monitor takes timeout: read it as every
+	// call does.
+	if tv := t.RawGetString("timeout"); tv != lua.LNil {
+		if _, err := parseTimeout(tv); err != nil {
+			return nil, routeErrorf("%s: %s", fname, err.Error())
+		}
 	}
 	return t, nil
 }

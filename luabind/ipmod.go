@@ -62,6 +62,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"prefix":      e.luaPrefix,
 		"check":       e.luaCheckOptions,
 		"send":        e.luaSend,
+		"dump":        e.luaIPDump,
 		"batch":       e.luaIPBatch,
 		"netns":       e.luaNetnsArg,
 

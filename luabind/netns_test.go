@@ -315,7 +315,7 @@ return table.concat(heard, ' ')`)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	time.AfterFunc(500*time.Millisecond, cancel)
-	if err := e.Monitor(ctx, []string{"link"}); err != nil && ctx.Err() == nil {
+	if err := e.Monitor(ctx, []string{"link"}, 0); err != nil && ctx.Err() == nil {
 		t.Fatalf("Monitor: %v", e.FormatError(err))
 	}
 	printed := regexp.MustCompile(`IFLA_IFNAME="([^"]*)"`).FindAllStringSubmatch(out.String(), -1)

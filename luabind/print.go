@@ -129,6 +129,21 @@ func (p *printer) message(t *lua.LTable, c *engine.Class) {
 		p.line(1, "attrs:")
 		p.attrs(attrs, set, 2, fieldSelectors(t, c))
 	}
+	p.tail(t, 1)
+}
+
+// tail shows a table's _tail: bytes that did not parse where attributes
+// (or a struct's fields) were expected, which encode sends back as they
+// are.
+func (p *printer) tail(t *lua.LTable, indent int) {
+	if b, ok := t.RawGetString("_tail").(lua.LString); ok && len(b) > 0 {
+		p.line(indent, "_tail: %s", tailText(string(b)))
+	}
+}
+
+// tailText describes trailing bytes: how many, in hex.
+func tailText(b string) string {
+	return fmt.Sprintf("%d bytes that do not parse: % x", len(b), b)
 }
 
 // fieldSelectors gives the header fields of a message by value name, for the
@@ -189,6 +204,9 @@ func (p *printer) inlineStruct(t *lua.LTable, s *engine.StructDesc) string {
 		if v := t.RawGetString(f.Name); v != lua.LNil {
 			parts = append(parts, f.Name+"="+p.scalar(v, f.Enum))
 		}
+	}
+	if b, ok := t.RawGetString("_tail").(lua.LString); ok && len(b) > 0 {
+		parts = append(parts, "_tail="+tailText(string(b)))
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
@@ -302,6 +320,7 @@ func (p *printer) value(indent int, label string, v lua.LValue, d *engine.AttrDe
 		}
 		p.line(indent, "%s:", label)
 		p.structFields(t, d.Struct, indent+1)
+		p.tail(t, indent+1)
 	case engine.Embedded:
 		p.line(indent, "%s:", label)
 		p.record(t, d.Record, indent+1, sel)
@@ -330,6 +349,7 @@ func (p *printer) record(t *lua.LTable, c *engine.Class, indent int, sel map[str
 		p.line(indent, "attrs:")
 		p.attrs(a, c.Attrs, indent+1, sel)
 	}
+	p.tail(t, indent)
 }
 
 // scalar renders a value on one line: a number with its enum or flag names,

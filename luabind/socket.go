@@ -7,8 +7,10 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"weak"
 
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
 	"nlsh/genl"
@@ -25,11 +27,36 @@ type socket struct {
 	inBatch bool
 	// stream is the dump being walked by s:each or f:each, if any.
 	stream *engine.Stream
+	// listener reads an event socket ahead (nl.events, f:subscribe).
+	listener *engine.Listener
+	// dropped reports whether the Lua value owning the socket is gone
+	// (nil: owned by nlsh itself), for closing sockets a script forgot
+	// when descriptors run out.
+	dropped func() bool
 }
 
 func (s *socket) close() {
 	if s.closed.CompareAndSwap(false, true) {
-		s.conn.Close()
+		if s.listener != nil {
+			s.listener.Close()
+		} else {
+			s.conn.Close()
+		}
+	}
+}
+
+// own makes v (the socket's userdata, or the iterator reading it) the
+// owner of s: when the garbage collector finds v unreachable, s is closed.
+func (e *Env) own(s *socket, v any) {
+	switch o := v.(type) {
+	case *lua.LUserData:
+		runtime.AddCleanup(o, (*socket).close, s)
+		w := weak.Make(o)
+		s.dropped = func() bool { return w.Value() == nil }
+	case *lua.LFunction:
+		runtime.AddCleanup(o, (*socket).close, s)
+		w := weak.Make(o)
+		s.dropped = func() bool { return w.Value() == nil }
 	}
 }
 
@@ -103,7 +130,12 @@ func (e *Env) luaSocket(L *lua.LState) int {
 			case "no_enobufs":
 				cfg.NoENOBUFS = lua.LVAsBool(v)
 			case "rcvbuf":
-				cfg.RcvBuf = int(lua.LVAsNumber(v))
+				n, err := parseRcvBuf(v)
+				if err != nil {
+					bad = err.Error()
+					return
+				}
+				cfg.RcvBuf = n
 			case "groups":
 				gt, ok := v.(*lua.LTable)
 				if !ok {
@@ -142,22 +174,45 @@ func (e *Env) luaSocket(L *lua.LState) int {
 	ud.Value = s
 	ud.Metatable = e.sockMeta
 	// A socket a script drops without closing is closed when collected.
-	runtime.AddCleanup(ud, (*socket).close, s)
+	e.own(s, ud)
 	L.Push(ud)
 	return 1
 }
 
-// dial opens a socket of the Env (traced, closed with it).
+// dial opens a socket of the Env (traced, closed with it). When the
+// process is out of descriptors it closes the sockets scripts dropped
+// without closing, which the garbage collector may not have got to, and
+// tries once more.
 func (e *Env) dial(family int, p *engine.Protocol, name string, cfg engine.ConnConfig) (*socket, error) {
 	cfg.Tap = e.tap(family, p)
 	cfg.Guard = e.guard(family, p)
 	conn, err := engine.Dial(family, cfg)
+	if errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE) {
+		e.closeDropped()
+		conn, err = engine.Dial(family, cfg)
+	}
 	if err != nil {
 		return nil, err
 	}
 	s := &socket{conn: conn, proto: p, name: name}
 	e.sockets[s] = true
 	return s, nil
+}
+
+// closeDropped runs the garbage collector and closes the sockets whose
+// owners it found unreachable. The cleanups would close them too, but on a
+// goroutine of their own, some time later; a weak pointer says at once.
+// Sockets already closed are forgotten.
+func (e *Env) closeDropped() {
+	runtime.GC()
+	for s := range e.sockets {
+		if s.dropped != nil && s.dropped() {
+			s.close()
+		}
+		if s.closed.Load() {
+			delete(e.sockets, s)
+		}
+	}
 }
 
 func (e *Env) groupNumber(v lua.LValue) (uint32, error) {
@@ -266,15 +321,17 @@ func (e *Env) sockRecv(L *lua.LState) int {
 	return 1
 }
 
+// sockRequest is s:request(msg [, opts]); opts: timeout.
 func (e *Env) sockRequest(L *lua.LState) int {
 	s := e.openSocket(L)
-	L.Push(e.request(L, s, L.Get(2)))
+	L.Push(e.request(L, s, L.Get(2), requestOptions(L, 3, "request")))
 	return 1
 }
 
 // request sends msg (a message table or bytes) on s and returns the list of
-// replies; a kernel error is raised as an error value.
-func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue) *lua.LTable {
+// replies; a kernel error is raised as an error value, carrying the replies
+// that came before it.
+func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue, o engine.RequestOptions) *lua.LTable {
 	if s.closed.Load() {
 		L.RaiseError("socket is closed")
 	}
@@ -289,9 +346,9 @@ func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue) *lua.LTable {
 	if why := silentRequest(s.proto, b); why != "" {
 		L.RaiseError("request: %s", why)
 	}
-	msgs, err := s.conn.Request(e.ctx(L), s.proto, b)
+	msgs, err := s.conn.RequestWith(e.ctx(L), s.proto, b, o)
 	if err != nil {
-		e.raiseWith(L, "request", err, s.proto)
+		e.raiseReplies(L, "request", err, s.proto, msgs)
 	}
 	return e.newLazyList(s.proto, msgs)
 }

@@ -30,9 +30,9 @@ func (s *socket) endStream() {
 
 // streamIter sends req on s and returns an iterator over its replies,
 // read as protocol p; op names the request in errors.
-func (e *Env) streamIter(L *lua.LState, s *socket, p *engine.Protocol, req []byte, op string) *lua.LFunction {
+func (e *Env) streamIter(L *lua.LState, s *socket, p *engine.Protocol, req []byte, op string, o engine.RequestOptions) *lua.LFunction {
 	s.endStream()
-	st, err := s.conn.Stream(e.ctx(L), p, req)
+	st, err := s.conn.StreamWith(e.ctx(L), p, req, o)
 	if err != nil {
 		e.raiseWith(L, op, err, p)
 	}
@@ -64,11 +64,11 @@ func (e *Env) streamIter(L *lua.LState, s *socket, p *engine.Protocol, req []byt
 	})
 }
 
-// sockEach is s:each(msg): an iterator over the replies to msg (a dump)
-// as they arrive.
+// sockEach is s:each(msg [, opts]): an iterator over the replies to msg
+// (a dump) as they arrive; opts: timeout.
 func (e *Env) sockEach(L *lua.LState) int {
 	s := e.openSocket(L)
 	b := e.messageBytes(L, 2)
-	L.Push(e.streamIter(L, s, s.proto, b, "each"))
+	L.Push(e.streamIter(L, s, s.proto, b, "each", requestOptions(L, 3, "each")))
 	return 1
 }

@@ -2,17 +2,14 @@ package luabind
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
 	"nlsh/genl"
@@ -232,11 +229,10 @@ func (e *Env) openPcapModule(L *lua.LState) *lua.LTable {
 }
 
 // luaEvents is nl.events(groups [, opts]): an iterator over multicast
-// notifications, decoded, and a function that closes the stream. An ENOBUFS overrun (the kernel dropped
-// notifications because the socket's buffer was full) yields
-// {overrun=true, event='OVERRUN'} and the stream goes on; resynchronise by
-// dumping the objects again. opts: rcvbuf, netns, timeout (seconds; the
-// iterator ends when nothing arrives for that long).
+// notifications, decoded, and a function that closes the stream (see
+// eventIter). opts: rcvbuf (default engine.EventRcvBuf), backlog (default
+// engine.ListenBacklog), netns, timeout (seconds; the iterator ends when
+// nothing arrives for that long).
 func (e *Env) luaEvents(L *lua.LState) int {
 	gt := L.CheckTable(1)
 	cfg := engine.DefaultConnConfig()
@@ -252,88 +248,47 @@ func (e *Env) luaEvents(L *lua.LState) int {
 	if len(cfg.Groups) == 0 {
 		L.ArgError(1, "at least one multicast group expected, e.g. {'link', 'ipv4-ifaddr'}")
 	}
-	if opts, ok := L.Get(2).(*lua.LTable); ok {
-		var bad string
-		opts.ForEach(func(k, v lua.LValue) {
-			switch k.String() {
-			case "rcvbuf":
-				cfg.RcvBuf = int(lua.LVAsNumber(v))
-			case "netns":
-				netns = v
-			case "timeout":
-				timeout = time.Duration(float64(lua.LVAsNumber(v)) * float64(time.Second))
-			default:
-				bad = fmt.Sprintf("unknown option '%s' (options: rcvbuf, netns, timeout)", k.String())
-			}
-		})
-		if bad != "" {
-			L.ArgError(2, bad)
+	var backlog int
+	forOptions(L, 2, "nl.events", []string{"backlog", "netns", "rcvbuf", "timeout"}, func(k string, v lua.LValue) (err error) {
+		switch k {
+		case "backlog":
+			backlog, err = parseBytes("backlog", v)
+		case "rcvbuf":
+			cfg.RcvBuf, err = parseRcvBuf(v)
+		case "netns":
+			netns = v
+		case "timeout":
+			timeout, err = parseTimeout(v)
 		}
-	}
+		return err
+	})
 	cfg.NetNS = e.netnsOption(L, "nl.events: option netns", netns)
-	cfg.Tap = e.tap(0, e.route)
-	cfg.Guard = e.guard(0, e.route)
-	conn, err := engine.Dial(0, cfg)
+	if cfg.RcvBuf == 0 {
+		cfg.RcvBuf = engine.EventRcvBuf
+	}
+	s, err := e.dial(0, e.route, "route events", cfg)
 	if err != nil {
 		e.raise(L, "nl.events", err)
 	}
-	s := &socket{conn: conn, proto: e.route, name: "route events"}
-	e.sockets[s] = true
-	var queue []engine.Message
-	iter := func(L *lua.LState) int {
-		for len(queue) == 0 {
-			if s.closed.Load() {
-				return 0
-			}
-			ctx := e.ctx(L)
-			if timeout > 0 {
-				var cancel func()
-				ctx, cancel = context.WithTimeout(ctx, timeout)
-				defer cancel()
-			}
-			b, err := conn.RecvRaw(ctx)
-			if errors.Is(err, unix.ENOBUFS) {
-				t := L.NewTable()
-				t.RawSetString("overrun", lua.LTrue)
-				t.RawSetString("event", lua.LString("OVERRUN"))
-				L.Push(t)
-				return 1
-			}
-			if err != nil {
-				parent := e.ctx(L)
-				switch {
-				case parent.Err() != nil:
-					L.RaiseError("interrupted")
-				case timeout > 0 && errors.Is(err, context.DeadlineExceeded):
-					return 0 // quiet for timeout: the loop ends (call again to go on)
-				}
-				e.raise(L, "nl.events", err)
-			}
-			msgs, _ := engine.Split(b)
-			queue = append(queue, msgs...)
-		}
-		m := queue[0]
-		queue = queue[1:]
-		L.Push(e.newLazy(m))
-		return 1
-	}
-	fn := L.NewFunction(iter)
-	// The socket closes when the script calls the second value (for ev in
-	// nl.events{...} ignores it), or when the iterator is collected.
-	runtime.AddCleanup(fn, (*socket).close, s)
-	L.Push(fn)
-	L.Push(L.NewFunction(func(L *lua.LState) int { s.close(); return 0 }))
+	iter, closer := e.eventIter(L, s, timeout, backlog, "nl.events")
+	L.Push(iter)
+	L.Push(closer)
 	return 2
 }
 
 // Monitor prints notifications of the named groups until ctx ends, one line
-// each with a timestamp, as `ip monitor` does (nlsh --monitor).
-func (e *Env) Monitor(ctx context.Context, groups []string) error {
+// each with a timestamp, as `ip monitor` does (nlsh --monitor). rcvbuf is
+// the socket's receive buffer in bytes (0: engine.EventRcvBuf).
+func (e *Env) Monitor(ctx context.Context, groups []string, rcvbuf int) error {
 	var quoted []string
 	for _, g := range groups {
 		quoted = append(quoted, fmt.Sprintf("%q", g))
 	}
-	src := fmt.Sprintf(`ip.monitor({%s}, nl._print_event)`, strings.Join(quoted, ","))
+	opts := "{}"
+	if rcvbuf > 0 {
+		opts = fmt.Sprintf("{rcvbuf = %d}", rcvbuf)
+	}
+	src := fmt.Sprintf(`ip.monitor({%s}, nl._print_event, %s)`, strings.Join(quoted, ","), opts)
 	_, err := e.Run(ctx, "monitor", src, nil)
 	return err
 }

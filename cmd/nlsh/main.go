@@ -41,6 +41,7 @@ Options:
                    and the Lua functions that run commands or write files
   --json           print what the script or -e returns as JSON (one document per line per
                    value; with --monitor, each notification), for jq
+  --rcvbuf BYTES   with --monitor: the socket's receive buffer (default 4 MiB)
   --version        print nlsh's version
   -h, --help       show this help
 
@@ -79,6 +80,7 @@ type options struct {
 	ro      bool
 	ynlPath string
 	json    bool
+	rcvbuf  int
 	rest    []string
 	showUse bool
 	version bool
@@ -116,6 +118,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.ynlPath, "ynl-path", "", "directories of YNL specs")
 	fs.BoolVar(&o.json, "json", false, "results as JSON")
 	fs.BoolVar(&o.version, "version", false, "version")
+	fs.IntVar(&o.rcvbuf, "rcvbuf", 0, "monitor's receive buffer")
 	fs.BoolVar(&o.showUse, "h", false, "help")
 	fs.BoolVar(&o.showUse, "help", false, "help")
 	if err := fs.Parse(args); err != nil {
@@ -141,6 +144,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// iproute2's `ip -n ''` refuses too: an empty name must not mean
 		// the current namespace, the one --netns was meant to keep out of.
 		fmt.Fprintln(stderr, "nlsh: --netns takes a network namespace (a name under /run/netns or a path such as /proc/PID/ns/net), not an empty string")
+		return exitUsage
+	}
+	if o.rcvbuf < 0 || o.rcvbuf > 0 && o.monitor == "" {
+		fmt.Fprintf(stderr, "nlsh: --rcvbuf takes a positive number of bytes and goes with --monitor\n\n%s", usage)
 		return exitUsage
 	}
 	if o.showUse {
@@ -184,11 +191,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		monitor := env.Monitor
+		var err error
 		if o.json {
-			monitor = func(ctx context.Context, groups []string) error { return monitorJSON(ctx, env, groups) }
+			err = monitorJSON(ctx, env, strings.Split(o.monitor, ","))
+		} else {
+			err = env.Monitor(ctx, strings.Split(o.monitor, ","), o.rcvbuf)
 		}
-		if err := monitor(ctx, strings.Split(o.monitor, ",")); err != nil && ctx.Err() == nil {
+		if err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, env.FormatError(err))
 			return exitError
 		}

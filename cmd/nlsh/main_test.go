@@ -22,6 +22,9 @@ import (
 var nlshBin string
 
 func TestMain(m *testing.M) {
+	if n := os.Getenv(nofileEnv); n != "" {
+		execLimited(n)
+	}
 	dir, err := os.MkdirTemp("", "nlsh-cli-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -122,6 +125,13 @@ func TestCLI(t *testing.T) {
 			stdout:   ptr(""),
 			errFirst: []string{"nlsh:", "-bogus"},
 			errHas:   []string{"Usage:", "--netns NAME"},
+		},
+		{
+			name:     "--rcvbuf without --monitor",
+			args:     []string{"--rcvbuf", "65536", "-e", "return 1"},
+			code:     2,
+			stdout:   ptr(""),
+			errFirst: []string{"nlsh: --rcvbuf takes a positive number of bytes and goes with --monitor"},
 		},
 		{
 			name:     "-e prints what the chunk returns",

@@ -15,8 +15,9 @@ local IP = {}      -- verbs: IP.link(self, cmd, spec), …; bound per namespace
 local U = {}       -- helpers shared by the parts
 U.native = native  -- the parts written in Go: route (ip.route's changes), route_value
 
--- Options every verb accepts besides its own keys.
-U.common = {dry = true, echo = true}
+-- Options every verb and getter accepts besides its own keys: timeout
+-- bounds the wait for the kernel's reply (seconds; see s:request).
+U.common = {dry = true, echo = true, timeout = true}
 
 -- check raises "fname: unknown key 'k' (did you mean 'x'?)" for a key of
 -- spec that is not in valid (a set of names) nor a common option; it returns
@@ -87,23 +88,25 @@ function U.send(self, msg, spec)
   return native.send(self, msg, spec, U.socket)
 end
 
--- dump sends a dump request and filters the replies. A dump the kernel
--- flags as interrupted by concurrent changes (NLM_F_DUMP_INTR) may be
--- inconsistent, so it is fetched again, up to three times.
+-- dump sends a dump request and filters the replies (filter's timeout, if
+-- any, bounds the wait).
 function U.dump(self, msg, filter, match)
-  local sock = U.socket(self)
-  local replies
-  for try = 1, 3 do
-    local ok, r = pcall(sock.request, sock, msg)
-    if ok then replies = r; break end
-    if type(r) ~= 'table' or not r.dump_interrupted or try == 3 then error(r, 0) end
-  end
+  local replies = U.fetch(self, msg, filter)
   if filter == nil then return replies end
   local out = {}
   for _, m in ipairs(replies) do
     if match(m, filter) then out[#out + 1] = m end
   end
   return out
+end
+
+-- fetch sends a dump request and returns every reply; opts.timeout, if
+-- opts is a table, bounds the wait. A dump the kernel flags as interrupted
+-- by concurrent changes (NLM_F_DUMP_INTR) is fetched again, a few times,
+-- with growing pauses; if it never comes whole, the last result is
+-- returned with a warning on standard error, as iproute2 does. (Go.)
+function U.fetch(self, msg, opts)
+  return native.dump(self, msg, type(opts) == 'table' and opts.timeout or nil, U.socket)
 end
 
 -- matcher returns a function testing a message against a filter table whose
@@ -116,7 +119,9 @@ function U.matcher(prefix, special)
     if type(filter) == 'function' then return filter(m) end
     for k, want in pairs(filter) do
       local test = special[k]
-      if test then
+      if U.common[k] then
+        -- an option (dry, echo, timeout), not a test
+      elseif test then
         if not test(m, want) then return false end
       else
         local got = m[k]

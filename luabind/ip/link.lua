@@ -191,7 +191,7 @@ function IP.link(self, cmd, spec)
     elseif spec.ifname then m.attrs = {{'IFLA_IFNAME', spec.ifname}}
     else error('ip.link get: give index or ifname', 2) end
     if spec.dry then return m end
-    return U.socket(self):request(m)[1]
+    return U.socket(self):request(m, {timeout = spec.timeout})[1]
   end
 end
 

@@ -207,7 +207,7 @@ function IP.neigh(self, cmd, spec)
   if cmd == 'get' then
     local m = query(self, spec)
     if spec.dry then return m end
-    return U.socket(self):request(m)[1]
+    return U.socket(self):request(m, {timeout = spec.timeout})[1]
   end
   local m = entry(self, cmd, spec)
   if not spec.echo or spec.dry or cmd == 'del' then return U.send(self, m, spec) end
@@ -220,7 +220,7 @@ function IP.neigh(self, cmd, spec)
       vlan = spec.vlan, dst = spec.dst})
     return found[1]
   end
-  return U.socket(self):request(query(self, spec))[1]
+  return U.socket(self):request(query(self, spec), {timeout = spec.timeout})[1]
 end
 
 -- fdb(cmd, spec) is neigh with family AF_BRIDGE, as pyroute2's fdb().

@@ -63,7 +63,7 @@ local function lookup(self, spec)
   if spec.uid then a[#a + 1] = {'RTA_UID', spec.uid} end
   m.attrs = a
   if spec.dry then return m end
-  return U.socket(self):request(m)[1]
+  return U.socket(self):request(m, {timeout = spec.timeout})[1]
 end
 
 -- flush deletes every route ip.routes(filter) returns, each by its key
@@ -216,7 +216,7 @@ function IP.routes(self, filter)
   elseif filter ~= nil and type(filter) ~= 'function' then
     error('ip.routes: expected a filter table or function, got ' .. type(filter), 0)
   end
-  local ok, replies = pcall(U.socket(self).request, U.socket(self), req)
+  local ok, replies = pcall(U.fetch, self, req, filter)
   if not ok then
     -- A dump of one family's table that does not exist: no routes.
     if type(replies) == 'table' and replies.code == 'ENOENT' and req.family ~= AF_UNSPEC then

@@ -454,7 +454,7 @@ local function htons(n) return (n % 256) * 256 + math.floor(n / 256) % 256 end
 local function send(self, m, spec)
   if not spec.echo or spec.dry or self._batch then return U.send(self, m, spec) end
   m.header.flags = bit.bor(m.header.flags, NLM_F_ECHO)
-  for _, r in ipairs(U.socket(self):request(m)) do
+  for _, r in ipairs(U.socket(self):request(m, {timeout = spec.timeout})) do
     if r.header.type == m.header.type then return r end
   end
 end
@@ -546,10 +546,10 @@ local match = U.matcher('TCA_', {
   protocol = function(m, want) return htons(m.info % 0x10000) == want end,
 })
 
-local function get(self, mtype, index, parent)
+local function get(self, mtype, index, parent, opts)
   local m = U.msg('tcmsg', mtype, U.flags.dump)
   m.index, m.parent = index or 0, parent or 0
-  return U.socket(self):request(m)
+  return U.fetch(self, m, opts)
 end
 
 -- keep appends the messages matching filter to out.
@@ -573,7 +573,7 @@ end
 -- TCA_* short names, or a function.
 function IP.qdiscs(self, filter)
   filter = norm(self, filter, 'ip.qdiscs')
-  return keep({}, get(self, RTM_GETQDISC), filter)
+  return keep({}, get(self, RTM_GETQDISC, nil, nil, filter), filter)
 end
 
 -- classes(filter): the classes of one device (index, ifname or dev in the
@@ -581,7 +581,7 @@ end
 function IP.classes(self, filter)
   filter = norm(self, filter, 'ip.classes')
   local out = {}
-  for _, i in ipairs(links(self, filter)) do keep(out, get(self, RTM_GETTCLASS, i), filter) end
+  for _, i in ipairs(links(self, filter)) do keep(out, get(self, RTM_GETTCLASS, i, nil, filter), filter) end
   return out
 end
 
@@ -596,7 +596,7 @@ function IP.filters(self, filter)
   if type(filter) == 'table' and filter.parent then
     for i in pairs(parents) do parents[i] = {filter.parent} end
   else
-    for _, q in ipairs(get(self, RTM_GETQDISC)) do
+    for _, q in ipairs(get(self, RTM_GETQDISC, nil, nil, filter)) do
       local p, kind = parents[q.index], q:get('TCA_KIND')
       if p and (kind == 'ingress' or kind == 'clsact') then p[#p + 1] = hook_words.ingress end
       if p and kind == 'clsact' then p[#p + 1] = hook_words.egress end
@@ -609,7 +609,7 @@ function IP.filters(self, filter)
   for i in pairs(parents) do order[#order + 1] = i end
   table.sort(order)
   for _, i in ipairs(order) do
-    for _, p in ipairs(parents[i]) do keep(out, get(self, RTM_GETTFILTER, i, p), filter) end
+    for _, p in ipairs(parents[i]) do keep(out, get(self, RTM_GETTFILTER, i, p, filter), filter) end
   end
   return out
 end
