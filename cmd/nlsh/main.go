@@ -131,7 +131,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if len(o.rest) > 0 && o.rest[0] == "decode" && !o.hasE {
-		return decode(o.rest[1:], stdout, stderr)
+		return decode(o.rest[1:], stdin, stdout, stderr)
 	}
 	if o.netns != "" {
 		// Check it now, so a wrong name fails before anything runs.
