@@ -71,7 +71,9 @@ func (p *PcapWriter) Write(family int, out bool, data []byte) error {
 	return err
 }
 
-// Packet is one datagram read back from a capture.
+// Packet is one datagram read back from a capture. A hex dump or raw bytes
+// have no times, directions or families: their packets are received
+// NETLINK_ROUTE messages at time zero, as are a pcapng simple packet's.
 type Packet struct {
 	Time   time.Time
 	Out    bool
@@ -120,6 +122,8 @@ type CaptureError struct {
 	Err    error
 }
 
+// Error says what, where and why in a line: "pcap: packet 4, offset 276:
+// truncated: 8 of the packet's 152 bytes".
 func (e *CaptureError) Error() string {
 	if e.Format == "" {
 		return ErrNotCapture.Error() + ": " + e.Reason
@@ -140,6 +144,7 @@ func (e *CaptureError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns io.ErrUnexpectedEOF, ErrNotCapture, a read error or nil.
 func (e *CaptureError) Unwrap() error { return e.Err }
 
 // CaptureReader reads a capture one packet at a time, so a file of any
@@ -182,9 +187,15 @@ func NewCaptureReader(r io.Reader) (*CaptureReader, error) {
 		le, be := binary.LittleEndian.Uint32(head), binary.BigEndian.Uint32(head)
 		switch {
 		case le == pcapMagic || be == pcapMagic:
-			return c, c.startPcap(le == pcapMagic, time.Microsecond)
+			if err := c.startPcap(le == pcapMagic, time.Microsecond); err != nil {
+				return nil, err
+			}
+			return c, nil
 		case le == pcapMagicNano || be == pcapMagicNano:
-			return c, c.startPcap(le == pcapMagicNano, time.Nanosecond)
+			if err := c.startPcap(le == pcapMagicNano, time.Nanosecond); err != nil {
+				return nil, err
+			}
+			return c, nil
 		case le == ngSHB:
 			c.format, c.next = FormatPcapNG, c.nextPcapNG
 			return c, nil
@@ -257,10 +268,7 @@ func (c *CaptureReader) errorAt(off int64, inPacket bool, err error, format stri
 func (c *CaptureReader) readFull(b []byte) (int, error) {
 	k, err := io.ReadFull(c.r, b)
 	c.off += int64(k)
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return k, err
+	return k, short(err)
 }
 
 // readN appends n bytes from src to b, growing b as the bytes arrive, so
