@@ -627,22 +627,36 @@ func (p *Protocol) ClassNames() []string {
 	return ns
 }
 
+// closestMax bounds the length of a name Closest will match: no name nlsh
+// knows is nearly that long, and a megabyte pasted by mistake must not cost
+// an edit distance against every candidate.
+const closestMax = 256
+
 // Closest returns up to max candidates nearest to n by edit distance, nearest
-// first, for "did you mean" hints.
+// first, for "did you mean" hints. Names longer than 256 bytes get none.
 func Closest(n string, candidates []string, max int) []string {
+	if len(n) > closestMax {
+		return nil
+	}
 	type scored struct {
 		s string
 		d int
 	}
 	var ss []scored
 	ln := strings.ToLower(n)
+	limit := len(n)/2 + 2
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := editDistance(ln, lc)
-		if strings.HasPrefix(lc, ln) || strings.Contains(lc, ln) {
-			d = d / 3
+		var d int
+		if strings.Contains(lc, ln) {
+			// The distance to a name containing n is the letters around it.
+			d = (len(lc) - len(ln)) / 3
+		} else if diff := len(lc) - len(ln); diff > limit || -diff > limit {
+			continue // the distance is at least the difference in length
+		} else {
+			d = editDistance(ln, lc)
 		}
-		if d <= len(n)/2+2 {
+		if d <= limit {
 			ss = append(ss, scored{c, d})
 		}
 	}

@@ -3,6 +3,8 @@ package engine
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"io"
 	"testing"
 	"time"
 )
@@ -39,13 +41,14 @@ func TestPcapRoundTrip(t *testing.T) {
 	if err != nil || len(pkts) != 2 || !pkts[0].Time.Equal(at) {
 		t.Errorf("nlmon capture: %d packets, %v, %v", len(pkts), err, pkts)
 	}
-	// Hex dumps, with comments and offsets, and raw bytes.
-	pkts, _ = ReadCapture(bytes.NewReader([]byte("# a message\n0000: 10 00 00 00\n03 00 00 00 0x01 \\x02\n")))
-	if len(pkts) != 1 || !bytes.Equal(pkts[0].Data, []byte{16, 0, 0, 0, 3, 0, 0, 0, 1, 2}) {
+	// Hex dumps, with comments and offsets, and raw bytes (capture_test.go
+	// has more).
+	pkts, _ = ReadCapture(bytes.NewReader([]byte("# a message\n0000: 10 00 00 00\n03 00 00 00 0x01 \\x02 00 00 00 00 00 00\n")))
+	if len(pkts) != 1 || !bytes.Equal(pkts[0].Data, []byte{16, 0, 0, 0, 3, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0}) {
 		t.Errorf("hex dump: %+v", pkts)
 	}
 	raw := []byte{0xff, 0xfe, 0x00}
-	if pkts, _ := ReadCapture(bytes.NewReader(raw)); len(pkts) != 1 || !bytes.Equal(pkts[0].Data, raw) {
-		t.Errorf("raw bytes: %+v", pkts)
+	if pkts, err := ReadCapture(bytes.NewReader(raw)); len(pkts) != 0 || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("3 raw bytes: %+v, %v", pkts, err)
 	}
 }

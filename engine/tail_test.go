@@ -52,10 +52,3 @@ func TestEncodeTailKey(t *testing.T) {
 	}
 }
 
-func cat(bs ...[]byte) []byte {
-	var out []byte
-	for _, b := range bs {
-		out = append(out, b...)
-	}
-	return out
-}

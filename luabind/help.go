@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -208,11 +209,27 @@ func (e *Env) constant(n string) (engine.Const, bool) {
 // unknownText says there is no such topic and suggests the nearest names.
 func (e *Env) unknownText(cat *catalog, topic string) string {
 	near := engine.Closest(topic, e.topicNames(cat), 5)
-	msg := fmt.Sprintf("no help for '%s'", topic)
+	msg := fmt.Sprintf("no help for %s", quoteTopic(topic))
 	if len(near) > 0 {
 		msg += "; did you mean " + strings.Join(near, ", ") + "?"
 	}
 	return msg + "\nhelp() lists what there is.\n"
+}
+
+// topicShown is how much of an unknown topic help repeats back.
+const topicShown = 60
+
+// quoteTopic quotes a topic for a message, cut short (at a character
+// boundary) when it is long: help of a pasted megabyte says so in a line.
+func quoteTopic(topic string) string {
+	if len(topic) <= topicShown {
+		return "'" + topic + "'"
+	}
+	cut := topicShown
+	for cut > 0 && !utf8.RuneStart(topic[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("'%s…' (%d bytes)", topic[:cut], len(topic))
 }
 
 // topicNames lists every name help knows, for suggestions and completion.

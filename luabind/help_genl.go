@@ -144,7 +144,7 @@ func (e *Env) genlHelpTopic(topic string) (string, bool) {
 	}
 	op := b.Op(strings.TrimSpace(opName))
 	if op == nil {
-		return fmt.Sprintf("%s has no operation '%s'%s; operations: %s\n", b.Name, opName,
+		return fmt.Sprintf("%s has no operation %s%s; operations: %s\n", b.Name, quoteTopic(opName),
 			suggestion(opName, b.Family().OpNames()), strings.Join(b.Family().OpNames(), ", ")), true
 	}
 	return e.opText(b, op), true

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"io"
@@ -14,17 +15,20 @@ import (
 
 // decode is `nlsh decode [--explain] FILE`: it prints the netlink messages of
 // a capture offline, without root. Each line is what --trace printed for the
-// same message: '>' sent, '<' received.
-func decode(args []string, ynlPath []string, stdout, stderr io.Writer) int {
+// same message: '>' sent, '<' received. It reads and prints a packet at a
+// time, so a capture of any size decodes in the memory of one packet; a
+// capture cut short or corrupt ends it with exit status 1, saying where.
+func decode(args []string, ynlPath []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nlsh decode", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	explain := fs.Bool("explain", false, "explain every byte")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintf(stderr, "usage: nlsh decode [--explain] FILE   (FILE: a pcap written by --pcap, a hex dump, or raw bytes; - for stdin)\n")
+		fmt.Fprintf(stderr, "usage: nlsh decode [--explain] FILE   (FILE: pcap or pcapng with netlink packets, as --pcap, tshark or dumpcap write them, a hex dump, or raw netlink bytes; - for stdin)\n")
 		return exitUsage
 	}
-	in := io.Reader(os.Stdin)
-	if name := fs.Arg(0); name != "-" {
+	name := fs.Arg(0)
+	in := stdin
+	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			fmt.Fprintf(stderr, "nlsh: %v\n", err)
@@ -33,19 +37,28 @@ func decode(args []string, ynlPath []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		in = f
 	}
-	pkts, err := engine.ReadCapture(in)
+	cr, err := engine.NewCaptureReader(in)
 	if err != nil {
-		fmt.Fprintf(stderr, "nlsh: %s: %v\n", fs.Arg(0), err)
-		if len(pkts) == 0 {
-			return exitError
-		}
+		fmt.Fprintf(stderr, "nlsh: %s: %v\n", name, err)
+		return exitError
 	}
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
 	status := exitOK
 	// Generic netlink ids are learned from the nlctrl replies the capture
 	// holds, as they come: a family decodes by name from its lookup on.
 	specs := &genl.Specs{Finder: &ynl.Finder{Dirs: ynlPath}}
 	families := genl.NewTable(specs.Describe)
-	for _, p := range pkts {
+	for {
+		p, err := cr.Next()
+		if err == io.EOF {
+			return status
+		}
+		if err != nil {
+			out.Flush()
+			fmt.Fprintf(stderr, "nlsh: %s: %v\n", name, err)
+			return exitError
+		}
 		proto := rtnl.Route
 		switch p.Family {
 		case 0:
@@ -63,17 +76,22 @@ func decode(args []string, ynlPath []string, stdout, stderr io.Writer) int {
 			arrow, dir = ">", engine.DirRequest
 		}
 		if *explain {
-			fmt.Fprintf(stdout, "%s %d bytes\n%s", arrow, len(p.Data), engine.FormatExplain(engine.Explain(proto, p.Data, engine.ExplainOptions{Mark: -1, Dir: dir})))
-			continue
+			fmt.Fprintf(out, "%s %d bytes\n%s", arrow, len(p.Data), engine.FormatExplain(engine.Explain(proto, p.Data, engine.ExplainOptions{Mark: -1, Dir: dir})))
+		} else {
+			msgs, err := engine.Split(p.Data)
+			for i := range msgs {
+				fmt.Fprintf(out, "%s %s\n", arrow, engine.Summary(proto, &msgs[i]))
+			}
+			if err != nil {
+				fmt.Fprintf(out, "%s !! %v\n", arrow, err)
+				status = exitError
+			}
 		}
-		msgs, err := engine.Split(p.Data)
-		for i := range msgs {
-			fmt.Fprintf(stdout, "%s %s\n", arrow, engine.Summary(proto, &msgs[i]))
-		}
-		if err != nil {
-			fmt.Fprintf(stdout, "%s !! %v\n", arrow, err)
-			status = exitError
+		// A packet's lines go out as it is read: a capture still being
+		// written shows as it grows.
+		if err := out.Flush(); err != nil {
+			fmt.Fprintf(stderr, "nlsh: %v\n", err)
+			return exitError
 		}
 	}
-	return status
 }

@@ -27,7 +27,8 @@ Usage:
   nlsh [options] -e CHUNK [ARG…] run a chunk of Lua and print what it returns; ARGs are in arg
   nlsh [options] - [ARG…]        run the script read from stdin
   nlsh [options] --monitor GROUPS  print notifications (link,addr,route,neigh,rule,…) until Ctrl-C
-  nlsh decode [--explain] FILE   print the messages of a capture (pcap from --pcap, hex dump or raw bytes)
+  nlsh decode [--explain] FILE   print the messages of a capture (pcap or pcapng, hex dump or raw bytes)
+  nlsh completion bash|zsh       print a completion script: source <(nlsh completion bash)
 
 Options:
   -e CHUNK         run CHUNK
@@ -159,7 +160,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if len(o.rest) > 0 && o.rest[0] == "decode" && !o.hasE {
-		return decode(o.rest[1:], ynlDirs(o.ynlPath), stdout, stderr)
+		return decode(o.rest[1:], ynlDirs(o.ynlPath), stdin, stdout, stderr)
+	}
+	if len(o.rest) > 0 && o.rest[0] == "completion" && !o.hasE {
+		return completion(o.rest[1:], stdout, stderr)
 	}
 	if o.netns != "" {
 		// Check it now, so a wrong name fails before anything runs.
