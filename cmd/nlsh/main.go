@@ -110,6 +110,18 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("nlsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	newFlags(fs, o)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	o.rest = fs.Args()
+	fs.Visit(func(f *flag.Flag) { o.netnsOn = o.netnsOn || f.Name == "netns" })
+	return o, nil
+}
+
+// newFlags defines nlsh's flags on fs, filling o; the completion scripts
+// are checked against the same set.
+func newFlags(fs *flag.FlagSet, o *options) {
 	fs.Func("e", "run CHUNK", func(s string) error { o.chunk, o.hasE = s, true; return nil })
 	fs.StringVar(&o.netns, "netns", "", "network namespace")
 	fs.Var(&o.trace, "trace", "trace mode")
@@ -122,12 +134,6 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.rcvbuf, "rcvbuf", 0, "monitor's receive buffer")
 	fs.BoolVar(&o.showUse, "h", false, "help")
 	fs.BoolVar(&o.showUse, "help", false, "help")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	o.rest = fs.Args()
-	fs.Visit(func(f *flag.Flag) { o.netnsOn = o.netnsOn || f.Name == "netns" })
-	return o, nil
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
