@@ -60,7 +60,7 @@ type Conn struct {
 	tap  func(bool, []byte)
 	// guard checks each message before it is sent (ConnConfig.Guard).
 	guard func(*Message) error
-	idle time.Duration // ConnConfig.Idle, resolved
+	idle  time.Duration // ConnConfig.Idle, resolved
 
 	reqMu sync.Mutex // one Request at a time, so replies are not interleaved
 	// streaming is set while a Stream holds reqMu: a request on the same

@@ -51,4 +51,3 @@ func TestEncodeTailKey(t *testing.T) {
 		t.Error("a _tail that is not bytes encoded")
 	}
 }
-
