@@ -207,7 +207,7 @@ func (e *Env) ifindex(L *lua.LState, ipT *lua.LTable, self, v lua.LValue, what s
 	L.Push(L.GetField(ipT, "link_lookup"))
 	L.Push(self)
 	L.Push(v)
-	if err := L.PCall(2, 1, nil); err != nil {
+	if err := e.pcall(L, "ip.link_lookup", 2, 1, nil); err != nil {
 		rethrow(L, err)
 	}
 	i := L.Get(-1)

@@ -63,6 +63,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"send":        e.luaSend,
 		"batch":       e.luaIPBatch,
 		"netns":       e.luaNetnsArg,
+		"pcall":       e.luaNamedPcall,
 	}))
 	L.Call(3, 1)
 	mod := L.Get(-1)
