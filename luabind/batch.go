@@ -140,7 +140,11 @@ func yieldReport(ye *yieldError, errs []error, err error) string {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "; the %d requests queued before it were sent: %d failed%s", len(errs), failed, first)
+		noun, verb := "requests", "were"
+		if len(errs) == 1 {
+			noun, verb = "request", "was"
+		}
+		fmt.Fprintf(&b, "; the %d %s queued before it %s sent, %d failed%s", len(errs), noun, verb, failed, first)
 	}
 	return b.String()
 }

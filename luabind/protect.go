@@ -41,9 +41,8 @@ type calls struct {
 	// function above it. A position lookup that reaches it has run past
 	// the call's frames (where goes on in the caller's thread).
 	bridge *lua.LFunction
-	// closer raises an error without a handler: run on a thread, it
-	// closes the upvalues an error under an xpcall handler left open.
-	closer, raise *lua.LFunction
+	raise  *lua.LFunction // raiseToClose
+	handle *lua.LFunction // the handler of calls with one (handlerSource)
 
 	// gopher-lua's own functions that nlsh's versions wrap.
 	create, resume, yield, traceback lua.LGFunction
@@ -53,7 +52,8 @@ type calls struct {
 type activeCall struct {
 	th, caller *lua.LState
 	what       string // the call, as yield's error names it
-	yielded    bool   // the function tried to yield across the call
+	handler    *lua.LFunction
+	yielded    bool // the function tried to yield across the call
 }
 
 // yieldError is the error of a call whose function tried to yield across
@@ -67,14 +67,10 @@ func (e *yieldError) Unwrap() error { return e.ApiError }
 // the error a yield inside it raises. The function and its arguments are
 // popped; on success nret results (all with lua.MultRet) are pushed.
 func (e *Env) pcall(L *lua.LState, what string, nargs, nret int, handler *lua.LFunction) error {
-	if _, running := L.GetStack(0); !running {
+	if _, running := L.GetStack(0); !running && handler == nil {
 		// Nothing runs on L (Run, or Go between chunks): an error
 		// unwinds all of it, so its upvalues are the ones to close.
-		err := L.PCall(nargs, nret, handler)
-		if err != nil && handler != nil {
-			e.calls.closeUpvalues(L)
-		}
-		return err
+		return L.PCall(nargs, nret, nil)
 	}
 	return e.pcallOn(L, what, nargs, nret, handler)
 }
@@ -95,7 +91,10 @@ func (e *Env) pcallOn(L *lua.LState, what string, nargs, nret int, handler *lua.
 	// The running coroutine stays the caller's: coroutine.status and
 	// resume judge by it, and a coroutine resumed on th moves it to th.
 	current := L.G.CurrentThread
-	c.active = append(c.active, activeCall{th: th, caller: L, what: what})
+	c.active = append(c.active, activeCall{th: th, caller: L, what: what, handler: handler})
+	if handler != nil {
+		handler = c.handle
+	}
 	defer func() {
 		if c.active[len(c.active)-1].yielded && err != nil {
 			var ae *lua.ApiError
@@ -111,9 +110,7 @@ func (e *Env) pcallOn(L *lua.LState, what string, nargs, nret int, handler *lua.
 	th.Push(c.bridge)
 	L.XMoveTo(th, nargs+1)
 	if err = th.PCall(nargs+1, nret, handler); err != nil {
-		if handler != nil {
-			c.closeUpvalues(th)
-		} else {
+		if handler == nil {
 			c.placeError(L, err)
 		}
 		return err
@@ -126,24 +123,33 @@ func (e *Env) pcallOn(L *lua.LState, what string, nargs, nret int, handler *lua.
 // gopher-lua looked for past a call's frames.
 const bridgeSource = "[nlsh call]"
 
-// newBridge makes the bridge, function(f, ...) return f(...) end with its
-// call an ordinary one rather than a tail call, so that its frame stays
-// below the frames of f.
-func newBridge(L *lua.LState) *lua.LFunction {
-	chunk, err := L.Load(strings.NewReader("return function(f, ...) return f(...) end"), bridgeSource)
+// ownFunction runs src, a chunk returning a function, with args and
+// returns that function, its calls made ordinary calls rather than tail
+// calls: its frame stays below those of the functions it calls (and is
+// left out of tracebacks by its source's name).
+func ownFunction(L *lua.LState, src string, args ...lua.LValue) *lua.LFunction {
+	chunk, err := L.Load(strings.NewReader(src), bridgeSource)
 	if err != nil {
 		panic(err)
 	}
-	p := chunk.Proto.FunctionPrototypes[0]
-	for i, inst := range p.Code {
-		if int(inst>>26) == lua.OP_TAILCALL { // the opcode's bits, as gopher-lua's opcode.go lays them out
-			p.Code[i] = inst&(1<<26-1) | uint32(lua.OP_CALL)<<26
+	for _, p := range chunk.Proto.FunctionPrototypes {
+		for i, inst := range p.Code {
+			if int(inst>>26) == lua.OP_TAILCALL { // the opcode's bits, as gopher-lua's opcode.go lays them out
+				p.Code[i] = inst&(1<<26-1) | uint32(lua.OP_CALL)<<26
+			}
 		}
+		// Without a name for the call, errors and tracebacks name the
+		// function called as they did when a Go function called it.
+		p.DbgCalls = nil
 	}
-	// Without a name for the call, errors and tracebacks name f as they
-	// did when pcall, a Go function, called it.
-	p.DbgCalls = nil
-	return L.NewFunctionFromProto(p)
+	L.Push(chunk)
+	for _, a := range args {
+		L.Push(a)
+	}
+	L.Call(len(args), 1)
+	fn := L.Get(-1).(*lua.LFunction)
+	L.Pop(1)
+	return fn
 }
 
 // placeError gives a string error whose position gopher-lua looked for
@@ -260,24 +266,31 @@ func (c *calls) put(th *lua.LState) {
 	}
 }
 
-// closeUpvalues closes the upvalues left open on th, idle now, by an error
-// raised under a handler: gopher-lua closes none then, and a closure made
-// in the failed call would later share a slot th reuses.
-func (c *calls) closeUpvalues(th *lua.LState) {
-	top := th.GetTop()
-	th.Push(c.closer)
-	th.Push(c.raise)
-	th.PCall(1, 0, nil)
-	th.SetTop(top)
+// The handler of every call with one runs the call's own after closing
+// the thread's upvalues, while the frames that hold their values are
+// still there: gopher-lua closes none when an error is raised under a
+// handler, and once the call is over a closure made in it would find its
+// value gone, and later share a slot the thread reuses. Closing first is
+// the same to Lua code: the frames it unwinds never run again.
+const handlerSource = "local close, handler = ...\nreturn function(e) close() return handler()(e) end"
+
+// closeUpvalues raises an error from above the frames of L, a call thread
+// under a handler (none is set any more then), closing every upvalue.
+func (c *calls) closeUpvalues(L *lua.LState) int {
+	L.Push(c.raise)
+	L.PCall(0, 0, nil)
+	return 0
 }
 
-// closerSource is the closer: a Lua frame at the bottom of the thread,
-// from which raising closes every upvalue of the thread.
-const closerSource = "local raise = ...; raise()"
+// callHandler returns the handler of the call under way on L.
+func (c *calls) callHandler(L *lua.LState) int {
+	L.Push(c.find(L).handler)
+	return 1
+}
 
-// raiseToClose is what the closer calls: an error without a handler,
-// which closes the upvalues, carrying a traceback already so that PCall
-// spends no time writing one nobody reads.
+// raiseToClose raises an error without a handler, which closes the
+// thread's upvalues, carrying a traceback already so that PCall spends no
+// time writing one nobody reads.
 func raiseToClose(L *lua.LState) int {
 	panicWith := L.Panic
 	L.Panic = func(L *lua.LState) {
@@ -342,17 +355,23 @@ func (c *calls) stackTrace(th *lua.LState) string {
 }
 
 // joinTraces puts the frames of traceback outer below those of inner, a
-// call thread's (whose bridge and end it drops).
+// call thread's, whose end and frames of nlsh's own functions it drops.
 func joinTraces(inner, outer string) string {
-	inner = strings.TrimSuffix(strings.TrimRight(inner, "\n"), "\n\t[G]: ?")
-	if i := strings.LastIndex(inner, "\n\t"+bridgeSource+":"); i >= 0 {
-		inner = inner[:i]
-	}
 	_, frames, ok := strings.Cut(outer, "stack traceback:\n")
-	if inner == "" || !ok {
+	if !ok {
 		return outer
 	}
-	return inner + "\n" + frames
+	lines := strings.Split(strings.TrimRight(inner, "\n"), "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if l != "\t[G]: ?" && !strings.HasPrefix(l, "\t"+bridgeSource+":") {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) == 0 || kept[0] == "" {
+		return outer
+	}
+	return strings.Join(kept, "\n") + "\n" + frames
 }
 
 // setupCalls replaces pcall, xpcall, the coroutine functions that meet
@@ -365,13 +384,9 @@ func (e *Env) setupCalls() {
 	if L.G.MainThread == nil {
 		L.G.MainThread, L.G.CurrentThread = L, L
 	}
-	closer, err := L.Load(strings.NewReader(closerSource), "=(close)")
-	if err != nil {
-		panic(err)
-	}
-	c.closer = closer
 	c.raise = L.NewFunction(raiseToClose)
-	c.bridge = newBridge(L)
+	c.handle = ownFunction(L, handlerSource, L.NewFunction(c.closeUpvalues), L.NewFunction(c.callHandler))
+	c.bridge = ownFunction(L, "return function(f, ...) return f(...) end")
 	L.SetGlobal("error", L.NewFunction(e.luaError))
 	L.SetGlobal("pcall", L.NewFunction(e.luaPcall))
 	L.SetGlobal("xpcall", L.NewFunction(e.luaXpcall))
