@@ -184,6 +184,8 @@ func TestYieldAcrossCalls(t *testing.T) {
 			"ip.link('set', {index = 1, mtu = 1400})", "false\ttest:2: test:1: cannot yield across an nlsh call (nl.socket)\n"},
 		{"ip.route's interface lookup", "nl.socket = function() coroutine.yield(1) end",
 			"ip.route('add', {dst = '10.1.0.0/16', dev = 'v0', dry = true})", "false\ttest:2: test:1: cannot yield across an nlsh call (ip.link_lookup)\n"},
+		{"ip.route's spec read through __index", "local spec = setmetatable({dst = '10.1.0.0/16', oif = 1, dry = true}, {__index = function() coroutine.yield(1) end})",
+			"ip.route('add', spec)", "false\ttest:2: test:1: cannot yield across an nlsh call (ip.route)\n"},
 		{"ip.route's other commands", "nl.socket = function() coroutine.yield(1) end",
 			"ip.route('dump')", "false\ttest:2: test:1: cannot yield across an nlsh call (ip.route)\n"},
 	} {
