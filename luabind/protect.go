@@ -499,14 +499,22 @@ func (e *Env) luaResume(L *lua.LState) int {
 	return e.calls.resume(L)
 }
 
-// luaWrap is coroutine.wrap, resuming through luaResume.
+// luaWrap is coroutine.wrap, resuming through luaResume: an error in the
+// coroutine goes on unchanged, one resuming it says where.
 func (e *Env) luaWrap(L *lua.LState) int {
 	L.CheckFunction(1)
 	e.calls.create(L)
 	co := L.Get(-1)
 	L.Pop(1)
 	L.Push(L.NewClosure(func(L *lua.LState) int {
-		L.Insert(L.Get(lua.UpvalueIndex(1)), 1)
+		co := L.Get(lua.UpvalueIndex(1)).(*lua.LState)
+		switch {
+		case co.Dead:
+			L.RaiseError("can not resume a dead thread")
+		case e.calls.busy(L, co):
+			L.RaiseError("cannot resume non-suspended coroutine")
+		}
+		L.Insert(co, 1)
 		n := e.luaResume(L)
 		first := L.GetTop() - n + 1
 		if L.Get(first) == lua.LFalse {

@@ -226,7 +226,12 @@ func TestCoroutinesInCalls(t *testing.T) {
 end)
 print(coroutine.resume(co))
 print(pcall(function() return coroutine.running() end))
-print(pcall(coroutine.yield))`)
+print(pcall(coroutine.yield))
+local w = coroutine.wrap(function() return 1 end); w()
+print(pcall(w))
+local w2; w2 = coroutine.wrap(function() return w2() end)
+print(pcall(w2))
+print(select(2, pcall(coroutine.wrap(function() error({code = 'E'}) end))).code)`)
 	want := `true	true	running
 true	false	cannot resume non-suspended coroutine
 true	6	true	running
@@ -235,6 +240,9 @@ true	false	cannot resume non-suspended coroutine
 true	done
 true	nil
 false	test:18: can not yield from outside of a coroutine
+false	test:20: can not resume a dead thread
+false	test:21: cannot resume non-suspended coroutine
+E
 `
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("printed (-want +got):\n%s", diff)
