@@ -24,6 +24,12 @@ import (
 // function given to ip.batch, a pcall) would return into the Go code as
 // if the call had finished and leave the coroutine's state broken. A yield
 // on a call thread is refused with an error naming the call instead.
+//
+// So Go code calls Lua back through Env.pcall (protected, as L.PCall) or
+// Env.call (as L.Call), naming the call, never through L.PCall or L.Call
+// directly. Two L.Call sites remain, running only the ip module's own Lua,
+// which makes its calls through native.pcall: the module's loading, and
+// ip.route's fallback to the Lua verb.
 
 // maxNestedCalls bounds calls inside calls, as Lua 5.1's LUAI_MAXCCALLS
 // bounds C calls: each holds a thread, so unbounded recursion through

@@ -35,6 +35,9 @@ func TestPcallKeepsUpvalues(t *testing.T) {
 		{"pcall", bump + "bump(); pcall(error, 'x'); bump(); print(c)", "2\n"},
 		{"pcall of a Lua function", bump + "bump(); pcall(function() bump(); error('x') end); bump(); print(c)", "3\n"},
 		{"xpcall", bump + "bump(); xpcall(function() error('x') end, function(e) return e end); bump(); print(c)", "2\n"},
+		// gopher-lua's xpcall forgets its handler once a pcall inside
+		// returns, and the next error cuts the link.
+		{"xpcall after a pcall inside", bump + "bump(); xpcall(function() pcall(error, 'a'); error('b') end, function(e) return e end); bump(); print(c)", "2\n"},
 		{"nested pcall", bump + "pcall(function() bump(); pcall(error, 'x'); bump() end); bump(); print(c)", "3\n"},
 		{"error value", bump + "bump(); pcall(error, setmetatable({}, {__tostring = function() return 'e' end})); bump(); print(c)", "2\n"},
 		{"in a coroutine", "print(coroutine.wrap(function()\n" + bump + "bump(); pcall(error, 'x'); bump(); return c end)())", "2\n"},
