@@ -3,6 +3,7 @@ package luabind
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -85,7 +86,7 @@ func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, owner *lua.LTab
 	}
 	L.Push(fn)
 	L.Push(add)
-	ferr := L.PCall(1, 0, nil)
+	ferr := e.pcall(L, batchName(owner), 1, 0, nil)
 	open = false
 	delete(e.batchAdds, add)
 	if owner != nil {
@@ -97,6 +98,10 @@ func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, owner *lua.LTab
 		e.raiseBatch(L, err, b.Applied(), b.Len(), s.proto)
 	}
 	if ferr != nil {
+		var ye *yieldError
+		if errors.As(ferr, &ye) {
+			L.Error(lua.LString(yieldReport(ye, errs, err)), 0)
+		}
 		var ae *lua.ApiError
 		if errors.As(ferr, &ae) {
 			L.Error(ae.Object, 0)
@@ -130,6 +135,43 @@ func (e *Env) raiseBatch(L *lua.LState, err error, applied, n int, p *engine.Pro
 		e.interrupted = t
 	}
 	L.Error(t, 1)
+}
+
+// batchName names a batch in the error a yield inside it raises.
+func batchName(owner *lua.LTable) string {
+	if owner != nil {
+		return "ip.batch"
+	}
+	return "s:batch"
+}
+
+// yieldReport is the error of a batch whose function tried to yield: the
+// yield's error, then what became of the requests queued before it (sent
+// and acknowledged, as when the function raises any error).
+func yieldReport(ye *yieldError, errs []error, err error) string {
+	var b strings.Builder
+	b.WriteString(lua.LVAsString(ye.Object))
+	switch {
+	case err != nil:
+		fmt.Fprintf(&b, "; the batch failed: %s", err.Error())
+	case len(errs) == 0:
+		b.WriteString("; nothing was queued before it")
+	default:
+		failed, first := 0, ""
+		for i, er := range errs {
+			if er != nil {
+				if failed++; failed == 1 {
+					first = fmt.Sprintf(" (request %d: %s)", i+1, er.Error())
+				}
+			}
+		}
+		noun, verb := "requests", "were"
+		if len(errs) == 1 {
+			noun, verb = "request", "was"
+		}
+		fmt.Fprintf(&b, "; the %d %s queued before it %s sent, %d failed%s", len(errs), noun, verb, failed, first)
+	}
+	return b.String()
 }
 
 // pushBatchResults pushes a batch's results: a list with true or an error

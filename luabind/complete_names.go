@@ -58,7 +58,7 @@ func (e *Env) global(name string) lua.LValue {
 			L.Push(L.GetGlobal(name))
 			return 1
 		}))
-		if err := e.L.PCall(0, 1, nil); err == nil && e.L.Get(-1) != lua.LNil {
+		if err := e.pcall(e.L, "completion", 0, 1, nil); err == nil && e.L.Get(-1) != lua.LNil {
 			return e.L.Get(-1)
 		}
 	}

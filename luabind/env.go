@@ -76,6 +76,7 @@ type Env struct {
 	// being cancelled, which Run returns rather than the bare
 	// interruption (Lua code passing it on cannot run any more).
 	interrupted *lua.LTable
+	calls       calls // protected calls' threads (protect.go)
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -209,6 +210,7 @@ func (e *Env) setup() {
 	L.PreloadModule("nl", func(L *lua.LState) int { L.Push(nl); return 1 })
 	L.PreloadModule("rtnl", func(L *lua.LState) int { L.Push(rt); return 1 })
 	e.setupHelp()
+	e.setupCalls()
 }
 
 // collectConsts gathers every named constant: header flags, control types,
@@ -339,7 +341,7 @@ func (e *Env) luaPrint(L *lua.LState) int {
 		if i > 1 {
 			b.WriteByte('\t')
 		}
-		b.WriteString(e.tostring(L.Get(i)))
+		b.WriteString(e.tostring(L, L.Get(i)))
 	}
 	b.WriteByte('\n')
 	io.WriteString(e.opts.Stdout, b.String())
@@ -347,13 +349,13 @@ func (e *Env) luaPrint(L *lua.LState) int {
 }
 
 // tostring is Lua's tostring, honouring __tostring.
-func (e *Env) tostring(v lua.LValue) string {
-	if fn := e.L.GetMetaField(v, "__tostring"); fn != lua.LNil {
-		e.L.Push(fn)
-		e.L.Push(v)
-		e.L.Call(1, 1)
-		s := e.L.Get(-1)
-		e.L.Pop(1)
+func (e *Env) tostring(L *lua.LState, v lua.LValue) string {
+	if fn := L.GetMetaField(v, "__tostring"); fn != lua.LNil {
+		L.Push(fn)
+		L.Push(v)
+		e.call(L, "print", 1, 1)
+		s := L.Get(-1)
+		L.Pop(1)
 		return lua.LVAsString(s)
 	}
 	return v.String()
@@ -390,7 +392,7 @@ func (e *Env) runFn(ctx context.Context, fn *lua.LFunction, name string, args []
 		e.L.Push(lua.LString(a))
 	}
 	e.interrupted = nil
-	if err := e.L.PCall(len(args), lua.MultRet, nil); err != nil {
+	if err := e.pcall(e.L, "chunk", len(args), lua.MultRet, nil); err != nil {
 		e.L.SetTop(top)
 		var ae *lua.ApiError
 		if t := e.interrupted; t != nil && ctx.Err() != nil && errors.As(err, &ae) {
@@ -423,7 +425,7 @@ func (e *Env) safeToString(v lua.LValue) string {
 	defer e.L.SetTop(top)
 	e.L.Push(fn)
 	e.L.Push(v)
-	if err := e.L.PCall(1, 1, nil); err != nil {
+	if err := e.pcall(e.L, "tostring", 1, 1, nil); err != nil {
 		return v.String()
 	}
 	return lua.LVAsString(e.L.Get(-1))

@@ -137,7 +137,9 @@ func (e *Env) luaRouteVerb(L *lua.LState) int {
 	L.Push(L.NewFunction(func(L *lua.LState) int {
 		top := L.GetTop()
 		cmd, _ := L.Get(1).(lua.LString)
-		if !routeChanges[string(cmd)] {
+		// A spec with a metatable may run Lua as it is read: the wrapper
+		// reads it on a call thread of its own, where a yield is refused.
+		if spec, ok := L.Get(2).(*lua.LTable); !routeChanges[string(cmd)] || ok && spec.Metatable != lua.LNil {
 			L.Push(fallback)
 			for i := 1; i <= top; i++ {
 				L.Push(L.Get(i))
@@ -207,7 +209,7 @@ func (e *Env) ifindex(L *lua.LState, ipT *lua.LTable, self, v lua.LValue, what s
 	L.Push(L.GetField(ipT, "link_lookup"))
 	L.Push(self)
 	L.Push(v)
-	if err := L.PCall(2, 1, nil); err != nil {
+	if err := e.pcall(L, "ip.link_lookup", 2, 1, nil); err != nil {
 		rethrow(L, err)
 	}
 	i := L.Get(-1)

@@ -53,7 +53,7 @@ func (e *Env) send(L *lua.LState, self *lua.LTable, msg, spec, socketFn lua.LVal
 		}
 		L.Push(add)
 		L.Push(msg)
-		L.Call(1, 0)
+		e.call(L, "ip.batch", 1, 0)
 		return 0
 	}
 	sock := e.ipSocket(L, self, socketFn)
@@ -72,7 +72,7 @@ func (e *Env) send(L *lua.LState, self *lua.LTable, msg, spec, socketFn lua.LVal
 			L.Push(opts)
 			nargs++
 		}
-		if err := L.PCall(nargs, 1, nil); err != nil {
+		if err := e.pcall(L, "request", nargs, 1, nil); err != nil {
 			rethrow(L, err)
 		}
 		replies = L.Get(-1)
@@ -98,7 +98,7 @@ func (e *Env) ipSocket(L *lua.LState, self *lua.LTable, socketFn lua.LValue) lua
 	if sock == lua.LNil {
 		L.Push(socketFn)
 		L.Push(self)
-		if err := L.PCall(1, 1, nil); err != nil {
+		if err := e.pcall(L, "nl.socket", 1, 1, nil); err != nil {
 			rethrow(L, err)
 		}
 		sock = L.Get(-1)
@@ -149,7 +149,7 @@ func (e *Env) luaIPDump(L *lua.LState) int {
 		L.Push(L.GetField(sock, "request"))
 		L.Push(sock)
 		L.Push(msg)
-		if err := L.PCall(2, 1, nil); err != nil {
+		if err := e.pcall(L, "request", 2, 1, nil); err != nil {
 			rethrow(L, err)
 		}
 		return 1

@@ -65,6 +65,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 		"dump":        e.luaIPDump,
 		"batch":       e.luaIPBatch,
 		"netns":       e.luaNetnsArg,
+		"pcall":       e.luaNamedPcall,
 
 		"monitor_aliases": e.luaMonitorAliases,
 	}))

@@ -411,7 +411,7 @@ return #l, l[1].event, l[2].event, getmetatable(l[1]) == getmetatable(l[3])`, "3
 		t.Run(tt.name, func(t *testing.T) {
 			var parts []string
 			for _, v := range run(t, e, tt.src) {
-				parts = append(parts, e.tostring(v))
+				parts = append(parts, e.tostring(e.L, v))
 			}
 			if diff := cmp.Diff(tt.want, strings.Join(parts, " ")); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)

@@ -63,7 +63,7 @@ func (e *Env) callThrough(L *lua.LState, fn *lua.LFunction) int {
 	for i := 1; i <= n; i++ {
 		L.Push(L.Get(i))
 	}
-	L.Call(n, lua.MultRet)
+	e.call(L, "io", n, lua.MultRet)
 	return L.GetTop() - n
 }
 

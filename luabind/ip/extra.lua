@@ -25,7 +25,7 @@ function IP.monitor(self, list, fn, opts)
     timeout = opts.timeout, netns = self._netns})
   -- Close the subscription however the loop ends: fn returning false, an
   -- error in fn, Ctrl-C.
-  local ok, err = pcall(function()
+  local ok, err = U.native.pcall('ip.monitor', function()
     for ev in events do
       if fn(ev) == false then break end
     end

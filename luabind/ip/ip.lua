@@ -221,7 +221,9 @@ local function bind(netns)
   local inst = {_netns = netns ~= '' and netns or nil}
   for _, names in pairs(parts) do
     for _, name in ipairs(names) do
-      inst[name] = function(...) return rethrow(pcall(IP[name], inst, ...)) end
+      -- native.pcall is pcall naming the verb, should a yield cross it.
+      local what = 'ip.' .. name
+      inst[name] = function(...) return rethrow(native.pcall(what, IP[name], inst, ...)) end
     end
   end
   -- netns(name) binds the same API to another network namespace; asking
