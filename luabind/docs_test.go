@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"nlsh/engine"
 	"nlsh/engine/nstest"
 )
 
@@ -160,27 +157,6 @@ func runDocBlock(t *testing.T, b docBlock) {
 }
 
 // ownNetNS names the namespace a "-- needs: root" block creates, unique and
-// with nstest's prefix, and deletes it after the test if the block left it.
-func ownNetNS(t *testing.T) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("NLSH_REQUIRE_NETNS") == "1" {
-			t.Fatal("this example creates a network namespace: it needs root (NLSH_REQUIRE_NETNS=1 forbids skipping it)")
-		}
-		t.Skip("this example creates a network namespace: it needs root")
-	}
-	var r [6]byte
-	if _, err := rand.Read(r[:]); err != nil {
-		t.Fatal(err)
-	}
-	name := nstest.Prefix + hex.EncodeToString(r[:])
-	t.Cleanup(func() {
-		if _, err := os.Stat(filepath.Join(engine.NetNSDir, name)); err == nil {
-			t.Errorf("the example left namespace %s behind", name)
-			if err := engine.DelNetNS(name); err != nil {
-				t.Error(err)
-			}
-		}
-	})
-	return name
-}
+// with nstest's prefix, and deletes it after the test if the block left it
+// (which it must not).
+func ownNetNS(t *testing.T) string { return nstest.Name(t, true) }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,26 +127,7 @@ func linesMatch(want, got []string) bool {
 
 // docNetNS is a fresh namespace name for a session's demo, deleted after
 // the test if the session leaves it.
-func docNetNS(t *testing.T) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("NLSH_REQUIRE_NETNS") == "1" {
-			t.Fatal("the documented sessions need root (NLSH_REQUIRE_NETNS=1 forbids skipping them)")
-		}
-		t.Skip("the documented sessions need root")
-	}
-	var r [6]byte
-	if _, err := rand.Read(r[:]); err != nil {
-		t.Fatal(err)
-	}
-	name := nstest.Prefix + hex.EncodeToString(r[:])
-	t.Cleanup(func() {
-		if _, err := os.Stat(filepath.Join(engine.NetNSDir, name)); err == nil {
-			engine.DelNetNS(name)
-		}
-	})
-	return name
-}
+func docNetNS(t *testing.T) string { return nstest.Name(t, false) }
 
 var demoRE = regexp.MustCompile(`\bdemo\b`)
 

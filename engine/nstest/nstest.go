@@ -21,6 +21,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -29,14 +30,28 @@ import (
 	"nlsh/engine"
 )
 
-// Prefix starts the name of every namespace New creates, so leftovers from a
-// crashed run are easy to find (`ip netns | grep nlsht-`).
-const Prefix = "nlsht-"
+// Name returns a unique namespace name for the test to create itself (as
+// a documented session or example does); a namespace of that name left
+// behind when the test ends is reported, when left is set, and deleted.
+func Name(t testing.TB, left bool) string {
+	t.Helper()
+	name := newName(t)
+	t.Cleanup(func() {
+		if _, err := os.Stat(filepath.Join(engine.NetNSDir, name)); err == nil {
+			if left {
+				t.Errorf("the test left namespace %s behind", name)
+			}
+			if err := engine.DelNetNS(name); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	return name
+}
 
-// New creates a network namespace with a unique name, arranges for it to be
-// deleted when the test ends, and returns its name. Its loopback device is
-// down, as after `ip netns add`.
-func New(t testing.TB) string {
+// newName is a unique name with Prefix, or skips the test (fails it under
+// NLSH_REQUIRE_NETNS=1) when it cannot make namespaces.
+func newName(t testing.TB) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		if os.Getenv("NLSH_REQUIRE_NETNS") == "1" {
@@ -48,7 +63,19 @@ func New(t testing.TB) string {
 	if _, err := rand.Read(r[:]); err != nil {
 		t.Fatalf("nstest: random name: %v", err)
 	}
-	name := Prefix + hex.EncodeToString(r[:])
+	return Prefix + hex.EncodeToString(r[:])
+}
+
+// Prefix starts the name of every namespace New creates, so leftovers from a
+// crashed run are easy to find (`ip netns | grep nlsht-`).
+const Prefix = "nlsht-"
+
+// New creates a network namespace with a unique name, arranges for it to be
+// deleted when the test ends, and returns its name. Its loopback device is
+// down, as after `ip netns add`.
+func New(t testing.TB) string {
+	t.Helper()
+	name := newName(t)
 	if err := engine.AddNetNS(name); err != nil {
 		// Root without CAP_SYS_ADMIN (some containers) cannot either.
 		if errors.Is(err, unix.EPERM) && os.Getenv("NLSH_REQUIRE_NETNS") != "1" {
