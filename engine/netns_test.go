@@ -258,24 +258,6 @@ func TestOpenNetNS(t *testing.T) {
 	}
 }
 
-// withFD0Closed runs fn with file descriptor 0 closed, so the next file
-// opened gets it, then restores it. No test here runs in parallel, so no
-// other open can take it meanwhile.
-func withFD0Closed(t *testing.T, fn func()) {
-	t.Helper()
-	saved, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 3)
-	if err != nil {
-		t.Fatalf("dup stdin: %v", err)
-	}
-	defer func() {
-		if err := unix.Dup2(saved, 0); err != nil {
-			t.Errorf("restore stdin: %v", err)
-		}
-		unix.Close(saved)
-	}()
-	unix.Close(0)
-	fn()
-}
 
 // TestDialNetNSWithFD0Free opens a socket in a namespace while descriptor 0
 // is free (as after a script's io.stdin:close()): the namespace file opens as
@@ -285,7 +267,7 @@ func TestDialNetNSWithFD0Free(t *testing.T) {
 	ns := nstest.New(t)
 	var c *engine.Conn
 	var err error
-	withFD0Closed(t, func() {
+	nstest.WithFD0Closed(t, func() {
 		c, err = engine.Dial(unix.NETLINK_ROUTE, engine.ConnConfig{NetNS: ns})
 	})
 	if err != nil {
@@ -296,7 +278,7 @@ func TestDialNetNSWithFD0Free(t *testing.T) {
 	if diff := cmp.Diff([]string{"lo"}, dumpLinks(t, c)); diff != "" {
 		t.Errorf("links seen by a socket dialled into %s (-want +got):\n%s", ns, diff)
 	}
-	withFD0Closed(t, func() {
+	nstest.WithFD0Closed(t, func() {
 		fd, err := engine.OpenNetNS(ns)
 		if err != nil {
 			t.Errorf("OpenNetNS: %v", err)

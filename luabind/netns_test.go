@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 
 	"nlsh/engine/nstest"
 )
@@ -254,7 +253,7 @@ return r
 	// "no namespace", so sockets were dialled in the process's own.
 	var fd0 []lua.LValue
 	var completed []string
-	withFD0Closed(t, func() {
+	nstest.WithFD0Closed(t, func() {
 		fd0 = run(t, e, fmt.Sprintf("local A, B = %q, %q\n", a, b)+`
 local function names(s)
   local m = rtnl.ifinfomsg()
@@ -329,21 +328,3 @@ return table.concat(heard, ' ')`)
 	}
 }
 
-// withFD0Closed runs fn with file descriptor 0 closed, so the next file
-// opened gets it, then restores it. No test here runs in parallel, so no
-// other open can take it meanwhile.
-func withFD0Closed(t *testing.T, fn func()) {
-	t.Helper()
-	saved, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 3)
-	if err != nil {
-		t.Fatalf("dup stdin: %v", err)
-	}
-	defer func() {
-		if err := unix.Dup2(saved, 0); err != nil {
-			t.Errorf("restore stdin: %v", err)
-		}
-		unix.Close(saved)
-	}()
-	unix.Close(0)
-	fn()
-}

@@ -104,3 +104,22 @@ func IP(t testing.TB, ns string, args ...string) string {
 	}
 	return stdout.String()
 }
+
+// WithFD0Closed runs fn with file descriptor 0 closed, so the next file
+// opened gets it (as after a script's io.stdin:close()), then restores it.
+// The test must not run in parallel, so no other open takes it meanwhile.
+func WithFD0Closed(t testing.TB, fn func()) {
+	t.Helper()
+	saved, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 3)
+	if err != nil {
+		t.Fatalf("dup stdin: %v", err)
+	}
+	defer func() {
+		if err := unix.Dup2(saved, 0); err != nil {
+			t.Errorf("restore stdin: %v", err)
+		}
+		unix.Close(saved)
+	}()
+	unix.Close(0)
+	fn()
+}
