@@ -178,3 +178,61 @@ func TestOpNames(t *testing.T) {
 		t.Errorf("ops (-want +got):\n%s", diff)
 	}
 }
+
+// TestCallResendsOnlyWhenTheIDChanged: a request refused with ENOENT is
+// sent again once when the family turns out to have a new id, and never
+// when the id is the same (the operation's own ENOENT).
+func TestCallResendsOnlyWhenTheIDChanged(t *testing.T) {
+	enoent := &engine.Error{Errno: unix.ENOENT, Offset: -1, MissType: -1, MissNest: -1}
+	for _, tc := range []struct {
+		name     string
+		moveTo   uint16 // the id the family has when looked up again (0: unchanged)
+		wantSent []uint16
+		wantErr  bool
+	}{
+		{"same id: the refusal stands", 0, []uint16{21}, true},
+		{"new id: sent once more", 77, []uint16{21, 77}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFakeCtrl(t)
+			tab := NewTable(nil)
+			if _, err := tab.Lookup(context.Background(), fake, "ethtool"); err != nil {
+				t.Fatal(err)
+			}
+			if tc.moveTo != 0 {
+				// The kernel now answers getfamily ethtool with another id.
+				for i := range fake.dump {
+					m := &fake.dump[i]
+					if n, _ := m.Decode(tab.Protocol()).Get("family-name"); n == "ethtool" {
+						rec := m.Decode(tab.Protocol())
+						for j := range rec.Attrs {
+							if rec.Attrs[j].Name(CtrlAttrs) == "family-id" {
+								rec.Attrs[j].Value = uint64(tc.moveTo)
+							}
+						}
+						b, err := engine.EncodeMessage(m.Header, m.Type(tab.Protocol()).Class, rec)
+						if err != nil {
+							t.Fatal(err)
+						}
+						ms, _ := engine.Split(b)
+						*m = ms[0]
+					}
+				}
+			}
+			var sent []uint16
+			_, _, err := tab.Call(context.Background(), fake, "ethtool", func(b *Bound) ([]engine.Message, error) {
+				sent = append(sent, b.ID)
+				if len(sent) == 1 {
+					return nil, enoent
+				}
+				return nil, nil
+			})
+			if diff := cmp.Diff(tc.wantSent, sent); diff != "" {
+				t.Errorf("requests sent to ids (-want +got):\n%s", diff)
+			}
+			if (err != nil) != tc.wantErr {
+				t.Errorf("error %v, want an error: %v", err, tc.wantErr)
+			}
+		})
+	}
+}

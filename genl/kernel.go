@@ -91,3 +91,30 @@ func (t *Table) List(ctx context.Context, r Requester) ([]*Bound, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
+
+// Call runs send for the family named name, bound already or looked up
+// now, and returns what it returns. A refusal with ENOENT may mean the
+// family went away and came back under another id: the family is looked
+// up again and, only if its id changed, send runs once more with the new
+// binding. Operations also answer ENOENT for their own reasons (no such
+// object), and a change must never be sent twice, so an unchanged id
+// returns the first refusal.
+func (t *Table) Call(ctx context.Context, r Requester, name string, send func(b *Bound) ([]engine.Message, error)) (*Bound, []engine.Message, error) {
+	b := t.ByName(name)
+	if b == nil {
+		var err error
+		if b, err = t.Lookup(ctx, r, name); err != nil {
+			return nil, nil, err
+		}
+	}
+	msgs, err := send(b)
+	if !errors.Is(err, unix.ENOENT) {
+		return b, msgs, err
+	}
+	nb, lerr := t.Lookup(ctx, r, name)
+	if lerr != nil || nb.ID == b.ID {
+		return b, msgs, err
+	}
+	msgs, err = send(nb)
+	return nb, msgs, err
+}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
 	"nlsh/genl"
@@ -353,13 +352,15 @@ func (e *Env) genlCall(L *lua.LState, f *genlFamily, dump bool) (*genl.Bound, []
 		e.raise(L, b.Name, err)
 	}
 	p := f.g.tab.Protocol()
-	msgs, err := s.conn.RequestWith(e.ctx(L), p, e.genlEncode(L, b, op, L.Get(3), flags), o)
-	if errors.Is(err, unix.ENOENT) {
-		if nb, lerr := f.g.tab.Lookup(e.ctx(L), s.conn, f.name); lerr == nil && nb.ID != b.ID {
-			b = nb
-			op = b.Op(op.Name)
-			msgs, err = s.conn.RequestWith(e.ctx(L), p, e.genlEncode(L, b, op, L.Get(3), flags), o)
+	name := op.Name
+	b, msgs, err := f.g.tab.Call(e.ctx(L), s.conn, f.name, func(nb *genl.Bound) ([]engine.Message, error) {
+		if op = nb.Op(name); op == nil {
+			L.RaiseError("%s no longer has operation %s", nb.Name, name)
 		}
+		return s.conn.RequestWith(e.ctx(L), p, e.genlEncode(L, nb, op, L.Get(3), flags), o)
+	})
+	if b == nil {
+		b = e.famBound(L, f)
 	}
 	if err != nil {
 		e.raiseReplies(L, b.Name+" "+op.Name, err, p, msgs)
