@@ -258,7 +258,6 @@ func TestOpenNetNS(t *testing.T) {
 	}
 }
 
-
 // TestDialNetNSWithFD0Free opens a socket in a namespace while descriptor 0
 // is free (as after a script's io.stdin:close()): the namespace file opens as
 // fd 0, which mdlayher/netlink would read as "no namespace" and dial in the

@@ -327,4 +327,3 @@ return table.concat(heard, ' ')`)
 		}
 	}
 }
-
