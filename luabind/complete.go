@@ -72,7 +72,7 @@ func (e *Env) completeString(sc *scan, before, after string) ([]string, int) {
 	case ctxHelp:
 		names = e.topicNames(e.catalog())
 	case ctxProtocol:
-		names = sortedKeys(protocols)
+		names = e.protocolNames()
 	case ctxFlags:
 		names = e.constNames()
 	case ctxList:

@@ -36,6 +36,7 @@ type Env struct {
 	L     *lua.LState
 	opts  Options
 	route *engine.Protocol // NETLINK_ROUTE, the default protocol
+	reg   *engine.Registry // every protocol by name and number (protocols.go)
 
 	methods      *lua.LTable // message methods (get, get_all, encode)
 	nestMeta     *lua.LTable // metatable of nested values and records
@@ -92,6 +93,7 @@ func New(opts Options) *Env {
 		L:          lua.NewState(),
 		opts:       opts,
 		route:      rtnl.Route,
+		reg:        newRegistry(rtnl.Route),
 		classMetas: map[msgKind]*lua.LTable{},
 		metaClass:  map[*lua.LTable]msgKind{},
 		sockets:    map[*socket]bool{},

@@ -3,6 +3,7 @@ package luabind
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -54,12 +55,9 @@ func (e *Env) luaExplain(L *lua.LState) int {
 
 // protoNamed returns the protocol scripts call name ('route', 'generic').
 func (e *Env) protoNamed(L *lua.LState, arg int, name string) *engine.Protocol {
-	switch name {
-	case "route":
-		return e.route
-	case "generic":
-		return e.genlFor("").tab.Protocol()
+	p, ok := e.protocolNamed(name, "")
+	if !ok {
+		L.ArgError(arg, fmt.Sprintf("unknown protocol '%s' (%s)", name, strings.Join(e.protocolNames(), ", ")))
 	}
-	L.ArgError(arg, fmt.Sprintf("unknown protocol '%s' (route, generic)", name))
-	return nil
+	return p
 }

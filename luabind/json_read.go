@@ -396,11 +396,11 @@ func (r *jsonReader) message(t, ht *lua.LTable) (lua.LValue, *pendingMsg, error)
 // namespace's generic netlink, or another protocol by name, whose messages
 // (other than NLMSG_ERROR and NLMSG_DONE) are header and payload.
 func (e *Env) jsonProtocol(name string) *engine.Protocol {
-	switch name {
-	case "", e.route.Name:
+	if name == "" {
 		return e.route
-	case "generic":
-		return e.genlFor("").tab.Protocol()
+	}
+	if p, ok := e.protocolNamed(name, ""); ok {
+		return p
 	}
 	if p := e.jsonProtos[name]; p != nil {
 		return p
@@ -408,7 +408,7 @@ func (e *Env) jsonProtocol(name string) *engine.Protocol {
 	if e.jsonProtos == nil {
 		e.jsonProtos = map[string]*engine.Protocol{}
 	}
-	p := (&engine.Protocol{Name: name, Number: protocols[name]}).Build()
+	p := (&engine.Protocol{Name: name}).Build()
 	e.jsonProtos[name] = p
 	return p
 }

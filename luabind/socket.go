@@ -60,8 +60,6 @@ func (e *Env) own(s *socket, v any) {
 	}
 }
 
-// protocols nl.socket accepts by name.
-var protocols = map[string]int{"route": 0, "sock_diag": 4, "netfilter": 12, "generic": 16}
 
 func (e *Env) setupSocketMeta() {
 	L := e.L
@@ -98,11 +96,11 @@ func (e *Env) luaSocket(L *lua.LState) int {
 	family := 0
 	switch v := L.Get(1).(type) {
 	case lua.LString:
-		f, ok := protocols[string(v)]
-		if !ok {
-			L.ArgError(1, fmt.Sprintf("unknown netlink protocol '%s' (known: route, generic, sock_diag, netfilter, or a number)", v))
+		p := e.reg.ByName(string(v))
+		if p == nil {
+			L.ArgError(1, fmt.Sprintf("unknown netlink protocol '%s' (known: %s, or a number)", v, strings.Join(e.protocolNames(), ", ")))
 		}
-		name, family = string(v), f
+		name, family = string(v), p.Number
 	case lua.LNumber:
 		family = int(v)
 		name = fmt.Sprintf("protocol %d", family)
@@ -159,14 +157,7 @@ func (e *Env) luaSocket(L *lua.LState) int {
 		}
 	}
 	cfg.NetNS = e.netnsOption(L, "nl.socket: option netns", netns)
-	p := &engine.Protocol{Name: name}
-	switch family {
-	case 0:
-		p = e.route
-	case 16:
-		p = e.genlFor(cfg.NetNS).tab.Protocol()
-	}
-	s, err := e.dial(family, p, name, cfg)
+	s, err := e.dial(family, e.protocolNumbered(family, cfg.NetNS), name, cfg)
 	if err != nil {
 		e.raise(L, "nl.socket", err)
 	}
