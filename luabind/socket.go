@@ -60,7 +60,6 @@ func (e *Env) own(s *socket, v any) {
 	}
 }
 
-
 func (e *Env) setupSocketMeta() {
 	L := e.L
 	e.sockMeta = L.NewTable()
