@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
@@ -77,6 +78,11 @@ type Env struct {
 	// interruption (Lua code passing it on cannot run any more).
 	interrupted *lua.LTable
 	calls       calls // protected calls' threads (protect.go)
+	// netns is the default network namespace, Options.NetNS until a
+	// lesson moves it (netns_default.go); nsMu guards it for completion,
+	// which runs on the line editor's goroutine.
+	nsMu  sync.Mutex
+	netns string
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -99,6 +105,7 @@ func New(opts Options) *Env {
 		batchAdds:  map[*lua.LFunction]func(*lua.LState, []byte) int{},
 		genls:      map[string]*genlNS{},
 		specs:      &genl.Specs{Finder: &ynl.Finder{Dirs: opts.YNLPath}},
+		netns:      opts.NetNS,
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
 	e.setup()

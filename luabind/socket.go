@@ -29,6 +29,9 @@ type socket struct {
 	stream *engine.Stream
 	// listener reads an event socket ahead (nl.events, f:subscribe).
 	listener *engine.Listener
+	// netns is the namespace it was opened in ("" = nlsh's own), so a
+	// lesson's sockets can be closed with its namespace.
+	netns string
 	// dropped reports whether the Lua value owning the socket is gone
 	// (nil: owned by nlsh itself), for closing sockets a script forgot
 	// when descriptors run out.
@@ -194,7 +197,7 @@ func (e *Env) dial(family int, p *engine.Protocol, name string, cfg engine.ConnC
 	if err != nil {
 		return nil, err
 	}
-	s := &socket{conn: conn, proto: p, name: name}
+	s := &socket{conn: conn, proto: p, name: name, netns: cfg.NetNS}
 	e.sockets[s] = true
 	return s, nil
 }
