@@ -83,6 +83,11 @@ type Env struct {
 	// which runs on the line editor's goroutine.
 	nsMu  sync.Mutex
 	netns string
+	// lessons are the lessons and the one running (lesson.go).
+	lessons *lessonBook
+	// recvHook, when set, sees every datagram the Env's sockets receive,
+	// from whichever goroutine receives it (a lesson's, lesson_given.go).
+	recvHook atomic.Pointer[func([]byte)]
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -114,6 +119,7 @@ func New(opts Options) *Env {
 
 // Close closes the sockets the scripts left open and the Lua state.
 func (e *Env) Close() {
+	e.stopLesson()
 	for s := range e.sockets {
 		s.close()
 	}
@@ -218,6 +224,7 @@ func (e *Env) setup() {
 	L.PreloadModule("rtnl", func(L *lua.LState) int { L.Push(rt); return 1 })
 	e.setupHelp()
 	e.setupCalls()
+	e.openLessons(L)
 }
 
 // collectConsts gathers every named constant: header flags, control types,

@@ -65,6 +65,9 @@ func (t *tracer) remember(data []byte) {
 func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
 	tab, _ := p.Dynamic.(*genl.Table)
 	return func(out bool, data []byte) {
+		if h := e.recvHook.Load(); h != nil && !out {
+			(*h)(data)
+		}
 		if tab != nil && !out {
 			// Families the kernel names in replies decode from now on,
 			// in this trace and in the messages handed to the script.
