@@ -174,8 +174,10 @@ func (x *explainer) errBody(off int, b []byte, h Header) {
 		echo = b[4:]
 	}
 	if t := RequestType(x.p, echo); t != nil {
+		ti, _ := s.FieldIndex("type")
+		typeLine := "nlmsgerr." + s.Fields[ti].Label() + " = "
 		for i := first; i < len(x.lines); i++ {
-			if strings.HasPrefix(x.lines[i].Text, "nlmsgerr.type = ") {
+			if strings.HasPrefix(x.lines[i].Text, typeLine) {
 				x.lines[i].Text += " " + t.Title()
 			}
 		}
@@ -231,7 +233,7 @@ func (x *explainer) structure(off int, b []byte, s *StructDesc, depth int, prefi
 				text = "0 (" + f.Unset + ")"
 			}
 		}
-		x.add(off+f.Offset, raw, depth, "%s%s = %s", prefix, f.Name, text)
+		x.add(off+f.Offset, raw, depth, "%s%s = %s", prefix, f.Label(), text)
 	}
 	rest := b[s.Size:]
 	roff := off + s.Size

@@ -265,7 +265,7 @@ func structText(s *engine.StructDesc) string {
 		if f.Enum != nil {
 			names = enumTitle(f.Enum)
 		}
-		rows = append(rows, []string{fmt.Sprint(f.Offset), fmt.Sprint(f.Size), f.Name, typ, joinNonEmpty("; ", names, f.Doc)})
+		rows = append(rows, []string{fmt.Sprint(f.Offset), fmt.Sprint(f.Size), f.Label(), typ, joinNonEmpty("; ", names, f.Doc)})
 	}
 	out := fmt.Sprintf("struct %s, %d bytes\n", s.Name, s.Size) +
 		table([]string{"offset", "size", "field", "type", "names / doc"}, rows)

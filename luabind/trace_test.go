@@ -226,7 +226,7 @@ pcall(ip.link, 'set', {ifname = 'v0', mtu = nl.raw('\1\0')})
 		t.Errorf("compact trace lacks the error's attribute:\n%s", trace)
 	}
 	if !strings.Contains(trace, "the kernel refused request seq=") || !strings.Contains(marked(trace), "nla_len = 6") ||
-		!strings.Contains(trace, "nlmsgerr.type = 16 RTM_NEWLINK") {
+		!strings.Contains(trace, "nlmsgerr.type (msg.nlmsg_type) = 16 RTM_NEWLINK") {
 		t.Errorf("explain trace does not mark the request:\n%s", trace)
 	}
 }
