@@ -396,6 +396,7 @@ func (e *Env) attrText(cat *catalog, ref attrRef) string {
 	if d.Kind != engine.SubMsg {
 		fmt.Fprintf(&b, "  write: {'%s', %s}\n", d.Name, example(d))
 	}
+	b.WriteString(coreText(d.Name))
 	if d.Enum != nil {
 		b.WriteString("\n" + enumText(d.Enum))
 	}
@@ -447,11 +448,8 @@ func (e *Env) constText(cat *catalog, c engine.Const) string {
 		if op := opText(t.Op); op != "" {
 			fmt.Fprintf(&b, "  operation: %s\n", op)
 		}
-		var flags []string
-		for _, v := range engine.FlagsFor(t).Values {
-			flags = append(flags, v.Name)
-		}
-		b.WriteString("  header flags it takes:\n" + wrap("    ", flags))
+		b.WriteString(e.typeFlagsText(t))
+		b.WriteString(coreText(c.Name))
 		return b.String()
 	}
 	for _, en := range cat.enumsOf(c.Name) {
@@ -476,6 +474,7 @@ func (e *Env) constText(cat *catalog, c engine.Const) string {
 			b.WriteString("  a SOL_NETLINK socket option (linux/netlink.h)\n")
 		}
 	}
+	b.WriteString(coreText(c.Name))
 	return b.String()
 }
 

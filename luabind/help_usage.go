@@ -217,6 +217,9 @@ after its last message. opts.timeout bounds each wait, as in sock:request.`},
 	{"sock:port", "()", `The socket's netlink port id (nl_pid).`},
 	{"sock:join", "(group)", `Joins a multicast group, by name ('link', 'ipv4-ifaddr') or number.`},
 	{"sock:leave", "(group)", `Leaves a multicast group.`},
+	{"sock:state", "()", `The socket as the kernel holds it, read back with getsockopt: {port, cap_ack, ext_ack,
+strict, no_enobufs (booleans), rcvbuf (bytes), groups (the numbers of the multicast
+groups joined)}. lesson.check reads a socket handed to it so.`},
 }
 
 // moduleDocs introduces the modules and method sets help() lists, in order.

@@ -82,6 +82,7 @@ func (e *Env) setupSocketMeta() {
 		"port":          e.sockPort,
 		"join":          e.sockJoin,
 		"leave":         e.sockLeave,
+		"state":         e.sockState,
 	})
 	e.sockMeta.RawSetString("__index", methods)
 	e.sockMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
@@ -455,4 +456,11 @@ func silentRequest(p *engine.Protocol, b []byte) string {
 	}
 	return fmt.Sprintf("%s has neither NLM_F_ACK nor NLM_F_DUMP: the kernel answers such a request only when it fails, "+
 		"so s:request would wait for ever; add NLM_F_ACK to its header.flags (or send it with s:send)", mt.Title())
+}
+
+// sockState is s:state(): the socket as the kernel holds it (its netlink
+// options, groups and receive buffer), read back with getsockopt.
+func (e *Env) sockState(L *lua.LState) int {
+	L.Push(socketState(L, e.checkSocket(L, 1)))
+	return 1
 }
