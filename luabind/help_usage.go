@@ -47,7 +47,9 @@ script that uses send and recv.`},
 malformed attribute and see how the kernel answers. Prints as raw<hex ...>.`},
 	{"nl.explain", "(msg_or_bytes [, options])", `Prints every byte of a message (a table or wire bytes) with what it is: header
 fields, struct fields, attribute headers and values. options.mark flags a byte offset
-(an error value's offset); options.text = true returns the text instead of printing.`},
+(an error value's offset); options.text = true returns the text instead of printing;
+options.boxes = true draws the message as the kernel's netlink documentation does: the
+header, the fixed struct and every attribute a box, nests inside their attribute's box.`},
 	{"nl.trace", "([mode])", `Shows every message sent and received: true or 'compact' (one line each), 'explain'
 (every byte), false or 'off'. Returns the previous mode.`},
 	{"nl.events", "(groups [, options])", `An iterator over multicast notifications, decoded:
