@@ -41,6 +41,11 @@ func TestLessonFiles(t *testing.T) {
 		if !strings.Contains(string(tutorial), "## "+strings.Replace(in.Section, " ", ". ", 1)+"\n") {
 			t.Errorf("lesson %d names section %q, which docs/tutorial.md does not have", i+1, in.Section)
 		}
+		// The tutorial's list of lessons is this one.
+		row := fmt.Sprintf("| %d | %s | %s | §%s |\n", i+1, in.Title, in.Concept, in.Section)
+		if !strings.Contains(string(tutorial), row) {
+			t.Errorf("docs/tutorial.md's Lessons table lacks the row\n%s", row)
+		}
 	}
 }
 
