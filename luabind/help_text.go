@@ -584,9 +584,12 @@ help('NLM_F_ACK') explains one. Attribute names are strings inside pairs:
 
 At the prompt: an expression prints its value (=expr too); Tab completes names, fields,
 attribute names and interface names; Ctrl-R searches the history; Ctrl-C stops a running
-chunk; Ctrl-D quits. Top-level locals live on from line to line. A list of messages
-prints a line each (as ip -br); long results are cut short: show(_) prints the last one
-whole.
+chunk; Ctrl-D quits. Top-level locals live on from line to line; a pasted block runs as
+one chunk. A list of messages prints a line each (as ip -br); long results are cut short:
+show(_) prints the last one whole.
+
+lesson() lists lessons that teach netlink by doing: each sets a task in a namespace of its
+own and checks your work against the kernel.
 `)
 	return b.String()
 }
