@@ -98,6 +98,12 @@ func TestREPLPasteBlock(t *testing.T) {
 	bin := buildREPL(t)
 	s := startREPL(t, bin, filepath.Join(t.TempDir(), "history"))
 	s.prompt()
+	s.mu.Lock()
+	on := strings.Contains(s.raw.String(), pasteOn)
+	s.mu.Unlock()
+	if !on {
+		t.Errorf("the shell did not turn bracketed paste on (%q)", pasteOn)
+	}
 	var b strings.Builder
 	b.WriteString("local lines = {}\n")
 	b.WriteString("lines[#lines + 1] = '" + strings.Repeat("0123456789", 800) + "'\n") // one 8 KB line

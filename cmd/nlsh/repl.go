@@ -90,8 +90,12 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 	}()
 
 	fmt.Fprintln(stdout, banner)
-	io.WriteString(stdout, pasteOn)
-	defer io.WriteString(stdout, pasteOff)
+	if f, ok := stdout.(*os.File); ok && isTerminal(f) {
+		// The terminal marks what is pasted (a redirected output gets
+		// no escape codes).
+		io.WriteString(stdout, pasteOn)
+		defer io.WriteString(stdout, pasteOff)
+	}
 	session := env.NewSession()
 	var buf []string
 	for {
