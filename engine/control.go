@@ -125,16 +125,18 @@ var PolicyAttrs = NewAttrSet("policy_type_attrs", "NL_POLICY_TYPE_ATTR_",
 
 // HeaderStruct is struct nlmsghdr with pyroute2's key names.
 var HeaderStruct = NewStruct("nlmsghdr",
-	Field{Name: "length", Kind: U32}, Field{Name: "type", Kind: U16}, Field{Name: "flags", Kind: U16},
-	Field{Name: "sequence_number", Kind: U32}, Field{Name: "pid", Kind: U32})
+	Field{Name: "length", CName: "nlmsg_len", Kind: U32}, Field{Name: "type", CName: "nlmsg_type", Kind: U16},
+	Field{Name: "flags", CName: "nlmsg_flags", Kind: U16},
+	Field{Name: "sequence_number", CName: "nlmsg_seq", Kind: U32}, Field{Name: "pid", CName: "nlmsg_pid", Kind: U32})
 
 // ErrClass is struct nlmsgerr: the error code, then the request's header (and,
 // without NLM_F_CAPPED, the request's payload, kept in Record.Payload), then
 // extended-ACK attributes when NLM_F_ACK_TLVS is set.
 var ErrClass = &Class{Name: "nlmsgerr", Doc: "error or acknowledgement (NLMSG_ERROR)",
 	Struct: NewStruct("nlmsgerr", Field{Name: "error", Kind: S32},
-		Field{Name: "length", Kind: U32}, Field{Name: "type", Kind: U16}, Field{Name: "flags", Kind: U16},
-		Field{Name: "sequence_number", Kind: U32}, Field{Name: "pid", Kind: U32}),
+		Field{Name: "length", CName: "msg.nlmsg_len", Kind: U32}, Field{Name: "type", CName: "msg.nlmsg_type", Kind: U16},
+		Field{Name: "flags", CName: "msg.nlmsg_flags", Kind: U16},
+		Field{Name: "sequence_number", CName: "msg.nlmsg_seq", Kind: U32}, Field{Name: "pid", CName: "msg.nlmsg_pid", Kind: U32}),
 	Attrs: ErrAttrs}
 
 // DoneClass is the NLMSG_DONE payload: an error code and, with NLM_F_ACK_TLVS,

@@ -215,7 +215,11 @@ type Field struct {
 	// Unset is what 0 means in a request ("unspecified"), shown there
 	// instead of the enum's name for 0 when that name is only a reply's
 	// (ifinfomsg.ifi_type 0 is ARPHRD_NETROM from the kernel).
-	Unset  string
+	Unset string
+	// CName is the field's name in the C struct, where it differs from
+	// Name (pyroute2's): ifaddrmsg's index is ifa_index. People reading
+	// rtnetlink(7) or the headers find the field by it (see Label).
+	CName  string
 	Offset int // filled in by NewStruct
 }
 

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // Line is one row of an explanation: the bytes at Offset and what they are.
@@ -147,6 +149,9 @@ func (x *explainer) body(off int, b []byte, h Header) {
 	}
 	first := len(x.lines)
 	x.record(off, b, c, 0, nil)
+	if c == DoneClass {
+		x.nameErrno(first)
+	}
 	if mt.Family != "" && mt.Name != mt.Family {
 		// In generic netlink the command names the operation.
 		for i := first; i < len(x.lines); i++ {
@@ -166,6 +171,7 @@ func (x *explainer) errBody(off int, b []byte, h Header) {
 	}
 	first := len(x.lines)
 	x.structure(off, b[:s.Size], s, 0, "nlmsgerr.")
+	x.nameErrno(first)
 	// Name the type of the request the error answers.
 	rest := b[s.Size:]
 	// The echoed request: its header, and its payload unless capped.
@@ -174,8 +180,10 @@ func (x *explainer) errBody(off int, b []byte, h Header) {
 		echo = b[4:]
 	}
 	if t := RequestType(x.p, echo); t != nil {
+		ti, _ := s.FieldIndex("type")
+		typeLine := "nlmsgerr." + s.Fields[ti].Label() + " = "
 		for i := first; i < len(x.lines); i++ {
-			if strings.HasPrefix(x.lines[i].Text, "nlmsgerr.type = ") {
+			if strings.HasPrefix(x.lines[i].Text, typeLine) {
 				x.lines[i].Text += " " + t.Title()
 			}
 		}
@@ -192,6 +200,21 @@ func (x *explainer) errBody(off int, b []byte, h Header) {
 	}
 	if len(rest) > 0 {
 		x.attrs(roff, rest, ErrAttrs, 0, nil)
+	}
+}
+
+// nameErrno adds the errno's name to the error code among the lines from
+// first on (NLMSG_ERROR's and NLMSG_DONE's "error = -22" gets EINVAL).
+func (x *explainer) nameErrno(first int) {
+	for i := first; i < len(x.lines); i++ {
+		l := &x.lines[i]
+		if !strings.HasSuffix(strings.SplitN(l.Text, " = ", 2)[0], ".error") || len(l.Bytes) != 4 {
+			continue
+		}
+		if n := int32(binary.LittleEndian.Uint32(l.Bytes)); n < 0 {
+			l.Text += " " + ErrnoName(unix.Errno(-n))
+		}
+		return
 	}
 }
 
@@ -231,7 +254,7 @@ func (x *explainer) structure(off int, b []byte, s *StructDesc, depth int, prefi
 				text = "0 (" + f.Unset + ")"
 			}
 		}
-		x.add(off+f.Offset, raw, depth, "%s%s = %s", prefix, f.Name, text)
+		x.add(off+f.Offset, raw, depth, "%s%s = %s", prefix, f.Label(), text)
 	}
 	rest := b[s.Size:]
 	roff := off + s.Size

@@ -46,6 +46,13 @@ func SummaryOf(p *Protocol, m *Message, req []byte) string {
 				return b.String()
 			} else if mt.Class == ErrClass {
 				b.WriteString(" ack")
+			} else {
+				// NLMSG_DONE carries an error of its own, 0 when all went well.
+				b.WriteString(" error=0")
+			}
+			// A success may carry a warning in its extended ACK.
+			if msg, ok := r.Get("NLMSGERR_ATTR_MSG"); ok {
+				fmt.Fprintf(&b, " %q", msg)
 			}
 		}
 		return b.String()

@@ -210,6 +210,10 @@ func (e *Env) stringContext(sc *scan, ctx string) strContext {
 	if top.open != '{' || top.tokens > 0 {
 		return strContext{kind: ctxNames}
 	}
+	if top.elem == 0 && reAttrsElement.MatchString(top.assign) {
+		// m.attrs[#m.attrs + 1] = {'IFLA_…
+		return strContext{kind: ctxAttr, set: e.attrsOwnerSet(sc, top.assign)}
+	}
 	n := len(sc.frames) - 1
 	if top.elem == 1 && top.strs[0] == "IFLA_IFNAME" {
 		return strContext{kind: ctxIfname}
@@ -240,6 +244,10 @@ func (e *Env) listSet(sc *scan, i int) *engine.AttrSet {
 		return e.lineSet(sc, "")
 	}
 	f := sc.frames[i]
+	if f.open == '(' && f.callee == "table.insert" && f.elem == 1 && len(f.args) > 0 {
+		// table.insert(m.attrs, {…}): the pairs of m's attributes.
+		return e.attrsOwnerSet(sc, f.args[0])
+	}
 	if f.key == "attrs" {
 		if i == 0 || sc.frames[i-1].open != '{' {
 			return e.lineSet(sc, strings.TrimSuffix(f.assign, ".attrs"))
@@ -273,6 +281,9 @@ func (e *Env) listSet(sc *scan, i int) *engine.AttrSet {
 func (e *Env) pairAttr(sc *scan, j int) *engine.AttrDesc {
 	f := sc.frames[j]
 	set := e.listSet(sc, j-1)
+	if reAttrsElement.MatchString(f.assign) {
+		set = e.attrsOwnerSet(sc, f.assign) // m.attrs[k] = {'NAME', …
+	}
 	d, ok := set.ByName(f.strs[0])
 	if !ok {
 		return nil
@@ -361,7 +372,7 @@ func (e *Env) receiverSet(sc *scan, recv string) *engine.AttrSet {
 // message reachable from the globals, or a name the text assigns a
 // constructor call.
 func (e *Env) receiverClass(sc *scan, recv string) *engine.Class {
-	if v := e.lookupPath(splitPath(recv)); v != nil {
+	if v := e.lookupIndexed(recv); v != nil {
 		if t, ok := v.(*lua.LTable); ok {
 			if c := e.classOf(t); c != nil {
 				return c
@@ -376,5 +387,5 @@ func (e *Env) receiverClass(sc *scan, recv string) *engine.Class {
 	if len(ms) > 0 {
 		return e.route.Class(ms[len(ms)-1][1])
 	}
-	return nil
+	return e.inferredClass(sc, recv, 0) // l[1], ip.links()[1], a loop's variable
 }

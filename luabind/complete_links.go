@@ -28,7 +28,7 @@ func (e *Env) linkNames() []string {
 	// A busy machine can fail a dump (interrupted by changes, a transient
 	// socket error); completion tries again rather than offer nothing.
 	for try := 0; try < 3; try++ {
-		conn, err := engine.Dial(0, engine.ConnConfig{NetNS: e.opts.NetNS, Guard: e.guard(0, e.route)})
+		conn, err := engine.Dial(0, engine.ConnConfig{NetNS: e.NetNS(), Guard: e.guard(0, e.route)})
 		if err != nil {
 			continue
 		}

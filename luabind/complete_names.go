@@ -112,8 +112,18 @@ var reLocals = regexp.MustCompile(`\b(?:local\s+(?:function\s+)?|for\s+)([A-Za-z
 // or a field or method after '.' or ':'.
 func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 	i := len(before)
-	for i > 0 && isPathByte(before[i-1]) {
-		i--
+	for i > 0 {
+		if isPathByte(before[i-1]) {
+			i--
+			continue
+		}
+		// An index on the way: l[1]:get, t['k'].x.
+		if j := strings.LastIndexByte(before[:i], '['); before[i-1] == ']' && j > 0 && isPathByte(before[j-1]) &&
+			!strings.ContainsAny(before[j+1:i-1], "[]") {
+			i = j
+			continue
+		}
+		break
 	}
 	path := before[i:]
 	if path == "" || path[0] == '.' || path[0] == ':' || path[0] >= '0' && path[0] <= '9' {
@@ -149,9 +159,8 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 			}
 		}
 	} else {
-		recv := splitPath(path[:cut])
 		methods := path[cut] == ':'
-		v := e.lookupPath(recv)
+		v := e.lookupIndexed(path[:cut])
 		if v == nil {
 			if c := e.receiverClass(sc, path[:cut]); c != nil {
 				names = messageKeys(e, c, methods)

@@ -41,7 +41,7 @@ func scanLua(text string) *scan {
 				i += end + level + 2
 				continue
 			}
-			s.open('[')
+			s.open('[', i+1)
 			i++
 		case c == '\'' || c == '"':
 			j := i + 1
@@ -77,13 +77,14 @@ func scanLua(text string) *scan {
 			s.token(tokOther, text[i:j])
 			i = j
 		case c == '{' || c == '(':
-			s.open(c)
+			s.open(c, i+1)
 			i++
 		case c == '}' || c == ')' || c == ']':
-			s.close(c)
+			s.close(c, i)
 			i++
 		case c == ',' || c == ';':
 			if f := s.top(); f != nil {
+				f.args = append(f.args, pathAtEnd(s.hist))
 				f.elem++
 				f.tokens = 0
 				f.strs = append(f.strs, "")
@@ -137,6 +138,8 @@ type frame struct {
 	// pairs holds the {'NAME', 'value'} tables completed inside this one,
 	// so a sub-message attribute can find its selector's value.
 	pairs map[string]string
+	start int      // offset of the text inside the bracket
+	args  []string // the name path each finished element was, if one
 }
 
 type tokKind uint8
@@ -146,6 +149,7 @@ const (
 	tokPunct
 	tokString
 	tokOther
+	tokPath // a name path that calls or indexes: "l[1]", "ip.links()"
 )
 
 type token struct {
@@ -173,9 +177,10 @@ func (s *scan) token(k tokKind, text string) {
 	s.hist = append(s.hist, token{k, text})
 }
 
-// open starts a bracket, noting the call or assignment it belongs to.
-func (s *scan) open(c byte) {
-	f := &frame{open: c, strs: []string{""}, pairs: map[string]string{}}
+// open starts a bracket at start, noting the call or assignment it
+// belongs to.
+func (s *scan) open(c byte, start int) {
+	f := &frame{open: c, strs: []string{""}, pairs: map[string]string{}, start: start}
 	if p := pathAtEnd(s.hist); p != "" {
 		f.callee = p
 	} else if len(s.hist) > 0 && s.hist[len(s.hist)-1] == (token{tokPunct, "="}) {
@@ -189,8 +194,10 @@ func (s *scan) open(c byte) {
 	s.hist = s.hist[:0]
 }
 
-// close ends the innermost bracket if it matches.
-func (s *scan) close(c byte) {
+// close ends the innermost bracket (at offset end) if it matches. A call
+// or an index that follows a name path continues it: "ip.links()" and
+// "l[1]" are paths a method call may follow.
+func (s *scan) close(c byte, end int) {
 	f := s.top()
 	want := map[byte]byte{'}': '{', ')': '(', ']': '['}[c]
 	if f == nil || f.open != want {
@@ -202,17 +209,26 @@ func (s *scan) close(c byte) {
 		p.pairs[f.strs[0]] = f.strs[1]
 	}
 	s.hist = s.hist[:0]
-	s.token(tokOther, string(c))
+	switch {
+	case c == ')' && f.callee != "":
+		s.token(tokPath, f.callee+"()")
+	case c == ']' && f.callee != "":
+		s.token(tokPath, f.callee+"["+strings.TrimSpace(s.text[f.start:end])+"]")
+	default:
+		s.token(tokOther, string(c))
+	}
 }
 
-// pathAtEnd returns the name path (a.b:c) the tokens end with, or "".
+// pathAtEnd returns the name path (a.b:c, l[1]:get, ip.links()) the
+// tokens end with, or "".
 func pathAtEnd(toks []token) string {
 	i := len(toks) - 1
-	if i < 0 || toks[i].kind != tokIdent {
+	if i < 0 || toks[i].kind != tokIdent && toks[i].kind != tokPath {
 		return ""
 	}
 	parts := []string{toks[i].text}
-	for i >= 2 && toks[i-1].kind == tokPunct && (toks[i-1].text == "." || toks[i-1].text == ":") && toks[i-2].kind == tokIdent {
+	for toks[i].kind == tokIdent && i >= 2 && toks[i-1].kind == tokPunct && (toks[i-1].text == "." || toks[i-1].text == ":") &&
+		(toks[i-2].kind == tokIdent || toks[i-2].kind == tokPath) {
 		parts = append([]string{toks[i-2].text, toks[i-1].text}, parts...)
 		i -= 2
 	}

@@ -19,6 +19,7 @@ func completionEnv(t *testing.T) *Env {
 	run(t, e, `
 m = rtnl.ifaddrmsg()
 d = rtnl.decode(rtnl.rtmsg{header = {type = RTM_NEWROUTE}}:encode())[1]
+l = rtnl.decode(rtnl.ifinfomsg{header = {type = RTM_NEWLINK}}:encode() .. rtnl.rtmsg{header = {type = RTM_NEWROUTE}}:encode())
 cfg = {name = 'x', nested = {deep = 1}}`)
 	ud := e.L.NewUserData()
 	ud.Metatable = e.sockMeta
@@ -93,6 +94,22 @@ func TestComplete(t *testing.T) {
 		{"f().x", nil, 0},
 		{"nosuchthing.x", nil, 0},
 		{"m.attrs[1].", nil, 0},
+		// The receiver's own set, through indexes and calls: a link's
+		// attributes, not every IFLA_ set's.
+		{"l[1]:get('IFLA_MT", []string{"IFLA_MTU'"}, 7},
+		{"l[1]:get('IFLA_MA", []string{"IFLA_MAP'", "IFLA_MASTER'", "IFLA_MAX_MTU'"}, 7},
+		{"l[2]:get('RTA_GA", []string{"RTA_GATEWAY'"}, 6},
+		{"l[1]:get_all('IFLA_LINKINFO', 'IFLA_INFO_K", []string{"IFLA_INFO_KIND'"}, 11},
+		{"local ls = ip.links()\nls[1]:get('IFLA_MA", []string{"IFLA_MAP'", "IFLA_MASTER'", "IFLA_MAX_MTU'"}, 7},
+		{"ip.links()[1]:get('IFLA_MT", []string{"IFLA_MTU'"}, 7},
+		{"ip.netns('x').routes()[1]:get('RTA_GA", []string{"RTA_GATEWAY'"}, 6},
+		{"for _, r in ipairs(ip.routes{table = 254}) do print(r:get('RTA_GA", []string{"RTA_GATEWAY'"}, 6},
+		{"for i, a in ipairs(ip.addrs()) do x = a:get('IFA_LA", []string{"IFA_LABEL'"}, 6},
+		{"m.attrs[#m.attrs + 1] = {'IFA_LA", []string{"IFA_LABEL'"}, 6},
+		{"table.insert(m.attrs, {'IFA_LA", []string{"IFA_LABEL'"}, 6},
+		{"table.insert(l[1].attrs, {'IFLA_LINKINFO', {{'IFLA_INFO_K", []string{"IFLA_INFO_KIND'"}, 11},
+		{"l[1]:ge", []string{"get", "get_all"}, 2},
+		{"l[2].dst_", []string{"dst_len"}, 4},
 	} {
 		got, n := e.Complete(tc.line, len(tc.line))
 		if diff := cmp.Diff(tc.want, got); diff != "" || n != tc.n && tc.want != nil {

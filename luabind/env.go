@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
@@ -78,6 +79,16 @@ type Env struct {
 	// interruption (Lua code passing it on cannot run any more).
 	interrupted *lua.LTable
 	calls       calls // protected calls' threads (protect.go)
+	// netns is the default network namespace, Options.NetNS until a
+	// lesson moves it (netns_default.go); nsMu guards it for completion,
+	// which runs on the line editor's goroutine.
+	nsMu  sync.Mutex
+	netns string
+	// lessons are the lessons and the one running (lesson.go).
+	lessons *lessonBook
+	// recvHook, when set, sees every datagram the Env's sockets receive,
+	// from whichever goroutine receives it (a lesson's, lesson_given.go).
+	recvHook atomic.Pointer[func([]byte)]
 }
 
 // New creates an Env with the standard Lua libraries and nlsh's modules; the
@@ -101,6 +112,7 @@ func New(opts Options) *Env {
 		batchAdds:  map[*lua.LFunction]func(*lua.LState, []byte) int{},
 		genls:      map[string]*genlNS{},
 		specs:      &genl.Specs{Finder: &ynl.Finder{Dirs: opts.YNLPath}},
+		netns:      opts.NetNS,
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
 	e.setup()
@@ -109,6 +121,7 @@ func New(opts Options) *Env {
 
 // Close closes the sockets the scripts left open and the Lua state.
 func (e *Env) Close() {
+	e.stopLesson()
 	for s := range e.sockets {
 		s.close()
 	}
@@ -213,6 +226,7 @@ func (e *Env) setup() {
 	L.PreloadModule("rtnl", func(L *lua.LState) int { L.Push(rt); return 1 })
 	e.setupHelp()
 	e.setupCalls()
+	e.openLessons(L)
 }
 
 // collectConsts gathers every named constant: header flags, control types,

@@ -16,7 +16,8 @@ import (
 // is read as its own protocol; bytes as proto ('route', the default, or
 // 'generic'), which opts.proto may also give. opts.mark flags a byte
 // offset (as an error value's offset); opts.text returns the explanation
-// instead of printing it.
+// instead of printing it; opts.boxes draws it as boxes, the way the
+// kernel's netlink documentation draws messages.
 func (e *Env) luaExplain(L *lua.LState) int {
 	b := e.messageBytes(L, 1)
 	p := e.route
@@ -24,7 +25,7 @@ func (e *Env) luaExplain(L *lua.LState) int {
 		p = e.protoOf(t)
 	}
 	opts := engine.ExplainOptions{Mark: -1}
-	asText := false
+	asText, boxes := false, false
 	arg := 2
 	if name, ok := L.Get(2).(lua.LString); ok {
 		p = e.protoNamed(L, 2, string(name))
@@ -38,13 +39,18 @@ func (e *Env) luaExplain(L *lua.LState) int {
 			p = e.protoNamed(L, arg, string(name))
 		}
 		asText = lua.LVAsBool(t.RawGetString("text"))
+		boxes = lua.LVAsBool(t.RawGetString("boxes"))
 	} else if L.Get(arg) != lua.LNil {
-		L.ArgError(arg, "options table expected ({mark = …, text = true, proto = 'generic'})")
+		L.ArgError(arg, "options table expected ({mark = …, text = true, boxes = true, proto = 'generic'})")
 	}
 	if tab, ok := p.Dynamic.(*genl.Table); ok {
 		tab.Learn(b)
 	}
-	s := engine.FormatExplain(engine.Explain(p, b, opts))
+	format := engine.FormatExplain
+	if boxes {
+		format = engine.FormatBoxes
+	}
+	s := format(engine.Explain(p, b, opts))
 	if asText {
 		L.Push(lua.LString(s))
 		return 1

@@ -28,7 +28,7 @@ const describeTimeout = 5 * time.Second
 // Env's own).
 func (e *Env) genlFor(ns string) *genlNS {
 	if ns == "" {
-		ns = e.opts.NetNS
+		ns = e.NetNS()
 	}
 	if g := e.genls[ns]; g != nil {
 		return g

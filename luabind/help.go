@@ -325,5 +325,11 @@ func (e *Env) functionNames() map[*lua.LFunction]string {
 			out[f] = n
 		}
 	}
+	if e.lessons != nil {
+		// lesson(n) calls the table: its __call is the function.
+		if f, ok := e.L.GetMetaField(e.lessons.module, "__call").(*lua.LFunction); ok {
+			out[f] = "lesson"
+		}
+	}
 	return out
 }

@@ -58,7 +58,7 @@ func TestHelpContents(t *testing.T) {
 		{`help()`, []string{"nl ", "rtnl ", "bit ", "rtnl.ifaddrmsg", "help(rtnl.ifaddrmsg)", "Tab completes"}},
 		{`help(rtnl.ifaddrmsg)`, []string{
 			"RTM_NEWADDR (20)", "struct ifaddrmsg, 8 bytes",
-			"4       4     index      u32", "enum address_family", "AF_INET=2",
+			"4       4     index (ifa_index)          u32", "enum address_family", "AF_INET=2",
 			"2     IFA_LOCAL           ip", "IFA_CACHEINFO       struct ifa_cacheinfo",
 		}},
 		{`help('IFA_LOCAL')`, []string{"attribute 2 of ifaddrmsg_attrs (IFA_*)", "rtnl.ifaddrmsg", "kind:  ip", "local address"}},

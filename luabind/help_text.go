@@ -265,7 +265,7 @@ func structText(s *engine.StructDesc) string {
 		if f.Enum != nil {
 			names = enumTitle(f.Enum)
 		}
-		rows = append(rows, []string{fmt.Sprint(f.Offset), fmt.Sprint(f.Size), f.Name, typ, joinNonEmpty("; ", names, f.Doc)})
+		rows = append(rows, []string{fmt.Sprint(f.Offset), fmt.Sprint(f.Size), f.Label(), typ, joinNonEmpty("; ", names, f.Doc)})
 	}
 	out := fmt.Sprintf("struct %s, %d bytes\n", s.Name, s.Size) +
 		table([]string{"offset", "size", "field", "type", "names / doc"}, rows)
@@ -396,6 +396,7 @@ func (e *Env) attrText(cat *catalog, ref attrRef) string {
 	if d.Kind != engine.SubMsg {
 		fmt.Fprintf(&b, "  write: {'%s', %s}\n", d.Name, example(d))
 	}
+	b.WriteString(coreText(d.Name))
 	if d.Enum != nil {
 		b.WriteString("\n" + enumText(d.Enum))
 	}
@@ -447,11 +448,8 @@ func (e *Env) constText(cat *catalog, c engine.Const) string {
 		if op := opText(t.Op); op != "" {
 			fmt.Fprintf(&b, "  operation: %s\n", op)
 		}
-		var flags []string
-		for _, v := range engine.FlagsFor(t).Values {
-			flags = append(flags, v.Name)
-		}
-		b.WriteString("  header flags it takes:\n" + wrap("    ", flags))
+		b.WriteString(e.typeFlagsText(t))
+		b.WriteString(coreText(c.Name))
 		return b.String()
 	}
 	for _, en := range cat.enumsOf(c.Name) {
@@ -476,6 +474,7 @@ func (e *Env) constText(cat *catalog, c engine.Const) string {
 			b.WriteString("  a SOL_NETLINK socket option (linux/netlink.h)\n")
 		}
 	}
+	b.WriteString(coreText(c.Name))
 	return b.String()
 }
 
@@ -585,9 +584,12 @@ help('NLM_F_ACK') explains one. Attribute names are strings inside pairs:
 
 At the prompt: an expression prints its value (=expr too); Tab completes names, fields,
 attribute names and interface names; Ctrl-R searches the history; Ctrl-C stops a running
-chunk; Ctrl-D quits. Top-level locals live on from line to line. A list of messages
-prints a line each (as ip -br); long results are cut short: show(_) prints the last one
-whole.
+chunk; Ctrl-D quits. Top-level locals live on from line to line; a pasted block runs as
+one chunk. A list of messages prints a line each (as ip -br); long results are cut short:
+show(_) prints the last one whole.
+
+lesson() lists lessons that teach netlink by doing: each sets a task in a namespace of its
+own and checks your work against the kernel.
 `)
 	return b.String()
 }

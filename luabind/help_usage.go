@@ -22,6 +22,15 @@ names beside numbers, a list of messages one after another, other tables nested 
 sorted keys. The shell prints a list of messages a line each (as ip -br) and cuts long
 results short; show(_) prints the last one whole.`},
 
+	{"lesson", "([n])", `Netlink lessons that check your work against the kernel. lesson() lists them;
+lesson(n) starts lesson n in a network namespace of its own (nlsh-lesson-…), sets it
+up, moves the shell's default namespace there (every socket, ip verb, genl call and
+completion works in it) and prints the task. Then lesson.check(...) says whether it is
+done, or what the kernel shows instead (hand over what it asks for: a reply, a socket,
+an error value); lesson.hint() gives a hint; lesson.task() repeats the task;
+lesson.given holds what the lesson gives you; lesson.stop() deletes the namespace and
+moves back. Refused under --read-only.`},
+
 	{"nl.socket", "([proto [, options]])", `Opens a netlink socket. proto is 'route' (the default), 'generic', 'sock_diag',
 'netfilter' or a protocol number. options: netns (a name under /run/netns, a path such
 as /proc/PID/ns/net or a process id; when absent, the --netns namespace, else the
@@ -38,7 +47,9 @@ script that uses send and recv.`},
 malformed attribute and see how the kernel answers. Prints as raw<hex ...>.`},
 	{"nl.explain", "(msg_or_bytes [, options])", `Prints every byte of a message (a table or wire bytes) with what it is: header
 fields, struct fields, attribute headers and values. options.mark flags a byte offset
-(an error value's offset); options.text = true returns the text instead of printing.`},
+(an error value's offset); options.text = true returns the text instead of printing;
+options.boxes = true draws the message as the kernel's netlink documentation does: the
+header, the fixed struct and every attribute a box, nests inside their attribute's box.`},
 	{"nl.trace", "([mode])", `Shows every message sent and received: true or 'compact' (one line each), 'explain'
 (every byte), false or 'off'. Returns the previous mode.`},
 	{"nl.events", "(groups [, options])", `An iterator over multicast notifications, decoded:
@@ -141,6 +152,15 @@ index, failed and applied), or fn's own error after sending what it queued. Cut 
 	{"ip.netns", "(name)", `The same API bound to another network namespace (a name, path or pid).`},
 	{"ip.close", "()", `Closes the ip module's socket (it is opened again when needed).`},
 
+	{"lesson.check", "([value, ...])", `Asks the kernel whether the running lesson's task is done: a verdict that prints as
+"✓ done: …", "→ …" (a step of it done) or "✗ not yet: …" with what the kernel shows
+(v.ok is true when done). Hand over what the task asks for: a reply, a list of them,
+a socket (its options and groups are read from the kernel), an error value.`},
+	{"lesson.hint", "()", `The running lesson's next hint; after the last, a solution.`},
+	{"lesson.task", "()", `Prints the running lesson's task again.`},
+	{"lesson.stop", "()", `Ends the running lesson: closes the sockets opened in its namespace, deletes the
+namespace and moves back to the namespace the shell was in.`},
+
 	{"bit.bor", "(a, b, ...)", `a | b | ...`},
 	{"bit.band", "(a, b, ...)", `a & b & ...`},
 	{"bit.bxor", "(a, b, ...)", `a ^ b ^ ...`},
@@ -199,6 +219,9 @@ after its last message. opts.timeout bounds each wait, as in sock:request.`},
 	{"sock:port", "()", `The socket's netlink port id (nl_pid).`},
 	{"sock:join", "(group)", `Joins a multicast group, by name ('link', 'ipv4-ifaddr') or number.`},
 	{"sock:leave", "(group)", `Leaves a multicast group.`},
+	{"sock:state", "()", `The socket as the kernel holds it, read back with getsockopt: {port, cap_ack, ext_ack,
+strict, no_enobufs (booleans), rcvbuf (bytes), groups (the numbers of the multicast
+groups joined)}. lesson.check reads a socket handed to it so.`},
 }
 
 // moduleDocs introduces the modules and method sets help() lists, in order.
@@ -208,6 +231,7 @@ var moduleDocs = []struct{ name, text string }{
 	{"genl", "generic netlink: genl.families(), genl.family(name) and genl.decode"},
 	{"ip", "high-level verbs in the style of pyroute2's IPRoute (ip.link, ip.addr, ip.route, ...)"},
 	{"bit", "bitwise operations, which Lua 5.1 lacks"},
+	{"lesson", "lessons that check your work against the kernel: lesson() lists them"},
 	{"msg", "methods of message tables: msg:get(...), ..."},
 	{"sock", "methods of sockets from nl.socket(): sock:request(msg), ..."},
 	{"family", "methods of generic netlink families from genl.family(): family:doit(op, attrs), ..."},

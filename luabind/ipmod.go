@@ -52,7 +52,7 @@ func (e *Env) loadIP(L *lua.LState) lua.LValue {
 	}
 	L.Push(fn)
 	L.Push(L.NewFunction(e.luaIPLoad))
-	L.Push(lua.LString(e.opts.NetNS))
+	L.Push(lua.LString(e.NetNS()))
 	// The parts of the ip module written in Go (ip_route.go).
 	L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"route":       e.luaRouteMsg,

@@ -74,7 +74,7 @@ assert(bit.bor(NLM_F_REQUEST, NLM_F_ACK) == 5 and bit.btest(5, NLM_F_ACK) and bi
 assert(rtnl.fibmsg and rtnl.fib_rule_hdr and rtnl.tcmsg and rtnl.ndmsg and rtnl.rtmsg and rtnl.ifinfomsg and rtnl.nlmsgerr)
 print(m)
 `)
-	for _, want := range []string{"RTM_NEWADDR (ifaddrmsg)", "family: 2 (AF_INET)", `IFA_LOCAL: "10.0.0.1"`, "NLM_F_REQUEST|NLM_F_ACK|NLM_F_EXCL|NLM_F_CREATE"} {
+	for _, want := range []string{"RTM_NEWADDR (ifaddrmsg)", "family (ifa_family): 2 (AF_INET)", `IFA_LOCAL: "10.0.0.1"`, "NLM_F_REQUEST|NLM_F_ACK|NLM_F_EXCL|NLM_F_CREATE"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("printed message lacks %q:\n%s", want, out)
 		}

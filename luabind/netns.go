@@ -48,7 +48,7 @@ func netnsError(what string, err error) string {
 // leaves nlsh's --netns unless the script names another namespace.
 func (e *Env) netnsOption(L *lua.LState, what string, v lua.LValue) string {
 	if v == lua.LNil {
-		return e.opts.NetNS
+		return e.NetNS()
 	}
 	ns, err := netnsArg(v)
 	if err != nil {

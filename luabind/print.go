@@ -178,10 +178,10 @@ func (p *printer) structFields(t *lua.LTable, s *engine.StructDesc, indent int) 
 			continue
 		}
 		if n, ok := v.(lua.LNumber); ok && n == 0 && p.req && f.Unset != "" {
-			p.line(indent, "%s: 0 (%s)", f.Name, f.Unset)
+			p.line(indent, "%s: 0 (%s)", f.Label(), f.Unset)
 			continue
 		}
-		p.line(indent, "%s: %s", f.Name, p.scalar(v, f.Enum))
+		p.line(indent, "%s: %s", f.Label(), p.scalar(v, f.Enum))
 	}
 	if s.Flex != nil {
 		if l, ok := t.RawGetString(s.FlexName).(*lua.LTable); ok {

@@ -29,6 +29,9 @@ type socket struct {
 	stream *engine.Stream
 	// listener reads an event socket ahead (nl.events, f:subscribe).
 	listener *engine.Listener
+	// netns is the namespace it was opened in ("" = nlsh's own), so a
+	// lesson's sockets can be closed with its namespace.
+	netns string
 	// dropped reports whether the Lua value owning the socket is gone
 	// (nil: owned by nlsh itself), for closing sockets a script forgot
 	// when descriptors run out.
@@ -76,6 +79,7 @@ func (e *Env) setupSocketMeta() {
 		"port":          e.sockPort,
 		"join":          e.sockJoin,
 		"leave":         e.sockLeave,
+		"state":         e.sockState,
 	})
 	e.sockMeta.RawSetString("__index", methods)
 	e.sockMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
@@ -184,7 +188,7 @@ func (e *Env) dial(family int, p *engine.Protocol, name string, cfg engine.ConnC
 	if err != nil {
 		return nil, err
 	}
-	s := &socket{conn: conn, proto: p, name: name}
+	s := &socket{conn: conn, proto: p, name: name, netns: cfg.NetNS}
 	e.sockets[s] = true
 	return s, nil
 }
@@ -442,4 +446,11 @@ func silentRequest(p *engine.Protocol, b []byte) string {
 	}
 	return fmt.Sprintf("%s has neither NLM_F_ACK nor NLM_F_DUMP: the kernel answers such a request only when it fails, "+
 		"so s:request would wait for ever; add NLM_F_ACK to its header.flags (or send it with s:send)", mt.Title())
+}
+
+// sockState is s:state(): the socket as the kernel holds it (its netlink
+// options, groups and receive buffer), read back with getsockopt.
+func (e *Env) sockState(L *lua.LState) int {
+	L.Push(socketState(L, e.checkSocket(L, 1)))
+	return 1
 }

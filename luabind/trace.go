@@ -65,6 +65,9 @@ func (t *tracer) remember(data []byte) {
 func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
 	tab, _ := p.Dynamic.(*genl.Table)
 	return func(out bool, data []byte) {
+		if h := e.recvHook.Load(); h != nil && !out {
+			(*h)(data)
+		}
 		if tab != nil && !out {
 			// Families the kernel names in replies decode from now on,
 			// in this trace and in the messages handed to the script.
@@ -100,13 +103,8 @@ func (e *Env) tap(family int, p *engine.Protocol) func(bool, []byte) {
 			}
 			return
 		}
-		msgs, err := engine.Split(data)
-		for i := range msgs {
-			fmt.Fprintf(t.w, "%s %s\n", arrow, engine.SummaryOf(p, &msgs[i], t.sent[msgs[i].Header.Seq]))
-		}
-		if err != nil {
-			fmt.Fprintf(t.w, "%s !! %v\n", arrow, err)
-		}
+		lines, _ := engine.TraceLines(p, arrow, data, func(seq uint32) []byte { return t.sent[seq] })
+		io.WriteString(t.w, lines)
 	}
 }
 

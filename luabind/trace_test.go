@@ -2,8 +2,11 @@ package luabind
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -40,7 +43,7 @@ s:request(m)
 	for _, want := range []string{
 		"> RTM_GETLINK REQUEST|ROOT|MATCH seq=1",
 		`< RTM_NEWLINK MULTI seq=1`, `IFLA_IFNAME="lo"`,
-		"< NLMSG_DONE MULTI seq=1",
+		"< NLMSG_DONE MULTI seq=1", "error=0",
 		`> RTM_NEWLINK REQUEST|ACK|EXCL|CREATE seq=2`, `IFLA_LINKINFO={IFLA_INFO_KIND="veth" IFLA_INFO_DATA={VETH_INFO_PEER={ifinfomsg{} IFLA_IFNAME="v1"}}}`,
 		"< NLMSG_ERROR CAPPED seq=2", "ack",
 		"< NLMSG_ERROR", "error=EEXIST",
@@ -56,16 +59,14 @@ s:request(m)
 	pkts := readCapture(t, pcap)
 	var lines []string
 	for _, p := range pkts {
-		msgs, _ := engine.Split(p.Data)
 		arrow := "<"
 		if p.Out {
 			arrow = ">"
 		}
-		for i := range msgs {
-			lines = append(lines, arrow+" "+engine.Summary(e.route, &msgs[i]))
-		}
+		l, _ := engine.TraceLines(e.route, arrow, p.Data, nil)
+		lines = append(lines, l)
 	}
-	if got := strings.Join(lines, "\n") + "\n"; got != trace {
+	if got := strings.Join(lines, ""); got != trace {
 		t.Errorf("pcap read back differs from the trace:\n%s\n---\n%s", got, trace)
 	}
 	tsharkCheck(t, pcap, len(pkts))
@@ -226,7 +227,7 @@ pcall(ip.link, 'set', {ifname = 'v0', mtu = nl.raw('\1\0')})
 		t.Errorf("compact trace lacks the error's attribute:\n%s", trace)
 	}
 	if !strings.Contains(trace, "the kernel refused request seq=") || !strings.Contains(marked(trace), "nla_len = 6") ||
-		!strings.Contains(trace, "nlmsgerr.type = 16 RTM_NEWLINK") {
+		!strings.Contains(trace, "nlmsgerr.type (msg.nlmsg_type) = 16 RTM_NEWLINK") {
 		t.Errorf("explain trace does not mark the request:\n%s", trace)
 	}
 }
@@ -272,5 +273,57 @@ nl.trace(false)`)
 	}
 	if n := strings.Count(tr.String(), "RTM_NEWROUTE"); n < 600 {
 		t.Errorf("trace names RTM_NEWROUTE %d times, want at least 600", n)
+	}
+}
+
+// TestTraceDatagrams: a dump's datagrams each hold many messages; the
+// trace marks where each begins, and shows NLMSG_DONE's error, 0 or not,
+// with its extended ACK.
+func TestTraceDatagrams(t *testing.T) {
+	ns := nstest.New(t)
+	for i := 0; i < 6; i++ {
+		nstest.IP(t, ns, "link", "add", fmt.Sprintf("a%d", i), "type", "veth", "peer", "name", fmt.Sprintf("b%d", i))
+	}
+	var tr bytes.Buffer
+	e := New(Options{NetNS: ns, Stdout: io.Discard, TraceOut: &tr})
+	defer e.Close()
+	run(t, e, `
+nl.trace(true)
+local s = nl.socket('route')
+local m = rtnl.ifinfomsg()
+m.header.type, m.header.flags = RTM_GETLINK, NLM_F_REQUEST + NLM_F_DUMP
+s:request(m)
+m.flags = IFF_UP -- a strict socket refuses this dump in its NLMSG_DONE
+pcall(s.request, s, m)
+`)
+	trace := tr.String()
+	// Each datagram's line says how many messages follow; every message
+	// is in one, and the dump's messages come in several.
+	head := regexp.MustCompile(`^< \[datagram: (\d+) messages, \d+ bytes\]$`)
+	lines := strings.Split(strings.TrimSpace(trace), "\n")
+	datagrams := 0
+	for i := 0; i < len(lines); i++ {
+		m := head.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		datagrams++
+		var n int
+		fmt.Sscan(m[1], &n)
+		for j := 1; j <= n; j++ {
+			if i+j >= len(lines) || !strings.HasPrefix(lines[i+j], "< RTM_NEWLINK ") && !strings.HasPrefix(lines[i+j], "< NLMSG_DONE ") {
+				t.Fatalf("the datagram at line %d says %d messages; line %d is not one:\n%s", i+1, n, i+j+1, trace)
+			}
+		}
+		i += n
+	}
+	if datagrams < 2 {
+		t.Errorf("%d datagrams of several messages marked, want the dump's:\n%s", datagrams, trace)
+	}
+	for _, want := range []string{"NLMSG_DONE MULTI seq=1 pid=", " error=0\n",
+		`< NLMSG_DONE MULTI|ACK_TLVS seq=2`, `error=EINVAL "Invalid values in header for link dump request"`} {
+		if !strings.Contains(trace, want) {
+			t.Errorf("trace lacks %q:\n%s", want, trace)
+		}
 	}
 }

@@ -21,7 +21,7 @@ var addrProtocols = engine.NewEnum("ifa_proto", engine.Seq(0,
 
 // addrCacheInfo is struct ifa_cacheinfo (IFA_CACHEINFO).
 var addrCacheInfo = engine.NewStruct("ifa_cacheinfo",
-	f("ifa_preferred", engine.U32), // pyroute2's spelling; the kernel's member is ifa_prefered
+	c("ifa_prefered", f("ifa_preferred", engine.U32)), // pyroute2's spelling, and the kernel's
 	f("ifa_valid", engine.U32),
 	f("cstamp", engine.U32),
 	f("tstamp", engine.U32),
@@ -46,11 +46,11 @@ var AddrAttrs = engine.NewAttrSet("ifaddrmsg_attrs", "IFA_",
 var AddrClass = &engine.Class{
 	Name: "ifaddrmsg",
 	Struct: engine.NewStruct("ifaddrmsg",
-		fe("family", engine.U8, Families),
-		f("prefixlen", engine.U8),
-		fe("flags", engine.U8, addrFlags),
-		fe("scope", engine.U8, Scopes),
-		f("index", engine.U32),
+		c("ifa_family", fe("family", engine.U8, Families)),
+		c("ifa_prefixlen", f("prefixlen", engine.U8)),
+		c("ifa_flags", fe("flags", engine.U8, addrFlags)),
+		c("ifa_scope", fe("scope", engine.U8, Scopes)),
+		c("ifa_index", f("index", engine.U32)),
 	),
 	Attrs: AddrAttrs,
 	Doc:   "interface address",

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -169,6 +170,72 @@ func TestExplainIfiTypeZero(t *testing.T) {
 			}
 			if diff := cmp.Diff(c.want, got); diff != "" {
 				t.Errorf("ifi_type row (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+var structRow = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\.[^=]*? = `)
+
+// boxCases are the explanations also kept drawn as boxes: a request, nests
+// three deep, records, an error with its extended ACK, a failed dump's
+// NLMSG_DONE, and broken input.
+var boxCases = []string{
+	"iproute2_addr4", "iproute2_link_veth", "iproute2_route_multipath", "dump_links",
+	"error_ext_ack", "done_error", "odd_padding", "nla_len_past_end", "short_header", "nlmsg_len_past_end",
+}
+
+// replyCases are replies the kernel sent: an error with a policy in its
+// extended ACK, and the NLMSG_DONE of a refused dump.
+func replyCases(t *testing.T) map[string][]byte {
+	return map[string][]byte{
+		"error_ext_ack": mustHex(t, "980000000200000207000000d2090000deffffff30000000100005000700000000000000000000000200000000000000"+
+			"000000000700030076310000060004000100000027000100417474726962757465206661696c656420706f6c6963792076616c69646174696f6e"+
+			"00000800020028000000240004800c00040000000000000000000c000500ffffffff000000000800010004000000"),
+		"done_error": mustHex(t, "480000000300020208000000d2090000eaffffff33000100496e76616c69642076616c75657320696e2068656164"+
+			"657220666f72206c696e6b2064756d7020726571756573740000"),
+	}
+}
+
+// TestExplainBoxesGolden draws messages as boxes (nl.explain(m, {boxes =
+// true})) and compares them with testdata/explain/boxes_*.txt; every
+// explanation of the golden set draws, each of its rows in the drawing.
+func TestExplainBoxesGolden(t *testing.T) {
+	cases := explainCases(t)
+	for name, b := range replyCases(t) {
+		cases[name] = b
+	}
+	for name, b := range cases {
+		lines := engine.Explain(Route, b, engine.ExplainOptions{Mark: -1})
+		got := engine.FormatBoxes(lines)
+		for _, l := range lines {
+			// A struct's rows lose the struct's name, which titles their box.
+			text := l.Text
+			if m := structRow.FindStringSubmatch(text); m != nil {
+				text = strings.Replace(text[len(m[1])+1:], "(msg.", "(", 1)
+			}
+			if !strings.Contains(got, text) {
+				t.Errorf("%s: the boxes lack the row %q:\n%s", name, text, got)
+				break
+			}
+		}
+	}
+	for _, name := range boxCases {
+		t.Run(name, func(t *testing.T) {
+			got := engine.FormatBoxes(engine.Explain(Route, cases[name], engine.ExplainOptions{Mark: -1}))
+			golden := filepath.Join("..", "testdata", "explain", "boxes_"+name+".txt")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./rtnl -run TestExplainBoxesGolden -update)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("boxes %s (-want +got):\n%s", name, diff)
 			}
 		})
 	}

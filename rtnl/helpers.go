@@ -54,6 +54,12 @@ func fe(name string, k engine.Kind, e *engine.Enum) engine.Field {
 	return engine.Field{Name: name, Kind: k, Enum: e}
 }
 
+// c gives a field its C name where pyroute2's differs (see engine.Field.CName).
+func c(cname string, fl engine.Field) engine.Field {
+	fl.CName = cname
+	return fl
+}
+
 func fsize(name string, k engine.Kind, size int) engine.Field {
 	return engine.Field{Name: name, Kind: k, Size: size}
 }

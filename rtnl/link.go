@@ -89,15 +89,15 @@ var (
 // Structs carried by the generic link attributes.
 var (
 	linkIfinfomsg = engine.NewStruct("ifinfomsg",
-		fe("family", engine.U8, Families),
+		c("ifi_family", fe("family", engine.U8, Families)),
 		pad("__ifi_pad", 1),
 		// ARPHRD_NETROM is 0: the kernel says so of a NET/ROM device, but
 		// a request's 0 only leaves the type unspecified.
 		engine.Field{Name: "ifi_type", Kind: engine.U16, Enum: linkARPHRD, Unset: "unspecified",
 			Doc: "device type; 0 in a request means unspecified"},
-		f("index", engine.S32),
-		fe("flags", engine.U32, linkIFFlags),
-		fe("change", engine.U32, linkIFFlags),
+		c("ifi_index", f("index", engine.S32)),
+		c("ifi_flags", fe("flags", engine.U32, linkIFFlags)),
+		c("ifi_change", fe("change", engine.U32, linkIFFlags)),
 	)
 
 	linkIfmap = engine.NewStruct("rtnl_link_ifmap",

@@ -20,7 +20,7 @@ var netconfAttrs = engine.NewAttrSet("netconf_attrs", "NETCONFA_",
 // NetconfClass is struct netconfmsg with its attributes.
 var NetconfClass = &engine.Class{
 	Name:   "netconfmsg",
-	Struct: engine.NewStruct("netconfmsg", fe("family", engine.U8, Families)),
+	Struct: engine.NewStruct("netconfmsg", c("ncm_family", fe("family", engine.U8, Families))),
 	Attrs:  netconfAttrs,
 	Doc:    "per-device IP configuration (RTM_NEWNETCONF)",
 }

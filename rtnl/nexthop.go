@@ -16,11 +16,11 @@ var nexthopGroupTypes = engine.NewEnum("nexthop_grp_type", engine.Seq(0,
 
 // nhmsg is struct nhmsg with pyroute2-style short names.
 var nhmsg = engine.NewStruct("nhmsg",
-	fe("family", engine.U8, Families),
-	engine.Field{Name: "scope", Kind: engine.U8, Enum: Scopes, Doc: "set by the kernel in replies"},
-	engine.Field{Name: "protocol", Kind: engine.U8, Enum: routeProtocols, Doc: "who installed the nexthop (RTPROT_*)"},
+	c("nh_family", fe("family", engine.U8, Families)),
+	engine.Field{Name: "scope", CName: "nh_scope", Kind: engine.U8, Enum: Scopes, Doc: "set by the kernel in replies"},
+	engine.Field{Name: "protocol", CName: "nh_protocol", Kind: engine.U8, Enum: routeProtocols, Doc: "who installed the nexthop (RTPROT_*)"},
 	pad("resvd", 1),
-	engine.Field{Name: "flags", Kind: engine.U32, Enum: routeNexthopFlags, Doc: "RTNH_F_*"},
+	engine.Field{Name: "flags", CName: "nh_flags", Kind: engine.U32, Enum: routeNexthopFlags, Doc: "RTNH_F_*"},
 )
 
 // nexthopGrp is one member of a group (struct nexthop_grp).

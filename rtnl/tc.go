@@ -72,13 +72,13 @@ func tcDoc(a *engine.AttrDesc, doc string) *engine.AttrDesc {
 
 // tcmsgStruct is struct tcmsg with pyroute2's key names.
 var tcmsgStruct = engine.NewStruct("tcmsg",
-	fe("family", engine.U8, Families),
+	c("tcm_family", fe("family", engine.U8, Families)),
 	pad("pad1", 1),
 	pad("pad2", 2),
-	f("index", engine.S32),
-	f("handle", engine.U32),
-	fe("parent", engine.U32, tcHandles),
-	f("info", engine.U32),
+	c("tcm_ifindex", f("index", engine.S32)),
+	c("tcm_handle", f("handle", engine.U32)),
+	c("tcm_parent", fe("parent", engine.U32, tcHandles)),
+	c("tcm_info", f("info", engine.U32)),
 )
 
 // nla_bitfield32 (linux/netlink.h): value bits, and which bits to change.

@@ -13,8 +13,8 @@ import (
 )
 
 // TestUAPI compiles a C program against the installed kernel headers that
-// prints every attribute number, enum value and struct size the descriptions
-// claim, and compares. It is the check that every number here came from the
+// prints every attribute number, enum value, struct size and C field name's
+// offset the descriptions claim, and compares. It is the check that every number here came from the
 // headers.
 func TestUAPI(t *testing.T) {
 	cc, err := exec.LookPath("gcc")
@@ -29,6 +29,9 @@ func TestUAPI(t *testing.T) {
 	for _, c := range Route.Classes {
 		w.class(c)
 	}
+	// Netlink's own structs: their C names only (their sizes are no C struct's).
+	w.structure(engine.HeaderStruct)
+	w.structure(engine.ErrClass.Struct)
 	for _, en := range Route.Enums {
 		w.enum(en)
 	}
@@ -54,9 +57,13 @@ func TestUAPI(t *testing.T) {
 		if newerThanHeaders[name] {
 			continue
 		}
-		if kind == "v" {
+		switch kind {
+		case "v":
 			fmt.Fprintf(&src, "printf(\"v %s %%llu\\n\", (unsigned long long)(%s));\n", name, name)
-		} else {
+		case "o":
+			st, field, _ := strings.Cut(name, ".")
+			fmt.Fprintf(&src, "printf(\"o %s %%llu\\n\", (unsigned long long)offsetof(struct %s, %s));\n", name, st, field)
+		default:
 			fmt.Fprintf(&src, "printf(\"s %s %%llu\\n\", (unsigned long long)sizeof(struct %s));\n", name, name)
 		}
 	}
@@ -97,7 +104,7 @@ func TestUAPI(t *testing.T) {
 }
 
 var uapiHeaders = []string{
-	"sys/socket.h", "linux/netlink.h", "linux/rtnetlink.h", "linux/if.h", "linux/if_link.h",
+	"stddef.h", "sys/socket.h", "linux/netlink.h", "linux/rtnetlink.h", "linux/if.h", "linux/if_link.h",
 	"linux/if_addr.h", "linux/if_arp.h", "linux/if_bridge.h", "linux/if_tun.h", "linux/veth.h",
 	"linux/neighbour.h", "linux/fib_rules.h", "linux/lwtunnel.h", "linux/in_route.h",
 	"linux/icmpv6.h", "linux/netconf.h", "linux/pkt_sched.h", "linux/pkt_cls.h", "linux/gen_stats.h",
@@ -139,6 +146,10 @@ func (w *walker) structure(s *engine.StructDesc) {
 	}
 	for _, f := range s.Fields {
 		w.enum(f.Enum)
+		if f.CName != "" {
+			// The C name is the member at the field's offset.
+			w.want["o "+s.Name+"."+f.CName] = uint64(f.Offset)
+		}
 	}
 	w.structure(s.Flex)
 }

@@ -78,12 +78,9 @@ func decode(args []string, ynlPath []string, stdin io.Reader, stdout, stderr io.
 		if *explain {
 			fmt.Fprintf(out, "%s %d bytes\n%s", arrow, len(p.Data), engine.FormatExplain(engine.Explain(proto, p.Data, engine.ExplainOptions{Mark: -1, Dir: dir})))
 		} else {
-			msgs, err := engine.Split(p.Data)
-			for i := range msgs {
-				fmt.Fprintf(out, "%s %s\n", arrow, engine.Summary(proto, &msgs[i]))
-			}
+			lines, err := engine.TraceLines(proto, arrow, p.Data, nil)
+			io.WriteString(out, lines)
 			if err != nil {
-				fmt.Fprintf(out, "%s !! %v\n", arrow, err)
 				status = exitError
 			}
 		}

@@ -159,16 +159,12 @@ func testCapture(t *testing.T) (string, []string) {
 			if err := w.Write(0, p.out, p.data); err != nil {
 				t.Fatal(err)
 			}
-			msgs, err := engine.Split(p.data)
+			arrow := map[bool]string{true: ">", false: "<"}[p.out]
+			lines, err := engine.TraceLines(rtnl.Route, arrow, p.data, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			arrow := map[bool]string{true: ">", false: "<"}[p.out]
-			var lines strings.Builder
-			for i := range msgs {
-				fmt.Fprintf(&lines, "%s %s\n", arrow, engine.Summary(rtnl.Route, &msgs[i]))
-			}
-			packets = append(packets, lines.String())
+			packets = append(packets, lines)
 		}
 	}
 	p := filepath.Join(t.TempDir(), "dumps.pcap")

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/chzyer/readline"
 
@@ -51,7 +52,10 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 		}
 	}
 	comp := &completer{env: env}
+	// Pasted blocks bypass the line editor (paste.go).
+	in := newPasteReader(readline.NewCancelableStdin(os.Stdin))
 	rl, err := readline.NewEx(&readline.Config{
+		Stdin:             in,
 		Prompt:            prompt,
 		HistoryFile:       hist,
 		HistoryLimit:      10000,
@@ -86,6 +90,12 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 	}()
 
 	fmt.Fprintln(stdout, banner)
+	if f, ok := stdout.(*os.File); ok && isTerminal(f) {
+		// The terminal marks what is pasted (a redirected output gets
+		// no escape codes).
+		io.WriteString(stdout, pasteOn)
+		defer io.WriteString(stdout, pasteOff)
+	}
 	session := env.NewSession()
 	var buf []string
 	for {
@@ -96,6 +106,7 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 		}
 		comp.setPending(buf)
 		line, err := rl.Readline()
+		paste, pasted := in.take()
 		if errors.Is(err, readline.ErrInterrupt) {
 			buf = nil
 			continue
@@ -106,6 +117,20 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 				continue
 			}
 			return exitOK
+		}
+		if pasted {
+			// The block follows what was typed before it, as one chunk.
+			shown := prompt
+			if len(buf) > 0 {
+				shown = contPrompt
+			}
+			echoPaste(stdout, shown, line, paste)
+			for _, l := range strings.Split(paste, "\n") {
+				if strings.TrimSpace(l) != "" {
+					rl.SaveHistory(l)
+				}
+			}
+			line += strings.TrimSuffix(paste, "\n")
 		}
 		buf = append(buf, line)
 		src := strings.Join(buf, "\n")
@@ -134,6 +159,27 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, env.ShowBrief(vals, maxResultLines))
 		}
 	}
+}
+
+// echoPaste shows a block pasted after typed at the prompt shown as if it
+// had been typed: its first line on the prompt's line (which the line
+// editor ended when the paste came), the others after the continuation
+// prompt. The block is written at once, however long.
+func echoPaste(w io.Writer, shown, typed, paste string) {
+	lines := strings.Split(strings.TrimSuffix(paste, "\n"), "\n")
+	var b strings.Builder
+	if utf8.RuneCountInString(shown+typed) < termWidth() {
+		b.WriteString("\x1b[1A\r\x1b[K" + shown + typed)
+	} else {
+		b.WriteString(contPrompt) // the typed line wrapped: start afresh
+	}
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString(contPrompt)
+		}
+		b.WriteString(l + "\n")
+	}
+	io.WriteString(w, b.String())
 }
 
 // termWidth is the terminal's width, or 80 columns when it reports none
