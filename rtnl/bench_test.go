@@ -17,6 +17,7 @@ var (
 	msgsSink   []engine.Message
 	recordSink *engine.Record
 	valuesSink []any
+	anySink    any
 )
 
 // scriptRoute is one IPv4 route as a Lua script hands it to the encoder
@@ -127,6 +128,22 @@ func BenchmarkLookupDump10k(b *testing.B) {
 		for i := range msgs {
 			valuesSink = msgs[i].Lookup(Route, dst, true)
 			valuesSink = msgs[i].Lookup(Route, gw, true)
+		}
+	}
+	reportPerRoute(b)
+}
+
+// BenchmarkGetDump10k is Message.Get of two attributes of every route, as
+// a filter reads them: the lazy path under m:get.
+func BenchmarkGetDump10k(b *testing.B) {
+	buf := routeDump(dumpRoutes)
+	b.ReportAllocs()
+	for b.Loop() {
+		msgs := splitDump(b, buf)
+		for i := range msgs {
+			v, _ := msgs[i].Get(Route, "RTA_DST")
+			w, _ := msgs[i].Get(Route, "RTA_GATEWAY")
+			anySink, anySink = v, w
 		}
 	}
 	reportPerRoute(b)
