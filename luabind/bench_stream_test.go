@@ -100,8 +100,9 @@ func BenchmarkDumpFilter(b *testing.B) {
 				if err != nil {
 					b.Fatal(e.FormatError(err))
 				}
-				if all := int(lua.LVAsNumber(out[1])); all != routes+1 {
-					b.Fatalf("saw %d routes, want %d", all, routes+1)
+				// The main table's routes and the local table's few.
+				if all := int(lua.LVAsNumber(out[1])); all < routes+1 || all > routes+10 {
+					b.Fatalf("saw %d routes, want %d and the local table's", all, routes+1)
 				}
 			})
 		})
