@@ -635,6 +635,12 @@ func (c *Collector) Feed(dgram []byte, group uint32) bool {
 		return false
 	}
 	msgs, ferr := Split(dgram)
+	if c.msgs == nil {
+		// Replies are kept in Split's slice itself (appending never
+		// overtakes the message being read): a stream takes them after
+		// every datagram, and copying would double its allocations.
+		c.msgs = msgs[:0]
+	}
 	for i := range msgs {
 		m := &msgs[i]
 		if m.Header.Seq != c.seq {

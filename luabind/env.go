@@ -46,7 +46,7 @@ type Env struct {
 	lazyNewIndex *lua.LFunction
 	msgToString  *lua.LFunction
 	classMetas   map[msgKind]*lua.LTable
-	lazyLast     lazyCache // the decoded message looked up last
+	lazy         lazyCaches // what m:get looked up last
 	metaClass    map[*lua.LTable]msgKind
 	typeEnum     *engine.Enum // RTM_* and NLMSG_* names for header.type
 	sockets      map[*socket]bool
@@ -364,9 +364,6 @@ func (e *Env) Run(ctx context.Context, name, src string, args []string) ([]lua.L
 	}
 	e.L.SetContext(ctx)
 	defer e.L.RemoveContext()
-	// The lookup cache must not keep a message (and its dump) alive past
-	// the chunk that used it.
-	defer e.lazyLast.forgetLast()
 	top := e.L.GetTop()
 	e.L.Push(fn)
 	for _, a := range args {

@@ -48,8 +48,8 @@ func TestLazyGroupCollected(t *testing.T) {
 		}
 		mt := list.RawGetInt(1).(*lua.LTable).Metatable.(*lua.LTable)
 		g := mt.RawGetString(keyGroup).(*lua.LUserData).Value.(*lazyGroup)
-		if len(g.msgs) != 100 || len(g.index) != 100 {
-			t.Fatalf("group of %d messages, %d tables", len(g.msgs), len(g.index))
+		if len(g.entries) != 100 {
+			t.Fatalf("group of %d messages", len(g.entries))
 		}
 		return weak.Make(g)
 	}()

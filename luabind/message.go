@@ -113,16 +113,6 @@ func (e *Env) typeOf(t *lua.LTable) *engine.MsgType {
 	return e.protoOf(t).Resolve(h, body, engine.DirAuto)
 }
 
-// lazyOf returns the raw message behind a decoded message table, or nil for
-// any other table.
-func (e *Env) lazyOf(t *lua.LTable) *lazyMsg {
-	mt, ok := t.Metatable.(*lua.LTable)
-	if !ok || mt.RawGetString("__index") != e.lazyIndex {
-		return nil
-	}
-	return e.lazyGet(t, mt)
-}
-
 // newMessage builds an empty message table of class c with every field zero.
 func (e *Env) newMessage(p *engine.Protocol, c *engine.Class, init *lua.LTable) *lua.LTable {
 	// Sized tables: NewTable's default room for 32 entries costs more than
@@ -183,8 +173,15 @@ func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
 // newLazyList wraps many messages in a list of lazy tables, as one group.
 func (e *Env) newLazyList(p *engine.Protocol, msgs []engine.Message) *lua.LTable {
 	list := e.L.CreateTable(len(msgs), 0)
-	e.newLazyGroup(p, msgs, list)
+	e.appendLazy(list, e.newLazyEntries(p, msgs))
 	return list
+}
+
+// appendLazy appends a group's tables to list.
+func (e *Env) appendLazy(list *lua.LTable, g *lazyGroup) {
+	for i := range g.entries {
+		list.Append(&g.entries[i].t)
+	}
 }
 
 // luaLazyIndex is __index of lazy messages: methods first, then materialise.
@@ -367,14 +364,11 @@ func (e *Env) luaGet(L *lua.LState) int {
 	// never touched, reads the one attribute from the bytes.
 	if L.GetTop() == 2 {
 		if t, ok := L.Get(1).(*lua.LTable); ok {
-			if lm := e.lazyOf(t); lm != nil && !lm.attrs {
-				v, ok := lm.msg.Get(lm.proto, L.CheckString(2))
-				if !ok {
-					L.Push(lua.LNil)
-				} else {
-					L.Push(e.toLua(v))
+			if name, ok := L.Get(2).(lua.LString); ok {
+				if lm := e.lazyOf(t); lm != nil && !lm.attrs {
+					L.Push(e.lazyGetOne(lm, string(name)))
+					return 1
 				}
-				return 1
 			}
 		}
 	}

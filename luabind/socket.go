@@ -23,7 +23,7 @@ type socket struct {
 	// and other calls on it would wait for ever.
 	inBatch bool
 	// stream is the dump being walked by s:each or f:each, if any.
-	stream *engine.Stream
+	stream *dumpStream
 }
 
 func (s *socket) close() {
@@ -285,11 +285,7 @@ func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue) *lua.LTable {
 	if err != nil {
 		L.RaiseError("%s", err.Error())
 	}
-	msgs, err := s.conn.Request(e.ctx(L), s.proto, b)
-	if err != nil {
-		e.raiseWith(L, "request", err, s.proto)
-	}
-	return e.newLazyList(s.proto, msgs)
+	return e.requestList(L, s, b)
 }
 
 func (e *Env) sockClose(L *lua.LState) int {
