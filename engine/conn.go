@@ -605,6 +605,9 @@ type Collector struct {
 	done  bool
 	msgs  []Message
 	err   error
+	// spare is room for the next datagram's messages, given back by a
+	// Stream's consumer.
+	spare []Message
 }
 
 // NewCollector starts collecting the replies to req (one encoded message,
@@ -634,7 +637,8 @@ func (c *Collector) Feed(dgram []byte, group uint32) bool {
 	if group != 0 && !c.echo {
 		return false
 	}
-	msgs, ferr := Split(dgram)
+	msgs, ferr := splitInto(c.spare, dgram)
+	c.spare = nil
 	if c.msgs == nil {
 		// Replies are kept in Split's slice itself (appending never
 		// overtakes the message being read): a stream takes them after

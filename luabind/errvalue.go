@@ -96,7 +96,7 @@ func (e *Env) luaCheck(L *lua.LState) int {
 	for _, m := range list {
 		var msg engine.Message
 		if lm := e.lazyOf(m); lm != nil && !lm.fields && !lm.attrs {
-			msg = lm.msg
+			msg = lm.message()
 		} else {
 			b, err := e.encodeTable(m)
 			if err != nil {
@@ -131,7 +131,7 @@ func (e *Env) luaErrorExplain(L *lua.LState) int {
 	// The request as it was sent, read by its own protocol.
 	p := e.route
 	if lm := e.lazyOf(req); lm != nil {
-		p = lm.proto
+		p = lm.protocol()
 	}
 	b := []byte(lua.LVAsString(t.RawGetString("request_bytes")))
 	if len(b) == 0 {

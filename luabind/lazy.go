@@ -30,15 +30,10 @@ import (
 // metatable to a table of its own (debug.setmetatable) gets a table that
 // is no message, never another's memory.
 type lazyGroup struct {
-	entries []lazyEntry
+	entries []lazyMsg
+	proto   *engine.Protocol
 	metas   []groupMeta
 	ud      *lua.LUserData // the metatables' link to the group
-}
-
-// lazyEntry is one decoded message: its Lua table and its raw message.
-type lazyEntry struct {
-	t  lua.LTable
-	lm lazyMsg
 }
 
 // groupMeta is a group's metatable for messages of one class.
@@ -48,7 +43,7 @@ type groupMeta struct {
 }
 
 // entrySize is the distance between two tables of a slab.
-const entrySize = unsafe.Sizeof(lazyEntry{})
+const entrySize = unsafe.Sizeof(lazyMsg{})
 
 // keyGroup is the metatable key holding the group (a userdata), for
 // people reading a metatable with the debug library; lookups use the
@@ -57,19 +52,21 @@ const keyGroup = "__lazy"
 
 // newLazyEntries wraps messages of protocol p in lazy tables, one group.
 func (e *Env) newLazyEntries(p *engine.Protocol, msgs []engine.Message) *lazyGroup {
-	g := &lazyGroup{entries: make([]lazyEntry, len(msgs))}
+	g := &lazyGroup{entries: make([]lazyMsg, len(msgs)), proto: p}
 	g.ud = e.L.NewUserData()
 	g.ud.Value = g
 	var last *groupMeta
 	for i := range msgs {
 		en := &g.entries[i]
-		en.lm = lazyMsg{msg: msgs[i], proto: p}
-		if mt := en.lm.msg.Type(p); mt != nil {
-			en.lm.class = mt.Class
+		m := &msgs[i]
+		en.hdr, en.body, en.n = m.Header, unsafe.SliceData(m.Body), uint32(len(m.Body))
+		var c *engine.Class
+		if mt := m.Type(p); mt != nil {
+			c = mt.Class
 		}
 		// Messages of a datagram are mostly of one class.
-		if last == nil || last.c != en.lm.class {
-			last = e.groupMeta(g, en.lm.class)
+		if last == nil || last.c != c {
+			last = e.groupMeta(g, c)
 		}
 		en.t.Metatable = last.mt
 	}
@@ -123,7 +120,7 @@ func groupOf(mt *lua.LTable) *lazyGroup {
 }
 
 // entry returns the group's entry whose table is t, or nil.
-func (g *lazyGroup) entry(t *lua.LTable) *lazyEntry {
+func (g *lazyGroup) entry(t *lua.LTable) *lazyMsg {
 	if len(g.entries) == 0 {
 		return nil
 	}
@@ -146,10 +143,7 @@ func (e *Env) lazyOf(t *lua.LTable) *lazyMsg {
 	if g == nil {
 		return nil
 	}
-	if en := g.entry(t); en != nil {
-		return &en.lm
-	}
-	return nil
+	return g.entry(t)
 }
 
 // lazyCaches make m:get cheap in the common case: they remember what a
@@ -197,9 +191,10 @@ func (e *Env) attrNamed(c *engine.Class, name string) (*engine.AttrDesc, bool) {
 // lazyGetOne is m:get(name) on a decoded message whose attributes are not
 // in its table: it reads the one attribute from the bytes.
 func (e *Env) lazyGetOne(lm *lazyMsg, name string) lua.LValue {
-	c := lm.class
+	m := lm.message()
+	c := lm.classOf(&m)
 	if c == nil || c == engine.ErrClass || c == engine.DoneClass {
-		if v, ok := lm.msg.Get(lm.proto, name); ok {
+		if v, ok := m.Get(lm.protocol(), name); ok {
 			return e.toLua(v)
 		}
 		return lua.LNil
@@ -208,7 +203,7 @@ func (e *Env) lazyGetOne(lm *lazyMsg, name string) lua.LValue {
 	if d == nil {
 		return lua.LNil
 	}
-	p, ok := lm.msg.Find(c, d.Type)
+	p, ok := m.Find(c, d.Type)
 	if !ok {
 		return lua.LNil
 	}
@@ -218,7 +213,7 @@ func (e *Env) lazyGetOne(lm *lazyMsg, name string) lua.LValue {
 	if v, ok := e.scalarToLua(d, p); ok {
 		return v
 	}
-	return e.toLua(lm.msg.AttrValue(c, d, p))
+	return e.toLua(m.AttrValue(c, d, p))
 }
 
 // scalarToLua converts the payload of an attribute of a common scalar kind

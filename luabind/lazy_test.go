@@ -80,3 +80,12 @@ return getmetatable(m), ok and type(getmetatable(m)) == 'table', ok2, m:get('RTA
 		t.Errorf("getmetatable, copy, replace, RTA_DST = %v", got)
 	}
 }
+
+// TestLazyEntrySize: a listed dump holds one slab entry per message, so
+// its size is most of a large list's memory (with the datagram's bytes
+// and the list's own slot).
+func TestLazyEntrySize(t *testing.T) {
+	if entrySize > 120 {
+		t.Errorf("a slab entry takes %d bytes, more than 120", entrySize)
+	}
+}

@@ -175,6 +175,7 @@ func (e *Env) streamIter(L *lua.LState, s *socket, p *engine.Protocol, req []byt
 			}
 			if len(msgs) > 0 {
 				g, next = e.newLazyEntries(p, msgs), 1
+				d.st.Recycle(msgs)
 				L.Push(&g.entries[0].t)
 				return 1
 			}
@@ -217,15 +218,26 @@ func (e *Env) requestList(L *lua.LState, s *socket, req []byte) *lua.LTable {
 		}
 		d.close()
 	}()
-	list := L.CreateTable(0, 0)
+	// The list is made once its length is known: growing it as datagrams
+	// come would leave each smaller copy behind as garbage.
+	var groups []*lazyGroup
+	n := 0
 	for {
 		msgs, ok, err := d.next(e.ctx(L))
 		if !ok {
 			if err != nil {
 				e.raiseWith(L, "request", err, s.proto)
 			}
-			return list
+			break
 		}
-		e.appendLazy(list, e.newLazyEntries(s.proto, msgs))
+		g := e.newLazyEntries(s.proto, msgs)
+		d.st.Recycle(msgs)
+		groups = append(groups, g)
+		n += len(g.entries)
 	}
+	list := L.CreateTable(n, 0)
+	for _, g := range groups {
+		e.appendLazy(list, g)
+	}
+	return list
 }
