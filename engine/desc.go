@@ -292,7 +292,10 @@ type StructDesc struct {
 // is for descriptions written in Go, whose mistakes are the program's: it
 // panics where MakeStruct returns an error.
 func NewStruct(name string, fields ...Field) *StructDesc {
-	s, err := MakeStruct(name, fields...)
+	// A name used twice in a description written in Go is for its tests
+	// to find (FieldIndex would find only the first): start-up does not
+	// look for it.
+	s, err := makeStruct(name, fields, false)
 	if err != nil {
 		panic("engine: " + err.Error())
 	}
@@ -303,6 +306,10 @@ func NewStruct(name string, fields ...Field) *StructDesc {
 // says why the fields do not make one (a field with no size, a Struct field
 // without its layout, a name used twice).
 func MakeStruct(name string, fields ...Field) (*StructDesc, error) {
+	return makeStruct(name, fields, true)
+}
+
+func makeStruct(name string, fields []Field, checkNames bool) (*StructDesc, error) {
 	s := &StructDesc{Name: name, Fields: fields}
 	off := 0
 	for i := range s.Fields {
@@ -321,7 +328,7 @@ func MakeStruct(name string, fields ...Field) (*StructDesc, error) {
 		}
 		f.Offset = off
 		off += f.Size
-		if f.Kind != Pad {
+		if checkNames && f.Kind != Pad {
 			// Structs are small: comparing names costs less than a map.
 			for _, g := range s.Fields[:i] {
 				if g.Kind != Pad && g.Name == f.Name {
