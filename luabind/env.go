@@ -400,7 +400,9 @@ func (e *Env) Run(ctx context.Context, name, src string, args []string) ([]lua.L
 		}
 		e.L.SetGlobal("arg", at)
 	}
-	e.L.SetContext(ctx)
+	lc := newLuaContext(ctx)
+	defer lc.stop()
+	e.L.SetContext(lc)
 	defer e.L.RemoveContext()
 	top := e.L.GetTop()
 	e.L.Push(fn)

@@ -226,6 +226,9 @@ func (e *Env) bytesOf(v lua.LValue) ([]byte, error) {
 
 func (e *Env) ctx(L *lua.LState) context.Context {
 	if c := L.Context(); c != nil {
+		if lc, ok := c.(*luaContext); ok {
+			return lc.Context
+		}
 		return c
 	}
 	return context.Background()
