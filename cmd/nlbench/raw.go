@@ -18,13 +18,13 @@ func rawMain(args []string) int {
 	switch {
 	case args[0] == "raw-dump" && len(args) == 2:
 		err = rawDump(args[1])
-	case args[0] == "raw-add" && len(args) == 3:
+	case (args[0] == "raw-add" || args[0] == "raw-add-sync") && len(args) == 3:
 		var n int
 		if n, err = strconv.Atoi(args[2]); err == nil {
-			err = rawAdd(args[1], n)
+			err = rawAdd(args[1], n, args[0] == "raw-add-sync")
 		}
 	default:
-		err = fmt.Errorf("usage: nlbench raw-dump NS | raw-add NS N")
+		err = fmt.Errorf("usage: nlbench raw-dump NS | raw-add NS N | raw-add-sync NS N")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nlbench:", err)
@@ -73,8 +73,10 @@ func rawDump(ns string) error {
 	return nil
 }
 
-// rawAdd adds n routes with pre-encoded messages in batched sendmsg calls.
-func rawAdd(ns string, n int) error {
+// rawAdd adds n routes with pre-encoded messages, in batched sendmsg calls,
+// or with sync one at a time, each waiting for its acknowledgement (what a
+// plain loop of requests does, and ip -batch).
+func rawAdd(ns string, n int, sync bool) error {
 	c, err := dial(ns)
 	if err != nil {
 		return err
@@ -89,6 +91,14 @@ func rawAdd(ns string, n int) error {
 		copy(b[28:], []byte{8, 0, 1, 0, 10, byte(i & 15), byte(i >> 12), byte(i >> 4)}) // dst(i)
 		copy(b[36:], []byte{8, 0, 5, 0, gw[0], gw[1], gw[2], gw[3]})
 		reqs[i] = b
+	}
+	if sync {
+		for i, r := range reqs {
+			if _, err := c.Request(context.Background(), nil, r); err != nil {
+				return fmt.Errorf("route %d: %v", i, err)
+			}
+		}
+		return nil
 	}
 	errs, err := c.RequestBatch(context.Background(), nil, reqs)
 	if err != nil {

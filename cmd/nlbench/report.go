@@ -191,7 +191,9 @@ const notesOnMethod = `
 - ip.batch and the add floor share the engine's Batch: requests leave 128
   to a datagram while the script builds the next ones, and the
   acknowledgements are read many per system call (recvmmsg). ip -batch
-  sends each line and waits for its answer in turn.
+  sends each line and waits for its answer in turn, as a plain loop of
+  requests does: the floor of such a loop is the raw row sending one at a
+  time.
 - Profiles: the Go benchmarks below run the same paths in-process, e.g.
   go test -run '^$' -bench DumpFilter -cpuprofile cpu.out ./luabind (as
   root: it makes a namespace of 100,000 routes).

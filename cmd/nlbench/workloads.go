@@ -298,6 +298,7 @@ with IPRoute() as ipr:
 // Rows of the add workload.
 const (
 	rowAddFloor = "raw batched sendmsg (floor)"
+	rowAddSync  = "raw sendmsg, one at a time (floor of a loop)"
 	rowAddLoop  = "nlsh ip.route loop"
 	rowAddBatch = "nlsh ip.batch"
 	rowAddIP    = "ip -batch"
@@ -342,6 +343,7 @@ func benchAdd(c *config, rep *report, log io.Writer) error {
 	}
 	cmds := []command{
 		{rowAddFloor, c.runs, inFreshNS(rowAddFloor, func(ns string) []string { return []string{c.selfPath, "raw-add", ns, n} })},
+		{rowAddSync, c.runs, inFreshNS(rowAddSync, func(ns string) []string { return []string{c.selfPath, "raw-add-sync", ns, n} })},
 		{rowAddLoop, c.runs, inFreshNS(rowAddLoop, func(ns string) []string { return []string{c.nlsh, "--netns", ns, lua, n} })},
 		{rowAddBatch, c.runs, inFreshNS(rowAddBatch, func(ns string) []string { return []string{c.nlsh, "--netns", ns, lua, n, "batch"} })},
 		{rowAddIP, c.runs, inFreshNS(rowAddIP, func(ns string) []string { return []string{"ip", "-n", ns, "-batch", bf} })},
