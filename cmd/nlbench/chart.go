@@ -14,7 +14,9 @@ func (r *report) chart() string {
 		left, top      = 70, 40
 		gap            = 110
 		width          = left + 2*panelW + gap + 30
-		legendTop      = top + panelH + 50
+		legendTop      = top + panelH + 56
+		legendCols     = 3
+		legendW        = (width - left) / legendCols
 	)
 	var tools []string
 	seen := map[string]bool{}
@@ -26,7 +28,7 @@ func (r *report) chart() string {
 			}
 		}
 	}
-	height := legendTop + 22*((len(tools)+1)/2) + 10
+	height := legendTop + 22*((len(tools)+legendCols-1)/legendCols) + 10
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="white"/>`+"\n", width, height)
@@ -35,7 +37,7 @@ func (r *report) chart() string {
 		title string
 		x0    int
 		value func(result) float64
-		unit  func(float64) string
+		unit  func(m float64, e int) string
 	}{
 		{"wall time (median)", left, func(res result) float64 { return res.median.Seconds() }, secondsLabel},
 		{"peak memory (RSS)", left + panelW + gap, func(res result) float64 { return float64(res.maxRSS) / 1024 }, mibLabel},
@@ -57,11 +59,21 @@ func (r *report) chart() string {
 		py := func(v float64) float64 { return float64(top) + (1-ys.pos(v))*panelH }
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" font-weight="bold">%s</text>`+"\n", p.x0, top-15, p.title)
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#888"/>`+"\n", p.x0, top, panelW, panelH)
+		// Ticks at 1, 2 and 5 of each decade, labelled; the decades darker.
 		for e := math.Floor(ys.lo); e <= math.Ceil(ys.hi); e++ {
-			v := math.Pow(10, e)
-			if y := py(v); y >= top-0.5 && y <= top+panelH+0.5 {
-				fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>`+"\n", p.x0, y, p.x0+panelW, y)
-				fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`+"\n", p.x0-6, y, p.unit(v))
+			for _, m := range []float64{1, 2, 5} {
+				v := m * math.Pow(10, e)
+				label := p.unit(m, int(e))
+				y := py(v)
+				if y < top-0.5 || y > top+panelH+0.5 {
+					continue
+				}
+				stroke := "#eee"
+				if m == 1 {
+					stroke = "#ccc"
+				}
+				fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s"/>`+"\n", p.x0, y, p.x0+panelW, y, stroke)
+				fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`+"\n", p.x0-6, y, label)
 			}
 		}
 		for _, size := range r.sizes {
@@ -86,8 +98,8 @@ func (r *report) chart() string {
 		}
 	}
 	for i, tool := range tools {
-		x := left + (i%2)*(panelW+gap)
-		y := legendTop + 22*(i/2)
+		x := left + (i%legendCols)*legendW
+		y := legendTop + 22*(i/legendCols)
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3"/>`+"\n", x, y, x+24, y, palette[i%len(palette)])
 		fmt.Fprintf(&b, `<text x="%d" y="%d" dominant-baseline="middle">%s</text>`+"\n", x+32, y, xmlEscape(strings.ReplaceAll(tool, `\|`, "|")))
 	}
@@ -110,21 +122,32 @@ func logRange(lo, hi float64) logAxis {
 
 func (a logAxis) pos(v float64) float64 { return (math.Log10(v) - a.lo) / (a.hi - a.lo) }
 
-func secondsLabel(s float64) string {
+// secondsLabel names m×10^e seconds, in the unit that keeps it whole.
+func secondsLabel(m float64, e int) string {
 	switch {
-	case s >= 1:
-		return fmt.Sprintf("%g s", s)
-	case s >= 1e-3:
-		return fmt.Sprintf("%g ms", s*1e3)
+	case e >= 0:
+		return fmt.Sprintf("%g s", m*pow10(e))
+	case e >= -3:
+		return fmt.Sprintf("%g ms", m*pow10(e+3))
 	}
-	return fmt.Sprintf("%g µs", s*1e6)
+	return fmt.Sprintf("%g µs", m*pow10(e+6))
 }
 
-func mibLabel(m float64) string {
-	if m >= 1024 {
-		return fmt.Sprintf("%g GiB", m/1024)
+// mibLabel names m×10^e MiB.
+func mibLabel(m float64, e int) string {
+	if e < 0 {
+		return fmt.Sprintf("%g KiB", m*pow10(e+3)*1.024)
 	}
-	return fmt.Sprintf("%g MiB", m)
+	return fmt.Sprintf("%g MiB", m*pow10(e))
+}
+
+// pow10 is 10^e for e ≥ 0, exactly (math.Pow(10, -2) is not 0.01).
+func pow10(e int) float64 {
+	v := 1.0
+	for ; e > 0; e-- {
+		v *= 10
+	}
+	return v
 }
 
 func sizeLabel(n int) string {
