@@ -48,7 +48,7 @@ var (
 			"pair": {Kind: Struct, Struct: tPair},
 		}}},
 		&AttrDesc{Name: "T_RECS", Type: 19, Kind: Records, Record: tRecC},
-		&AttrDesc{Name: "T_SEL", Type: 20, Kind: Struct, Struct: func() *StructDesc { s := *tSel; s.Flex, s.FlexName = tKey, "keys"; return &s }()},
+		&AttrDesc{Name: "T_SEL", Type: 20, Kind: Struct, Struct: &StructDesc{Name: tSel.Name, Fields: tSel.Fields, Size: tSel.Size, Flex: tKey, FlexName: "keys"}},
 	)
 	tHdr   = NewStruct("thdr", Field{Name: "family", Kind: U8}, Field{Name: "_p", Kind: Pad, Size: 3}, Field{Name: "index", Kind: S32})
 	tClass = &Class{Name: "tmsg", Struct: tHdr, Attrs: tSet}

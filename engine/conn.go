@@ -709,6 +709,9 @@ type Collector struct {
 	done     bool
 	msgs     []Message
 	err      error
+	// spare is room for the next datagram's messages, given back by a
+	// Stream's consumer.
+	spare []Message
 }
 
 // NewCollector starts collecting the replies to req (one encoded message,
@@ -738,7 +741,14 @@ func (c *Collector) Feed(dgram []byte, group uint32) bool {
 	if group != 0 && !c.echo {
 		return false
 	}
-	msgs, ferr := Split(dgram)
+	msgs, ferr := splitInto(c.spare, dgram)
+	c.spare = nil
+	if c.msgs == nil {
+		// Replies are kept in Split's slice itself (appending never
+		// overtakes the message being read): a stream takes them after
+		// every datagram, and copying would double its allocations.
+		c.msgs = msgs[:0]
+	}
 	for i := range msgs {
 		m := &msgs[i]
 		if m.Header.Seq != c.seq {

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Kind is the wire representation of a value: of an attribute payload, of a
@@ -96,9 +98,43 @@ type Enum struct {
 	Flags  bool
 	Values []EnumValue // in declaration order
 
+	idx lazyIndex[enumIndex]
+}
+
+// enumIndex finds an Enum's values both ways. It is built on first use: a
+// program that runs once looks at a few of the hundreds of enums a
+// protocol describes, and building them all would be most of its start-up.
+type enumIndex struct {
+	small   []string // names by value, for values below len(small)
 	byValue map[uint64]string
 	byName  map[string]uint64
 }
+
+// lazyIndex is an index built from a description on first use, safe for
+// concurrent use: every reader sees a complete index or builds one.
+type lazyIndex[T any] struct {
+	mu sync.Mutex
+	p  atomic.Pointer[T]
+}
+
+// get returns the index, building it with build the first time.
+func (l *lazyIndex[T]) get(build func() *T) *T {
+	if ix := l.p.Load(); ix != nil {
+		return ix
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ix := l.p.Load(); ix != nil {
+		return ix
+	}
+	ix := build()
+	l.p.Store(ix)
+	return ix
+}
+
+// reset drops the index, so the next use builds it from the description
+// as it is now.
+func (l *lazyIndex[T]) reset() { l.p.Store(nil) }
 
 // EnumValue is one named value of an Enum.
 type EnumValue struct {
@@ -108,18 +144,18 @@ type EnumValue struct {
 
 // NewEnum builds an Enum of plain values.
 func NewEnum(name string, values ...EnumValue) *Enum {
-	return buildEnum(&Enum{Name: name, Values: values})
+	return &Enum{Name: name, Values: values}
 }
 
 // NewFlags builds an Enum whose values are bits.
 func NewFlags(name string, values ...EnumValue) *Enum {
-	return buildEnum(&Enum{Name: name, Flags: true, Values: values})
+	return &Enum{Name: name, Flags: true, Values: values}
 }
 
 // Seq builds EnumValues numbered start, start+1, ... in the order given; an
 // empty name skips a number.
 func Seq(start uint64, names ...string) []EnumValue {
-	var vs []EnumValue
+	vs := make([]EnumValue, 0, len(names))
 	for i, n := range names {
 		if n != "" {
 			vs = append(vs, EnumValue{n, start + uint64(i)})
@@ -128,27 +164,50 @@ func Seq(start uint64, names ...string) []EnumValue {
 	return vs
 }
 
-func buildEnum(e *Enum) *Enum {
-	e.byValue = make(map[uint64]string, len(e.Values))
-	e.byName = make(map[string]uint64, len(e.Values))
-	for _, v := range e.Values {
-		if _, dup := e.byValue[v.Value]; !dup {
-			e.byValue[v.Value] = v.Name
+// smallValues bounds the values an index keeps in a slice rather than a
+// map: enum values are mostly small and dense.
+const smallValues = 256
+
+func (e *Enum) index() *enumIndex {
+	return e.idx.get(func() *enumIndex {
+		ix := &enumIndex{byName: make(map[string]uint64, len(e.Values))}
+		for _, v := range e.Values {
+			switch {
+			case v.Value < smallValues:
+				if int(v.Value) >= len(ix.small) {
+					ix.small = append(ix.small, make([]string, int(v.Value)+1-len(ix.small))...)
+				}
+				if ix.small[v.Value] == "" {
+					ix.small[v.Value] = v.Name
+				}
+			default:
+				if ix.byValue == nil {
+					ix.byValue = map[uint64]string{}
+				}
+				if _, dup := ix.byValue[v.Value]; !dup {
+					ix.byValue[v.Value] = v.Name
+				}
+			}
+			ix.byName[v.Name] = v.Value
 		}
-		e.byName[v.Name] = v.Value
-	}
-	return e
+		return ix
+	})
 }
 
 // NameOf returns the name of v, if it has one.
 func (e *Enum) NameOf(v uint64) (string, bool) {
-	n, ok := e.byValue[v]
+	ix := e.index()
+	if v < uint64(len(ix.small)) {
+		n := ix.small[v]
+		return n, n != ""
+	}
+	n, ok := ix.byValue[v]
 	return n, ok
 }
 
 // Lookup returns the value named n.
 func (e *Enum) Lookup(n string) (uint64, bool) {
-	v, ok := e.byName[n]
+	v, ok := e.index().byName[n]
 	return v, ok
 }
 
@@ -157,8 +216,7 @@ func (e *Enum) Lookup(n string) (uint64, bool) {
 // applies.
 func (e *Enum) Format(v uint64) (string, bool) {
 	if !e.Flags {
-		n, ok := e.byValue[v]
-		return n, ok
+		return e.NameOf(v)
 	}
 	if v == 0 {
 		return "", false
@@ -183,7 +241,7 @@ func (e *Enum) Format(v uint64) (string, bool) {
 // Parse turns a name (or for flags a '|'-separated list of names) into a value.
 func (e *Enum) Parse(s string) (uint64, error) {
 	if !e.Flags {
-		if v, ok := e.byName[s]; ok {
+		if v, ok := e.Lookup(s); ok {
 			return v, nil
 		}
 		return 0, fmt.Errorf("unknown %s value %q", e.Name, s)
@@ -194,7 +252,7 @@ func (e *Enum) Parse(s string) (uint64, error) {
 		if p == "" {
 			continue
 		}
-		b, ok := e.byName[p]
+		b, ok := e.Lookup(p)
 		if !ok {
 			return 0, fmt.Errorf("unknown %s flag %q", e.Name, p)
 		}
@@ -235,14 +293,17 @@ type StructDesc struct {
 	Flex     *StructDesc
 	FlexName string
 
-	byName map[string]int
+	idx lazyIndex[map[string]int] // names of a large struct's fields
 }
 
 // NewStruct builds a StructDesc, computing offsets and the total size. It
 // is for descriptions written in Go, whose mistakes are the program's: it
 // panics where MakeStruct returns an error.
 func NewStruct(name string, fields ...Field) *StructDesc {
-	s, err := MakeStruct(name, fields...)
+	// A name used twice in a description written in Go is for its tests
+	// to find (FieldIndex would find only the first): start-up does not
+	// look for it.
+	s, err := makeStruct(name, fields, false)
 	if err != nil {
 		panic("engine: " + err.Error())
 	}
@@ -253,7 +314,11 @@ func NewStruct(name string, fields ...Field) *StructDesc {
 // says why the fields do not make one (a field with no size, a Struct field
 // without its layout, a name used twice).
 func MakeStruct(name string, fields ...Field) (*StructDesc, error) {
-	s := &StructDesc{Name: name, Fields: fields, byName: map[string]int{}}
+	return makeStruct(name, fields, true)
+}
+
+func makeStruct(name string, fields []Field, checkNames bool) (*StructDesc, error) {
+	s := &StructDesc{Name: name, Fields: fields}
 	off := 0
 	for i := range s.Fields {
 		f := &s.Fields[i]
@@ -271,20 +336,43 @@ func MakeStruct(name string, fields ...Field) (*StructDesc, error) {
 		}
 		f.Offset = off
 		off += f.Size
-		if f.Kind != Pad {
-			if _, dup := s.byName[f.Name]; dup {
-				return nil, fmt.Errorf("struct %s: field %s appears twice", name, f.Name)
+		if checkNames && f.Kind != Pad {
+			// Structs are small: comparing names costs less than a map.
+			for _, g := range s.Fields[:i] {
+				if g.Kind != Pad && g.Name == f.Name {
+					return nil, fmt.Errorf("struct %s: field %s appears twice", name, f.Name)
+				}
 			}
-			s.byName[f.Name] = i
 		}
 	}
 	s.Size = off
 	return s, nil
 }
 
+// linearFields is the most fields FieldIndex compares one by one before it
+// uses a map.
+const linearFields = 16
+
 // FieldIndex returns the index of the named field.
 func (s *StructDesc) FieldIndex(name string) (int, bool) {
-	i, ok := s.byName[name]
+	if len(s.Fields) <= linearFields {
+		for i := range s.Fields {
+			if s.Fields[i].Name == name && s.Fields[i].Kind != Pad {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	m := *s.idx.get(func() *map[string]int {
+		m := make(map[string]int, len(s.Fields))
+		for i, f := range s.Fields {
+			if f.Kind != Pad {
+				m[f.Name] = i
+			}
+		}
+		return &m
+	})
+	i, ok := m[name]
 	return i, ok
 }
 
@@ -365,16 +453,72 @@ type AttrSet struct {
 	Indexed *AttrDesc
 	Doc     string
 
+	idx lazyIndex[attrIndex]
+}
+
+// attrIndex finds a set's attributes by number and by name. Like an
+// Enum's, it is built on first use.
+type attrIndex struct {
+	small  []*AttrDesc // by number, for numbers below len(small)
 	byType map[uint16]*AttrDesc
 	byName map[string]*AttrDesc
+}
+
+func (ix *attrIndex) byNumber(t uint16) *AttrDesc {
+	if int(t) < len(ix.small) {
+		return ix.small[t]
+	}
+	return ix.byType[t]
+}
+
+// add indexes a, or says why it cannot (its number or its name is taken).
+func (ix *attrIndex) add(set string, a *AttrDesc) error {
+	if old := ix.byNumber(a.Type); old != nil {
+		return fmt.Errorf("attribute set %s: %s and %s are both number %d", set, old.Name, a.Name, a.Type)
+	}
+	if old, dup := ix.byName[a.Name]; dup {
+		return fmt.Errorf("attribute set %s: two attributes named %s (%d and %d)", set, a.Name, old.Type, a.Type)
+	}
+	switch {
+	case a.Type < smallValues:
+		if int(a.Type) >= len(ix.small) {
+			ix.small = append(ix.small, make([]*AttrDesc, int(a.Type)+1-len(ix.small))...)
+		}
+		ix.small[a.Type] = a
+	default:
+		if ix.byType == nil {
+			ix.byType = map[uint16]*AttrDesc{}
+		}
+		ix.byType[a.Type] = a
+	}
+	ix.byName[a.Name] = a
+	if a.CName != "" && a.CName != a.Name {
+		if _, taken := ix.byName[a.CName]; !taken {
+			ix.byName[a.CName] = a
+		}
+	}
+	return nil
+}
+
+// index returns the set's index, building it on first use. A duplicate
+// number or name among attributes given to Add is the description's
+// mistake, found here: the tests look every set of a protocol up.
+func (s *AttrSet) index() *attrIndex {
+	return s.idx.get(func() *attrIndex {
+		ix := &attrIndex{byName: make(map[string]*AttrDesc, len(s.Attrs))}
+		for _, a := range s.Attrs {
+			if err := ix.add(s.Name, a); err != nil {
+				panic("engine: " + err.Error())
+			}
+		}
+		return ix
+	})
 }
 
 // NewAttrSet builds a set. Attributes may be added later with Add, which lets
 // sets refer to each other recursively.
 func NewAttrSet(name, prefix string, attrs ...*AttrDesc) *AttrSet {
-	s := &AttrSet{Name: name, Prefix: prefix, byType: map[uint16]*AttrDesc{}, byName: map[string]*AttrDesc{}}
-	s.Add(attrs...)
-	return s
+	return &AttrSet{Name: name, Prefix: prefix, Attrs: attrs[:len(attrs):len(attrs)]}
 }
 
 // NewIndexedSet builds an array set: attribute n is element n, laid out as
@@ -385,9 +529,15 @@ func NewIndexedSet(name string, elem *AttrDesc) *AttrSet {
 	return s
 }
 
-// Add appends attributes to the set. It is for descriptions written in Go:
-// it panics on a duplicate number, where Insert returns an error.
+// Add appends attributes to the set. It is for descriptions written in Go,
+// whose mistakes are the program's: a number or name used twice panics
+// (when the set is first looked up, or now if it has been), where Insert
+// returns an error.
 func (s *AttrSet) Add(attrs ...*AttrDesc) {
+	if s.idx.p.Load() == nil {
+		s.Attrs = append(s.Attrs, attrs...)
+		return
+	}
 	for _, a := range attrs {
 		if err := s.Insert(a); err != nil {
 			panic("engine: " + err.Error())
@@ -396,25 +546,12 @@ func (s *AttrSet) Add(attrs ...*AttrDesc) {
 }
 
 // Insert appends one attribute, or says why it cannot (its number or a
-// name is taken).
+// name is taken). Like Add, it must not run while the set is in use.
 func (s *AttrSet) Insert(a *AttrDesc) error {
-	if s.byType == nil {
-		s.byType, s.byName = map[uint16]*AttrDesc{}, map[string]*AttrDesc{}
-	}
-	if old, dup := s.byType[a.Type]; dup {
-		return fmt.Errorf("attribute set %s: %s and %s are both number %d", s.Name, old.Name, a.Name, a.Type)
-	}
-	if old, dup := s.byName[a.Name]; dup {
-		return fmt.Errorf("attribute set %s: two attributes named %s (%d and %d)", s.Name, a.Name, old.Type, a.Type)
+	if err := s.index().add(s.Name, a); err != nil {
+		return err
 	}
 	s.Attrs = append(s.Attrs, a)
-	s.byType[a.Type] = a
-	s.byName[a.Name] = a
-	if a.CName != "" && a.CName != a.Name {
-		if _, taken := s.byName[a.CName]; !taken {
-			s.byName[a.CName] = a
-		}
-	}
 	return nil
 }
 
@@ -426,7 +563,7 @@ func (s *AttrSet) ByType(t uint16) *AttrDesc {
 	if s.Indexed != nil {
 		return s.element(t)
 	}
-	return s.byType[t]
+	return s.index().byNumber(t)
 }
 
 // element is the description of element t of an array set. Arrays are
@@ -447,11 +584,12 @@ func (s *AttrSet) ByName(n string) (*AttrDesc, bool) {
 	if s == nil {
 		return nil, false
 	}
-	if a, ok := s.byName[n]; ok {
+	ix := s.index()
+	if a, ok := ix.byName[n]; ok {
 		return a, true
 	}
 	if strings.IndexByte(n, '_') >= 0 {
-		if a, ok := s.byName[strings.ReplaceAll(n, "_", "-")]; ok {
+		if a, ok := ix.byName[strings.ReplaceAll(n, "_", "-")]; ok {
 			return a, true
 		}
 	}
@@ -562,27 +700,59 @@ type Protocol struct {
 	// numbers are given out at run time (generic netlink's family ids).
 	Dynamic Resolver
 
+	idx lazyIndex[protoIndex]
+}
+
+// protoIndex finds a protocol's message types and classes; built on first
+// use, like a set's.
+type protoIndex struct {
+	small   []*MsgType // by number, below len(small)
 	byType  map[uint16]*MsgType
 	byName  map[string]*MsgType
 	classes map[string]*Class
 }
 
-// Build indexes the protocol; call it once after filling the exported fields.
+// Build readies the protocol; call it once after filling the exported
+// fields. The indexes are built when first needed.
 func (p *Protocol) Build() *Protocol {
-	p.byType = map[uint16]*MsgType{}
-	p.byName = map[string]*MsgType{}
-	p.classes = map[string]*Class{}
-	for _, t := range p.Types {
-		p.byType[t.Type] = t
-		p.byName[t.Name] = t
-	}
-	for _, c := range p.Classes {
-		p.classes[c.Name] = c
-		for _, a := range c.Aliases {
-			p.classes[a] = c
-		}
-	}
+	p.idx.reset()
 	return p
+}
+
+func (p *Protocol) index() *protoIndex {
+	return p.idx.get(func() *protoIndex {
+		ix := &protoIndex{byName: make(map[string]*MsgType, len(p.Types)), classes: map[string]*Class{}}
+		for _, t := range p.Types {
+			if t.Type < smallValues {
+				if int(t.Type) >= len(ix.small) {
+					ix.small = append(ix.small, make([]*MsgType, int(t.Type)+1-len(ix.small))...)
+				}
+				ix.small[t.Type] = t
+			} else {
+				if ix.byType == nil {
+					ix.byType = map[uint16]*MsgType{}
+				}
+				ix.byType[t.Type] = t
+			}
+			ix.byName[t.Name] = t
+		}
+		for _, c := range p.Classes {
+			ix.classes[c.Name] = c
+			for _, a := range c.Aliases {
+				ix.classes[a] = c
+			}
+		}
+		return ix
+	})
+}
+
+// staticType is the static table's type numbered t.
+func (p *Protocol) staticType(t uint16) *MsgType {
+	ix := p.index()
+	if int(t) < len(ix.small) {
+		return ix.small[t]
+	}
+	return ix.byType[t]
 }
 
 // TypeByNumber returns the message type numbered t from the protocol's
@@ -597,7 +767,7 @@ func (p *Protocol) TypeByNumber(t uint16) *MsgType {
 	if p == nil {
 		return nil
 	}
-	return p.byType[t]
+	return p.staticType(t)
 }
 
 // TypeByName returns the message type with the given name.
@@ -610,7 +780,7 @@ func (p *Protocol) TypeByName(n string) *MsgType {
 	if p == nil {
 		return nil
 	}
-	return p.byName[n]
+	return p.index().byName[n]
 }
 
 // Class returns the class with the given name or alias.
@@ -618,13 +788,13 @@ func (p *Protocol) Class(n string) *Class {
 	if p == nil {
 		return nil
 	}
-	return p.classes[n]
+	return p.index().classes[n]
 }
 
 // ClassNames lists the names and aliases of the protocol's classes, sorted.
 func (p *Protocol) ClassNames() []string {
 	var ns []string
-	for n := range p.classes {
+	for n := range p.index().classes {
 		ns = append(ns, n)
 	}
 	sort.Strings(ns)

@@ -75,6 +75,21 @@ func (m *Message) Get(p *Protocol, name string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
+	pl, ok := m.Find(c, d.Type)
+	if !ok {
+		return nil, false
+	}
+	if c.Attrs.ByType(d.Type) == nil {
+		return pl, true // an unknown attribute named by number: raw bytes
+	}
+	return m.AttrValue(c, d, pl), true
+}
+
+// Find returns the payload of the message's first top-level attribute
+// numbered typ, decoding nothing. c is the message's class, a protocol's
+// (the control messages' attributes follow more than a struct: use Get or
+// Lookup for those). The payload aliases the message.
+func (m *Message) Find(c *Class, typ uint16) ([]byte, bool) {
 	b := m.Body
 	if c.Struct != nil {
 		if len(b) < align4(c.Struct.Size) {
@@ -82,28 +97,35 @@ func (m *Message) Get(p *Protocol, name string) (any, bool) {
 		}
 		b = b[align4(c.Struct.Size):]
 	}
-	want := d.Type
-	if c.Attrs.ByType(want) == nil {
-		d = nil // an unknown attribute named by number: raw bytes
-	}
-	for rest := b; len(rest) >= 4; {
-		l := int(binary.LittleEndian.Uint16(rest))
-		if l < 4 || l > len(rest) {
+	for len(b) >= 4 {
+		l := int(binary.LittleEndian.Uint16(b))
+		if l < 4 || l > len(b) {
 			break
 		}
-		if binary.LittleEndian.Uint16(rest[2:])&NLA_TYPE_MASK == want {
-			var sc *scope
-			if d != nil && needsScope(d) {
-				sc = recordScope(c, m.Body, b)
-			}
-			return decodeValue(d, rest[4:l], sc), true
+		if binary.LittleEndian.Uint16(b[2:])&NLA_TYPE_MASK == typ {
+			return b[4:l], true
 		}
-		if align4(l) >= len(rest) {
+		if align4(l) >= len(b) {
 			break
 		}
-		rest = rest[align4(l):]
+		b = b[align4(l):]
 	}
 	return nil, false
+}
+
+// AttrValue decodes pl, the payload Find returned for attribute d of the
+// message (of class c), as Get decodes it: a nest or sub-message finds its
+// selector among the message's other attributes and fields.
+func (m *Message) AttrValue(c *Class, d *AttrDesc, pl []byte) any {
+	var sc *scope
+	if d != nil && needsScope(d) {
+		b := m.Body
+		if c.Struct != nil {
+			b = b[min(len(b), align4(c.Struct.Size)):]
+		}
+		sc = recordScope(c, m.Body, b)
+	}
+	return decodeValue(d, pl, sc)
 }
 
 // needsScope reports whether decoding d may need its siblings: a

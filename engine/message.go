@@ -67,7 +67,10 @@ func (e *FrameError) Error() string {
 // Split frames a buffer (one datagram, or a file of messages) into messages.
 // Bodies alias buf. Each message starts at a 4-byte boundary, as NLMSG_ALIGN
 // places them. On a framing error the messages before it are returned with it.
-func Split(buf []byte) ([]Message, error) {
+func Split(buf []byte) ([]Message, error) { return splitInto(nil, buf) }
+
+// splitInto is Split, reusing room's array when it is large enough.
+func splitInto(room []Message, buf []byte) ([]Message, error) {
 	n := 0
 	for off := 0; off+HeaderLen <= len(buf); {
 		l := int(binary.LittleEndian.Uint32(buf[off:]))
@@ -77,7 +80,10 @@ func Split(buf []byte) ([]Message, error) {
 		n++
 		off += align4(l)
 	}
-	msgs := make([]Message, 0, n)
+	msgs := room[:0]
+	if cap(msgs) < n {
+		msgs = make([]Message, 0, n)
+	}
 	off := 0
 	for off < len(buf) {
 		rest := buf[off:]

@@ -61,7 +61,7 @@ func (p *Protocol) Resolve(h Header, body []byte, dir Direction) *MsgType {
 			return t
 		}
 	}
-	return p.byType[h.Type]
+	return p.staticType(h.Type)
 }
 
 // Type resolves the message's type in protocol p, the direction read from

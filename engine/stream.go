@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -24,6 +25,9 @@ type Stream struct {
 	done   bool
 	err    error
 	closed atomic.Bool
+
+	spareMu sync.Mutex
+	spare   [][]Message // slices given back by Recycle
 }
 
 // Stream sends req (as Request does: sequence number and pid filled in a
@@ -89,6 +93,23 @@ func (s *Stream) NextBatch(ctx context.Context) ([]Message, bool, error) {
 	return q, true, nil
 }
 
+// Recycle gives back a slice NextBatch returned, once the caller is done
+// with it (what it needs of the messages is copied; their bodies' bytes
+// may still be used, they are not reused): a later datagram's messages
+// reuse its array, so walking a dump allocates no slice per datagram. It
+// may be called from another goroutine than NextBatch's.
+func (s *Stream) Recycle(msgs []Message) {
+	if cap(msgs) == 0 {
+		return
+	}
+	clear(msgs[:cap(msgs)]) // nothing kept alive through it
+	s.spareMu.Lock()
+	if len(s.spare) < 4 {
+		s.spare = append(s.spare, msgs[:0])
+	}
+	s.spareMu.Unlock()
+}
+
 // fill reads datagrams until a reply is queued or the replies are over.
 func (s *Stream) fill(ctx context.Context) (bool, error) {
 	w := newReplyWait(s.idle)
@@ -104,6 +125,11 @@ func (s *Stream) fill(ctx context.Context) (bool, error) {
 			s.abandon()
 			return false, w.err(err, s.col)
 		}
+		s.spareMu.Lock()
+		if n := len(s.spare); n > 0 {
+			s.col.spare, s.spare = s.spare[n-1], s.spare[:n-1]
+		}
+		s.spareMu.Unlock()
 		done := s.col.Feed(b, group)
 		w.fed(s.col)
 		if group != 0 && !s.col.echoed {

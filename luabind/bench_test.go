@@ -55,8 +55,7 @@ for _, r in ipairs(rtnl.decode(dump)) do
   if dst and dst:sub(1, 5) == '10.1.' then n = n + 1 end
 end
 return n`
-	b.ReportAllocs()
-	for b.Loop() {
+	perMsg(b, benchRoutes, func() {
 		out, err := e.Run(context.Background(), "bench", src, nil)
 		if err != nil {
 			b.Fatal(e.FormatError(err))
@@ -64,8 +63,7 @@ return n`
 		if n := lua.LVAsNumber(out[0]); n != 256 { // 10.1.0.0/24 … 10.1.255.0/24
 			b.Fatalf("counted %v routes, want 256", n)
 		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRoutes), "ns/route")
+	})
 }
 
 // BenchmarkRouteBuild is ip.route('add', …)'s work before the socket: read

@@ -145,6 +145,7 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 			}
 		})
 		names = append(names, lazyGlobals...)
+		names = append(names, e.constNames()...) // globals found on first use
 		if set := e.genlKeySet(sc, len(sc.frames)-1); set != nil && sc.top().tokens <= 1 {
 			names = append(names, luaKeys(set)...)
 		}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,7 +48,7 @@ type Env struct {
 	lazyNewIndex *lua.LFunction
 	msgToString  *lua.LFunction
 	classMetas   map[msgKind]*lua.LTable
-	lazyLast     lazyCache // the decoded message looked up last
+	lazy         lazyCaches // what m:get looked up last
 	metaClass    map[*lua.LTable]msgKind
 	typeEnum     *engine.Enum // RTM_* and NLMSG_* names for header.type
 	sockets      map[*socket]bool
@@ -202,21 +202,24 @@ func (e *Env) setup() {
 	nl.RawSetString("pcap", e.openPcapModule(L))
 	nl.RawSetString("netns", e.openNetnsModule(L))
 	e.setupLazyGlobals()
-	rt := L.NewTable()
+	names := e.route.ClassNames()
+	rt := L.CreateTable(0, len(e.consts)+len(names)+2)
 	L.SetFuncs(rt, map[string]lua.LGFunction{
 		"decode":     e.luaDecode,
 		"attr_names": e.luaAttrNames,
 	})
-	for _, name := range e.route.ClassNames() {
+	for _, name := range names {
 		c := e.route.Class(name)
 		rt.RawSetString(name, L.NewFunction(e.constructor(c)))
 	}
+	// The constants are fields of rtnl, which scripts may walk with pairs.
+	// As globals and in nl they are found on first use: copying the five
+	// hundred of them into three tables was a fifth of start-up.
 	for _, c := range e.consts {
-		v := lua.LNumber(float64(c.Value))
-		L.SetGlobal(c.Name, v)
-		nl.RawSetString(c.Name, v)
-		rt.RawSetString(c.Name, v)
+		rt.RawSetString(c.Name, lua.LNumber(float64(c.Value)))
 	}
+	e.constsOnUse(nl)
+	e.constsOnUse(L.Get(lua.GlobalsIndex).(*lua.LTable))
 	gm := e.openGenl(L)
 	L.SetGlobal("genl", gm)
 	L.PreloadModule("genl", func(L *lua.LState) int { L.Push(gm); return 1 })
@@ -229,12 +232,47 @@ func (e *Env) setup() {
 	e.openLessons(L)
 }
 
+// constsOnUse makes t find the constants on first use: its metatable's
+// __index (wrapping the one it has, if any) looks a missing key up among
+// them and stores it in t, so that later reads are ordinary ones.
+func (e *Env) constsOnUse(t *lua.LTable) {
+	L := e.L
+	mt, ok := t.Metatable.(*lua.LTable)
+	if !ok {
+		mt = L.CreateTable(0, 1)
+		t.Metatable = mt
+	}
+	next := mt.RawGetString("__index")
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		if k, ok := L.Get(2).(lua.LString); ok {
+			if c, ok := e.constant(string(k)); ok {
+				v := lua.LNumber(float64(c.Value))
+				t.RawSetString(string(k), v)
+				L.Push(v)
+				return 1
+			}
+		}
+		switch next := next.(type) {
+		case *lua.LFunction:
+			L.Push(next)
+			L.Push(L.Get(1))
+			L.Push(L.Get(2))
+			L.Call(2, 1)
+			return 1
+		case *lua.LTable:
+			L.Push(L.GetTable(next, L.Get(2)))
+			return 1
+		}
+		return 0
+	}))
+}
+
 // collectConsts gathers every named constant: header flags, control types,
 // message types, enums of the descriptions, groups, protocols and socket
 // options. When a name appears twice the first value wins.
 func (e *Env) collectConsts() []engine.Const {
-	seen := map[string]bool{}
-	var cs []engine.Const
+	seen := make(map[string]bool, 700)
+	cs := make([]engine.Const, 0, 700)
 	add := func(n string, v int64) {
 		if !seen[n] {
 			seen[n] = true
@@ -260,7 +298,7 @@ func (e *Env) collectConsts() []engine.Const {
 	for n, v := range netlinkConsts {
 		add(n, v)
 	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].Name < cs[j].Name })
+	slices.SortFunc(cs, func(a, b engine.Const) int { return strings.Compare(a.Name, b.Name) })
 	return cs
 }
 
@@ -397,11 +435,10 @@ func (e *Env) runFn(ctx context.Context, fn *lua.LFunction, name string, args []
 		}
 		e.L.SetGlobal("arg", at)
 	}
-	e.L.SetContext(ctx)
+	lc := newLuaContext(ctx)
+	defer lc.stop()
+	e.L.SetContext(lc)
 	defer e.L.RemoveContext()
-	// The lookup cache must not keep a message (and its dump) alive past
-	// the chunk that used it.
-	defer e.lazyLast.forgetLast()
 	top := e.L.GetTop()
 	e.L.Push(fn)
 	for _, a := range args {

@@ -35,8 +35,18 @@ func (e *Env) raiseWith(L *lua.LState, op string, err error, p *engine.Protocol)
 func (e *Env) raiseReplies(L *lua.LState, op string, err error, p *engine.Protocol, msgs []engine.Message) {
 	var ne *engine.Error
 	if errors.As(err, &ne) && (len(msgs) > 0 || errors.Is(err, engine.ErrDumpInterrupted)) {
+		e.raiseRepliesList(L, op, err, p, e.newLazyList(p, msgs))
+		return
+	}
+	e.raiseWith(L, op, err, p)
+}
+
+// raiseRepliesList is raiseReplies for replies already in a Lua list.
+func (e *Env) raiseRepliesList(L *lua.LState, op string, err error, p *engine.Protocol, replies *lua.LTable) {
+	var ne *engine.Error
+	if errors.As(err, &ne) && (replies.Len() > 0 || errors.Is(err, engine.ErrDumpInterrupted)) {
 		t := e.errorValue(ne, p)
-		t.RawSetString("replies", e.newLazyList(p, msgs))
+		t.RawSetString("replies", replies)
 		L.Error(t, 1)
 		return
 	}
@@ -110,7 +120,7 @@ func (e *Env) luaCheck(L *lua.LState) int {
 	for _, m := range list {
 		var msg engine.Message
 		if lm := e.lazyOf(m); lm != nil && !lm.fields && !lm.attrs {
-			msg = lm.msg
+			msg = lm.message()
 		} else {
 			b, err := e.encodeTable(m)
 			if err != nil {
@@ -145,7 +155,7 @@ func (e *Env) luaErrorExplain(L *lua.LState) int {
 	// The request as it was sent, read by its own protocol.
 	p := e.route
 	if lm := e.lazyOf(req); lm != nil {
-		p = lm.proto
+		p = lm.protocol()
 	}
 	b := []byte(lua.LVAsString(t.RawGetString("request_bytes")))
 	if len(b) == 0 {

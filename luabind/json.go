@@ -623,10 +623,11 @@ func (w *jsonWriter) messageIdentity(p *engine.Protocol, mt *engine.MsgType, c *
 // record writes a decoded message from its bytes.
 func (w *jsonWriter) record(lm *lazyMsg, r *engine.Record) error {
 	w.begin('{')
+	msg, proto, class := lm.message(), lm.protocol(), lm.class()
 	w.key("header")
-	w.header(lm.msg.Header)
-	mt := lm.msg.Type(lm.proto)
-	w.messageIdentity(lm.proto, mt, lm.class)
+	w.header(msg.Header)
+	mt := msg.Type(proto)
+	w.messageIdentity(proto, mt, class)
 	if r.Fields != nil {
 		w.structFields(r.Fields)
 	}
@@ -634,17 +635,17 @@ func (w *jsonWriter) record(lm *lazyMsg, r *engine.Record) error {
 		w.key("payload")
 		w.hexBytes(string(r.Payload))
 	}
-	if r.Tail != nil && lm.class == nil {
+	if r.Tail != nil && class == nil {
 		w.key("payload")
 		w.hexBytes(string(r.Tail))
 	}
 	var set *engine.AttrSet
-	if lm.class != nil {
-		set = lm.class.Attrs
+	if class != nil {
+		set = class.Attrs
 	}
 	w.key("attrs")
 	w.attrs(set, r.Attrs)
-	if r.Tail != nil && lm.class != nil {
+	if r.Tail != nil && class != nil {
 		w.key("_tail")
 		w.hexBytes(string(r.Tail))
 	}

@@ -48,8 +48,8 @@ func TestLazyGroupCollected(t *testing.T) {
 		}
 		mt := list.RawGetInt(1).(*lua.LTable).Metatable.(*lua.LTable)
 		g := mt.RawGetString(keyGroup).(*lua.LUserData).Value.(*lazyGroup)
-		if len(g.msgs) != 100 || len(g.index) != 100 {
-			t.Fatalf("group of %d messages, %d tables", len(g.msgs), len(g.index))
+		if len(g.entries) != 100 {
+			t.Fatalf("group of %d messages", len(g.entries))
 		}
 		return weak.Make(g)
 	}()
@@ -78,5 +78,14 @@ local ok2 = pcall(setmetatable, m, {})
 return getmetatable(m), ok and type(getmetatable(m)) == 'table', ok2, m:get('RTA_DST')`)
 	if got := []string{vals[0].String(), vals[1].String(), vals[2].String(), vals[3].String()}; got[0] != "decoded message" || got[1] != "false" || got[2] != "false" || got[3] != "10.0.0.0" {
 		t.Errorf("getmetatable, copy, replace, RTA_DST = %v", got)
+	}
+}
+
+// TestLazyEntrySize: a listed dump holds one slab entry per message, so
+// its size is most of a large list's memory (with the datagram's bytes
+// and the list's own slot).
+func TestLazyEntrySize(t *testing.T) {
+	if entrySize > 120 {
+		t.Errorf("a slab entry takes %d bytes, more than 120", entrySize)
 	}
 }

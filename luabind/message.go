@@ -1,6 +1,8 @@
 package luabind
 
 import (
+	"unsafe"
+
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
@@ -13,20 +15,58 @@ import (
 // ordinary table that scripts read, mutate and re-encode. m:get() on a message
 // whose attrs were never touched reads the raw bytes directly.
 
-// lazyMsg is the Go side of a decoded message table.
+// lazyMsg is a decoded message: its Lua table, the message's header and
+// where its body lies (in the datagram it came in, which it keeps alive).
+// It is a slab entry, kept small because a listed dump holds one per
+// message; its protocol is its group's, found through the table's
+// metatable.
 type lazyMsg struct {
-	msg    engine.Message
-	proto  *engine.Protocol
-	class  *engine.Class
-	fields bool // header, fields and event are in the table
-	attrs  bool // attrs is in the table
+	t      lua.LTable
+	hdr    engine.Header
+	body   *byte  // the body's first byte; nil for a nil body
+	n      uint32 // the body's length
+	fields bool   // header, fields and event are in the table
+	attrs  bool   // attrs is in the table
+}
+
+// message is the raw message, its body aliasing the datagram.
+func (lm *lazyMsg) message() engine.Message {
+	var b []byte
+	if lm.body != nil {
+		b = unsafe.Slice(lm.body, lm.n)
+	}
+	return engine.Message{Header: lm.hdr, Body: b}
+}
+
+// protocol is the protocol the message was decoded by.
+func (lm *lazyMsg) protocol() *engine.Protocol {
+	if mt, ok := lm.t.Metatable.(*lua.LTable); ok {
+		if g := groupOf(mt); g != nil {
+			return g.proto
+		}
+	}
+	return nil
+}
+
+// class is the message's class, nil when its type has none.
+func (lm *lazyMsg) class() *engine.Class {
+	m := lm.message()
+	return lm.classOf(&m)
+}
+
+func (lm *lazyMsg) classOf(m *engine.Message) *engine.Class {
+	if t := m.Type(lm.protocol()); t != nil {
+		return t.Class
+	}
+	return nil
 }
 
 // record decodes the whole message. Nothing is cached: a kept message must
-// not keep a decoded copy (nor, through the shared slab of its dump, the
-// copies of every message a filter decoded).
+// not keep a decoded copy (nor, through the shared slab of its datagram,
+// the copies of every message a filter decoded).
 func (lm *lazyMsg) record(e *Env) *engine.Record {
-	return lm.msg.Decode(lm.proto)
+	m := lm.message()
+	return m.Decode(lm.protocol())
 }
 
 const (
@@ -64,7 +104,7 @@ func (e *Env) classOf(t *lua.LTable) *engine.Class {
 		}
 	}
 	if lm := e.lazyOf(t); lm != nil {
-		return lm.class
+		return lm.class()
 	}
 	if mt := e.typeOf(t); mt != nil {
 		return mt.Class
@@ -81,7 +121,7 @@ func (e *Env) protoOf(t *lua.LTable) *engine.Protocol {
 		}
 	}
 	if lm := e.lazyOf(t); lm != nil {
-		return lm.proto
+		return lm.protocol()
 	}
 	return e.route
 }
@@ -91,7 +131,8 @@ func (e *Env) protoOf(t *lua.LTable) *engine.Protocol {
 // netlink message starts with (its cmd field).
 func (e *Env) typeOf(t *lua.LTable) *engine.MsgType {
 	if lm := e.lazyOf(t); lm != nil && !lm.fields {
-		return lm.msg.Type(lm.proto)
+		m := lm.message()
+		return m.Type(lm.protocol())
 	}
 	ht, ok := t.RawGetString("header").(*lua.LTable)
 	if !ok {
@@ -111,16 +152,6 @@ func (e *Env) typeOf(t *lua.LTable) *engine.MsgType {
 		body = []byte{byte(n), 0, 0, 0}
 	}
 	return e.protoOf(t).Resolve(h, body, engine.DirAuto)
-}
-
-// lazyOf returns the raw message behind a decoded message table, or nil for
-// any other table.
-func (e *Env) lazyOf(t *lua.LTable) *lazyMsg {
-	mt, ok := t.Metatable.(*lua.LTable)
-	if !ok || mt.RawGetString("__index") != e.lazyIndex {
-		return nil
-	}
-	return e.lazyGet(t, mt)
 }
 
 // newMessage builds an empty message table of class c with every field zero.
@@ -183,8 +214,15 @@ func (e *Env) newLazyWith(p *engine.Protocol, m engine.Message) *lua.LTable {
 // newLazyList wraps many messages in a list of lazy tables, as one group.
 func (e *Env) newLazyList(p *engine.Protocol, msgs []engine.Message) *lua.LTable {
 	list := e.L.CreateTable(len(msgs), 0)
-	e.newLazyGroup(p, msgs, list)
+	e.appendLazy(list, e.newLazyEntries(p, msgs))
 	return list
+}
+
+// appendLazy appends a group's tables to list.
+func (e *Env) appendLazy(list *lua.LTable, g *lazyGroup) {
+	for i := range g.entries {
+		list.Append(&g.entries[i].t)
+	}
 }
 
 // luaLazyIndex is __index of lazy messages: methods first, then materialise.
@@ -231,21 +269,22 @@ func (e *Env) luaLazyNewIndex(L *lua.LState) int {
 
 func (e *Env) materializeFields(t *lua.LTable, lm *lazyMsg) {
 	lm.fields = true
+	m := lm.message()
 	h := e.L.CreateTable(0, 5)
-	hd := lm.msg.Header
+	hd := m.Header
 	h.RawSetString("length", lua.LNumber(hd.Length))
 	h.RawSetString("type", lua.LNumber(hd.Type))
 	h.RawSetString("flags", lua.LNumber(hd.Flags))
 	h.RawSetString("sequence_number", lua.LNumber(hd.Seq))
 	h.RawSetString("pid", lua.LNumber(hd.PID))
 	t.RawSetString("header", h)
-	if mt := lm.msg.Type(lm.proto); mt != nil {
+	if mt := m.Type(lm.protocol()); mt != nil {
 		t.RawSetString("event", lua.LString(mt.Name))
 	}
 	// The fixed header alone is decoded when that is all there is to
 	// show: a filter reading m.dst_len on every route of a dump must not
 	// decode every attribute too.
-	if f, ok := lm.msg.Fields(lm.proto); ok {
+	if f, ok := m.Fields(lm.protocol()); ok {
 		e.fillStruct(t, f)
 		return
 	}
@@ -256,7 +295,7 @@ func (e *Env) materializeFields(t *lua.LTable, lm *lazyMsg) {
 	if r.Payload != nil {
 		t.RawSetString("payload", lua.LString(r.Payload))
 	}
-	if r.Tail != nil && lm.class == nil {
+	if r.Tail != nil && lm.classOf(&m) == nil {
 		t.RawSetString("payload", lua.LString(r.Tail))
 	}
 }
@@ -264,12 +303,13 @@ func (e *Env) materializeFields(t *lua.LTable, lm *lazyMsg) {
 func (e *Env) materializeAttrs(t *lua.LTable, lm *lazyMsg) {
 	lm.attrs = true
 	var set *engine.AttrSet
-	if lm.class != nil {
-		set = lm.class.Attrs
+	c := lm.class()
+	if c != nil {
+		set = c.Attrs
 	}
 	r := lm.record(e)
 	t.RawSetString("attrs", e.attrsToLua(set, r.Attrs))
-	if r.Tail != nil && lm.class != nil {
+	if r.Tail != nil && c != nil {
 		t.RawSetString("_tail", lua.LString(r.Tail))
 	}
 }
@@ -289,7 +329,8 @@ func (e *Env) materialize(t *lua.LTable) {
 // encodeTable encodes a message table to wire bytes.
 func (e *Env) encodeTable(t *lua.LTable) ([]byte, error) {
 	if lm := e.lazyOf(t); lm != nil && !lm.fields && !lm.attrs {
-		return lm.msg.Bytes(), nil
+		m := lm.message()
+		return m.Bytes(), nil
 	}
 	e.materialize(t)
 	c := e.classOf(t)
@@ -301,7 +342,7 @@ func (e *Env) encodeTable(t *lua.LTable) ([]byte, error) {
 		}
 		// A decoded message keeps the length it arrived with; recompute it
 		// so that added or removed attributes give a consistent message.
-		if lm := e.lazyOf(t); lm != nil && h.Length == lm.msg.Header.Length {
+		if lm := e.lazyOf(t); lm != nil && h.Length == lm.hdr.Length {
 			h.Length = 0
 		}
 	}
@@ -367,14 +408,11 @@ func (e *Env) luaGet(L *lua.LState) int {
 	// never touched, reads the one attribute from the bytes.
 	if L.GetTop() == 2 {
 		if t, ok := L.Get(1).(*lua.LTable); ok {
-			if lm := e.lazyOf(t); lm != nil && !lm.attrs {
-				v, ok := lm.msg.Get(lm.proto, L.CheckString(2))
-				if !ok {
-					L.Push(lua.LNil)
-				} else {
-					L.Push(e.toLua(v))
+			if name, ok := L.Get(2).(lua.LString); ok {
+				if lm := e.lazyOf(t); lm != nil && !lm.attrs {
+					L.Push(e.lazyGetOne(lm, string(name)))
+					return 1
 				}
-				return 1
 			}
 		}
 	}
@@ -411,7 +449,8 @@ func (e *Env) getValues(L *lua.LState, first bool) []lua.LValue {
 		path = append(path, L.CheckString(i))
 	}
 	if lm := e.lazyOf(t); lm != nil && !lm.attrs {
-		vals := lm.msg.Lookup(lm.proto, path, first)
+		m := lm.message()
+		vals := m.Lookup(lm.protocol(), path, first)
 		out := make([]lua.LValue, len(vals))
 		for i, v := range vals {
 			out[i] = e.toLua(v)

@@ -293,7 +293,7 @@ func (e *Env) briefRow(t *lua.LTable, i int) []string {
 	var msg engine.Message
 	p := e.protoOf(t)
 	if lm := e.lazyOf(t); lm != nil && !lm.fields && !lm.attrs {
-		msg = lm.msg
+		msg = lm.message()
 	} else if b, err := e.encodeTable(t); err == nil {
 		ms, _ := engine.Split(b)
 		if len(ms) != 1 {

@@ -26,7 +26,7 @@ type socket struct {
 	// and other calls on it would wait for ever.
 	inBatch bool
 	// stream is the dump being walked by s:each or f:each, if any.
-	stream *engine.Stream
+	stream *dumpStream
 	// listener reads an event socket ahead (nl.events, f:subscribe).
 	listener *engine.Listener
 	// netns is the namespace it was opened in ("" = nlsh's own), so a
@@ -276,6 +276,9 @@ func (e *Env) bytesOf(v lua.LValue) ([]byte, error) {
 
 func (e *Env) ctx(L *lua.LState) context.Context {
 	if c := L.Context(); c != nil {
+		if lc, ok := c.(*luaContext); ok {
+			return lc.Context
+		}
 		return c
 	}
 	return context.Background()
@@ -340,11 +343,7 @@ func (e *Env) request(L *lua.LState, s *socket, msg lua.LValue, o engine.Request
 	if why := silentRequest(s.proto, b); why != "" {
 		L.RaiseError("request: %s", why)
 	}
-	msgs, err := s.conn.RequestWith(e.ctx(L), s.proto, b, o)
-	if err != nil {
-		e.raiseReplies(L, "request", err, s.proto, msgs)
-	}
-	return e.newLazyList(s.proto, msgs)
+	return e.requestList(L, s, b, o)
 }
 
 func (e *Env) sockClose(L *lua.LState) int {

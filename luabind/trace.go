@@ -299,7 +299,8 @@ func (e *Env) luaPrintEvent(L *lua.LState) int {
 		return 0
 	}
 	if lm := e.lazyOf(t); lm != nil {
-		fmt.Fprintf(e.opts.Stdout, "[%s] %s\n", ts, engine.Summary(lm.proto, &lm.msg))
+		m := lm.message()
+		fmt.Fprintf(e.opts.Stdout, "[%s] %s\n", ts, engine.Summary(lm.protocol(), &m))
 	}
 	return 0
 }

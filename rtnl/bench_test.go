@@ -1,6 +1,7 @@
 package rtnl
 
 import (
+	"runtime"
 	"testing"
 
 	"nlsh/engine"
@@ -17,6 +18,7 @@ var (
 	msgsSink   []engine.Message
 	recordSink *engine.Record
 	valuesSink []any
+	anySink    any
 )
 
 // scriptRoute is one IPv4 route as a Lua script hands it to the encoder
@@ -84,9 +86,19 @@ func routeDump(n int) []byte {
 	return buf
 }
 
-// reportPerRoute adds the time per route of a benchmark over a whole dump.
-func reportPerRoute(b *testing.B) {
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*dumpRoutes), "ns/route")
+// perRoute runs fn b.N times over a dump of dumpRoutes routes and
+// reports time, bytes and allocations per route.
+func perRoute(b *testing.B, fn func()) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		fn()
+	}
+	runtime.ReadMemStats(&after)
+	n := float64(b.N * dumpRoutes)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/msg")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n, "B/msg")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/msg")
 }
 
 func splitDump(b *testing.B, buf []byte) []engine.Message {
@@ -99,35 +111,41 @@ func splitDump(b *testing.B, buf []byte) []engine.Message {
 
 func BenchmarkSplitDump10k(b *testing.B) {
 	buf := routeDump(dumpRoutes)
-	b.ReportAllocs()
-	for b.Loop() {
-		msgsSink = splitDump(b, buf)
-	}
-	reportPerRoute(b)
+	perRoute(b, func() { msgsSink = splitDump(b, buf) })
 }
 
 func BenchmarkDecodeDump10k(b *testing.B) {
 	buf := routeDump(dumpRoutes)
-	b.ReportAllocs()
-	for b.Loop() {
+	perRoute(b, func() {
 		msgs := splitDump(b, buf)
 		for i := range msgs {
 			recordSink = msgs[i].Decode(Route)
 		}
-	}
-	reportPerRoute(b)
+	})
 }
 
 func BenchmarkLookupDump10k(b *testing.B) {
 	buf := routeDump(dumpRoutes)
 	dst, gw := []string{"RTA_DST"}, []string{"RTA_GATEWAY"}
-	b.ReportAllocs()
-	for b.Loop() {
+	perRoute(b, func() {
 		msgs := splitDump(b, buf)
 		for i := range msgs {
 			valuesSink = msgs[i].Lookup(Route, dst, true)
 			valuesSink = msgs[i].Lookup(Route, gw, true)
 		}
-	}
-	reportPerRoute(b)
+	})
+}
+
+// BenchmarkGetDump10k is Message.Get of two attributes of every route, as
+// a filter reads them: the lazy path under m:get.
+func BenchmarkGetDump10k(b *testing.B) {
+	buf := routeDump(dumpRoutes)
+	perRoute(b, func() {
+		msgs := splitDump(b, buf)
+		for i := range msgs {
+			v, _ := msgs[i].Get(Route, "RTA_DST")
+			w, _ := msgs[i].Get(Route, "RTA_GATEWAY")
+			anySink, anySink = v, w
+		}
+	})
 }

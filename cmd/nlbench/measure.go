@@ -76,10 +76,47 @@ func timeProc(argv []string, sink func(io.Reader) (string, error)) (sample, erro
 	return s, nil
 }
 
+// command is one tool's way of doing a workload: once runs it a single
+// time, runs says how often (at most).
+type command struct {
+	name string
+	runs int
+	once func() (sample, error)
+}
+
+// interleave runs every command its number of times, a round at a time
+// (each command once per round, in order), so that a shared machine's
+// load, which changes over minutes, falls on all of them alike; it
+// returns their results in the order given.
+func interleave(label string, cmds []command, log io.Writer) ([]result, error) {
+	ss := make([][]sample, len(cmds))
+	rounds := 0
+	for _, cm := range cmds {
+		rounds = max(rounds, cm.runs)
+	}
+	for r := 0; r < rounds; r++ {
+		for i, cm := range cmds {
+			if r >= cm.runs {
+				continue
+			}
+			s, err := cm.once()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", cm.name, err)
+			}
+			ss[i] = append(ss[i], s)
+		}
+	}
+	out := make([]result, len(cmds))
+	for i, cm := range cmds {
+		out[i] = summarize(cm.name, ss[i])
+		fmt.Fprintf(log, "nlbench: %s: %-40s %v, %.1f MiB (out %s)\n", label, cm.name, out[i].median, float64(out[i].maxRSS)/1024, out[i].out)
+	}
+	return out, nil
+}
+
 // result is the summary of several samples of one command.
 type result struct {
 	name   string
-	cmd    string
 	median time.Duration
 	min    time.Duration
 	maxRSS int64 // KiB, the largest seen
@@ -87,9 +124,9 @@ type result struct {
 	runs   int
 }
 
-func summarize(name, cmd string, ss []sample) result {
+func summarize(name string, ss []sample) result {
 	ws := make([]time.Duration, len(ss))
-	r := result{name: name, cmd: cmd, runs: len(ss)}
+	r := result{name: name, runs: len(ss)}
 	for i, s := range ss {
 		ws[i] = s.wall
 		r.maxRSS = max(r.maxRSS, s.maxRSS)

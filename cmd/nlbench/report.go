@@ -13,55 +13,126 @@ type report struct {
 	order   []string
 	results map[string][]result
 	notes   map[string]string
+	sizes   []int // dump sizes measured, in order
+	monitor []monResult
+	gobench []benchLine
 }
 
-func (r *report) add(w string, res result) {
+// dumpWorkload names the dump workload of one size.
+func dumpWorkload(size int) string { return "dump " + thousands(size) }
+
+func (r *report) add(w string, rs []result, note string) {
 	if r.results == nil {
 		r.results, r.notes = map[string][]result{}, map[string]string{}
 	}
 	if _, ok := r.results[w]; !ok {
 		r.order = append(r.order, w)
 	}
-	r.results[w] = append(r.results[w], res)
+	r.results[w] = append(r.results[w], rs...)
+	if note != "" {
+		r.notes[w] = note
+	}
 }
 
-func (r *report) note(w, text string) {
+func (r *report) addDump(size int, rs []result, note string) {
+	r.sizes = append(r.sizes, size)
+	r.add(dumpWorkload(size), rs, note)
+}
+
+func (r *report) addMonitor(rs []monResult, note string) {
+	r.monitor = rs
+	r.order = append(r.order, "monitor")
 	if r.notes == nil {
 		r.notes = map[string]string{}
 	}
-	r.notes[w] = text
+	r.notes["monitor"] = note
 }
 
-// baseline is the row each workload's ratios are relative to: iproute2.
-func baseline(rs []result) result {
-	for _, res := range rs {
-		if strings.HasPrefix(res.name, "ip ") {
-			return res
+// find returns workload w's row named name.
+func (r *report) find(w, name string) (result, bool) {
+	for _, res := range r.results[w] {
+		if res.name == name {
+			return res, true
 		}
 	}
-	return rs[0]
+	return result{}, false
 }
 
-func (r *report) markdown(c *config, command string) string {
+// baselines are the rows each workload's ratio columns divide by.
+func baselines(w string) []string {
+	switch {
+	case strings.HasPrefix(w, "dump"):
+		return []string{rowFloor, rowIPJ}
+	case w == "add":
+		return []string{rowAddFloor, rowAddIP}
+	case w == "startup":
+		return []string{rowStartIP}
+	}
+	return nil
+}
+
+// columnName is how a ratio column is headed.
+func columnName(row string) string {
+	switch row {
+	case rowFloor, rowAddFloor:
+		return "× floor"
+	case rowIPJ:
+		return "× ip -j"
+	}
+	return "× " + strings.SplitN(row, " ", 2)[0]
+}
+
+func (r *report) markdown(command, svg string) string {
 	var b strings.Builder
 	host, _ := os.Hostname()
 	fmt.Fprintf(&b, "# Performance\n\nMeasured %s on %s: %s, %d CPUs, %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), host, cpuModel(), runtime.NumCPU(), kernel())
-	fmt.Fprintf(&b, "Command: `%s` (as root). Each figure is the median wall time of whole processes over the runs shown, in network namespaces the benchmark creates; peak memory is the measured process's maximum resident set. Ratios are to iproute2 in the same run. The machine is shared, so single figures are noisy: compare ratios within one run.\n", command)
+	fmt.Fprintf(&b, "Command: `%s` (as root). Each figure is the median wall time of whole processes over the runs shown, in network namespaces the benchmark creates; peak memory is the measured process's maximum resident set. The runs of the tools compared take turns, so the load of a shared machine falls on all alike: compare ratios within one run.\n", command)
+	if len(r.sizes) > 0 && svg != "" {
+		fmt.Fprintf(&b, "\n![Time and peak memory against dump size, one line per tool](%s)\n", svg)
+	}
+	b.WriteString(r.targetsMarkdown())
 	for _, w := range r.order {
-		rs := r.results[w]
-		base := baseline(rs)
 		fmt.Fprintf(&b, "\n## %s\n\n", w)
 		if n := r.notes[w]; n != "" {
 			fmt.Fprintf(&b, "%s\n\n", n)
 		}
-		fmt.Fprintf(&b, "| tool | median | runs | × iproute2 | peak RSS |\n|---|---:|---:|---:|---:|\n")
-		for _, res := range rs {
-			fmt.Fprintf(&b, "| %s | %s | %d | %.2f | %.1f MiB |\n", res.name, fmtDur(res.median), res.runs,
-				float64(res.median)/float64(base.median), float64(res.maxRSS)/1024)
+		if w == "monitor" {
+			b.WriteString(r.monitorMarkdown())
+			continue
+		}
+		var bases []result
+		b.WriteString("| tool | median | runs |")
+		sep := "|---|---:|---:|"
+		for _, name := range baselines(w) {
+			if res, ok := r.find(w, name); ok {
+				bases = append(bases, res)
+				fmt.Fprintf(&b, " %s |", columnName(name))
+				sep += "---:|"
+			}
+		}
+		fmt.Fprintf(&b, " peak RSS |\n%s---:|\n", sep)
+		for _, res := range r.results[w] {
+			fmt.Fprintf(&b, "| %s | %s | %d |", res.name, fmtDur(res.median), res.runs)
+			for _, base := range bases {
+				fmt.Fprintf(&b, " %.2f |", ratio(res, base))
+			}
+			fmt.Fprintf(&b, " %.1f MiB |\n", float64(res.maxRSS)/1024)
 		}
 	}
-	b.WriteString(r.targetsMarkdown())
+	if len(r.gobench) > 0 {
+		b.WriteString(r.gobenchMarkdown())
+	}
 	b.WriteString(notesOnMethod)
+	return b.String()
+}
+
+func (r *report) monitorMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| tool | runs | received (median) | fewest received | runs that lost some | of those, said so | overruns reported | notifications/s |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, m := range r.monitor {
+		fmt.Fprintf(&b, "| %s | %d | %s of %s | %s | %d | %d | %d | %s |\n", m.name, m.runs, thousands(m.received), thousands(m.storm),
+			thousands(m.minRecv), m.lossRuns, m.lossRuns-m.silent, m.overruns, thousands(int(m.rate)))
+	}
 	return b.String()
 }
 
@@ -102,21 +173,28 @@ const notesOnMethod = `
 
 - Every figure is a whole process, from exec to exit, started through GNU
   time (which reports the peak memory; it adds about a millisecond to each).
-- nlsh runs a Lua script: the dump one walks ip.routes{table=254} and tests
-  RTA_DST and RTA_GATEWAY of every route with m:get; the add one calls
-  ip.route('add', …) 10,000 times, or inside ip.batch.
-- "ip -j route show | counter" is iproute2's JSON read and counted by the
-  benchmark as it arrives; the row below it is ip alone, its output thrown
-  away, for reference.
-- pyroute2 runs under ` + "`ip netns exec`" + ` (IPRoute has no namespace option
-  that avoids forking a helper); that costs it a few milliseconds.
-- The floors are nlbench itself, in raw mode: the dump decodes nothing, the
+- The dump workloads run one Lua script in three forms: s:each walks the
+  dump as it arrives (the streaming form: each datagram's messages are
+  handed out while a goroutine receives the next), s:request returns the
+  whole list, and ip.routes is the ip module's list. Each reads RTA_DST
+  of every route and RTA_GATEWAY of those in 10.1.0.0/16 with m:get.
+- The floors are nlbench itself, in raw mode: the dump streams the routes
+  and counts messages without decoding them (in constant memory); the
   add sends pre-encoded messages in batches.
+- "ip -j route show | counter" is iproute2's JSON read and counted by the
+  benchmark as it arrives (cutting out each route's dst and gateway, not
+  decoding the JSON); the row below it is ip alone, its output thrown
+  away.
+- pyroute2 runs under ` + "`ip netns exec`" + ` (IPRoute has no namespace option
+  that avoids forking a helper); that costs it a few milliseconds. It is
+  measured up to 100,000 routes: it needs seconds for each 100,000.
 - ip.batch and the add floor share the engine's Batch: requests leave 128
   to a datagram while the script builds the next ones, and the
   acknowledgements are read many per system call (recvmmsg). ip -batch
-  sends each line and waits for its answer in turn.
-- Profiles: go test -run '^$' -bench IPRouteAdd -cpuprofile cpu.out
-  ./luabind (as root) runs the add workload in-process;
-  -bench LuaDecodeDump10k the dump's decoding.
+  sends each line and waits for its answer in turn, as a plain loop of
+  requests does: the floor of such a loop is the raw row sending one at a
+  time.
+- Profiles: the Go benchmarks below run the same paths in-process, e.g.
+  go test -run '^$' -bench DumpFilter -cpuprofile cpu.out ./luabind (as
+  root: it makes a namespace of 100,000 routes).
 `
