@@ -35,7 +35,7 @@ func TestComplete(t *testing.T) {
 	}{
 		// Names, fields and methods.
 		{"rtnl.ifa", []string{"ifaddrmsg"}, 3},
-		{"x = rtnl.rt", []string{"rtmsg"}, 2},
+		{"x = rtnl.rtm", []string{"rtmsg"}, 3},
 		{"pri", []string{"print"}, 3},
 		{"RTM_NEWA", []string{"RTM_NEWACTION", "RTM_NEWADDR", "RTM_NEWADDRLABEL"}, 8},
 		{"NLM_F_RE", []string{"NLM_F_REPLACE", "NLM_F_REQUEST"}, 8},
