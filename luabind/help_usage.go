@@ -98,6 +98,10 @@ the kind's own keys too. {dry = true} returns the message unsent; {echo = true} 
 {kind = 'veth'}, {mtu = function(m) return m > 1500 end}) or a function of the message.`},
 	{"ip.link_lookup", "(name)", `The index of the link called name (or with that alternative name), or nil; a
 filter table gives the index of the first link it finds.`},
+	{"ip.brport", "(cmd, spec)", `A bridge port's settings, as bridge link does: cmd 'set', 'get' or 'dump'. spec:
+index (or ifname) and IFLA_BRPORT_* short names (cost, priority, learning,
+unicast_flood, proxyarp, …; true and false are 1 and 0).
+  ip.brport('set', {ifname = 'v1', cost = 200, learning = false})`},
 	{"ip.addr", "(cmd, spec)", `Addresses, as ip addr does. cmd: 'add', 'replace', 'del', 'flush', 'get' or 'dump'.
   ip.addr('add', {ifname = 'v0', address = '10.0.0.1/24'})`},
 	{"ip.addrs", "([filter])", `Every address, or those matching filter: a table of keys ({ifname = 'v0',

@@ -43,6 +43,7 @@ func init() {
 		"link":        (*ipInst).link,
 		"links":       (*ipInst).links,
 		"link_lookup": (*ipInst).linkLookup,
+		"brport":      (*ipInst).brport,
 		"addr":        (*ipInst).addr,
 		"addrs":       (*ipInst).addrs,
 		"route":       (*ipInst).route,
