@@ -25,6 +25,10 @@ func ipHelpVerb(name string) (*ipVerb, keyUse) {
 	if g := ipGetters[fn]; g != nil {
 		return g(), useFilter
 	}
+	switch fn {
+	case "get_netnsid", "set_netnsid":
+		return nsidVerb(), useChange
+	}
 	return nil, 0
 }
 

@@ -142,6 +142,13 @@ fn's own error after sending what it queued. Cut short (Ctrl-C, a socket failure
 its error value's applied says how many were applied.`},
 	{"ip.netns", "(name)", `The same API bound to another network namespace (a name, path or pid).`},
 	{"ip.close", "()", `Closes the ip module's socket (it is opened again when needed).`},
+	{"ip.get_netns_info", "([{list_proc = true}])", `Every namespace under /run/netns (with list_proc, every process's too), each once:
+{netnsid = the id it has here (-1: none), inode, path, attrs = {{'NSINFO_PATH', path},
+{'NSINFO_PEER', link}…}}, the peers being the links here whose other end is there.`},
+	{"ip.get_netnsid", "(spec)", `The id a namespace has here, as {nsid = , current_nsid = }, or nil: spec names it by
+netns (a name or path), pid, fd or nsid; target_nsid asks another namespace.`},
+	{"ip.set_netnsid", "(spec)", `Gives a namespace (netns = name or path, pid or fd) an id here: nsid, or one the
+kernel picks (as ip netns set NAME auto).`},
 
 	{"bit.bor", "(a, b, ...)", `a | b | ...`},
 	{"bit.band", "(a, b, ...)", `a & b & ...`},

@@ -62,6 +62,10 @@ func init() {
 		"batch":       (*ipInst).batchFn,
 		"netns":       (*ipInst).netnsFn,
 		"close":       (*ipInst).closeFn,
+
+		"get_netns_info": (*ipInst).getNetnsInfo,
+		"get_netnsid":    (*ipInst).getNetnsid,
+		"set_netnsid":    (*ipInst).setNetnsid,
 	}
 }
 
