@@ -152,7 +152,8 @@ var tcActHwStats = engine.NewFlags("tca_act_hw_stats",
 var tcActAttrs = engine.NewAttrSet("tc_act_attrs", "TCA_ACT_",
 	tcDoc(attr("TCA_ACT_KIND", 1, engine.Asciiz), "action kind (\"gact\", \"mirred\", …)"),
 	tcDoc(withDefault(sub("TCA_ACT_OPTIONS", 2, "TCA_ACT_KIND", map[string]*engine.AttrDesc{
-		"mirred": nest("TCA_ACT_OPTIONS", 2, tcMirredAttrs),
+		// tc flags the options of an action (the kernel reads them either way).
+		"mirred": nestFlagged(nest("TCA_ACT_OPTIONS", 2, tcMirredAttrs)),
 	}), attr("TCA_ACT_OPTIONS", 2, engine.Binary)), "kind-specific parameters"),
 	attr("TCA_ACT_INDEX", 3, engine.U32),
 	nest("TCA_ACT_STATS", 4, tcStatsAttrs),
