@@ -293,6 +293,9 @@ func (k *ipKey) typeName() string {
 	case vSpecial:
 		return k.typ
 	case vInt:
+		if k.attr != nil && k.attr.Kind == engine.U8 {
+			return "number or boolean"
+		}
 		return "number"
 	case vFlag, vBool:
 		return "boolean"
