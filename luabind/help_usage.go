@@ -149,6 +149,14 @@ its error value's applied says how many were applied.`},
 netns (a name or path), pid, fd or nsid; target_nsid asks another namespace.`},
 	{"ip.set_netnsid", "(spec)", `Gives a namespace (netns = name or path, pid or fd) an id here: nsid, or one the
 kernel picks (as ip netns set NAME auto).`},
+	{"ip.ntables", "([filter])", `The neighbour tables (arp_cache, ndisc_cache) with their parameters and statistics,
+one message per table and per device, as ip ntable show; filter: family, name, ….`},
+	{"ip.dump", "()", `Everything the namespace holds, in one list: its links, addresses, neighbours,
+routes and rules, of every family, as pyroute2's dump.`},
+	{"ip.poll", "(method, cmd, spec [, opts])", `Calls method(cmd, spec) until it returns something (not nil, false or an empty
+list) and returns that; after opts.timeout seconds (10) raises ETIMEDOUT. opts.interval:
+seconds between calls (0.2).
+  ip.poll(ip.link, 'dump', {ifname = 'v0', operstate = 'IF_OPER_UP'}, {timeout = 5})`},
 
 	{"bit.bor", "(a, b, ...)", `a | b | ...`},
 	{"bit.band", "(a, b, ...)", `a & b & ...`},

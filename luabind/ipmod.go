@@ -66,6 +66,9 @@ func init() {
 		"get_netns_info": (*ipInst).getNetnsInfo,
 		"get_netnsid":    (*ipInst).getNetnsid,
 		"set_netnsid":    (*ipInst).setNetnsid,
+		"ntables":        (*ipInst).ntables,
+		"poll":           (*ipInst).poll,
+		"dump":           (*ipInst).dumpAll,
 	}
 }
 
