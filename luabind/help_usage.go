@@ -154,9 +154,13 @@ one message per table and per device, as ip ntable show; filter: family, name, â
 	{"ip.dump", "()", `Everything the namespace holds, in one list: its links, addresses, neighbours,
 routes and rules, of every family, as pyroute2's dump.`},
 	{"ip.poll", "(method, cmd, spec [, opts])", `Calls method(cmd, spec) until it returns something (not nil, false or an empty
-list) and returns that; after opts.timeout seconds (10) raises ETIMEDOUT. opts.interval:
-seconds between calls (0.2).
+list) and returns that, or with opts.present = false until it returns nothing; after
+opts.timeout seconds (10) raises ETIMEDOUT. opts.interval: seconds between calls (0.2).
   ip.poll(ip.link, 'dump', {ifname = 'v0', operstate = 'IF_OPER_UP'}, {timeout = 5})`},
+	{"ip.ensure", "(method, spec [, opts])", `Makes spec's object be there: adds it when method('dump', spec) finds none (set
+when the add says it exists), then polls the dump until it shows; with opts.present =
+false deletes it instead (already gone is fine). opts as ip.poll's.
+  ip.ensure(ip.addr, {index = i, address = '10.0.0.1/24'})`},
 
 	{"bit.bor", "(a, b, ...)", `a | b | ...`},
 	{"bit.band", "(a, b, ...)", `a & b & ...`},

@@ -68,6 +68,7 @@ func init() {
 		"set_netnsid":    (*ipInst).setNetnsid,
 		"ntables":        (*ipInst).ntables,
 		"poll":           (*ipInst).poll,
+		"ensure":         (*ipInst).ensure,
 		"dump":           (*ipInst).dumpAll,
 	}
 }
