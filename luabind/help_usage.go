@@ -112,6 +112,12 @@ family = AF_INET}) or a function of the message.`},
 	{"ip.routes", "([filter])", `Every route, or those matching filter (a table of keys, a key's value a name, a
 number or a function of the route's value; or a function of the message):
   for _, r in ipairs(ip.routes{table = 254}) do print(r:get('RTA_DST')) end`},
+	{"ip.route_dumps", "([filter [, opts]])", `The routes ip.routes(filter) finds, as bytes in the format of ip route save (the
+kernel's messages after a magic number; opts.fmt = 'raw': without it).
+  io.open('routes.bin', 'wb'):write(ip.route_dumps{table = 254})`},
+	{"ip.route_loads", "(data [, opts])", `Loads routes saved by ip.route_dumps or ip route save, each as a replace; returns
+how many. If some fail, raises the first failure (with index, failed, applied) once all
+were tried. opts.fmt = 'raw': data without the magic number.`},
 	{"ip.neigh", "(cmd, spec)", `Neighbours (ARP, NDP), as ip neigh does. cmd: 'add', 'replace', 'del', 'get', 'dump'
 or 'flush'.`},
 	{"ip.neighs", "([filter])", `Every neighbour entry, or those matching filter.`},

@@ -144,6 +144,19 @@ func (c *ipCall) calls(fn lua.LValue, v lua.LValue) bool {
 // keep returns the messages that pass every test, as a Lua list; the
 // functions of the whole message see them as tables.
 func (f *ipFilter) keep(msgs []engine.Message) *lua.LTable {
+	list, _ := f.keepBoth(msgs)
+	return list
+}
+
+// passed returns the messages that pass every test, as they are.
+func (f *ipFilter) passed(msgs []engine.Message) []engine.Message {
+	_, kept := f.keepBoth(msgs)
+	return kept
+}
+
+// keepBoth returns the messages that pass every test as a Lua list and as
+// they are.
+func (f *ipFilter) keepBoth(msgs []engine.Message) (*lua.LTable, []engine.Message) {
 	e := f.c.m.e
 	kept := msgs[:0:0]
 	if len(f.tests) == 0 {
@@ -165,9 +178,10 @@ func (f *ipFilter) keep(msgs []engine.Message) *lua.LTable {
 	}
 	list := e.newLazyList(e.route, kept)
 	if len(f.fns) == 0 {
-		return list
+		return list, kept
 	}
 	out := f.c.L.CreateTable(list.Len(), 0)
+	var raw []engine.Message
 	for i := 1; i <= list.Len(); i++ {
 		t := list.RawGetInt(i)
 		ok := true
@@ -178,9 +192,10 @@ func (f *ipFilter) keep(msgs []engine.Message) *lua.LTable {
 		}
 		if ok {
 			out.Append(t)
+			raw = append(raw, kept[i-1])
 		}
 	}
-	return out
+	return out, raw
 }
 
 // fieldValue reads header field i of a raw message as a Lua number.

@@ -69,6 +69,8 @@ func init() {
 		"ntables":        (*ipInst).ntables,
 		"poll":           (*ipInst).poll,
 		"ensure":         (*ipInst).ensure,
+		"route_dumps":    (*ipInst).routeDumps,
+		"route_loads":    (*ipInst).routeLoads,
 		"dump":           (*ipInst).dumpAll,
 	}
 }
