@@ -22,7 +22,7 @@ var ipGetters = map[string]func() *ipVerb{
 // ipVerbs are the verbs taking a command, by name.
 var ipVerbs = map[string]func() *ipVerb{
 	"link": linkVerb, "addr": addrVerb, "route": routeVerb, "neigh": neighVerb, "fdb": neighVerb,
-	"rule": ruleVerb, "tc": tcVerb, "brport": brportVerb,
+	"rule": ruleVerb, "tc": tcVerb, "brport": brportVerb, "stats": statsVerb,
 }
 
 // ipCallee returns the ip function a callee path names ("ip.link",

@@ -155,6 +155,10 @@ its error value's applied says how many were applied.`},
 netns (a name or path), pid, fd or nsid; target_nsid asks another namespace.`},
 	{"ip.set_netnsid", "(spec)", `Gives a namespace (netns = name or path, pid or fd) an id here: nsid, or one the
 kernel picks (as ip netns set NAME auto).`},
+	{"ip.stats", "(cmd, spec)", `A link's statistics, as ip stats show: cmd 'get' (ifindex or ifname) or 'dump' (every
+link's, filtered). filter_mask picks the groups (bit n-1 for IFLA_STATS_* attribute n;
+all unless given).
+  ip.stats('get', {ifname = 'v0'}):get('IFLA_STATS_LINK_64').rx_packets`},
 	{"ip.ntables", "([filter])", `The neighbour tables (arp_cache, ndisc_cache) with their parameters and statistics,
 one message per table and per device, as ip ntable show; filter: family, name, ….`},
 	{"ip.dump", "()", `Everything the namespace holds, in one list: its links, addresses, neighbours,

@@ -67,6 +67,7 @@ func init() {
 		"get_netnsid":    (*ipInst).getNetnsid,
 		"set_netnsid":    (*ipInst).setNetnsid,
 		"ntables":        (*ipInst).ntables,
+		"stats":          (*ipInst).stats,
 		"poll":           (*ipInst).poll,
 		"ensure":         (*ipInst).ensure,
 		"route_dumps":    (*ipInst).routeDumps,
