@@ -16,7 +16,7 @@ import (
 // takes.
 var ipGetters = map[string]func() *ipVerb{
 	"links": linkVerb, "addrs": addrVerb, "routes": routeVerb, "neighs": neighVerb,
-	"rules": ruleVerb, "qdiscs": tcVerb, "classes": tcVerb, "filters": tcVerb, "ntables": ntableVerb,
+	"rules": ruleVerb, "qdiscs": tcVerb, "classes": tcVerb, "filters": tcVerb, "ntables": ntableVerb, "route_dumps": routeVerb,
 }
 
 // ipVerbs are the verbs taking a command, by name.
