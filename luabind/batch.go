@@ -19,42 +19,23 @@ import (
 // per request, and the number that failed), or raises fn's error.
 func (e *Env) sockBatch(L *lua.LState) int {
 	s := e.openSocket(L)
-	return e.batch(L, s, L.CheckFunction(2), nil)
+	return e.batch(L, s, L.CheckFunction(2), "s:batch", nil)
 }
 
-// luaIPBatch is the ip module's native batch(self, fn), ip.batch's
-// transport: s:batch on a socket of its own in self's namespace, so verbs
-// inside fn can still look things up, with add held as self._batch while
-// fn runs. Go sets and clears it, and closes the socket, however fn ends
-// (Ctrl-C stops Lua code before it could).
-func (e *Env) luaIPBatch(L *lua.LState) int {
-	self, fn := L.CheckTable(1), L.CheckFunction(2)
-	if add, ok := self.RawGetString("_batch").(*lua.LFunction); ok && e.batchAdds[add] != nil {
-		L.RaiseError("ip.batch: already inside a batch")
-	}
-	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = e.netnsOption(L, "ip.batch: netns", self.RawGetString("_netns"))
-	s, err := e.dial(0, e.route, "route", cfg)
-	if err != nil {
-		e.raise(L, "ip.batch", err)
-	}
-	defer func() {
-		s.close()
-		delete(e.sockets, s)
-	}()
-	return e.batch(L, s, fn, self)
-}
-
-// batch runs fn(add) with s's requests batched; owner, if not nil, holds
-// add as _batch meanwhile. It pushes the results, or raises fn's error or
-// the socket's.
-func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, owner *lua.LTable) int {
+// batch runs fn(add) with s's requests batched, what naming it in the
+// error a yield inside raises; hold, if not nil, is given the add of
+// requests built in Go while fn runs, and nil after. It pushes the
+// results, or raises fn's error or the socket's.
+func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, what string, hold func(func(*lua.LState, []byte) int)) int {
 	b := s.conn.Batch(e.ctx(L), s.proto)
 	s.inBatch = true
 	open := true
-	// addBytes is add for bytes made in Go (ip.route's), without the round
-	// trip through a Lua string.
+	// addBytes is add for bytes made in Go (the ip verbs'), without the
+	// round trip through a Lua string.
 	addBytes := func(L *lua.LState, req []byte) int {
+		if !open {
+			L.RaiseError("batch: add called after the batch finished")
+		}
 		i, err := b.Add(req)
 		if err != nil {
 			e.raiseWith(L, "batch", err, s.proto)
@@ -62,9 +43,6 @@ func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, owner *lua.LTab
 		return i + 1
 	}
 	add := L.NewFunction(func(L *lua.LState) int {
-		if !open {
-			L.RaiseError("batch: add called after the batch finished")
-		}
 		var req []byte
 		switch v := L.Get(1).(type) {
 		case lua.LString:
@@ -80,17 +58,15 @@ func (e *Env) batch(L *lua.LState, s *socket, fn *lua.LFunction, owner *lua.LTab
 		L.Push(lua.LNumber(addBytes(L, req)))
 		return 1
 	})
-	e.batchAdds[add] = addBytes
-	if owner != nil {
-		owner.RawSetString("_batch", add)
+	if hold != nil {
+		hold(addBytes)
 	}
 	L.Push(fn)
 	L.Push(add)
-	ferr := e.pcall(L, batchName(owner), 1, 0, nil)
+	ferr := e.pcall(L, what, 1, 0, nil)
 	open = false
-	delete(e.batchAdds, add)
-	if owner != nil {
-		owner.RawSetString("_batch", lua.LNil)
+	if hold != nil {
+		hold(nil)
 	}
 	errs, err := b.Wait()
 	s.inBatch = false
@@ -135,14 +111,6 @@ func (e *Env) raiseBatch(L *lua.LState, err error, applied, n int, p *engine.Pro
 		e.interrupted = t
 	}
 	L.Error(t, 1)
-}
-
-// batchName names a batch in the error a yield inside it raises.
-func batchName(owner *lua.LTable) string {
-	if owner != nil {
-		return "ip.batch"
-	}
-	return "s:batch"
 }
 
 // yieldReport is the error of a batch whose function tried to yield: the

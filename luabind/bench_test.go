@@ -75,12 +75,15 @@ func BenchmarkRouteBuild(b *testing.B) {
 	spec := L.NewTable()
 	spec.RawSetString("dst", lua.LString("10.1.2.3/32"))
 	spec.RawSetString("gateway", lua.LString("10.255.0.2"))
-	flags := uint16(engine.NLM_F_REQUEST | engine.NLM_F_ACK | engine.NLM_F_CREATE | engine.NLM_F_EXCL)
+	inst := e.ipModuleOf().root
 	b.ReportAllocs()
 	for b.Loop() {
-		_, msg, err := e.routeBuild(L, "add", flags, spec, nil)
-		if err != nil || len(msg) != 44 {
-			b.Fatalf("%d bytes, %v", len(msg), err)
+		c := inst.call(L, routeVerb(), "add", useChange)
+		c.read(spec)
+		msg := c.encode(c.routeChange())
+		c.done()
+		if len(msg) != 44 {
+			b.Fatalf("%d bytes", len(msg))
 		}
 	}
 }

@@ -188,6 +188,12 @@ func (e *Env) stringContext(sc *scan, ctx string) strContext {
 	if names, ok := e.genlStringNames(sc, top); ok {
 		return strContext{kind: ctxList, names: names}
 	}
+	if names, ok := e.ipStringNames(top); ok {
+		return strContext{kind: ctxList, names: names}
+	}
+	if names, ok := e.ipValueNames(sc, ctx); ok {
+		return strContext{kind: ctxList, names: names}
+	}
 	if top.open == '(' {
 		callee := top.callee
 		switch {

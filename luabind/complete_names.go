@@ -126,6 +126,13 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 		break
 	}
 	path := before[i:]
+	if top := sc.top(); path == "" && top != nil && top.open == '{' && top.tokens == 0 {
+		// An ip verb's table, nothing typed yet: every key it takes.
+		if keys := e.ipKeyNames(sc); keys != nil {
+			cands, _ := collapse(filterPrefix(keys, ""), "")
+			return cands, 0
+		}
+	}
 	if path == "" || path[0] == '.' || path[0] == ':' || path[0] >= '0' && path[0] <= '9' {
 		return nil, 0
 	}
@@ -148,6 +155,9 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 		names = append(names, e.constNames()...) // globals found on first use
 		if set := e.genlKeySet(sc, len(sc.frames)-1); set != nil && sc.top().tokens <= 1 {
 			names = append(names, luaKeys(set)...)
+		}
+		if keys := e.ipKeyNames(sc); keys != nil && sc.top().tokens <= 1 {
+			names = append(names, keys...)
 		}
 		for k := range luaKeywords {
 			names = append(names, k)

@@ -54,12 +54,8 @@ type Env struct {
 	sockets      map[*socket]bool
 	consts       []engine.Const
 	trace        tracer
-	ipModule     lua.LValue       // the ip module, once loaded
-	nsFDs        map[string]int   // namespace files opened by nl.netns.fd
-	rtTables     map[string]int64 // iproute2's table names, read on first use
-	// batchAdds maps the add function of each open s:batch to its Go side,
-	// for requests built in Go.
-	batchAdds map[*lua.LFunction]func(*lua.LState, []byte) int
+	ip           *ipModule      // the ip module, once loaded
+	nsFDs        map[string]int // namespace files opened by nl.netns.fd
 	// genls is generic netlink's state per namespace ("" for the Env's).
 	genls      map[string]*genlNS
 	famMeta    *lua.LTable // metatable of family objects
@@ -109,7 +105,6 @@ func New(opts Options) *Env {
 		metaClass:  map[*lua.LTable]msgKind{},
 		sockets:    map[*socket]bool{},
 		nsFDs:      map[string]int{},
-		batchAdds:  map[*lua.LFunction]func(*lua.LState, []byte) int{},
 		genls:      map[string]*genlNS{},
 		specs:      &genl.Specs{Finder: &ynl.Finder{Dirs: opts.YNLPath}},
 		netns:      opts.NetNS,

@@ -88,6 +88,8 @@ func FuzzRouteSpec(f *testing.F) {
 	e := New(Options{Stdout: io.Discard})
 	defer e.Close()
 	L := e.L
+	inst := e.ipModuleOf().root
+	inst.lookupFn = func(*lua.LState, string) (int, bool) { return 7, true } // no kernel
 	f.Fuzz(func(t *testing.T, in []byte) {
 		spec := L.NewTable()
 		b := in
@@ -97,14 +99,21 @@ func FuzzRouteSpec(f *testing.F) {
 			v, b = fuzzValue(L, b[1:], 0)
 			spec.RawSetString(k, v)
 		}
-		cmds := []string{"add", "del", "replace", "append"}
+		cmds := []string{"add", "del", "replace", "append", "change"}
 		cmd := cmds[len(in)%len(cmds)]
 		spec.RawSetString("dry", lua.LNil)
-		v, err := e.routeMsg(L, cmd, engine.NLM_F_REQUEST|engine.NLM_F_ACK, spec, func(v lua.LValue, what string) lua.LValue { return lua.LNumber(7) })
-		if err != nil {
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			c := inst.call(L, routeVerb(), cmd, useChange)
+			defer c.done()
+			c.read(spec)
+			L.Push(lua.LString(c.encode(c.routeChange())))
+			return 1
+		}))
+		if err := L.PCall(0, 1, nil); err != nil {
 			return
 		}
-		msg := []byte(v.(lua.LString))
+		msg := []byte(L.Get(-1).(lua.LString))
+		L.Pop(1)
 		msgs, ferr := engine.Split(msg)
 		if ferr != nil || len(msgs) != 1 || int(msgs[0].Header.Length) != len(msg) {
 			t.Fatalf("built % x: %d messages, %v", msg, len(msgs), ferr)

@@ -136,8 +136,11 @@ func (e *Env) helpTopic(topic string) string {
 	topic = strings.TrimSuffix(topic, "()")
 	for _, u := range usages {
 		if u.name == topic {
-			return usageText(u)
+			return usageText(u) + ipKeysText(u.name)
 		}
+	}
+	if text := ipKindHelp(topic); text != "" {
+		return text
 	}
 	if m, ok := moduleAliases[topic]; ok {
 		topic = m

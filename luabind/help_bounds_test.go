@@ -60,10 +60,10 @@ func TestHelpSuggestions(t *testing.T) {
 	e, _ := newEnv(t, nstest.New(t))
 	for _, tc := range []struct{ topic, want string }{
 		{"IFA_LOCL", "no help for 'IFA_LOCL'; did you mean IFA_LOCAL, IFA_LABEL, IFA_FLAGS, IFA_PROTO, IFLA_COST?\nhelp() lists what there is.\n"},
-		{"ifadrmsg", "no help for 'ifadrmsg'; did you mean ifaddrmsg, fibmsg, ifinfomsg, ndmsg, ndtmsg?\nhelp() lists what there is.\n"},
+		{"ifadrmsg", "no help for 'ifadrmsg'; did you mean ifaddrmsg, fibmsg, ifinfomsg, ifstatsmsg, ndmsg?\nhelp() lists what there is.\n"},
 		{"RTM_NEWADR", "no help for 'RTM_NEWADR'; did you mean RTM_NEWADDR, RTM_NEWMDB, RTM_DELADDR, RTM_GETADDR, RTA_NEWDST?\nhelp() lists what there is.\n"},
 		{"rtnl.ifaddrmsgs", "no help for 'ifaddrmsgs'; did you mean ifaddrmsg, IFA_ADDRESS, IFA_FLAGS, IFLA_ADDRESS, ifa_flags?\nhelp() lists what there is.\n"},
-		{"ip.rout", "no help for 'ip.rout'; did you mean ip.route, ip.routes, ip.rule, ip.addr, ip.close?\nhelp() lists what there is.\n"},
+		{"ip.rout", "no help for 'ip.rout'; did you mean ip.route, ip.routes, ip.route_dumps, ip.route_loads, ip.brport?\nhelp() lists what there is.\n"},
 		{"nl.sockt", "no help for 'sockt'; did you mean sock, port, bit, bond, inet?\nhelp() lists what there is.\n"},
 		{"zzzzzzzzzzzzzzzzzzzzzz", "no help for 'zzzzzzzzzzzzzzzzzzzzzz'\nhelp() lists what there is.\n"},
 	} {

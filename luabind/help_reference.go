@@ -26,7 +26,7 @@ func (e *Env) Reference() string {
 	b.WriteString("Everything here is also what `help()` prints inside nlsh: `help(nl.socket)`,\n" +
 		"`help(rtnl.ifaddrmsg)`, `help('IFA_LOCAL')`, `help('RTM_NEWADDR')`. The\n" +
 		"[Lua API guide](lua-api.md) explains the same things with examples.\n\n")
-	b.WriteString("- [Overview](#overview)\n- [Functions](#functions)\n- [Message classes](#message-classes)\n" +
+	b.WriteString("- [Overview](#overview)\n- [Functions](#functions)\n- [The ip module's keys](#the-ip-modules-keys)\n- [Message classes](#message-classes)\n" +
 		"- [Attribute sets](#attribute-sets)\n- [Value names](#value-names)\n- [Message types](#message-types)\n" +
 		"- [Multicast groups](#multicast-groups)\n\n")
 
@@ -55,6 +55,16 @@ func (e *Env) Reference() string {
 	}
 	b.WriteString("### Global functions\n\n")
 	block(strings.Join(globals, "\n"))
+
+	b.WriteString("## The ip module's keys\n\n")
+	b.WriteString("The keys each ip function's table takes, from the one table each verb checks,\n" +
+		"builds and filters with (`help('ip.link')` shows the same).\n\n")
+	for _, u := range usages {
+		if keys := ipKeysText(u.name); keys != "" {
+			fmt.Fprintf(&b, "### %s\n\n", u.name)
+			block(strings.TrimPrefix(keys, "\n"))
+		}
+	}
 
 	b.WriteString("## Message classes\n\n")
 	for _, c := range e.route.Classes {

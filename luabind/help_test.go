@@ -35,6 +35,10 @@ var helpCases = []struct{ name, src string }{
 	{"unknown", `help('IFA_LOCL')`},
 	{"nil", `help(nil)`},
 	{"lua_function", `help(function() end)`},
+	{"ip_route", `help(ip.route)`},
+	{"ip_links", `help('ip.links')`},
+	{"ip_link_kind", `help('ip.link vxlan')`},
+	{"ip_tc_kind", `help('ip.tc htb')`},
 }
 
 func TestHelpGolden(t *testing.T) {

@@ -99,58 +99,89 @@ Families named by nlctrl replies in the buffer are learned first.`},
 	{"rtnl.decode", "(bytes)", `Splits a buffer into messages and returns them as a list of message tables, decoded
 lazily. NLMSG_ERROR and NLMSG_DONE are included, as messages whose header.type says so.`},
 
-	{"ip.link", "(cmd, spec)", `Links, as ip link does. cmd: 'add', 'set', 'replace', 'del', 'get' or 'dump'.
-spec keys: index or ifname (which link), state ('up'/'down'), mtu, address, broadcast,
-master, txqlen, netns, alias, link, group; on add kind ('veth', 'bridge', 'macvlan',
-'vxlan', 'tun', 'ifb', ...) and its keys (veth: peer; vxlan: id, port, group, remote,
-local, dev, ...). {dry = true} returns the message unsent; {echo = true} the result.
-  ip.link('add', {ifname = 'v0', kind = 'veth', peer = 'v1'})`},
-	{"ip.links", "([filter])", `Every link, or those matching filter: a table of fields and short names
-({ifname = 'v0'}, {kind = 'veth'}) or a function of the message.`},
-	{"ip.link_lookup", "(name)", `The index of the link called name, or nil.`},
+	{"ip.link", "(cmd, spec)", `Links, as ip link does. cmd: 'add', 'set', 'replace', 'del', 'get', 'dump',
+'property_add' or 'property_del' (alternative names). The spec's keys (below) name
+the link (index, or ifname; with index, ifname renames it) and what to set; with kind,
+the kind's own keys too. {dry = true} returns the message unsent; {echo = true} the link.
+  ip.link('add', {ifname = 'v0', kind = 'veth', peer = 'v1'})
+  ip.link('set', {ifname = 'v0', state = 'up', flags = {'!IFF_NOARP'}})`},
+	{"ip.links", "([filter])", `Every link, or those matching filter: a table of keys ({ifname = 'v0'},
+{kind = 'veth'}, {mtu = function(m) return m > 1500 end}) or a function of the message.`},
+	{"ip.link_lookup", "(name)", `The index of the link called name (or with that alternative name), or nil; a
+filter table gives the index of the first link it finds.`},
+	{"ip.brport", "(cmd, spec)", `A bridge port's settings, as bridge link does: cmd 'set', 'get' or 'dump'. spec:
+index (or ifname) and IFLA_BRPORT_* short names (cost, priority, learning,
+unicast_flood, proxyarp, …; true and false are 1 and 0).
+  ip.brport('set', {ifname = 'v1', cost = 200, learning = false})`},
 	{"ip.addr", "(cmd, spec)", `Addresses, as ip addr does. cmd: 'add', 'replace', 'del', 'flush', 'get' or 'dump'.
-spec keys: index, ifname or dev; address (or '10.0.0.1/24'), prefixlen, local,
-broadcast, label, scope, flags, valid_lft, preferred_lft, family.
   ip.addr('add', {ifname = 'v0', address = '10.0.0.1/24'})`},
-	{"ip.addrs", "([filter])", `Every address, or those matching filter (family, prefixlen, flags, scope, index,
-ifname, address, label, ...).`},
-	{"ip.route", "(cmd, spec)", `Routes, as ip route does. cmd: 'add', 'replace', 'append', 'del', 'get', 'dump' or
-'flush'. spec keys: dst ('10.8.0.0/16' or 'default'), gateway (or via), oif (or dev),
-table, priority (or metric), proto, scope, type, prefsrc, metrics ({mtu = 1400}),
-multipath (a list of {gateway, dev, weight}), onlink, tos, family. get takes dst, src,
-oif, iif, mark, uid, fib_match.
+	{"ip.addrs", "([filter])", `Every address, or those matching filter: a table of keys ({ifname = 'v0',
+family = AF_INET}) or a function of the message.`},
+	{"ip.route", "(cmd, spec)", `Routes, as ip route does. cmd: 'add', 'replace', 'change' (an existing route only),
+'append', 'del', 'get' (the kernel's lookup, every key sent as given), 'dump' or 'flush'.
   ip.route('add', {dst = '10.8.0.0/16', gateway = '10.0.0.2'})`},
-	{"ip.routes", "([filter])", `Every route, or those matching filter (family, table, proto, scope, type, dst, ...):
+	{"ip.routes", "([filter])", `Every route, or those matching filter (a table of keys, a key's value a name, a
+number or a function of the route's value; or a function of the message):
   for _, r in ipairs(ip.routes{table = 254}) do print(r:get('RTA_DST')) end`},
+	{"ip.route_dumps", "([filter [, opts]])", `The routes ip.routes(filter) finds, as bytes in the format of ip route save (the
+kernel's messages after a magic number; opts.fmt = 'raw': without it).
+  io.open('routes.bin', 'wb'):write(ip.route_dumps{table = 254})`},
+	{"ip.route_loads", "(data [, opts])", `Loads routes saved by ip.route_dumps or ip route save, each as a replace; returns
+how many. If some fail, raises the first failure (with index, failed, applied) once all
+were tried. opts.fmt = 'raw': data without the magic number.`},
 	{"ip.neigh", "(cmd, spec)", `Neighbours (ARP, NDP), as ip neigh does. cmd: 'add', 'replace', 'del', 'get', 'dump'
-or 'flush'. spec keys: dst, lladdr, index/ifname/dev, state ('permanent', 'reachable',
-...), flags, family, proxy, master, vlan, vni, port.`},
+or 'flush'.`},
 	{"ip.neighs", "([filter])", `Every neighbour entry, or those matching filter.`},
 	{"ip.fdb", "(cmd, spec)", `Bridge forwarding-database entries: ip.neigh with family AF_BRIDGE, as bridge fdb does.`},
-	{"ip.rule", "(cmd, spec)", `Policy routing rules, as ip rule does. cmd: 'add', 'del' or 'dump'. spec keys: from
-(src), to (dst), table, priority, fwmark, fwmask, iif (iifname), oif (oifname), action,
-goto, family, tos, suppress_prefixlength, protocol.`},
-	{"ip.rules", "([filter])", `Every rule, or those matching filter.`},
+	{"ip.rule", "(cmd, spec)", `Policy routing rules, as ip rule does. cmd: 'add', 'del', 'dump' or 'flush' (every
+rule a filter finds).`},
+	{"ip.rules", "([filter])", `Every rule, or those matching filter ({priority = function(p) return p > 100 end}).`},
 	{"ip.tc", "(cmd, kind, spec)", `Traffic control, as pyroute2's IPRoute.tc. cmd: 'add', 'replace', 'change', 'del'
-(qdiscs), 'add-class', ... (classes), 'add-filter', ... (filters). kind: 'htb', 'tbf',
-'pfifo', 'bfifo', 'ingress', 'clsact', 'u32', ... spec: index/ifname/dev, handle ('1:'),
-parent ('root', '1:1'), classid, prio, protocol and the kind's own keys (rate, ceil,
-burst, limit, ...; rates as numbers of bytes/s or tc's '1mbit').
+(qdiscs), 'add-class', … (classes), 'add-filter', … (filters). kind: 'htb', 'tbf',
+'pfifo', 'bfifo', 'pfifo_fast', 'pfifo_head_drop', 'mq', 'ingress', 'clsact',
+'blackhole', 'noqueue', 'u32', … (another kind is sent by name). spec: the device,
+handle ('1:'), parent ('root', '1:1'), classid, prio, protocol and the kind's keys
+(help('ip.tc htb'); rates as bytes/s or tc's '1mbit').
   ip.tc('add', 'htb', {ifname = 'v0', handle = '1:', default = 0x10})`},
 	{"ip.qdiscs", "([filter])", `Every qdisc, or those matching filter.`},
-	{"ip.classes", "([filter])", `The traffic classes of a device: filter needs index or ifname.`},
-	{"ip.filters", "([filter])", `The traffic filters of a device: filter needs index or ifname (and parent).`},
+	{"ip.classes", "([filter])", `The traffic classes of a device (index or ifname in filter), or of every device.`},
+	{"ip.filters", "([filter])", `The traffic filters of a device (index or ifname in filter, and parent), or of every
+device.`},
 	{"ip.tc_handle", "(h)", `Converts a tc handle: ip.tc_handle('1:10') is 0x10010, ip.tc_handle(0x10010) is '1:10'.`},
 	{"ip.monitor", "(groups, fn [, opts])", `Calls fn(ev) for every notification of the groups ('link', 'addr', 'route',
 'neigh', 'rule', 'tc' or any rtnetlink group name) until fn returns false or Ctrl-C.
 opts: rcvbuf, backlog, timeout (seconds of quiet that end it), as nl.events.`},
-	{"ip.batch", "(fn)", `Runs fn with the requests the ip verbs make going into a batch (sock:batch): they
-leave packed many to a datagram while fn builds the next, and every acknowledgement is
-checked. Returns the number of requests; raises the first failure's error value (with
-index, failed and applied), or fn's own error after sending what it queued. Cut short
-(Ctrl-C, a socket failure), its error value's applied says how many were applied.`},
+	{"ip.batch", "(fn)", `Runs fn(add) with the requests the ip verbs make going into a batch (sock:batch):
+they leave packed many to a datagram while fn builds the next, and every
+acknowledgement is checked; add queues a message of fn's own. Returns the number of
+requests; raises the first failure's error value (with index, failed and applied), or
+fn's own error after sending what it queued. Cut short (Ctrl-C, a socket failure),
+its error value's applied says how many were applied.`},
 	{"ip.netns", "(name)", `The same API bound to another network namespace (a name, path or pid).`},
 	{"ip.close", "()", `Closes the ip module's socket (it is opened again when needed).`},
+	{"ip.get_netns_info", "([{list_proc = true}])", `Every namespace under /run/netns (with list_proc, every process's too), each once:
+{netnsid = the id it has here (-1: none), inode, path, attrs = {{'NSINFO_PATH', path},
+{'NSINFO_PEER', link}…}}, the peers being the links here whose other end is there.`},
+	{"ip.get_netnsid", "(spec)", `The id a namespace has here, as {nsid = , current_nsid = }, or nil: spec names it by
+netns (a name or path), pid, fd or nsid; target_nsid asks another namespace.`},
+	{"ip.set_netnsid", "(spec)", `Gives a namespace (netns = name or path, pid or fd) an id here: nsid, or one the
+kernel picks (as ip netns set NAME auto).`},
+	{"ip.stats", "(cmd, spec)", `A link's statistics, as ip stats show: cmd 'get' (ifindex or ifname) or 'dump' (every
+link's, filtered). filter_mask picks the groups (bit n-1 for IFLA_STATS_* attribute n;
+all unless given).
+  ip.stats('get', {ifname = 'v0'}):get('IFLA_STATS_LINK_64').rx_packets`},
+	{"ip.ntables", "([filter])", `The neighbour tables (arp_cache, ndisc_cache) with their parameters and statistics,
+one message per table and per device, as ip ntable show; filter: family, name, ….`},
+	{"ip.dump", "()", `Everything the namespace holds, in one list: its links, addresses, neighbours,
+routes and rules, of every family, as pyroute2's dump.`},
+	{"ip.poll", "(method, cmd, spec [, opts])", `Calls method(cmd, spec) until it returns something (not nil, false or an empty
+list) and returns that, or with opts.present = false until it returns nothing; after
+opts.timeout seconds (10) raises ETIMEDOUT. opts.interval: seconds between calls (0.2).
+  ip.poll(ip.link, 'dump', {ifname = 'v0', operstate = 'IF_OPER_UP'}, {timeout = 5})`},
+	{"ip.ensure", "(method, spec [, opts])", `Makes spec's object be there: adds it when method('dump', spec) finds none (set
+when the add says it exists), then polls the dump until it shows; with opts.present =
+false deletes it instead (already gone is fine). opts as ip.poll's.
+  ip.ensure(ip.addr, {index = i, address = '10.0.0.1/24'})`},
 
 	{"lesson.check", "([value, ...])", `Asks the kernel whether the running lesson's task is done: a verdict that prints as
 "✓ done: …", "→ …" (a step of it done) or "✗ not yet: …" with what the kernel shows

@@ -3,8 +3,8 @@ package luabind
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -13,315 +13,338 @@ import (
 	"nlsh/rtnl"
 )
 
-// ip.route add, replace, append and del build their rtmsg here rather than
-// in ip/route.lua: route tables are the objects people load by the hundred
-// thousand, and in Lua each route cost several microseconds of table
-// building before the kernel saw it. The result is the same message
-// iproute2 sends (testdata/iproute2 holds its bytes), attributes in its
-// order; dry=true shows it. ip/route.lua keeps the other commands and the
-// getters, and reads names (proto, type, scope, table, family) through
-// luaRouteValue, so each rule lives in one place.
+// ip.route(cmd, spec), ip.routes(filter).
+//
+// A route is one rtmsg: the fixed header holds family, dst_len, table (when
+// below 256), proto, scope and type; the attributes hold the rest (RTA_DST,
+// RTA_GATEWAY, RTA_PREFSRC, RTA_PRIORITY, RTA_TABLE, RTA_OIF, RTA_METRICS,
+// RTA_MULTIPATH…). add, replace, change, append and del build the message
+// `ip route add|replace|change|append|del …` sends, attributes in its
+// order: proto boot and type unicast unless given (any, when deleting);
+// scope host for local routes, link for a device route without a gateway,
+// universe otherwise (nowhere, any, when deleting); the table in rtm_table
+// below 256, else in RTA_TABLE; the family from the first address given.
+// Route tables are the objects people load by the hundred thousand, so the
+// message is built straight from the spec's slots.
 
-// Names accepted for rtmsg's enums and the RTA_METRICS keys: the
-// constants' suffixes, lower case ('boot' for RTPROT_BOOT), read from
-// rtnl's descriptions.
-var (
-	routeTypeNames   = enumShortNames("type", "RTN_")
-	routeScopeNames  = enumShortNames("scope", "RT_SCOPE_")
-	routeProtoNames  = enumShortNames("proto", "RTPROT_")
-	routeMetricNames = func() []string {
-		d, _ := rtnl.RouteClass.Attrs.ByName("RTA_METRICS")
-		var names []string
-		for _, a := range d.Set.Attrs {
-			names = append(names, strings.ToLower(strings.TrimPrefix(a.Name, "RTAX_")))
-		}
-		return names
-	}()
+// The route keys the builders read, by their place in routeVerb's table.
+const (
+	rDst = iota
+	rDstLen
+	rGateway
+	rPrefsrc
+	rSrcChange
+	rPriority
+	rTable
+	rOif
+	rMetrics
+	rMultipath
+	rFamily
+	rProto
+	rScope
+	rType
+	rTos
+	rFlags
+	rOnlink
+	rSrc
+	rSrcLen
+	rIif
+	rFibMatch
+	rFriendly // the first derived key
 )
 
-// enumShortNames lists the values of an rtmsg field's enum by short name.
-func enumShortNames(field, prefix string) []string {
-	var names []string
-	for _, v := range rtmsgEnum(field).Values {
-		names = append(names, strings.ToLower(strings.TrimPrefix(v.Name, prefix)))
+// routeChanges are the commands that change a route, with their message
+// type and header flags.
+var routeChanges = map[string]struct {
+	typ   uint16
+	flags uint16
+}{
+	"add":     {unix.RTM_NEWROUTE, reqAck | engine.NLM_F_CREATE | engine.NLM_F_EXCL},
+	"replace": {unix.RTM_NEWROUTE, reqAck | engine.NLM_F_CREATE | engine.NLM_F_REPLACE},
+	"change":  {unix.RTM_NEWROUTE, reqAck | engine.NLM_F_REPLACE},
+	"append":  {unix.RTM_NEWROUTE, reqAck | engine.NLM_F_CREATE | engine.NLM_F_APPEND},
+	"del":     {unix.RTM_DELROUTE, reqAck},
+}
+
+// reqAck are the header flags of a change: a request, acknowledged.
+const reqAck uint16 = engine.NLM_F_REQUEST | engine.NLM_F_ACK
+
+// routeVerb is ip.route's table.
+var routeVerb = sync.OnceValue(func() *ipVerb {
+	c := rtnl.RouteClass
+	flags := fieldKey(c, "flags", vFlags, useAll, "rtm_flags: RTM_F_* and RTNH_F_* names ('onlink'), or a number")
+	nhFlags := nexthopClass().Struct.Fields[1].Enum
+	flags.enum = engine.NewFlags("rtm_flags", append(append([]engine.EnumValue(nil), flags.enum.Values...), nhFlags.Values...)...)
+	flags.short = enumShort(c.Struct.Fields[8].Enum)
+	for k, v := range enumShort(nhFlags) {
+		flags.short[k] = v
 	}
-	return names
-}
-
-// rtmsgEnum is the enum naming an rtmsg field's values.
-func rtmsgEnum(field string) *engine.Enum {
-	i, _ := rtnl.RouteClass.Struct.FieldIndex(field)
-	return rtnl.RouteClass.Struct.Fields[i].Enum
-}
-
-// Keys of ip.route's spec (besides dry and echo), and of a multipath entry.
-var (
-	routeKeys = keySet("dst", "dst_len", "gateway", "via", "oif", "dev", "table",
-		"priority", "metric", "proto", "scope", "type", "src", "prefsrc", "metrics", "multipath",
-		"family", "onlink", "tos")
-	nexthopKeys = keySet("gateway", "via", "oif", "dev", "hops", "weight", "onlink")
-	metricKeys  = keySet(routeMetricNames...)
-)
-
-// routeHints names what nlsh calls the keys people bring from other tools;
-// edit distance alone would not find these ('gw' is closer to 'dev').
-var routeHints = func() map[string]string {
-	h := map[string]string{"gw": "'gateway'", "nexthop": "'multipath'", "nexthops": "'multipath'",
+	scope := fieldKey(c, "scope", vEnum, useAll, "universe (global), site, link, host or nowhere; chosen as iproute2 does when absent")
+	scope.short = enumShort(rtnl.Scopes)
+	scope.short["global"] = unix.RT_SCOPE_UNIVERSE
+	v := newVerb("ip.route", c, "RTA_", []string{"add", "replace", "change", "append", "del", "get", "dump", "flush"},
+		special("dst", "prefix or 'default'", useAll, "destination ('10.8.0.0/16'; a bare address is a host); in get, the address to look up"),
+		fieldKey(c, "dst_len", vInt, useAll, "prefix length, when dst does not say it"),
+		attrKey(c, "gateway", "RTA_GATEWAY", vAddr, useAll, "next hop").also("via"),
+		attrKey(c, "prefsrc", "RTA_PREFSRC", vAddr, useAll, "preferred source address"),
+		attrKey(c, "src", "RTA_PREFSRC", vAddr, useChange, "preferred source address (RTA_PREFSRC, as ip route add … src); in get and filters, the source prefix"),
+		attrKey(c, "priority", "RTA_PRIORITY", vInt, useAll, "metric").also("metric"),
+		&ipKey{name: "table", kind: vTable, field: -1, attr: attrDesc(c, "RTA_TABLE"), use: useAll, doc: "routing table: in rtm_table below 256, else in RTA_TABLE"},
+		attrKey(c, "oif", "RTA_OIF", vIfindex, useAll, "output interface").also("dev"),
+		special("metrics", "{mtu = 1400, …}", useChange, "RTA_METRICS: RTAX_* by short name, or a list of pairs"),
+		special("multipath", "list of nexthops", useChange, "RTA_MULTIPATH: {gateway = …, dev = …, weight = …} each"),
+		fieldKey(c, "family", vFamily, useAll, "address family; the addresses given say it when absent"),
+		fieldKey(c, "proto", vEnum, useAll, "who installed the route (RTPROT_*): boot unless given"),
+		scope,
+		fieldKey(c, "type", vEnum, useAll, "route type (RTN_*): unicast unless given"),
+		fieldKey(c, "tos", vInt, useAll, "type of service"),
+		flags,
+		special("onlink", "boolean", useChange, "the gateway is on the link even if no prefix says so (RTNH_F_ONLINK)"),
+		attrKey(c, "src", "RTA_SRC", vPrefix, useFilter|useGet, "source prefix (ip route get … from)").also("from"),
+		fieldKey(c, "src_len", vInt, useAll, "source prefix length"),
+		attrKey(c, "iif", "RTA_IIF", vIfindex, useAll, "input interface"),
+		special("fib_match", "boolean", useGet, "return the FIB entry that matched rather than the resolved route (RTM_F_FIB_MATCH)"),
+	)
+	v.hints = map[string]string{"gw": "'gateway'", "nexthop": "'multipath'", "nexthops": "'multipath'",
 		"weight": "'multipath' (a list of {gateway=…, weight=…})", "protocol": "'proto'",
 		"preference": "'priority'", "pref_src": "'prefsrc'"}
-	for _, k := range routeMetricNames {
-		h[k] = "metrics = {" + k + " = …}"
+	for _, n := range routeMetricNames() {
+		v.hints[n] = "metrics = {" + n + " = …}"
 	}
-	return h
-}()
+	return v
+})
 
-// truthy is Lua's test: anything but nil and false.
-func truthy(v lua.LValue) bool { return v != lua.LNil && v != lua.LFalse }
-
-func keySet(names ...string) map[string]bool {
-	s := make(map[string]bool, len(names))
-	for _, n := range names {
-		s[n] = true
+// attrDesc is class c's attribute named name.
+func attrDesc(c *engine.Class, name string) *engine.AttrDesc {
+	d, ok := c.Attrs.ByName(name)
+	if !ok {
+		panic("ip: " + c.Name + " has no attribute " + name)
 	}
-	return s
+	return d
 }
 
-// routeChanges are the commands built here; their header flags are ip.lua's
-// U.flags, which every verb shares.
-var routeChanges = keySet("add", "replace", "append", "del")
+// nexthopClass is the class of RTA_MULTIPATH's records (struct rtnexthop).
+func nexthopClass() *engine.Class { return attrDesc(rtnl.RouteClass, "RTA_MULTIPATH").Record }
 
-// routeRecord holds what routeRequest builds, allocated at once.
-type routeRecord struct {
-	rec    engine.Record
-	fields engine.StructValue
-	vals   [16]any        // rtmsg's fields (9)
-	attrs  [8]engine.Attr // at most 8: DST, GATEWAY, PREFSRC, PRIORITY, TABLE, OIF, METRICS, MULTIPATH
+// routeMetricNames are the RTA_METRICS keys: RTAX_* in lower case.
+var routeMetricNames = sync.OnceValue(func() []string {
+	var names []string
+	for _, a := range attrDesc(rtnl.RouteClass, "RTA_METRICS").Set.Attrs {
+		names = append(names, strings.ToLower(strings.TrimPrefix(a.Name, "RTAX_")))
+	}
+	return names
+})
+
+// The keys of a multipath entry, by their place in nexthopVerb's table.
+const (
+	nhGateway = iota
+	nhOif
+	nhHops
+	nhWeight
+	nhFlags
+	nhOnlink
+	nhAttrs
+	nhFriendly
+)
+
+// nexthopVerb is the table of one entry of ip.route's multipath.
+var nexthopVerb = sync.OnceValue(func() *ipVerb {
+	c := nexthopClass()
+	return newVerb("ip.route: multipath", c, "RTA_", nil,
+		attrKey(c, "gateway", "RTA_GATEWAY", vAddr, useAll, "next hop").also("via"),
+		fieldKey(c, "oif", vIfindex, useAll, "output interface").also("dev"),
+		fieldKey(c, "hops", vInt, useAll, "weight - 1, as the kernel keeps it"),
+		special("weight", "number (1 to 256)", useAll, "share of the traffic, as iproute2's weight (hops + 1)"),
+		fieldKey(c, "flags", vFlags, useAll, "RTNH_F_* names ('onlink') or a number"),
+		special("onlink", "boolean", useAll, "RTNH_F_ONLINK"),
+		special("attrs", "list of pairs", useAll, "attributes of the nexthop ({{'RTA_GATEWAY', …}}), as given"),
+	)
+})
+
+// route is ip.route(cmd, spec).
+func (i *ipInst) route(L *lua.LState) int {
+	v := routeVerb()
+	cmd := verbCommand(L, v.name, v.cmds)
+	switch cmd {
+	case "dump":
+		return i.routeList(L, "ip.routes", L.Get(2))
+	case "flush":
+		return i.routeFlush(L, L.Get(2))
+	case "get":
+		c := i.call(L, v, cmd, useGet)
+		defer c.done()
+		c.read(L.Get(2))
+		return c.ask(c.routeGet())
+	}
+	c := i.call(L, v, cmd, useChange)
+	defer c.done()
+	c.read(L.Get(2))
+	return c.send(c.routeChange())
+}
+
+// routes is ip.routes(filter).
+func (i *ipInst) routes(L *lua.LState) int { return i.routeList(L, "ip.routes", L.Get(1)) }
+
+// routeChange builds add, replace, change, append or del.
+func (c *ipCall) routeChange() *ipMsg {
+	e := c.m.e
+	cmd := routeChanges[c.cmd]
+	if !c.has(c.verb.keys[rDst]) {
+		c.fail("%s needs dst (a prefix such as '10.8.0.0/16', or 'default')", c.cmd)
+	}
+	del := c.cmd == "del"
+	m := newMsg(rtnl.RouteClass, cmd.typ, cmd.flags)
+	k := c.verb.keys
+
+	var (
+		dst    string
+		hasDst bool
+		dstLen any = uint64(0)
+		fam    int64
+	)
+	if d := c.get(k[rDst]); d != lua.LString("default") {
+		a, l, f, _ := c.prefix("dst", d)
+		dst, hasDst, dstLen, fam = a, l != 0, uint64(l), f
+	}
+	if c.truthy(k[rDstLen]) {
+		dstLen = e.fromLua(c.get(k[rDstLen]))
+	}
+	gw := or(c.get(k[rGateway]), lua.LNil)
+	src := or(c.get(k[rPrefsrc]), c.get(k[rSrcChange]))
+	var mp []any
+	var firstGW lua.LValue = lua.LNil
+	if c.truthy(k[rMultipath]) {
+		mp, firstGW = c.nexthops(c.get(k[rMultipath]))
+	}
+	// The family: given, or that of the first address in the spec.
+	var family lua.LValue
+	if c.has(k[rFamily]) {
+		family = c.value(k[rFamily], c.get(k[rFamily]))
+	} else if fam == 0 { // 'default' says nothing of the family
+		fam = unix.AF_INET
+		for _, a := range [...]lua.LValue{gw, firstGW, src} {
+			if s, ok := a.(lua.LString); ok {
+				fam = addrFamily(string(s))
+				break
+			}
+		}
+	}
+	if family == nil {
+		family = lua.LNumber(fam)
+	}
+	fam = int64(lua.LVAsNumber(family))
+
+	proto, rtype := lua.LValue(lua.LNumber(unix.RTPROT_BOOT)), lua.LValue(lua.LNumber(unix.RTN_UNICAST))
+	if del {
+		proto, rtype = lua.LNumber(unix.RTPROT_UNSPEC), lua.LNumber(unix.RTN_UNSPEC)
+	}
+	if c.truthy(k[rProto]) {
+		proto = c.value(k[rProto], c.get(k[rProto]))
+	}
+	if c.truthy(k[rType]) {
+		rtype = c.value(k[rType], c.get(k[rType]))
+	}
+	t := int64(lua.LVAsNumber(rtype))
+	// The scope iproute2 picks: host for local routes, link for device
+	// routes without a gateway, universe otherwise (always for IPv6);
+	// nowhere (any) when deleting.
+	var scope lua.LValue
+	switch {
+	case c.truthy(k[rScope]):
+		scope = c.value(k[rScope], c.get(k[rScope]))
+	case fam == unix.AF_INET6:
+		scope = lua.LNumber(unix.RT_SCOPE_UNIVERSE)
+	case t == unix.RTN_LOCAL || t == unix.RTN_NAT:
+		scope = lua.LNumber(unix.RT_SCOPE_HOST)
+	case t == unix.RTN_BROADCAST || t == unix.RTN_MULTICAST || t == unix.RTN_ANYCAST:
+		scope = lua.LNumber(unix.RT_SCOPE_LINK)
+	case del:
+		scope = lua.LNumber(unix.RT_SCOPE_NOWHERE)
+	case (t == unix.RTN_UNICAST || t == unix.RTN_UNSPEC) && !truthy(gw) && mp == nil:
+		scope = lua.LNumber(unix.RT_SCOPE_LINK)
+	default:
+		scope = lua.LNumber(unix.RT_SCOPE_UNIVERSE)
+	}
+	var rflags any = uint64(0)
+	if c.has(k[rFlags]) {
+		rflags = e.fromLua(c.value(k[rFlags], c.get(k[rFlags])))
+	}
+	if c.truthy(k[rOnlink]) {
+		rflags = toUint(rflags) | unix.RTNH_F_ONLINK
+	}
+
+	// Table: in the header when it fits in a byte, else in RTA_TABLE.
+	tid := int64(unix.RT_TABLE_MAIN)
+	if t == unix.RTN_LOCAL || t == unix.RTN_BROADCAST || t == unix.RTN_ANYCAST || t == unix.RTN_NAT {
+		tid = unix.RT_TABLE_LOCAL
+	}
+	var table lua.LValue = lua.LNumber(tid)
+	if c.truthy(k[rTable]) {
+		table = c.value(k[rTable], c.get(k[rTable]))
+	}
+	hdrTable := table
+	big := false
+	if n, ok := table.(lua.LNumber); ok && n >= routeTableBytes {
+		hdrTable, big = lua.LNumber(unix.RT_TABLE_UNSPEC), true
+	}
+	var tos any = uint64(0)
+	if c.truthy(k[rTos]) {
+		tos = e.fromLua(c.get(k[rTos]))
+	}
+
+	if hasDst {
+		m.add(k[rDst].attrOf(rtnl.RouteClass, "RTA_DST"), dst)
+	}
+	if truthy(gw) {
+		m.add(k[rGateway].attr, e.fromLua(gw))
+	}
+	if truthy(src) {
+		m.add(k[rPrefsrc].attr, e.fromLua(src))
+	}
+	if p := c.get(k[rPriority]); truthy(p) {
+		m.add(k[rPriority].attr, e.fromLua(p))
+	}
+	if big {
+		m.add(k[rTable].attr, e.fromLua(table))
+	}
+	if dev := c.get(k[rOif]); truthy(dev) {
+		m.add(k[rOif].attr, e.fromLua(c.value(k[rOif], dev)))
+	}
+	if c.truthy(k[rMetrics]) {
+		m.add(attrDesc(rtnl.RouteClass, "RTA_METRICS"), c.routeMetrics(c.get(k[rMetrics])))
+	}
+	if mp != nil {
+		m.add(attrDesc(rtnl.RouteClass, "RTA_MULTIPATH"), engine.Table{List: mp})
+	}
+	f := rtnl.RouteClass.Struct
+	set := func(name string, v any) {
+		i, _ := f.FieldIndex(name)
+		m.setField(i, v)
+	}
+	set("family", e.fromLua(family))
+	set("dst_len", dstLen)
+	set("tos", tos)
+	set("table", e.fromLua(hdrTable))
+	set("proto", e.fromLua(proto))
+	set("scope", e.fromLua(scope))
+	set("type", e.fromLua(rtype))
+	set("flags", rflags)
+	if c.truthy(k[rSrcLen]) {
+		set("src_len", e.fromLua(c.get(k[rSrcLen])))
+	}
+	c.applyRest(m, rFriendly)
+	return m
 }
 
 // routeTableBytes: tables from here on go in RTA_TABLE, not rtm_table.
 const routeTableBytes = 256
 
-// routeError is an argument error, raised at the script's line.
-type routeError string
-
-func (e routeError) Error() string { return string(e) }
-
-func routeErrorf(format string, args ...any) routeError {
-	return routeError(fmt.Sprintf(format, args...))
-}
-
-// luaRouteMsg is the ip module's native route(IP, self, cmd, spec, flags):
-// the encoded request of ip.route add, replace, append or del (or with dry
-// the message table), with the header flags given.
-func (e *Env) luaRouteMsg(L *lua.LState) int {
-	ipT, self := L.CheckTable(1), L.Get(2)
-	b, err := e.routeMsg(L, L.CheckString(3), uint16(L.CheckInt(5)), L.Get(4), func(v lua.LValue, what string) lua.LValue {
-		return e.ifindex(L, ipT, self, v, what)
-	})
-	if err != nil {
-		L.RaiseError("%s", err.Error())
+// attrOf is the key's attribute, or class c's attribute named name.
+func (k *ipKey) attrOf(c *engine.Class, name string) *engine.AttrDesc {
+	if k.attr != nil {
+		return k.attr
 	}
-	L.Push(b)
-	return 1
-}
-
-// luaRouteVerb is native.route_verb(IP, inst, fallback, socket, flags): the
-// function bound as inst.route. It builds add, replace, append and del
-// here and sends them as U.send does (socket is U.socket); other commands
-// go to fallback, the usual wrapper of IP.route. Called straight from a
-// script, it raises its errors at the script's line without the wrapper's
-// pcall.
-func (e *Env) luaRouteVerb(L *lua.LState) int {
-	ipT, inst := L.CheckTable(1), L.CheckTable(2)
-	fallback, socketFn, flags := L.CheckFunction(3), L.CheckFunction(4), L.CheckTable(5)
-	L.Push(L.NewFunction(func(L *lua.LState) int {
-		top := L.GetTop()
-		cmd, _ := L.Get(1).(lua.LString)
-		// A spec with a metatable may run Lua as it is read: the wrapper
-		// reads it on a call thread of its own, where a yield is refused.
-		if spec, ok := L.Get(2).(*lua.LTable); !routeChanges[string(cmd)] || ok && spec.Metatable != lua.LNil {
-			L.Push(fallback)
-			for i := 1; i <= top; i++ {
-				L.Push(L.Get(i))
-			}
-			L.Call(top, lua.MultRet)
-			return L.GetTop() - top
-		}
-		spec := L.Get(2)
-		f, _ := flags.RawGetString(string(cmd)).(lua.LNumber)
-		dry, b, err := e.routeBuild(L, string(cmd), uint16(f), spec, func(v lua.LValue, what string) lua.LValue {
-			return e.ifindex(L, ipT, inst, v, what)
-		})
-		if err != nil {
-			L.RaiseError("%s", err.Error())
-		}
-		if dry != nil {
-			L.Push(dry)
-			return 1
-		}
-		// Inside ip.batch the bytes go straight to the batch (U.send would
-		// refuse echo there: it says so).
-		if fn, ok := inst.RawGetString("_batch").(*lua.LFunction); ok {
-			if add := e.batchAdds[fn]; add != nil && !truthy(getOpt(L, spec, "echo")) {
-				add(L, b)
-				return 0
-			}
-		}
-		return e.send(L, inst, lua.LString(b), spec, socketFn)
-	}))
-	return 1
-}
-
-// modulePos is the position an error raised inside the ip module starts
-// with; the caller's own replaces it, as ip.lua's rethrow does.
-var modulePos = regexp.MustCompile(`^ip/[A-Za-z0-9_]+\.lua:\d+: `)
-
-// rethrow re-raises an error from inside the ip module at the script's
-// line: text without the module's position, error values unchanged.
-func rethrow(L *lua.LState, err error) {
-	var ae *lua.ApiError
-	if errors.As(err, &ae) {
-		if s, ok := ae.Object.(lua.LString); ok {
-			L.RaiseError("%s", modulePos.ReplaceAllString(string(s), ""))
-		}
-		L.Error(ae.Object, 0)
-	}
-	L.RaiseError("%s", err.Error())
-}
-
-// luaIfindex is native.ifindex(IP, self, v, what), ip.lua's U.ifindex.
-func (e *Env) luaIfindex(L *lua.LState) int {
-	L.Push(e.ifindex(L, L.CheckTable(1), L.Get(2), L.Get(3), L.OptString(4, "interface")))
-	return 1
-}
-
-// ifindex turns an interface name or index into an index, asking
-// IP.link_lookup for a name, and raises a clear error for a name that does
-// not exist.
-func (e *Env) ifindex(L *lua.LState, ipT *lua.LTable, self, v lua.LValue, what string) lua.LValue {
-	switch v.(type) {
-	case lua.LNumber:
-		return v
-	case lua.LString:
-	default:
-		L.RaiseError("%s: expected a name or an index, got %s", what, v.Type().String())
-	}
-	L.Push(L.GetField(ipT, "link_lookup"))
-	L.Push(self)
-	L.Push(v)
-	if err := e.pcall(L, "ip.link_lookup", 2, 1, nil); err != nil {
-		rethrow(L, err)
-	}
-	i := L.Get(-1)
-	L.Pop(1)
-	if i == lua.LNil {
-		L.RaiseError("%s: no interface named '%s'", what, v.String())
-	}
-	return i
-}
-
-// routeSpec holds the keys of ip.route's spec table, read in one pass.
-type routeSpec struct {
-	dst, dstLen, gateway, via, oif, dev, table, priority, metric, proto, scope,
-	typ, src, prefsrc, metrics, multipath, family, onlink, tos, echo, dry lua.LValue
-}
-
-// read takes the spec's keys; it reports false if one is not ip.route's,
-// for checkSpec to name it.
-func (r *routeSpec) read(L *lua.LState, t *lua.LTable) bool {
-	*r = routeSpec{dst: lua.LNil, dstLen: lua.LNil, gateway: lua.LNil, via: lua.LNil, oif: lua.LNil,
-		dev: lua.LNil, table: lua.LNil, priority: lua.LNil, metric: lua.LNil, proto: lua.LNil,
-		scope: lua.LNil, typ: lua.LNil, src: lua.LNil, prefsrc: lua.LNil, metrics: lua.LNil,
-		multipath: lua.LNil, family: lua.LNil, onlink: lua.LNil, tos: lua.LNil, echo: lua.LNil, dry: lua.LNil}
-	if t == nil {
-		return true
-	}
-	ok := true
-	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
-		ks, isStr := k.(lua.LString)
-		if !isStr {
-			ok = false
-			continue
-		}
-		switch ks {
-		case "dst":
-			r.dst = v
-		case "dst_len":
-			r.dstLen = v
-		case "gateway":
-			r.gateway = v
-		case "via":
-			r.via = v
-		case "oif":
-			r.oif = v
-		case "dev":
-			r.dev = v
-		case "table":
-			r.table = v
-		case "priority":
-			r.priority = v
-		case "metric":
-			r.metric = v
-		case "proto":
-			r.proto = v
-		case "scope":
-			r.scope = v
-		case "type":
-			r.typ = v
-		case "src":
-			r.src = v
-		case "prefsrc":
-			r.prefsrc = v
-		case "metrics":
-			r.metrics = v
-		case "multipath":
-			r.multipath = v
-		case "family":
-			r.family = v
-		case "onlink":
-			r.onlink = v
-		case "tos":
-			r.tos = v
-		case "echo":
-			r.echo = v
-		case "dry":
-			r.dry = v
-		default:
-			ok = false
-		}
-	}
-	if t.Metatable != lua.LNil {
-		// Keys the table inherits (__index) count, as spec.k reads them.
-		for _, p := range []struct {
-			k string
-			v *lua.LValue
-		}{{"dst", &r.dst}, {"dst_len", &r.dstLen}, {"gateway", &r.gateway}, {"via", &r.via},
-			{"oif", &r.oif}, {"dev", &r.dev}, {"table", &r.table}, {"priority", &r.priority},
-			{"metric", &r.metric}, {"proto", &r.proto}, {"scope", &r.scope}, {"type", &r.typ},
-			{"src", &r.src}, {"prefsrc", &r.prefsrc}, {"metrics", &r.metrics}, {"multipath", &r.multipath},
-			{"family", &r.family}, {"onlink", &r.onlink}, {"tos", &r.tos}, {"echo", &r.echo}, {"dry", &r.dry}} {
-			*p.v = L.GetField(t, p.k)
-		}
-	}
-	return ok
-}
-
-// firstString returns the first of a, b, c that is a string.
-func firstString(a, b, c lua.LValue) (string, bool) {
-	for _, v := range [3]lua.LValue{a, b, c} {
-		if s, ok := v.(lua.LString); ok {
-			return string(s), true
-		}
-	}
-	return "", false
-}
-
-// luaIndex reads t[k] as Lua code would: raw, unless t has a metatable.
-func luaIndex(L *lua.LState, t *lua.LTable, k lua.LValue) lua.LValue {
-	if t.Metatable == lua.LNil {
-		return t.RawGet(k)
-	}
-	return L.GetTable(t, k)
+	return attrDesc(c, name)
 }
 
 // or is Lua's a or b.
@@ -332,339 +355,393 @@ func or(a, b lua.LValue) lua.LValue {
 	return b
 }
 
-// rtmsg's description, resolved once: the fields by index and the
-// attributes ip.route sends.
-var (
-	rtmsgFields = func() map[string]int {
-		m := map[string]int{}
-		for i, f := range rtnl.RouteClass.Struct.Fields {
-			m[f.Name] = i
-		}
-		return m
-	}()
-	rtaDesc = func() map[string]*engine.AttrDesc {
-		m := map[string]*engine.AttrDesc{}
-		for _, n := range []string{"RTA_DST", "RTA_GATEWAY", "RTA_PREFSRC", "RTA_PRIORITY", "RTA_TABLE", "RTA_OIF", "RTA_METRICS", "RTA_MULTIPATH"} {
-			d, ok := rtnl.RouteClass.Attrs.ByName(n)
-			if !ok {
-				panic("rtnl has no " + n)
+// toUint reads an encoder's number as an unsigned integer.
+func toUint(v any) uint64 {
+	switch x := v.(type) {
+	case uint64:
+		return x
+	case int64:
+		return uint64(x)
+	case float64:
+		return uint64(x)
+	}
+	return 0
+}
+
+// applyRest puts the keys from the verb's first derived one on (each a
+// field or an attribute as it is), then the raw attributes.
+func (c *ipCall) applyRest(m *ipMsg, first int) {
+	e := c.m.e
+	rest := false
+	for _, i := range c.set {
+		rest = rest || i >= first
+	}
+	if rest {
+		for _, i := range sortedInts(c.set) {
+			if i < first {
+				continue
 			}
-			m[n] = d
-		}
-		return m
-	}()
-)
-
-// routeMsg builds the request: its bytes, or with dry the message table
-// a script would have built (its values as given, header length 0).
-func (e *Env) routeMsg(L *lua.LState, cmd string, flags uint16, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (lua.LValue, error) {
-	dry, b, err := e.routeBuild(L, cmd, flags, specV, lookup)
-	if err != nil || dry != nil {
-		return dry, err
-	}
-	return lua.LString(b), nil
-}
-
-// routeBuild is routeMsg with the bytes as they are: the message table for
-// a dry run, else the encoded request.
-func (e *Env) routeBuild(L *lua.LState, cmd string, flags uint16, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (lua.LValue, []byte, error) {
-	h, rec, dry, err := e.routeRequest(L, cmd, flags, specV, lookup)
-	if err != nil {
-		return nil, nil, err
-	}
-	if dry {
-		return e.recordMessage(h, rtnl.RouteClass, rec), nil, nil
-	}
-	b, err := engine.EncodeMessage(h, rtnl.RouteClass, rec)
-	if err != nil {
-		return nil, nil, routeErrorf("ip.route: %s", err.Error())
-	}
-	return nil, b, nil
-}
-
-// getOpt reads spec[k] from an options value that may be nil.
-func getOpt(L *lua.LState, spec lua.LValue, k string) lua.LValue {
-	t, ok := spec.(*lua.LTable)
-	if !ok {
-		return lua.LNil
-	}
-	return luaIndex(L, t, lua.LString(k))
-}
-
-// routeRequest reads the spec into the request's header and record, and
-// says whether it is a dry run; lookup resolves an interface name.
-func (e *Env) routeRequest(L *lua.LState, cmd string, flags uint16, specV lua.LValue, lookup func(lua.LValue, string) lua.LValue) (engine.Header, *engine.Record, bool, error) {
-	const fname = "ip.route"
-	var h engine.Header
-	if !routeChanges[cmd] {
-		return h, nil, false, routeErrorf("%s: cannot build a '%s' request", fname, cmd)
-	}
-	t, isTable := specV.(*lua.LTable)
-	var sp routeSpec
-	if (specV != lua.LNil && !isTable) || !sp.read(L, t) {
-		if _, err := checkSpec(fname, specV, routeKeys, routeHints); err != nil {
-			return h, nil, false, err
-		}
-	}
-
-	if sp.dst == lua.LNil {
-		return h, nil, false, routeErrorf("%s: %s needs dst (a prefix such as '10.8.0.0/16', or 'default')", fname, cmd)
-	}
-	var (
-		dst    string
-		hasDst bool
-		dstLen any         = uint64(0)
-		fam    lua.LNumber // numbers stay Lua numbers: the encoder judges them
-		err    error
-	)
-	if s, ok := sp.dst.(lua.LString); !ok || s != "default" {
-		a, l, f, err := prefixOf(sp.dst, fname+": dst")
-		if err != nil {
-			return h, nil, false, err
-		}
-		dst, hasDst, dstLen, fam = a, l != 0, uint64(l), lua.LNumber(f)
-	}
-	if truthy(sp.dstLen) {
-		dstLen = e.fromLua(sp.dstLen)
-	}
-	gw := or(sp.gateway, sp.via)
-	src := or(sp.prefsrc, sp.src)
-	var mp []any
-	var firstGW lua.LValue = lua.LNil
-	if truthy(sp.multipath) {
-		if mp, firstGW, err = e.nexthops(L, fname, sp.multipath, lookup); err != nil {
-			return h, nil, false, err
-		}
-	}
-	// The family: given, or that of the first address in the spec.
-	if sp.family != lua.LNil {
-		if fam, err = familyOf(fname, sp.family); err != nil {
-			return h, nil, false, err
-		}
-	} else if fam == 0 { // 'default' says nothing of the family
-		fam = unix.AF_INET
-		if s, ok := firstString(gw, firstGW, src); ok {
-			fam = lua.LNumber(addrFamily(s))
-		}
-	}
-
-	del := cmd == "del"
-	proto, rtype := lua.LNumber(unix.RTPROT_BOOT), lua.LNumber(unix.RTN_UNICAST)
-	if del {
-		proto, rtype = unix.RTPROT_UNSPEC, unix.RTN_UNSPEC
-	}
-	if truthy(sp.proto) {
-		if proto, err = e.routeEnum(fname+": proto", sp.proto, "RTPROT_", routeProtoNames, nil); err != nil {
-			return h, nil, false, err
-		}
-	}
-	if truthy(sp.typ) {
-		if rtype, err = e.routeEnum(fname+": type", sp.typ, "RTN_", routeTypeNames, nil); err != nil {
-			return h, nil, false, err
-		}
-	}
-	// The scope iproute2 picks: host for local routes, link for device
-	// routes without a gateway, universe otherwise (always for IPv6);
-	// nowhere (any) when deleting.
-	var scope lua.LNumber
-	switch {
-	case truthy(sp.scope):
-		if scope, err = e.routeEnum(fname+": scope", sp.scope, "RT_SCOPE_", routeScopeNames, scopeAliases); err != nil {
-			return h, nil, false, err
-		}
-	case fam == unix.AF_INET6:
-		scope = unix.RT_SCOPE_UNIVERSE
-	case rtype == unix.RTN_LOCAL || rtype == unix.RTN_NAT:
-		scope = unix.RT_SCOPE_HOST
-	case rtype == unix.RTN_BROADCAST || rtype == unix.RTN_MULTICAST || rtype == unix.RTN_ANYCAST:
-		scope = unix.RT_SCOPE_LINK
-	case rtype == unix.RTN_UNICAST || rtype == unix.RTN_UNSPEC:
-		switch {
-		case del:
-			scope = unix.RT_SCOPE_NOWHERE
-		case !truthy(gw) && mp == nil:
-			scope = unix.RT_SCOPE_LINK
-		default:
-			scope = unix.RT_SCOPE_UNIVERSE
-		}
-	case del:
-		scope = unix.RT_SCOPE_NOWHERE
-	default:
-		scope = unix.RT_SCOPE_UNIVERSE
-	}
-	var rflags uint64
-	if truthy(sp.onlink) {
-		rflags = unix.RTNH_F_ONLINK
-	}
-
-	// Table: in the header when it fits in a byte, else in RTA_TABLE.
-	tid := lua.LNumber(unix.RT_TABLE_MAIN)
-	if rtype == unix.RTN_LOCAL || rtype == unix.RTN_BROADCAST || rtype == unix.RTN_ANYCAST || rtype == unix.RTN_NAT {
-		tid = unix.RT_TABLE_LOCAL
-	}
-	if truthy(sp.table) {
-		if tid, err = e.tableID(fname, sp.table); err != nil {
-			return h, nil, false, err
-		}
-	}
-	hdrTable := tid
-	if tid >= routeTableBytes {
-		hdrTable = unix.RT_TABLE_UNSPEC
-	}
-	var tos any = uint64(0)
-	if truthy(sp.tos) {
-		tos = e.fromLua(sp.tos)
-	}
-
-	// The record, its fields and its attributes in one allocation.
-	rr := &routeRecord{}
-	attrs := rr.attrs[:0]
-	add := func(name string, v any) {
-		d := rtaDesc[name]
-		attrs = append(attrs, engine.Attr{Type: d.Type, Desc: d, Value: v})
-	}
-	if hasDst {
-		add("RTA_DST", dst)
-	}
-	if truthy(gw) {
-		add("RTA_GATEWAY", e.fromLua(gw))
-	}
-	if truthy(src) {
-		add("RTA_PREFSRC", e.fromLua(src))
-	}
-	if prio := or(sp.priority, sp.metric); truthy(prio) {
-		add("RTA_PRIORITY", e.fromLua(prio))
-	}
-	if tid >= routeTableBytes {
-		add("RTA_TABLE", e.fromLua(tid))
-	}
-	if dev := or(sp.oif, sp.dev); truthy(dev) {
-		if _, isNum := dev.(lua.LNumber); !isNum {
-			key := "dev"
-			if truthy(sp.oif) {
-				key = "oif"
+			k := c.verb.keys[i]
+			v := c.value(k, c.vals[i])
+			switch {
+			case v == nil:
+			case k.field >= 0:
+				m.setField(k.field, e.fromLua(v))
+			case k.attr != nil:
+				m.add(k.attr, e.fromLua(v))
 			}
-			dev = lookup(dev, fname+": "+key)
 		}
-		add("RTA_OIF", e.fromLua(dev))
 	}
-	if truthy(sp.metrics) {
-		m, err := e.routeMetrics(L, fname, sp.metrics)
-		if err != nil {
-			return h, nil, false, err
-		}
-		add("RTA_METRICS", m)
+	for _, r := range c.sortedRaw() {
+		m.add(r.d, e.fromLua(r.v))
 	}
-	if mp != nil {
-		add("RTA_MULTIPATH", engine.Table{List: mp})
-	}
-
-	if truthy(sp.echo) {
-		flags |= unix.NLM_F_ECHO
-	}
-	typ := uint16(unix.RTM_NEWROUTE)
-	if del {
-		typ = unix.RTM_DELROUTE
-	}
-	vals := rr.vals[:len(rtnl.RouteClass.Struct.Fields)]
-	set := func(name string, v any) { vals[rtmsgFields[name]] = v }
-	set("family", e.fromLua(fam))
-	set("dst_len", dstLen)
-	set("tos", tos)
-	set("table", e.fromLua(hdrTable))
-	set("proto", e.fromLua(proto))
-	set("scope", e.fromLua(scope))
-	set("type", e.fromLua(rtype))
-	set("flags", rflags)
-	rr.fields = engine.StructValue{Desc: rtnl.RouteClass.Struct, Values: vals}
-	rr.rec = engine.Record{Class: rtnl.RouteClass, Fields: &rr.fields, Attrs: attrs}
-	rec := &rr.rec
-	return engine.Header{Type: typ, Flags: flags}, rec, truthy(sp.dry), nil
 }
 
 // routeMetrics builds RTA_METRICS: RTAX_* in the kernel's order, from
 // {mtu=1400, …}, or a list of {'RTAX_…', v} pairs taken as it is.
-func (e *Env) routeMetrics(L *lua.LState, fname string, v lua.LValue) (any, error) {
+func (c *ipCall) routeMetrics(v lua.LValue) any {
 	t, ok := v.(*lua.LTable)
 	if !ok {
-		return nil, routeErrorf("%s: metrics: expected a table such as {mtu=1400}, got %s", fname, v.Type().String())
+		c.fail("metrics: expected a table such as {mtu=1400}, got %s", v.Type().String())
 	}
-	if luaIndex(L, t, lua.LNumber(1)) != lua.LNil {
-		return e.fromLua(t), nil
+	e := c.m.e
+	if c.indexInt(t, 1) != lua.LNil {
+		return e.fromLua(t)
 	}
-	if _, err := checkSpec(fname+": metrics", t, metricKeys, nil); err != nil {
-		return nil, err
-	}
-	var out []any
-	for _, k := range routeMetricNames {
-		if x := luaIndex(L, t, lua.LString(k)); x != lua.LNil {
-			out = append(out, engine.Table{List: []any{"RTAX_" + strings.ToUpper(k), e.fromLua(x)}})
+	names := routeMetricNames()
+	if t.Metatable == lua.LNil {
+		var bad string
+		for k, _ := t.Next(lua.LNil); k != lua.LNil; k, _ = t.Next(k) {
+			if ks, ok := k.(lua.LString); !ok || !hasString(names, string(ks)) {
+				if s := lua.LVAsString(k); bad == "" || s < bad {
+					bad = s
+				}
+			}
+		}
+		if bad != "" {
+			if cl := engine.Closest(bad, names, 1); len(cl) > 0 {
+				c.fail("metrics: unknown key '%s' (did you mean '%s'?)", bad, cl[0])
+			}
+			c.fail("metrics: unknown key '%s' (valid keys: %s)", bad, strings.Join(names, ", "))
 		}
 	}
-	return engine.Table{List: out}, nil
+	var out []any
+	for _, n := range names {
+		if x := c.index(t, n); x != lua.LNil {
+			out = append(out, engine.Table{List: []any{"RTAX_" + strings.ToUpper(n), e.fromLua(x)}})
+		}
+	}
+	return engine.Table{List: out}
 }
 
 // nexthops builds RTA_MULTIPATH: one rtnexthop per entry (the kernel's
-// weight is hops + 1). It also returns the first entry's gateway, which may
-// give the route its family.
-func (e *Env) nexthops(L *lua.LState, fname string, v lua.LValue, lookup func(lua.LValue, string) lua.LValue) ([]any, lua.LValue, error) {
+// weight is hops + 1). It also returns the first entry's gateway, which
+// may give the route its family.
+func (c *ipCall) nexthops(v lua.LValue) ([]any, lua.LValue) {
 	list, ok := v.(*lua.LTable)
 	if !ok {
-		return nil, lua.LNil, routeErrorf("%s: multipath: expected a list of nexthops such as {{gateway=…}, …}", fname)
+		c.fail("multipath: expected a list of nexthops such as {{gateway=…}, …}")
 	}
+	e := c.m.e
+	nv := nexthopVerb()
 	out := []any{}
 	var first lua.LValue = lua.LNil
-	for i := 1; ; i++ {
-		nhV := list.RawGetInt(i)
-		if nhV == lua.LNil {
+	for n := 1; ; n++ {
+		entry := c.indexInt(list, n)
+		if entry == lua.LNil {
 			break
 		}
-		what := fmt.Sprintf("%s: multipath[%d]", fname, i)
-		nh, err := checkSpec(what, nhV, nexthopKeys, nil)
-		if err != nil {
-			return nil, lua.LNil, err
+		nc := c.inst.call(c.L, nv, "", useChange)
+		nc.name = fmt.Sprintf("ip.route: multipath[%d]", n)
+		nc.read(entry)
+		if _, ok := entry.(*lua.LTable); !ok {
+			nc.fail("expected a table of options, got %s", entry.Type().String())
 		}
-		hops := e.fromLua(luaIndex(L, nh, lua.LString("hops")))
-		if hops == nil {
-			hops = uint64(0)
+		k := nv.keys
+		var hops any = uint64(0)
+		if nc.has(k[nhHops]) {
+			hops = e.fromLua(nc.get(k[nhHops]))
 		}
-		if w := luaIndex(L, nh, lua.LString("weight")); truthy(w) {
-			n, ok := w.(lua.LNumber)
-			if !ok || n < 1 || n > 256 {
-				return nil, lua.LNil, routeErrorf("%s: weight must be a number from 1 to 256", what)
+		if w := nc.get(k[nhWeight]); truthy(w) {
+			wn, ok := w.(lua.LNumber)
+			if !ok || wn < 1 || wn > 256 {
+				nc.fail("weight must be a number from 1 to 256")
 			}
-			hops = e.fromLua(n - 1)
+			hops = e.fromLua(wn - 1)
 		}
-		var flags uint64
-		if truthy(luaIndex(L, nh, lua.LString("onlink"))) {
-			flags = unix.RTNH_F_ONLINK
+		var flags any = uint64(0)
+		if nc.has(k[nhFlags]) {
+			flags = e.fromLua(nc.value(k[nhFlags], nc.get(k[nhFlags])))
+		}
+		if nc.truthy(k[nhOnlink]) {
+			flags = toUint(flags) | unix.RTNH_F_ONLINK
 		}
 		var oif any = uint64(0)
-		devKey := "oif"
-		dev := luaIndex(L, nh, lua.LString("oif"))
-		if dev == lua.LNil || dev == lua.LFalse {
-			devKey, dev = "dev", luaIndex(L, nh, lua.LString("dev"))
-		}
-		if truthy(dev) {
-			if _, isNum := dev.(lua.LNumber); !isNum {
-				dev = lookup(dev, what+": "+devKey)
-			}
-			oif = e.fromLua(dev)
-		}
-		gw := luaIndex(L, nh, lua.LString("gateway"))
-		if gw == lua.LNil || gw == lua.LFalse {
-			gw = luaIndex(L, nh, lua.LString("via"))
+		if dev := nc.get(k[nhOif]); truthy(dev) {
+			oif = e.fromLua(nc.value(k[nhOif], dev))
 		}
 		attrs := []any{}
-		if truthy(gw) {
+		if gw := nc.get(k[nhGateway]); truthy(gw) {
 			attrs = append(attrs, engine.Table{List: []any{"RTA_GATEWAY", e.fromLua(gw)}})
-			if i == 1 {
+			if n == 1 {
 				first = gw
 			}
+		}
+		if raw := nc.get(k[nhAttrs]); raw != lua.LNil {
+			t, ok := e.fromLua(raw).(engine.Table)
+			if !ok {
+				nc.fail("attrs: expected a list of {'RTA_…', value} pairs, got %s", raw.Type().String())
+			}
+			for _, p := range t.List {
+				attrs = append(attrs, p)
+				if pt, ok := p.(engine.Table); ok && n == 1 && first == lua.LNil && len(pt.List) == 2 && pt.List[0] == "RTA_GATEWAY" {
+					if s, ok := pt.List[1].(string); ok {
+						first = lua.LString(s)
+					}
+				}
+			}
+		}
+		rest := newMsg(nv.class, 0, 0)
+		nc.applyRest(rest, nhFriendly)
+		for _, a := range rest.rec.Attrs {
+			attrs = append(attrs, engine.Table{List: []any{a.Desc.Name, a.Value}})
 		}
 		out = append(out, engine.Table{Map: map[string]any{
 			"flags": flags, "hops": hops, "oif": oif, "attrs": engine.Table{List: attrs},
 		}})
+		nc.done()
 	}
-	return out, first, nil
+	return out, first
+}
+
+// routeGet builds RTM_GETROUTE without NLM_F_DUMP: the kernel resolves dst
+// as it would route a packet (`ip route get`) and answers with one route.
+// Every key of the table may be given; the kernel refuses what it does
+// not take (an error value, with its reason).
+func (c *ipCall) routeGet() *ipMsg {
+	e := c.m.e
+	k := c.verb.keys
+	if _, ok := c.get(k[rDst]).(lua.LString); !ok {
+		c.fail("needs dst (an address such as '10.8.1.1')")
+	}
+	dst, _, fam, _ := c.prefix("dst", c.get(k[rDst]))
+	var family lua.LValue = lua.LNumber(fam)
+	if c.has(k[rFamily]) {
+		family = c.value(k[rFamily], c.get(k[rFamily]))
+	}
+	full := uint64(32)
+	if int64(lua.LVAsNumber(family)) == unix.AF_INET6 {
+		full = 128
+	}
+	m := newMsg(rtnl.RouteClass, unix.RTM_GETROUTE, engine.NLM_F_REQUEST)
+	f := rtnl.RouteClass.Struct
+	set := func(name string, v any) {
+		i, _ := f.FieldIndex(name)
+		m.setField(i, v)
+	}
+	set("family", e.fromLua(family))
+	set("dst_len", full)
+	if c.has(k[rDstLen]) {
+		set("dst_len", e.fromLua(c.get(k[rDstLen])))
+	}
+	var flags any = uint64(0)
+	if c.has(k[rFlags]) {
+		flags = e.fromLua(c.value(k[rFlags], c.get(k[rFlags])))
+	}
+	if c.truthy(k[rFibMatch]) {
+		flags = toUint(flags) | unix.RTM_F_FIB_MATCH
+	}
+	set("flags", flags)
+	for _, fk := range [...]int{rProto, rScope, rType, rTos} {
+		if c.has(k[fk]) {
+			m.setField(k[fk].field, e.fromLua(c.value(k[fk], c.get(k[fk]))))
+		}
+	}
+	m.add(attrDesc(rtnl.RouteClass, "RTA_DST"), dst)
+	if from := c.get(k[rSrc]); truthy(from) {
+		a, _, _, _ := c.prefix("src", from)
+		set("src_len", full)
+		m.add(k[rSrc].attr, a)
+	}
+	if c.has(k[rSrcLen]) {
+		set("src_len", e.fromLua(c.get(k[rSrcLen])))
+	}
+	if iif := c.get(k[rIif]); truthy(iif) {
+		m.add(k[rIif].attr, e.fromLua(c.value(k[rIif], iif)))
+	}
+	if dev := c.get(k[rOif]); truthy(dev) {
+		m.add(k[rOif].attr, e.fromLua(c.value(k[rOif], dev)))
+	}
+	for _, ak := range [...]int{rGateway, rPrefsrc, rPriority} {
+		if c.has(k[ak]) {
+			m.add(k[ak].attr, e.fromLua(c.get(k[ak])))
+		}
+	}
+	if c.has(k[rTable]) {
+		m.add(k[rTable].attr, e.fromLua(c.value(k[rTable], c.get(k[rTable]))))
+	}
+	c.applyRest(m, rFriendly)
+	return m
+}
+
+// routeList runs ip.routes(filter): a strict dump. What the kernel can
+// filter goes into the request (family and, as rtmsg fields, proto and
+// type; table and oif as RTA_TABLE and RTA_OIF: with strict checking the
+// kernel sends only the routes they select); the rest is tested here, on
+// the raw messages, attributes first.
+func (i *ipInst) routeList(L *lua.LState, name string, filter lua.LValue) int {
+	c := i.getter(L, routeVerb(), name, filter)
+	defer c.done()
+	req, f := c.routeFilter()
+	// A dump of one family's table that does not exist: no routes.
+	c.quiet = func(err error) bool { return errors.Is(err, unix.ENOENT) && req.field(0) != unix.AF_UNSPEC }
+	return c.list(req, f)
+}
+
+// routeFilter builds the dump request and the filter of a route getter.
+func (c *ipCall) routeFilter() (*ipMsg, *ipFilter) {
+	e := c.m.e
+	req := newMsg(rtnl.RouteClass, unix.RTM_GETROUTE, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
+	k := c.verb.keys
+	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, req *ipMsg) bool {
+		_, isFn := want.(*lua.LFunction)
+		switch key.index {
+		case rFamily:
+			if isFn {
+				return false
+			}
+			req.setField(key.field, e.fromLua(c.value(key, want)))
+		case rTable:
+			get := func(m *engine.Message) lua.LValue {
+				if t := c.attrValue(m, key.attr); t != lua.LNil {
+					return t
+				}
+				return c.fieldValue(m, 4)
+			}
+			if isFn {
+				f.compare(get, want, nil)
+				return true
+			}
+			id := c.value(key, want)
+			if id == lua.LNumber(0) {
+				f.test(func(m *engine.Message) bool {
+					return c.fieldValue(m, 4) == lua.LNumber(0) && c.attrValue(m, key.attr) == lua.LNil
+				})
+			} else {
+				req.add(key.attr, e.fromLua(id))
+			}
+		case rOif:
+			if isFn {
+				return false
+			}
+			req.add(key.attr, e.fromLua(c.value(key, want)))
+		case rProto, rType:
+			if isFn {
+				return false
+			}
+			v := c.value(key, want)
+			if v == lua.LNumber(0) { // 0 selects nothing in the kernel
+				f.compare(func(m *engine.Message) lua.LValue { return c.fieldValue(m, key.field) }, v, equal)
+			} else {
+				req.setField(key.field, e.fromLua(v))
+			}
+		case rDst:
+			dst := func(m *engine.Message) lua.LValue { return c.attrValue(m, attrDesc(rtnl.RouteClass, "RTA_DST")) }
+			if isFn {
+				f.compare(dst, want, nil)
+				return true
+			}
+			var addr string
+			length := -1
+			if want != lua.LString("default") {
+				a, l, _, given := c.prefix("dst", want)
+				if given {
+					length = l
+				}
+				if length != 0 {
+					addr = c.canonAddr("dst", lua.LString(a))
+				}
+			}
+			if addr == "" {
+				f.test(func(m *engine.Message) bool { return dst(m) == lua.LNil })
+			} else {
+				f.test(func(m *engine.Message) bool { return dst(m) == lua.LString(addr) })
+				if length >= 0 {
+					f.test(func(m *engine.Message) bool { return c.fieldValue(m, 1) == lua.LNumber(length) })
+				}
+			}
+		case rSrc:
+			if isFn {
+				return false
+			}
+			a, l, _, given := c.prefix("src", want)
+			addr := lua.LString(c.canonAddr("src", lua.LString(a)))
+			f.test(func(m *engine.Message) bool { return c.attrValue(m, key.attr) == addr })
+			if given {
+				f.test(func(m *engine.Message) bool { return c.fieldValue(m, 2) == lua.LNumber(l) })
+			}
+		case rPriority:
+			// IPv4 routes of metric 0 carry no RTA_PRIORITY.
+			get := func(m *engine.Message) lua.LValue {
+				if p := c.attrValue(m, key.attr); p != lua.LNil {
+					return p
+				}
+				return lua.LNumber(0)
+			}
+			f.compare(get, want, equal)
+		default:
+			return false
+		}
+		return true
+	})
+	// An IPv4 or IPv6 dst or gateway picks the family, so the kernel skips
+	// the other one.
+	if !c.has(k[rFamily]) && req.field(0) == unix.AF_UNSPEC {
+		for _, a := range [...]lua.LValue{c.get(k[rDst]), c.get(k[rGateway])} {
+			if s, ok := a.(lua.LString); ok && s != "default" {
+				req.setField(0, uint64(addrFamily(string(s))))
+				break
+			}
+		}
+	}
+	return req, f
+}
+
+// routeFlush deletes every route ip.routes(filter) returns, each by its
+// key (family, prefix, tos, table, protocol, scope, type, metric, device,
+// gateway), and returns how many it deleted; with dry, the messages.
+func (i *ipInst) routeFlush(L *lua.LState, filter lua.LValue) int {
+	if t, ok := filter.(*lua.LTable); filter == lua.LNil || ok && t.Metatable == lua.LNil && isEmptyTable(t) {
+		L.RaiseError("ip.route flush: give a filter ({table=100}, {dev='v0'}, a function, …); it would flush every route")
+	}
+	c := i.getter(L, routeVerb(), "ip.route flush", filter)
+	defer c.done()
+	dry := c.dry
+	c.dry = false
+	req, f := c.routeFilter()
+	c.quiet = func(err error) bool { return errors.Is(err, unix.ENOENT) && req.field(0) != unix.AF_UNSPEC }
+	c.list(req, f)
+	found := L.Get(-1).(*lua.LTable)
+	L.Pop(1)
+	return c.flush(found, dry, unix.RTM_DELROUTE, unix.ESRCH, false, func(r *lazyMsg, m *ipMsg) {
+		rec := r.record(c.m.e)
+		for j, name := range []string{"family", "dst_len", "src_len", "tos", "table", "proto", "scope", "type"} {
+			_ = j
+			if v, ok := rec.Field(name); ok {
+				fi, _ := rtnl.RouteClass.Struct.FieldIndex(name)
+				m.setField(fi, v)
+			}
+		}
+		for _, name := range []string{"RTA_DST", "RTA_SRC", "RTA_TABLE", "RTA_PRIORITY", "RTA_OIF", "RTA_GATEWAY"} {
+			if v, ok := rec.Get(name); ok {
+				m.add(attrDesc(rtnl.RouteClass, name), v)
+			}
+		}
+	}, true)
+}
+
+// isEmptyTable reports whether t has no keys.
+func isEmptyTable(t *lua.LTable) bool {
+	k, _ := t.Next(lua.LNil)
+	return k == lua.LNil
 }

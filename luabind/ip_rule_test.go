@@ -151,7 +151,7 @@ local made = ip.rule('add', {to='10.3.0.0/16', table=100, priority=600, echo=tru
 local ok, dup = pcall(ip.rule, 'add', {to='10.3.0.0/16', table=100, priority=600})
 local ok2, badkey = pcall(ip.rule, 'add', {form='10.0.0.0/8'})
 local ok3, badact = pcall(ip.rule, 'add', {action='blackhol'})
-local ok4, badcmd = pcall(ip.rule, 'flush', {})
+local ok4, badcmd = pcall(ip.rule, 'set', {})
 return made:get('FRA_DST'), made.dst_len, dup.code, dup.errno, tostring(badkey), tostring(badact), tostring(badcmd)
 `)
 	if vals[0].String() != "10.3.0.0" || vals[1].String() != "16" {
@@ -162,14 +162,14 @@ return made:get('FRA_DST'), made.dst_len, dup.code, dup.errno, tostring(badkey),
 	}
 	for i, want := range []string{
 		"test:11: ip.rule: unknown key 'form' (did you mean 'from'?)",
-		"test:12: ip.rule: unknown action 'blackhol' (did you mean 'blackhole'?)",
-		"test:13: ip.rule: unknown command 'flush' (commands: add, del, dump)",
+		"test:12: ip.rule: action: unknown name 'blackhol' (did you mean 'blackhole'?)",
+		"test:13: ip.rule: unknown command 'set' (commands: add, del, dump, flush)",
 	} {
 		if got := vals[4+i].String(); got != want {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	}
-	if got := runErr(t, e, "\n\nip.rule('add', {table='nosuch'})"); got != "test:3: ip.rule: table must be a number, main, local or default, got 'nosuch'" {
+	if got := runErr(t, e, "\n\nip.rule('add', {table='nosuch'})"); got != "test:3: ip.rule: unknown table 'nosuch' (a number, main, local, default, or a name from /etc/iproute2/rt_tables)" {
 		t.Errorf("bad table error %q", got)
 	}
 	if ruleAt(t, ns, false, 7) != nil {

@@ -323,18 +323,26 @@ return q.event, q:get('TCA_KIND'), k.event, ip.tc_handle(k.handle), dup.code
 	}
 	for _, c := range []struct{ lua, want string }{
 		{"ip.tc('add-class', 'htb', {dev='v0', classid='1:20', rat='1mbit'})", "ip.tc: unknown key 'rat' (did you mean 'rate'?)"},
-		{"ip.tc('add', 'netem', {dev='v0'})", "ip.tc: unknown qdisc kind 'netem' (kinds: bfifo, clsact, htb, ingress, pfifo, tbf; others with options={…})"},
 		{"ip.tc('add-class', 'htb', {dev='v0', classid='1:20', rate='fast'})", "ip.tc: rate: cannot read 'fast' (e.g. '256kbit', '1mbit', '10mbps')"},
 		{"ip.tc('add', 'pfifo', {limit=10})", "ip.tc: give the device as index, ifname or dev"},
-		{"ip.tc('add', 'htb', {dev='nosuch'})", "ip.tc: dev: no interface named 'nosuch'"},
 		{"ip.tc('add', 'tbf', {dev='v0', rate='1mbit', burst=1600})", "ip.tc: tbf needs latency or limit"},
 		{"ip.tc('add-filter', 'u32', {dev='v0', match={dest='10.0.0.1'}})", "ip.tc: match: unknown key 'dest' (did you mean 'dst'?)"},
 		{"ip.tc('add-filter', 'u32', {dev='v0', keys={'junk'}})", "ip.tc: keys[1]: cannot read 'junk' (use 'VAL/MASK+OFF', e.g. '0x0006/0x00ff+8')"},
 		{"ip.tc('add', 'pfifo', {dev='v0', handle='1:2:3'})", "ip.tc: handle: bad handle '1:2:3' (use 'root', '1:', '1:10' or a number)"},
-		{"ip.tc('remove', 'pfifo', {dev='v0'})", "ip.tc: unknown command 'remove' (commands: add, add-class, add-filter, change, change-class, change-filter, del, del-class, del-filter, dump, replace, replace-class, replace-filter)"},
+		{"ip.tc('move', 'pfifo', {dev='v0'})", "ip.tc: unknown command 'move' (commands: add, add-class, add-filter, change, change-class, change-filter, del, del-class, del-filter, dump, replace, replace-class, replace-filter)"},
 	} {
 		if got := runErr(t, e, "\n"+c.lua); got != "test:2: "+c.want {
 			t.Errorf("%s\n got %q\nwant %q", c.lua, got, "test:2: "+c.want)
+		}
+	}
+	// Errors the kernel would give come as its error values: a kind it
+	// lacks, an interface that is not there.
+	for _, c := range []struct{ lua, want string }{
+		{"ip.tc('add', 'netem', {dev='v0'})", "ENOENT"},
+		{"ip.tc('add', 'htb', {dev='nosuch'})", "ENODEV"},
+	} {
+		if got := run(t, e, "local ok, e = pcall(ip.tc, "+strings.TrimPrefix(c.lua, "ip.tc(")+"\nreturn e.code")[0].String(); got != c.want {
+			t.Errorf("%s: %s, want %s", c.lua, got, c.want)
 		}
 	}
 	// Only the echoed htb qdisc and class exist: the dry runs sent nothing.
@@ -385,6 +393,10 @@ func TestIPTCWireMatchesTC(t *testing.T) {
 			"ip.tc('add-filter', 'u32', {dev='v0', parent='1:', prio=11, protocol='ip', match={src='10.1.0.0/16', ip_proto='tcp', dport=80, tos=0x10}, flowid='1:20'})"},
 		{"filter add dev v0 parent 1: u32 match u32 0 0 classid 1:10",
 			"ip.tc('add-filter', 'u32', {dev='v0', parent='1:', classid='1:10'})"},
+		{"filter add dev v0 parent 1: protocol ip prio 12 u32 match ip dst 10.0.0.3/32 flowid 1:20 action mirred egress redirect dev v1",
+			"ip.tc('add-filter', 'u32', {dev='v0', parent='1:', prio=12, protocol='ip', match={dst='10.0.0.3/32'}, flowid='1:20', action={kind='mirred', direction='egress', action='redirect', dev='v1'}})"},
+		{"filter add dev v0 parent 1: protocol ip prio 13 u32 match ip dst 10.0.0.4/32 flowid 1:20 action mirred egress mirror dev v1 action mirred ingress redirect dev v0",
+			"ip.tc('add-filter', 'u32', {dev='v0', parent='1:', prio=13, protocol='ip', match={dst='10.0.0.4/32'}, flowid='1:20', action={{kind='mirred', action='mirror', dev='v1'}, {kind='mirred', direction='ingress', action='redirect', ifindex=ip.link_lookup('v0')}}})"},
 		{"filter del dev v0 parent 1: prio 10 protocol ip u32",
 			"ip.tc('del-filter', 'u32', {dev='v0', parent='1:', prio=10, protocol='ip'})"},
 		{"class del dev v0 classid 1:30",
@@ -399,6 +411,18 @@ func TestIPTCWireMatchesTC(t *testing.T) {
 			"ip.tc('change', 'tbf', {dev='v0', handle='2:', rate='7mbit', burst='20k', latency='50ms', peakrate='8mbit', mtu=1600})"},
 		{"qdisc replace dev v0 root handle 2: tbf rate 10gbit burst 1m limit 100000",
 			"ip.tc('replace', 'tbf', {dev='v0', handle='2:', rate='10gbit', burst='1m', limit=100000})"},
+		{"qdisc add dev v1 root pfifo_fast",
+			"ip.tc('add', 'pfifo_fast', {dev='v1'})"},
+		{"qdisc replace dev v1 root handle 5: pfifo_head_drop limit 50",
+			"ip.tc('replace', 'pfifo_head_drop', {dev='v1', handle='5:', limit=50})"},
+		{"qdisc replace dev v1 root handle 6: blackhole",
+			"ip.tc('replace', 'blackhole', {dev='v1', handle='6:'})"},
+		{"qdisc replace dev v1 root handle 7: mq",
+			"ip.tc('replace', 'mq', {dev='v1', handle='7:'})"},
+		{"qdisc replace dev v1 root noqueue",
+			"ip.tc('replace', 'noqueue', {dev='v1'})"},
+		{"qdisc del dev v1 root",
+			"ip.tc('del', {dev='v1'})"},
 		{"qdisc add dev v1 root handle 1: pfifo limit 100",
 			"ip.tc('add', 'pfifo', {dev='v1', handle='1:', limit=100})"},
 		{"qdisc replace dev v1 root handle 1: pfifo",

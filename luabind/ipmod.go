@@ -1,80 +1,127 @@
 package luabind
 
 import (
-	"bytes"
-	"embed"
-	"fmt"
+	"bufio"
+	"os"
 	"sort"
+	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 
-	"nlsh/engine"
 	"nlsh/rtnl"
 )
 
-// The ip module is written in Lua (ip/*.lua, embedded) on top of nl and
-// rtnl, so users can read how each verb builds its message; ip.route's
-// changes are built in Go (ip_route.go), for speed. It is loaded the first
-// time a script touches the global ip, which keeps start-up fast.
+// The ip module: pyroute2's IPRoute for Lua. Each verb (ip.link, ip.addr,
+// ip.route, …) reads its spec through its one table of keys (ip_spec.go),
+// builds its message from it, and sends it on its instance's socket
+// (ip_inst.go); the verbs live in ip_<verb>.go. The module is made the
+// first time a script reads the global ip, which keeps start-up fast.
 
-//go:embed ip/*.lua
-var ipFS embed.FS
-
-// luaIPLoad is the loader ip/ip.lua receives: it compiles one embedded part
-// (ip/link.lua, ...) and returns it as a function.
-func (e *Env) luaIPLoad(L *lua.LState) int {
-	name := L.CheckString(1)
-	src, err := ipFS.ReadFile("ip/" + name + ".lua")
-	if err != nil {
-		L.RaiseError("ip: no part %q", name)
-	}
-	fn, err := L.Load(bytes.NewReader(src), "ip/"+name+".lua")
-	if err != nil {
-		L.RaiseError("ip/%s.lua: %s", name, err.Error())
-	}
-	L.Push(fn)
-	return 1
+// ipModule is the ip module of one Env.
+type ipModule struct {
+	e    *Env
+	root *ipInst     // the instance the global ip is, in the Env's namespace
+	meta *lua.LTable // metatable of instance tables
+	// insts maps instance tables to their instances.
+	insts map[*lua.LTable]*ipInst
+	// free holds calls whose slots the next calls reuse.
+	free []*ipCall
+	// rtTables are iproute2's routing table names, read on first use.
+	rtTables map[string]int64
 }
 
-// loadIP runs ip/ip.lua and returns the module table.
-func (e *Env) loadIP(L *lua.LState) lua.LValue {
-	if e.ipModule != nil {
-		return e.ipModule
-	}
-	src, err := ipFS.ReadFile("ip/ip.lua")
-	if err != nil {
-		L.RaiseError("ip: %s", err.Error())
-	}
-	fn, err := L.Load(bytes.NewReader(src), "ip/ip.lua")
-	if err != nil {
-		L.RaiseError("ip/ip.lua: %s", err.Error())
-	}
-	L.Push(fn)
-	L.Push(L.NewFunction(e.luaIPLoad))
-	L.Push(lua.LString(e.NetNS()))
-	// The parts of the ip module written in Go (ip_route.go).
-	L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-		"route":       e.luaRouteMsg,
-		"route_verb":  e.luaRouteVerb,
-		"route_value": e.luaRouteValue,
-		"ifindex":     e.luaIfindex,
-		"prefix":      e.luaPrefix,
-		"check":       e.luaCheckOptions,
-		"send":        e.luaSend,
-		"dump":        e.luaIPDump,
-		"batch":       e.luaIPBatch,
-		"netns":       e.luaNetnsArg,
-		"pcall":       e.luaNamedPcall,
+// ipFunc is a function of an instance's table.
+type ipFunc func(i *ipInst, L *lua.LState) int
 
-		"monitor_aliases": e.luaMonitorAliases,
-	}))
-	L.Call(3, 1)
-	mod := L.Get(-1)
-	L.Pop(1)
-	e.ipModule = mod
-	return mod
+// ipFuncs are the functions every instance's table holds, by name (set in
+// init: ip.netns makes instances, which hold ipFuncs).
+var ipFuncs map[string]ipFunc
+
+func init() {
+	ipFuncs = map[string]ipFunc{
+		"link":        (*ipInst).link,
+		"links":       (*ipInst).links,
+		"link_lookup": (*ipInst).linkLookup,
+		"brport":      (*ipInst).brport,
+		"addr":        (*ipInst).addr,
+		"addrs":       (*ipInst).addrs,
+		"route":       (*ipInst).route,
+		"routes":      (*ipInst).routes,
+		"neigh":       (*ipInst).neigh,
+		"neighs":      (*ipInst).neighs,
+		"fdb":         (*ipInst).fdb,
+		"rule":        (*ipInst).rule,
+		"rules":       (*ipInst).rules,
+		"tc":          (*ipInst).tc,
+		"tc_handle":   (*ipInst).tcHandle,
+		"qdiscs":      (*ipInst).qdiscs,
+		"classes":     (*ipInst).classes,
+		"filters":     (*ipInst).filters,
+		"monitor":     (*ipInst).monitor,
+		"batch":       (*ipInst).batchFn,
+		"netns":       (*ipInst).netnsFn,
+		"close":       (*ipInst).closeFn,
+
+		"get_netns_info": (*ipInst).getNetnsInfo,
+		"get_netnsid":    (*ipInst).getNetnsid,
+		"set_netnsid":    (*ipInst).setNetnsid,
+		"ntables":        (*ipInst).ntables,
+		"stats":          (*ipInst).stats,
+		"poll":           (*ipInst).poll,
+		"ensure":         (*ipInst).ensure,
+		"route_dumps":    (*ipInst).routeDumps,
+		"route_loads":    (*ipInst).routeLoads,
+		"dump":           (*ipInst).dumpAll,
+	}
 }
+
+// ipModuleOf returns the Env's ip module, making it on first use.
+func (e *Env) ipModuleOf() *ipModule {
+	if e.ip == nil {
+		m := &ipModule{e: e, meta: e.L.NewTable(), insts: map[*lua.LTable]*ipInst{}}
+		m.meta.RawSetString("__tostring", e.L.NewFunction(func(L *lua.LState) int {
+			ns := "current"
+			if i := m.instOf(L.CheckTable(1)); i != nil && i.netns != "" {
+				ns = i.netns
+			}
+			L.Push(lua.LString("ip module (netns " + ns + ")"))
+			return 1
+		}))
+		m.meta.RawSetString("__metatable", lua.LString("ip module"))
+		m.root = m.newInst(e.NetNS())
+		e.ip = m
+	}
+	return e.ip
+}
+
+// newInst makes an instance working in netns and its table of functions,
+// each closing over the instance's userdata.
+func (m *ipModule) newInst(netns string) *ipInst {
+	L := m.e.L
+	i := &ipInst{m: m, netns: netns}
+	ud := L.NewUserData()
+	ud.Value = i
+	t := L.CreateTable(0, len(ipFuncs))
+	for name, fn := range ipFuncs {
+		t.RawSetString(name, L.NewClosure(bindIP(fn), ud))
+	}
+	t.Metatable = m.meta
+	i.table = t
+	m.insts[t] = i
+	return i
+}
+
+// bindIP makes fn a Lua function of the instance in its first upvalue.
+func bindIP(fn ipFunc) lua.LGFunction {
+	return func(L *lua.LState) int {
+		i := L.Get(lua.UpvalueIndex(1)).(*lua.LUserData).Value.(*ipInst)
+		return fn(i, L)
+	}
+}
+
+// instOf returns the instance behind an instance's table, or nil.
+func (m *ipModule) instOf(t *lua.LTable) *ipInst { return m.insts[t] }
 
 // setupLazyGlobals makes the first read of the global 'ip' load the module.
 func (e *Env) setupLazyGlobals() {
@@ -82,7 +129,7 @@ func (e *Env) setupLazyGlobals() {
 	mt := L.NewTable()
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		if k, ok := L.Get(2).(lua.LString); ok && k == "ip" {
-			mod := e.loadIP(L)
+			mod := e.ipModuleOf().root.table
 			L.GetGlobal("_G").(*lua.LTable).RawSetString("ip", mod)
 			L.Push(mod)
 			return 1
@@ -90,137 +137,130 @@ func (e *Env) setupLazyGlobals() {
 		return 0
 	}))
 	L.SetMetatable(L.Get(lua.GlobalsIndex), mt)
-	L.PreloadModule("ip", func(L *lua.LState) int { L.Push(e.loadIP(L)); return 1 })
+	L.PreloadModule("ip", func(L *lua.LState) int { L.Push(e.ipModuleOf().root.table); return 1 })
 }
 
-// luaClosest is nl.closest(name, candidates): the nearest candidate, or nil.
-func (e *Env) luaClosest(L *lua.LState) int {
-	n := L.CheckString(1)
-	t := L.CheckTable(2)
-	var cands []string
-	for i := 1; i <= t.Len(); i++ {
-		cands = append(cands, lua.LVAsString(t.RawGetInt(i)))
+// netnsFn is ip.netns(name): the same API bound to another network
+// namespace (a name, a path or a process id); asking twice gives the same
+// instance, and socket.
+func (i *ipInst) netnsFn(L *lua.LState) int {
+	ns, err := netnsArg(L.Get(1))
+	if err != nil {
+		L.RaiseError("%s", netnsError("ip.netns", err))
 	}
-	if c := engine.Closest(n, cands, 1); len(c) > 0 {
-		L.Push(lua.LString(c[0]))
-		return 1
+	if i.bound == nil {
+		i.bound = map[string]*lua.LTable{}
 	}
-	return 0
-}
-
-func (e *Env) openNetnsModule(L *lua.LState) *lua.LTable {
-	return L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-		"add": func(L *lua.LState) int {
-			e.refuseReadOnly(L, "nl.netns.add")
-			if err := engine.AddNetNS(L.CheckString(1)); err != nil {
-				e.raise(L, "", err)
-			}
-			return 0
-		},
-		"del": func(L *lua.LState) int {
-			e.refuseReadOnly(L, "nl.netns.del")
-			if err := engine.DelNetNS(L.CheckString(1)); err != nil {
-				e.raise(L, "", err)
-			}
-			return 0
-		},
-		"list": func(L *lua.LState) int {
-			names, err := engine.ListNetNS()
-			if err != nil {
-				e.raise(L, "nl.netns.list", err)
-			}
-			sort.Strings(names)
-			t := L.CreateTable(len(names), 0)
-			for _, n := range names {
-				t.Append(lua.LString(n))
-			}
-			L.Push(t)
-			return 1
-		},
-		// fd(name|path|pid) opens a namespace and returns a file descriptor
-		// for IFLA_NET_NS_FD; it stays open until the Env closes.
-		"fd": func(L *lua.LState) int {
-			ns, err := netnsArg(L.Get(1))
-			if err != nil {
-				L.RaiseError("%s", netnsError("nl.netns.fd", err))
-			}
-			path := engine.NetNSPath(ns)
-			if fd, ok := e.nsFDs[path]; ok {
-				// Reuse the open namespace only if the name still means it:
-				// a namespace deleted and made again under the same name is
-				// another one.
-				var have, now unix.Stat_t
-				if unix.Fstat(fd, &have) == nil && unix.Stat(path, &now) == nil && have.Ino == now.Ino && have.Dev == now.Dev {
-					L.Push(lua.LNumber(fd))
-					return 1
-				}
-				unix.Close(fd)
-				delete(e.nsFDs, path)
-			}
-			fd, err := engine.OpenNetNS(ns)
-			if err != nil {
-				e.raise(L, "nl.netns.fd", err)
-			}
-			e.nsFDs[path] = fd
-			L.Push(lua.LNumber(fd))
-			return 1
-		},
-	})
-}
-
-// luaTuntap is nl.tuntap(name, {mode='tun'|'tap', owner=, group=,
-// multi_queue=, pi=, netns=}).
-func (e *Env) luaTuntap(L *lua.LState) int {
-	e.refuseReadOnly(L, "nl.tuntap")
-	t := engine.TunTap{Name: L.CheckString(1), Owner: -1, Group: -1}
-	var netns lua.LValue = lua.LNil
-	if o, ok := L.Get(2).(*lua.LTable); ok {
-		var bad string
-		o.ForEach(func(k, v lua.LValue) {
-			switch k.String() {
-			case "mode":
-				switch lua.LVAsString(v) {
-				case "tun":
-				case "tap":
-					t.Tap = true
-				default:
-					bad = fmt.Sprintf("mode must be 'tun' or 'tap', got '%s'", lua.LVAsString(v))
-				}
-			case "owner":
-				t.Owner = int(lua.LVAsNumber(v))
-			case "group":
-				t.Group = int(lua.LVAsNumber(v))
-			case "multi_queue":
-				t.MultiQueue = lua.LVAsBool(v)
-			case "pi":
-				t.PI = lua.LVAsBool(v)
-			case "netns":
-				netns = v
-			default:
-				bad = fmt.Sprintf("unknown option '%s' (options: mode, owner, group, multi_queue, pi, netns)", k.String())
-			}
-		})
-		if bad != "" {
-			L.ArgError(2, bad)
-		}
-	}
-	if err := engine.CreateTunTap(e.netnsOption(L, "nl.tuntap: option netns", netns), t); err != nil {
-		e.raise(L, "", err)
-	}
-	return 0
-}
-
-// luaMonitorAliases is the ip module's native monitor_aliases(): the
-// table of rtnl.MonitorAliases.
-func (e *Env) luaMonitorAliases(L *lua.LState) int {
-	t := L.NewTable()
-	for a, gs := range rtnl.MonitorAliases {
-		l := L.CreateTable(len(gs), 0)
-		for _, g := range gs {
-			l.Append(lua.LString(g))
-		}
-		t.RawSetString(a, l)
+	t, ok := i.bound[ns]
+	if !ok {
+		t = i.m.newInst(ns).table
+		i.bound[ns] = t
 	}
 	L.Push(t)
 	return 1
+}
+
+// closeFn is ip.close(): closes the instance's socket (the next call opens
+// another).
+func (i *ipInst) closeFn(L *lua.LState) int {
+	i.close()
+	return 0
+}
+
+// tableID reads a routing table's name: a reserved one, or one of
+// iproute2's rt_tables files (read once, if they exist: nothing fails
+// without them).
+func (m *ipModule) tableID(s string) (int64, bool) {
+	if n, ok := reservedTables[s]; ok {
+		return n, true
+	}
+	if m.rtTables == nil {
+		m.rtTables = readRtTables()
+	}
+	n, ok := m.rtTables[s]
+	return n, ok
+}
+
+// reservedTables are the kernel's table names: main, local, default…
+var reservedTables = func() map[string]int64 {
+	m := map[string]int64{}
+	i, _ := rtnl.RouteClass.Struct.FieldIndex("table")
+	for _, v := range rtnl.RouteClass.Struct.Fields[i].Enum.Values {
+		m[strings.ToLower(strings.TrimPrefix(v.Name, "RT_TABLE_"))] = int64(v.Value)
+	}
+	return m
+}()
+
+// readRtTables reads the table names iproute2 knows: lines "id name".
+func readRtTables() map[string]int64 {
+	names := map[string]int64{}
+	for _, path := range []string{"/etc/iproute2/rt_tables", "/usr/share/iproute2/rt_tables", "/usr/lib/iproute2/rt_tables"} {
+		f, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fs := strings.Fields(sc.Text())
+			if len(fs) < 2 || strings.HasPrefix(fs[0], "#") {
+				continue
+			}
+			id, err := strconv.ParseInt(fs[0], 10, 64)
+			name := fs[1]
+			if i := strings.IndexFunc(name, func(r rune) bool {
+				return !(r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+			}); i >= 0 {
+				name = name[:i]
+			}
+			if _, taken := names[name]; err == nil && name != "" && !taken {
+				names[name] = id
+			}
+		}
+		f.Close()
+	}
+	return names
+}
+
+// luaNumber reads a string as gopher-lua's tonumber does: spaces, tabs and
+// newlines around; with a '.', a decimal float; else an integer, in hex
+// after 0x.
+func luaNumber(s string) (float64, bool) {
+	s = strings.Trim(s, " \n\t")
+	if strings.Contains(s, ".") {
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil
+	}
+	base := 10
+	if strings.HasPrefix(strings.ToLower(s), "0x") {
+		base, s = 16, s[2:]
+	}
+	n, err := strconv.ParseInt(s, base, 64)
+	return float64(n), err == nil
+}
+
+// truthy is Lua's test: anything but nil and false.
+func truthy(v lua.LValue) bool { return v != nil && v != lua.LNil && v != lua.LFalse }
+
+// verbCommand reads a verb's command, the first argument, raising an error
+// that lists the commands for one it lacks. pyroute2's other names for
+// commands (remove and delete for del, show for dump) are taken too.
+func verbCommand(L *lua.LState, name string, cmds []string) string {
+	v := L.Get(1)
+	cmd, _ := v.(lua.LString)
+	s := string(cmd)
+	switch s {
+	case "remove", "delete":
+		s = "del"
+	case "show":
+		s = "dump"
+	}
+	for _, c := range cmds {
+		if c == s {
+			return s
+		}
+	}
+	sorted := append([]string(nil), cmds...)
+	sort.Strings(sorted)
+	L.RaiseError("%s: unknown command '%s' (commands: %s)", name, lua.LVAsString(v), strings.Join(sorted, ", "))
+	return ""
 }

@@ -396,8 +396,8 @@ return m.event, m.attrs[1][1], select(2, pcall(m.encode, m)):match('unknown attr
 			"nil IFA_LOCL unknown attribute 'IFA_LOCL' in ifaddrmsg_attrs attributes (did you mean 'IFA_LOCAL'?)"},
 		{"a length that is not its own", `local m = nl.from_json('{"header": {"type": 20, "length": 99}, "attrs": []}'); return m.header.length, #m:encode()`,
 			"99 24"},
-		{"a type with no description", `local m = nl.from_json('{"header": {"type": 92}, "payload": {"hex": "0200"}, "attrs": []}')
-return m.event, m.payload == '\2\0', #m:encode()`, "RTM_NEWSTATS true 18"},
+		{"a type with no description", `local m = nl.from_json('{"header": {"type": 96}, "payload": {"hex": "0200"}, "attrs": []}')
+return m.event, m.payload == '\2\0', #m:encode()`, "RTM_NEWCACHEREPORT true 18"},
 		{"another protocol", `local m = nl.from_json('{"header": {"type": 20}, "protocol": "sock_diag", "payload": {"hex": "02"}, "attrs": []}')
 return m.event, nl.json(m):match('"protocol":"sock_diag"') ~= nil, #m:encode()`, "nil true 17"},
 		{"trailing bytes", `local m = nl.from_json('{"header": {"type": 20}, "family": 2, "attrs": [], "_tail": {"hex": "0707"}}')

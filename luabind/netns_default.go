@@ -1,7 +1,6 @@
 package luabind
 
 import (
-	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
@@ -42,25 +41,14 @@ func (e *Env) SetNetNS(ns string) error {
 }
 
 // rebindIP points the ip module's own instance (the global ip, not those
-// ip.netns returns) at namespace ns: it closes the instance's socket
-// (ip.close) and sets the namespace its sockets, batches and monitors
-// open in.
+// ip.netns returns) at namespace ns: its socket is closed, and its next
+// sockets, batches and monitors open in ns.
 func (e *Env) rebindIP(ns string) {
-	inst, ok := e.ipModule.(*lua.LTable)
-	if !ok {
-		return // not loaded yet: loading binds it to NetNS
+	if e.ip == nil {
+		return // not made yet: making it binds it to NetNS
 	}
-	if closeFn, ok := inst.RawGetString("close").(*lua.LFunction); ok {
-		top := e.L.GetTop()
-		e.L.Push(closeFn)
-		e.pcall(e.L, "ip.close", 0, 0, nil) // a failed close leaves nothing to undo
-		e.L.SetTop(top)
-	}
-	var v lua.LValue = lua.LNil
-	if ns != "" {
-		v = lua.LString(ns)
-	}
-	inst.RawSetString("_netns", v)
+	e.ip.root.close()
+	e.ip.root.netns = ns
 }
 
 // forgetNetNS closes every socket the Env opened in namespace ns and its

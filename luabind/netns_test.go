@@ -224,7 +224,7 @@ local get = rtnl.ifinfomsg()
 get.header.type = RTM_GETLINK
 get.header.flags = NLM_F_REQUEST + NLM_F_ACK
 get.attrs = {{'IFLA_IFNAME', 'ca0'}}
-r['ip.batch'] = tostring(pcall(ip.batch, function() ip._batch(get) end))
+r['ip.batch'] = tostring(pcall(ip.batch, function(add) add(get) end))
 -- Events: subscribed without naming a namespace, B changes first, then A;
 -- the first notification heard says where the socket is.
 local events, close = nl.events({'link'}, {timeout = 5})
@@ -269,7 +269,7 @@ local get = rtnl.ifinfomsg()
 get.header.type = RTM_GETLINK
 get.header.flags = NLM_F_REQUEST + NLM_F_ACK
 get.attrs = {{'IFLA_IFNAME', 'ca0'}}
-local batched = pcall(ip.batch, function() ip._batch(get) end)
+local batched = pcall(ip.batch, function(add) add(get) end)
 return names(nl.socket('route')), names(nl.socket('route', {netns = B})), tostring(batched)`)
 		completed, _ = e.Complete("ip.link('set', {ifname='c", len("ip.link('set', {ifname='c"))
 	})

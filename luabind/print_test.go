@@ -200,7 +200,7 @@ func TestErrorText(t *testing.T) {
 			"test:1: bottom\nstack traceback:\n\ttest:1: in function 'f' (5 more times)\n\t...\n\ttest:1: in function 'f' (4 more times)\n\ttest:1: in main chunk"},
 		// nlsh's own frames (Go functions, the ip module's Lua, tail calls)
 		// are left out: the traceback names the script's lines.
-		{"local function g()\n  return ip.link_lookup({})\nend\ng()", "test:4: encode: IFLA_IFNAME: expected a string, got a table\nstack traceback:\n\ttest:4: in main chunk"},
+		{"local function g()\n  return ip.link_lookup(true)\nend\ng()", "test:2: ip.link_lookup: expected a name or a filter table, got boolean\nstack traceback:\n\ttest:2: in function 'g'\n\ttest:4: in main chunk"},
 	} {
 		_, err := e.Run(context.Background(), "test", tc.src, nil)
 		if err == nil {

@@ -27,9 +27,7 @@ import (
 //
 // So Go code calls Lua back through Env.pcall (protected, as L.PCall) or
 // Env.call (as L.Call), naming the call, never through L.PCall or L.Call
-// directly. Two L.Call sites remain, running only the ip module's own Lua,
-// which makes its calls through native.pcall: the module's loading, and
-// ip.route's fallback to the Lua verb.
+// directly.
 
 // maxNestedCalls bounds calls inside calls, as Lua 5.1's LUAI_MAXCCALLS
 // bounds C calls: each holds a thread, so unbounded recursion through
@@ -414,10 +412,6 @@ func (e *Env) setupCalls() {
 
 // luaPcall is Lua's pcall(f, ...) on a thread of its own.
 func (e *Env) luaPcall(L *lua.LState) int { return e.pcallLua(L, "pcall", 1) }
-
-// luaNamedPcall is native.pcall(what, f, ...), pcall for the ip module's
-// verbs: a yield inside says which verb it crossed.
-func (e *Env) luaNamedPcall(L *lua.LState) int { return e.pcallLua(L, L.CheckString(1), 2) }
 
 // pcallLua calls the function at index fi with the arguments above it.
 func (e *Env) pcallLua(L *lua.LState, what string, fi int) int {

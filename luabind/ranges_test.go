@@ -177,11 +177,11 @@ func TestEncodeErrorSendsNothing(t *testing.T) {
 	nstest.IP(t, ns, "link", "set", "v0", "up")
 	for _, tc := range []struct{ name, src, want string }{
 		{"ip.rule", `ip.rule('add', {table = -1, priority = 1234})`,
-			"encode: fib_rule_hdr.table: -1 is out of range for u8 (0..255)"},
+			"ip.rule: fib_rule_hdr.table: -1 is out of range for u8 (0..255)"},
 		{"ip.route", `ip.route('add', {dst = '10.8.0.0/16', dev = 'v0', table = -1})`,
 			"ip.route: rtmsg.table: -1 is out of range for u8 (0..255)"},
 		{"ip.link", `ip.link('add', {ifname = 'v7', kind = 'veth', peer = 'v8', alias = function() end})`,
-			"encode: IFLA_IFALIAS: expected a string, got a function"},
+			"ip.link: IFLA_IFALIAS: expected a string, got a function"},
 		{"s:request", `local m = rtnl.ifaddrmsg{family = AF_INET, prefixlen = 24, index = ip.link_lookup('v0')}
 m.header.type, m.header.flags = RTM_NEWADDR, 'NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL'
 m.attrs = {{'IFA_LOCAL', '10.9.9.9'}, {'IFA_ADDRESS', '10.9.9.9'}, {'IFA_PROTO', -1}}

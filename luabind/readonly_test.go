@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"nlsh/engine/nstest"
 )
@@ -56,6 +57,29 @@ func withoutAddrconf(t *testing.T, out []byte) string {
 	return string(b) + "\n"
 }
 
+// settled is the namespace's snapshot once it stops changing on its own:
+// a new bridge gets its carrier, and an IPv6 link-local address with it,
+// a moment after its first port comes up.
+func settled(t *testing.T, ns string) string {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		out, _ := exec.Command("ip", "-n", ns, "-j", "link", "show", "br0").Output()
+		if strings.Contains(string(out), `"operstate":"UP"`) {
+			break
+		}
+	}
+	last := snapshot(t, ns)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		now := snapshot(t, ns)
+		if now == last {
+			return now
+		}
+		last = now
+	}
+	return last
+}
+
 // TestReadOnly: under read-only every call that would change the kernel
 // is refused before anything is sent, naming the message, and the
 // namespace is byte for byte as it was; reading, dumping, explaining and
@@ -63,7 +87,7 @@ func withoutAddrconf(t *testing.T, out []byte) string {
 func TestReadOnly(t *testing.T) {
 	ns := nstest.New(t)
 	nstest.Topology(t, ns)
-	before := snapshot(t, ns)
+	before := settled(t, ns)
 	e, _ := newEnv(t, ns)
 	run(t, e, `assert(nl.read_only() == false); assert(nl.read_only(true) == true)`)
 	if got := runErr(t, e, `nl.read_only(false)`); !strings.Contains(got, "cannot be turned off") {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -186,7 +187,21 @@ func testBridgePorts(t *testing.T) {
 	}
 	mustScript(t, ns, "bridge_ports.lua", "br1", "192.168.60.1/24")
 
-	links := ipJSON(t, ns, "-d", "link", "show")
+	// A port's operstate follows its carrier a moment after the other end
+	// goes up (the kernel's link watch runs apart): wait for it.
+	var links []map[string]any
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		links = ipJSON(t, ns, "-d", "link", "show")
+		up := true
+		for _, l := range links {
+			if n, _ := l["ifname"].(string); strings.Contains(n, "-p") && l["operstate"] != "UP" {
+				up = false
+			}
+		}
+		if up || time.Since(start) > 3*time.Second {
+			break
+		}
+	}
 	for _, c := range []struct{ br, addr string }{{"br0", "192.168.50.1/24"}, {"br1", "192.168.60.1/24"}} {
 		br := find(links, "ifname", c.br)
 		if br == nil || kindOf(br) != "bridge" || !strings.Contains(jsonText(br["flags"]), `"UP"`) {

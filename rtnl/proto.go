@@ -9,7 +9,7 @@ var Route = (&engine.Protocol{
 	Name:    "route",
 	Number:  0, // NETLINK_ROUTE
 	Types:   routeMsgTypes(),
-	Classes: []*engine.Class{LinkClass, AddrClass, RouteClass, NeighClass, RuleClass, TcClass, NeighTblClass, NetconfClass, NexthopClass, engine.ErrClass, engine.DoneClass},
+	Classes: []*engine.Class{LinkClass, AddrClass, RouteClass, NeighClass, RuleClass, TcClass, NeighTblClass, NetconfClass, NexthopClass, NsidClass, StatsClass, engine.ErrClass, engine.DoneClass},
 	Groups:  routeGroups,
 	Enums:   routeAllEnums(),
 }).Build()
@@ -42,6 +42,11 @@ func routeMsgTypes() []*engine.MsgType {
 		&engine.MsgType{Name: "RTM_DELNETCONF", Type: 81, Class: NetconfClass, Op: engine.OpDel},
 		&engine.MsgType{Name: "RTM_GETNETCONF", Type: 82, Class: NetconfClass, Op: engine.OpGet},
 	)
+	ts = append(ts, msgTriple(88, "NSID", NsidClass)...)
+	ts = append(ts,
+		&engine.MsgType{Name: "RTM_NEWSTATS", Type: 92, Class: StatsClass, Op: engine.OpNew},
+		&engine.MsgType{Name: "RTM_GETSTATS", Type: 94, Class: StatsClass, Op: engine.OpGet},
+	)
 	ts = append(ts, msgTriple(100, "CHAIN", TcClass)...)
 	ts = append(ts, msgTriple(104, "NEXTHOP", NexthopClass)...)
 	ts = append(ts, msgTriple(116, "NEXTHOPBUCKET", NexthopClass)...)
@@ -61,8 +66,7 @@ func routeMsgTypes() []*engine.MsgType {
 		{"RTM_NEWADDRLABEL", 72, engine.OpNew}, {"RTM_DELADDRLABEL", 73, engine.OpDel}, {"RTM_GETADDRLABEL", 74, engine.OpGet},
 		{"RTM_GETDCB", 78, engine.OpGet}, {"RTM_SETDCB", 79, engine.OpSet},
 		{"RTM_NEWMDB", 84, engine.OpNew}, {"RTM_DELMDB", 85, engine.OpDel}, {"RTM_GETMDB", 86, engine.OpGet},
-		{"RTM_NEWNSID", 88, engine.OpNew}, {"RTM_DELNSID", 89, engine.OpDel}, {"RTM_GETNSID", 90, engine.OpGet},
-		{"RTM_NEWSTATS", 92, engine.OpNew}, {"RTM_GETSTATS", 94, engine.OpGet}, {"RTM_SETSTATS", 95, engine.OpSet},
+		{"RTM_SETSTATS", 95, engine.OpSet}, // its attributes are IFLA_STATS_GETSET_*, not described
 		{"RTM_NEWCACHEREPORT", 96, engine.OpNew},
 		{"RTM_NEWVLAN", 112, engine.OpNew}, {"RTM_DELVLAN", 113, engine.OpDel}, {"RTM_GETVLAN", 114, engine.OpGet},
 		{"RTM_NEWTUNNEL", 120, engine.OpNew}, {"RTM_DELTUNNEL", 121, engine.OpDel}, {"RTM_GETTUNNEL", 122, engine.OpGet},

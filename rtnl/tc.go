@@ -203,5 +203,5 @@ var TcClass = &engine.Class{
 // TcEnums are the traffic control value names exported to scripts.
 var TcEnums = []*engine.Enum{
 	tcHandles, tcHandleMinors, tcHandleMasks, tcBlock, tcLinkLayers, tcDumpFlags, tcActions,
-	tcU32SelFlags, tcU32Handles, tcClsFlags, tcActFlags, tcActHwStats,
+	tcU32SelFlags, tcU32Handles, tcClsFlags, tcActFlags, tcActHwStats, tcMirredEactions,
 }

@@ -1,6 +1,10 @@
 package rtnl
 
-import "nlsh/engine"
+import (
+	"strconv"
+
+	"nlsh/engine"
+)
 
 // Kind-specific TCA_OPTIONS formats of qdiscs, classes and filters, chosen by
 // TCA_KIND. Kinds not listed here decode as Binary.
@@ -144,12 +148,13 @@ var tcActFlags = engine.NewFlags("tca_act_flags",
 var tcActHwStats = engine.NewFlags("tca_act_hw_stats",
 	ev("TCA_ACT_HW_STATS_IMMEDIATE", 1<<0), ev("TCA_ACT_HW_STATS_DELAYED", 1<<1))
 
-// tcActAttrs is the TCA_ACT_* set of one action. In a filter's action list
-// each action is a nest numbered by its position (1..TCA_ACT_MAX_PRIO); those
-// positions have no C names, so the list itself (TCA_U32_ACT) stays Binary.
+// tcActAttrs is the TCA_ACT_* set of one action.
 var tcActAttrs = engine.NewAttrSet("tc_act_attrs", "TCA_ACT_",
 	tcDoc(attr("TCA_ACT_KIND", 1, engine.Asciiz), "action kind (\"gact\", \"mirred\", …)"),
-	tcDoc(attr("TCA_ACT_OPTIONS", 2, engine.Binary), "kind-specific parameters"),
+	tcDoc(withDefault(sub("TCA_ACT_OPTIONS", 2, "TCA_ACT_KIND", map[string]*engine.AttrDesc{
+		// tc flags the options of an action (the kernel reads them either way).
+		"mirred": nestFlagged(nest("TCA_ACT_OPTIONS", 2, tcMirredAttrs)),
+	}), attr("TCA_ACT_OPTIONS", 2, engine.Binary)), "kind-specific parameters"),
 	attr("TCA_ACT_INDEX", 3, engine.U32),
 	nest("TCA_ACT_STATS", 4, tcStatsAttrs),
 	attr("TCA_ACT_PAD", 5, engine.Binary),
@@ -158,6 +163,40 @@ var tcActAttrs = engine.NewAttrSet("tc_act_attrs", "TCA_ACT_",
 	tcDoc(strct("TCA_ACT_HW_STATS", 8, tcBitfield32(tcActHwStats)), "hardware statistics types allowed"),
 	tcDoc(strct("TCA_ACT_USED_HW_STATS", 9, tcBitfield32(tcActHwStats)), "hardware statistics types in use"),
 	tcDoc(attr("TCA_ACT_IN_HW_COUNT", 10, engine.U32), "number of devices the action is offloaded to"),
+)
+
+// tcActList is a filter's action list: one TCA_ACT_* nest per action,
+// numbered by its position (1..TCA_ACT_MAX_PRIO). C leaves the positions
+// unnamed; pyroute2 calls them TCA_ACT_PRIO_1, … and so does nlsh.
+var tcActList = func() *engine.AttrSet {
+	s := engine.NewAttrSet("tc_act_list", "TCA_ACT_PRIO_")
+	for i := 1; i <= 32; i++ {
+		s.Add(nest("TCA_ACT_PRIO_"+strconv.Itoa(i), uint16(i), tcActAttrs))
+	}
+	return s
+}()
+
+// Mirred (linux/tc_act/tc_mirred.h): mirror or redirect packets to a link.
+
+// tcMirredEactions names tc_mirred's eaction.
+var tcMirredEactions = engine.NewEnum("tca_mirred_eaction",
+	ev("TCA_EGRESS_REDIR", 1), ev("TCA_EGRESS_MIRROR", 2), ev("TCA_INGRESS_REDIR", 3), ev("TCA_INGRESS_MIRROR", 4))
+
+// tcMirred is struct tc_mirred: tc_gen, then what to do and where.
+var tcMirred = engine.NewStruct("tc_mirred",
+	f("index", engine.U32),
+	f("capab", engine.U32),
+	fe("action", engine.S32, tcActions),
+	f("refcnt", engine.S32),
+	f("bindcnt", engine.S32),
+	fe("eaction", engine.S32, tcMirredEactions),
+	engine.Field{Name: "ifindex", Kind: engine.U32, Doc: "the link packets go to"},
+)
+
+var tcMirredAttrs = engine.NewAttrSet("tc_mirred_attrs", "TCA_MIRRED_",
+	tcDoc(strct("TCA_MIRRED_TM", 1, tcfT), "timestamps"),
+	strct("TCA_MIRRED_PARMS", 2, tcMirred),
+	attr("TCA_MIRRED_PAD", 3, engine.Binary),
 )
 
 // U32 classifier (pkt_cls.h).
@@ -224,7 +263,7 @@ var tcU32Attrs = engine.NewAttrSet("tc_u32_attrs", "TCA_U32_",
 	tcDoc(attr("TCA_U32_DIVISOR", 4, engine.U32), "number of buckets of a new hash table"),
 	strct("TCA_U32_SEL", 5, tcU32Sel),
 	nest("TCA_U32_POLICE", 6, tcPoliceAttrs),
-	tcDoc(attr("TCA_U32_ACT", 7, engine.Binary), "actions: nests 1..32, each a TCA_ACT_* set"),
+	tcDoc(nest("TCA_U32_ACT", 7, tcActList), "actions: TCA_ACT_PRIO_1, … each a TCA_ACT_* set"),
 	tcDoc(attr("TCA_U32_INDEV", 8, engine.Asciiz), "match only packets from this device"),
 	tcDoc(strct("TCA_U32_PCNT", 9, tcU32Pcnt), "hit counters"),
 	tcDoc(strct("TCA_U32_MARK", 10, tcU32Mark), "match on the packet mark"),

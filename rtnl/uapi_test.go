@@ -108,7 +108,8 @@ var uapiHeaders = []string{
 	"linux/if_addr.h", "linux/if_arp.h", "linux/if_bridge.h", "linux/if_tun.h", "linux/veth.h",
 	"linux/neighbour.h", "linux/fib_rules.h", "linux/lwtunnel.h", "linux/in_route.h",
 	"linux/icmpv6.h", "linux/netconf.h", "linux/pkt_sched.h", "linux/pkt_cls.h", "linux/gen_stats.h",
-	"linux/if_addrlabel.h", "linux/ipv6.h", "linux/devlink.h", "linux/nexthop.h",
+	"linux/if_addrlabel.h", "linux/ipv6.h", "linux/devlink.h", "linux/nexthop.h", "linux/net_namespace.h",
+	"linux/tc_act/tc_mirred.h",
 }
 
 // newerThanHeaders are names the installed headers (6.1) do not have yet;
@@ -117,6 +118,11 @@ var newerThanHeaders = map[string]bool{
 	"IFLA_DEVLINK_PORT": true, "IFLA_GSO_IPV4_MAX_SIZE": true, "IFLA_GRO_IPV4_MAX_SIZE": true,
 	"IFLA_DPLL_PIN": true, "DPLL_A_PIN_ID": true,
 }
+
+// positional are attribute names that number the entries of a list, which
+// C leaves unnamed (pyroute2 names them so): checked against their number
+// in the test of their set instead.
+func positional(name string) bool { return strings.HasPrefix(name, "TCA_ACT_PRIO_") }
 
 // notC are descriptions that are not C structs of their own (an element of a
 // flexible array, for instance).
@@ -174,7 +180,7 @@ func (w *walker) set(s *engine.AttrSet) {
 }
 
 func (w *walker) attr(a *engine.AttrDesc) {
-	if a.Name != "" {
+	if a.Name != "" && !positional(a.Name) {
 		w.want["v "+a.Name] = uint64(a.Type)
 	}
 	w.enum(a.Enum)

@@ -147,7 +147,6 @@ var rtnlDifferences = map[string]string{
 	// rtnl is less precise than the spec.
 	"ifinfomsg IFLA_LINKINFO IFLA_INFO_DATA[bond] IFLA_BOND_ARP_IP_TARGET: spec nested, rtnl binary": "rtnl keeps the array of targets as bytes",
 	"ifinfomsg IFLA_LINKINFO IFLA_INFO_DATA[bond] IFLA_BOND_NS_IP6_TARGET: spec nested, rtnl binary": "rtnl keeps the array of targets as bytes",
-	"tcmsg TCA_OPTIONS[u32] TCA_U32_ACT: spec nested, rtnl binary":                                   "rtnl keeps u32's actions as bytes",
 
 	// Deliberate: the spec names the counters of an array as struct
 	// members; rtnl keeps the array, which grows with the kernel.
@@ -156,6 +155,10 @@ var rtnlDifferences = map[string]string{
 	"ifinfomsg IFLA_AF_SPEC[default] AF_INET6 IFLA_INET6_ICMP6STATS: spec struct(48), rtnl array(u64)": "ICMPv6 statistics as a struct",
 	"ifinfomsg IFLA_AF_SPEC[default] AF_INET6 IFLA_INET6_CONF: spec struct(229), rtnl array(s32)":      "spec bug besides: addr-gen-mode is a u8 among s32s, so the struct is 229 bytes",
 	"ifinfomsg IFLA_AF_SPEC[default] AF_INET6 IFLA_INET6_TOKEN: spec binary, rtnl ipv6":                "spec has no display-hint: an address shown as bytes",
+
+	// Deliberate: the spec's indexed array of actions is a set of
+	// positions in rtnl, named as pyroute2 names them.
+	"tcmsg TCA_OPTIONS[u32] TCA_U32_ACT: array set in one, attributes in the other": "rtnl names the positions TCA_ACT_PRIO_1, … as pyroute2 does",
 
 	// Deliberate: rtnl chooses the layout by the message's family.
 	"ifinfomsg IFLA_AF_SPEC: spec nested, rtnl sub-message": "AF_BRIDGE messages carry IFLA_BRIDGE_* directly; others the per-family nests the spec describes",

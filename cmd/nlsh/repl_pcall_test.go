@@ -27,7 +27,7 @@ func TestREPLPcallKeepsUpvalues(t *testing.T) {
 		{[]string{"do", "  local c = 0", "  local function bump() c = c + 1 end", "  bump()", "  xpcall(function() pcall(error, 'a'); error('b') end, print)", "  bump()", "  print(c)", "end"}, "\n2\n"},
 		{[]string{"=coroutine.wrap(function() return pcall(coroutine.yield, 1) end)()"}, "\nfalse\tstdin:1: cannot yield across an nlsh call (pcall)\n"},
 		{[]string{"=coroutine.resume(coroutine.create(function() local n = ip.batch(function() coroutine.yield() end) end))"},
-			"\nfalse\tstdin:1: stdin:1: cannot yield across an nlsh call (ip.batch); nothing was queued before it\n"},
+			"\nfalse\tstdin:1: cannot yield across an nlsh call (ip.batch); nothing was queued before it\n"},
 		{[]string{"=coroutine.wrap(function(a) return coroutine.yield(a) end)(7)"}, "\n7\n"},
 	} {
 		for i, l := range c.lines {

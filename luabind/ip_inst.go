@@ -1,0 +1,339 @@
+package luabind
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+
+	"nlsh/engine"
+	"nlsh/rtnl"
+)
+
+// ipInst is one instance of the ip module: the namespace its verbs work
+// in, its socket (opened on first use) and, while ip.batch runs, the
+// batch its changes join. Lua holds it as the userdata every function of
+// the instance's table closes over.
+type ipInst struct {
+	m     *ipModule
+	netns string // "" for nlsh's own namespace (the Env's --netns)
+	sock  *socket
+	// batch queues a request while ip.batch runs (nil otherwise).
+	batch func(*lua.LState, []byte) int
+	bound map[string]*lua.LTable // ip.netns(name) of this instance, by name
+	table *lua.LTable            // the instance's table of functions
+	// lookupFn, when set, looks interface names up instead of the kernel
+	// (tests that build messages without one).
+	lookupFn func(L *lua.LState, name string) (int, bool)
+}
+
+// socket returns the instance's route socket, opening it on first use.
+func (i *ipInst) socket(L *lua.LState) *socket {
+	if i.sock != nil && !i.sock.closed.Load() {
+		return i.sock
+	}
+	e := i.m.e
+	cfg := engine.DefaultConnConfig()
+	cfg.NetNS = i.netns
+	s, err := e.dial(0, e.route, "route", cfg)
+	if err != nil {
+		e.raise(L, "nl.socket", err)
+	}
+	i.sock = s
+	return s
+}
+
+// close closes the instance's socket; the next call opens another.
+func (i *ipInst) close() {
+	if i.sock != nil {
+		i.sock.close()
+		delete(i.m.e.sockets, i.sock)
+		i.sock = nil
+	}
+}
+
+// request sends b and returns the replies; a kernel error is raised as an
+// error value carrying the replies before it.
+func (i *ipInst) request(L *lua.LState, b []byte, o engine.RequestOptions) []engine.Message {
+	s := i.socket(L)
+	s.endStream()
+	msgs, err := s.conn.RequestWith(i.m.e.ctx(L), s.proto, b, o)
+	if err != nil {
+		i.m.e.raiseReplies(L, "request", err, s.proto, msgs)
+	}
+	return msgs
+}
+
+// The getters' policy for dumps the kernel flags as interrupted by
+// concurrent changes (NLM_F_DUMP_INTR): ask again, up to dumpTries times
+// in all, waiting dumpBackoff, then twice as long each time, for the
+// changes to settle; if every try was interrupted, return the last
+// result with a warning on standard error, as iproute2 does ("Dump was
+// interrupted and may be inconsistent."). A getter under constant churn
+// then still answers, as `ip` does, rather than failing.
+const (
+	dumpTries   = 5
+	dumpBackoff = 5 * time.Millisecond
+)
+
+// dump sends a dump request and returns every reply, under the policy
+// above; a kernel error is returned, for the getter to judge.
+func (i *ipInst) dump(L *lua.LState, b []byte, o engine.RequestOptions) ([]engine.Message, error) {
+	e := i.m.e
+	s := i.socket(L)
+	s.endStream()
+	ctx := e.ctx(L)
+	wait := dumpBackoff
+	for try := 1; ; try++ {
+		msgs, err := s.conn.RequestWith(ctx, s.proto, b, o)
+		if err == nil {
+			return msgs, nil
+		}
+		if !errors.Is(err, engine.ErrDumpInterrupted) {
+			return msgs, err
+		}
+		if try == dumpTries {
+			op := "dump"
+			var ne *engine.Error
+			if errors.As(err, &ne) && ne.Op != "" {
+				op = ne.Op + " dump"
+			}
+			i.m.warn("%s interrupted by concurrent changes (NLM_F_DUMP_INTR) %d times in a row: returning the last result, which may be inconsistent", op, dumpTries)
+			return msgs, nil
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			L.RaiseError("interrupted")
+		}
+		wait *= 2
+	}
+}
+
+// raiseDump raises a dump's error as the error value it is.
+func (i *ipInst) raiseDump(L *lua.LState, err error, msgs []engine.Message) {
+	i.m.e.raiseReplies(L, "request", err, i.m.e.route, msgs)
+}
+
+// lookup returns the index of the link named name (an alternative name
+// too), and false when there is none.
+func (i *ipInst) lookup(L *lua.LState, name string) (int, bool) {
+	if i.lookupFn != nil {
+		return i.lookupFn(L, name)
+	}
+	// The kernel refuses names longer than it keeps (ERANGE) rather
+	// than say there is none: 15 bytes, 127 for an alternative name.
+	if len(name) == 0 || len(name) > 127 {
+		return 0, false
+	}
+	attr := "IFLA_IFNAME"
+	if len(name) > 15 {
+		attr = "IFLA_ALT_IFNAME"
+	}
+	l, ok := i.getLink(L, -1, attr, name)
+	if !ok {
+		return 0, false
+	}
+	return l.index, true
+}
+
+// nameOf returns the name of the link with index idx.
+func (i *ipInst) nameOf(L *lua.LState, idx int) (string, bool) {
+	l, ok := i.getLink(L, idx, "", "")
+	return l.name, ok
+}
+
+// linkID is what a link lookup returns.
+type linkID struct {
+	index int
+	name  string
+}
+
+// getLink asks the kernel for one link, by index or by a name attribute;
+// false when there is none (ENODEV).
+func (i *ipInst) getLink(L *lua.LState, idx int, attr, name string) (linkID, bool) {
+	c := rtnl.LinkClass
+	vals := make([]any, len(c.Struct.Fields))
+	r := &engine.Record{Class: c, Fields: &engine.StructValue{Desc: c.Struct, Values: vals}}
+	if idx >= 0 {
+		vals[linkIndexField] = int64(idx)
+	}
+	if attr != "" {
+		d, _ := c.Attrs.ByName(attr)
+		r.Attrs = []engine.Attr{{Type: d.Type, Desc: d, Value: name}}
+	}
+	b, err := engine.EncodeMessage(engine.Header{Type: unix.RTM_GETLINK, Flags: engine.NLM_F_REQUEST}, c, r)
+	if err != nil {
+		L.RaiseError("link lookup: %s", err.Error())
+	}
+	s := i.socket(L)
+	s.endStream()
+	msgs, err := s.conn.RequestWith(i.m.e.ctx(L), s.proto, b, engine.RequestOptions{})
+	if err != nil {
+		var ne *engine.Error
+		if errors.As(err, &ne) && ne.Errno == unix.ENODEV {
+			return linkID{}, false
+		}
+		i.m.e.raiseReplies(L, "request", err, s.proto, msgs)
+	}
+	for _, m := range msgs {
+		if m.Header.Type != unix.RTM_NEWLINK {
+			continue
+		}
+		fv, ok := m.Fields(s.proto)
+		if !ok {
+			continue
+		}
+		idx, _ := fv.Values[linkIndexField].(int64)
+		id := linkID{index: int(idx)}
+		if v, ok := m.Get(s.proto, "IFLA_IFNAME"); ok {
+			id.name, _ = v.(string)
+		}
+		return id, true
+	}
+	return linkID{}, false
+}
+
+// ipMsg is a request a verb builds: its header, fields and attributes,
+// in one allocation.
+type ipMsg struct {
+	h      engine.Header
+	class  *engine.Class
+	rec    engine.Record
+	fields engine.StructValue
+	vals   [12]any
+	buf    [12]engine.Attr
+}
+
+// newMsg starts a request of class c, every field zero.
+func newMsg(c *engine.Class, typ, flags uint16) *ipMsg {
+	m := &ipMsg{h: engine.Header{Type: typ, Flags: flags}, class: c}
+	n := 0
+	if c.Struct != nil {
+		n = len(c.Struct.Fields)
+	}
+	var vals []any
+	if n <= len(m.vals) {
+		vals = m.vals[:n]
+	} else {
+		vals = make([]any, n)
+	}
+	m.fields = engine.StructValue{Desc: c.Struct, Values: vals}
+	m.rec = engine.Record{Class: c, Attrs: m.buf[:0]}
+	if c.Struct != nil {
+		m.rec.Fields = &m.fields
+	}
+	return m
+}
+
+// setField sets header field i.
+func (m *ipMsg) setField(i int, v any) { m.fields.Values[i] = v }
+
+// field is header field i's value as a number (0 when unset).
+func (m *ipMsg) field(i int) uint64 {
+	switch x := m.fields.Values[i].(type) {
+	case uint64:
+		return x
+	case int64:
+		return uint64(x)
+	case float64:
+		return uint64(x)
+	}
+	return 0
+}
+
+// add appends an attribute, with NLA_F_NESTED when its description asks
+// for it. (A sub-message is given by the format it takes.)
+func (m *ipMsg) add(d *engine.AttrDesc, v any) {
+	var flags uint16
+	if d.NestFlag {
+		flags = engine.NLA_F_NESTED
+	}
+	m.rec.Attrs = append(m.rec.Attrs, engine.Attr{Type: d.Type, Flags: flags, Desc: d, Value: v})
+}
+
+// encode returns the request's bytes.
+func (c *ipCall) encode(m *ipMsg) []byte {
+	b, err := engine.EncodeMessage(m.h, m.class, &m.rec)
+	if err != nil {
+		c.fail("%s", err.Error())
+	}
+	return b
+}
+
+// msgTable is the request as the message table a script would have
+// built: what dry returns.
+func (c *ipCall) msgTable(m *ipMsg) *lua.LTable {
+	return c.m.e.recordMessage(m.h, m.class, &m.rec)
+}
+
+// send sends a change and pushes what the verb returns: with dry the
+// message unsent; inside ip.batch nothing (the request joins the batch);
+// with echo the object the kernel made (NLM_F_ECHO); else nothing, as
+// for an acknowledged change.
+func (c *ipCall) send(m *ipMsg) int {
+	L := c.L
+	if c.echo {
+		m.h.Flags |= engine.NLM_F_ECHO
+	}
+	if c.dry {
+		L.Push(c.msgTable(m))
+		return 1
+	}
+	b := c.encode(m)
+	if c.inst.batch != nil {
+		if c.echo {
+			c.fail("echo is not available inside ip.batch")
+		}
+		c.inst.batch(L, b)
+		return 0
+	}
+	msgs := c.inst.request(L, b, c.opts)
+	if !c.echo {
+		return 0
+	}
+	// The object itself: adding a root qdisc reports the deletion of the
+	// one it replaces first, so the reply of the request's own type.
+	e := c.m.e
+	for _, r := range msgs {
+		if r.Header.Type == m.h.Type {
+			L.Push(e.newLazyWith(e.route, r))
+			return 1
+		}
+	}
+	if len(msgs) > 0 {
+		L.Push(e.newLazyWith(e.route, msgs[0]))
+		return 1
+	}
+	return 0
+}
+
+// ask sends a get request and pushes the one message it answers with (or
+// with dry, the request).
+func (c *ipCall) ask(m *ipMsg) int {
+	L := c.L
+	if c.dry {
+		L.Push(c.msgTable(m))
+		return 1
+	}
+	msgs := c.inst.request(L, c.encode(m), c.opts)
+	e := c.m.e
+	for _, r := range msgs {
+		if r.Header.Type != engine.NLMSG_ERROR && r.Header.Type != engine.NLMSG_DONE {
+			L.Push(e.newLazyWith(e.route, r))
+			return 1
+		}
+	}
+	L.Push(lua.LNil)
+	return 1
+}
+
+// warn writes a warning line to standard error (where traces go).
+func (m *ipModule) warn(format string, args ...any) {
+	e := m.e
+	e.trace.mu.Lock()
+	defer e.trace.mu.Unlock()
+	fmt.Fprintf(e.trace.w, "nlsh: warning: "+format+"\n", args...)
+}
