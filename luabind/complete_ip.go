@@ -37,6 +37,9 @@ func (e *Env) ipCallee(callee string) string {
 		return ""
 	}
 	recv := callee[:i]
+	if r, ok := strings.CutSuffix(recv, ".each"); ok && ipGetters[name] != nil && ipEachGetters[name] != nil {
+		recv = r // ip.each.routes{…} takes what ip.routes{…} takes
+	}
 	if recv == "ip" {
 		return name
 	}

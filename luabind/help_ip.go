@@ -19,6 +19,9 @@ func ipHelpVerb(name string) (*ipVerb, keyUse) {
 	if !ok {
 		return nil, 0
 	}
+	if g, ok := strings.CutPrefix(fn, "each."); ok && ipEachGetters[g] != nil {
+		fn = g // ip.each.routes takes what ip.routes takes
+	}
 	if v := ipVerbs[fn]; v != nil {
 		return v(), useChange
 	}

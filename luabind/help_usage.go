@@ -147,6 +147,21 @@ handle ('1:'), parent ('root', '1:1'), classid, prio, protocol and the kind's ke
 	{"ip.classes", "([filter])", `The traffic classes of a device (index or ifname in filter), or of every device.`},
 	{"ip.filters", "([filter])", `The traffic filters of a device (index or ifname in filter, and parent), or of every
 device.`},
+	{"ip.each.links", "([filter])", `The streaming form of ip.links: an iterator over the links as the kernel sends them,
+filtered on arrival, nothing kept once the loop moves on (see ip.each.routes).`},
+	{"ip.each.addrs", "([filter])", `The streaming form of ip.addrs (see ip.each.routes).`},
+	{"ip.each.routes", "([filter])", `The streaming form of ip.routes: takes the same filter and returns an iterator over the
+routes as the kernel sends them, filtered on arrival, keeping none once the loop moves on,
+so memory stays flat for a million routes. The stream has a socket of its own: the loop
+may call ip (ip.route('del', …)). A dump the kernel flags as interrupted (NLM_F_DUMP_INTR)
+hands out every route, then raises that code.
+  for r in ip.each.routes{table = 254} do n = n + 1 end`},
+	{"ip.each.neighs", "([filter])", `The streaming form of ip.neighs (see ip.each.routes).`},
+	{"ip.each.rules", "([filter])", `The streaming form of ip.rules (see ip.each.routes).`},
+	{"ip.each.qdiscs", "([filter])", `The streaming form of ip.qdiscs (see ip.each.routes).`},
+	{"ip.each.classes", "([filter])", `The streaming form of ip.classes: one dump per device, streamed in turn.`},
+	{"ip.each.filters", "([filter])", `The streaming form of ip.filters: one dump per parent, streamed in turn (the
+parents are found first).`},
 	{"ip.tc_handle", "(h)", `Converts a tc handle: ip.tc_handle('1:10') is 0x10010, ip.tc_handle(0x10010) is '1:10'.`},
 	{"ip.monitor", "(groups, fn [, opts])", `Calls fn(ev) for every notification of the groups ('link', 'addr', 'route',
 'neigh', 'rule', 'tc' or any rtnetlink group name) until fn returns false or Ctrl-C.

@@ -35,6 +35,9 @@ type ipCall struct {
 
 	bad, hinted string           // the first unknown key, and the first with a hint
 	quiet       func(error) bool // a getter's errors that mean "none"
+	// each: the getter streams (ip.each); its call then lives as long as
+	// its iterator, whose filter uses it, and is not reused.
+	each bool
 
 	// sub holds the keys of a kind (ip.link's kind data), which take
 	// precedence over the verb's own except those core names.
@@ -73,6 +76,9 @@ func (i *ipInst) call(L *lua.LState, verb *ipVerb, cmd string, use keyUse) *ipCa
 // done returns the call's slots for the next call; only the keys given
 // need clearing.
 func (c *ipCall) done() {
+	if c.each {
+		return
+	}
 	for _, i := range c.set {
 		c.vals[i] = nil
 	}

@@ -270,6 +270,9 @@ func (c *ipCall) list(req *ipMsg, f *ipFilter) int {
 		L.Push(c.msgTable(req))
 		return 1
 	}
+	if c.each {
+		return c.eachIter([][]byte{c.encode(req)}, f)
+	}
 	msgs, err := c.inst.dump(L, c.encode(req), c.opts)
 	if err != nil {
 		if quiet != nil && quiet(err) {
@@ -291,6 +294,10 @@ func (c *ipCall) list(req *ipMsg, f *ipFilter) int {
 func (i *ipInst) getter(L *lua.LState, verb *ipVerb, name string, filter lua.LValue) *ipCall {
 	c := i.call(L, verb, "dump", useFilter)
 	c.name = name
+	if i.each {
+		c.each, i.each = true, false
+		c.name = "ip.each." + strings.TrimPrefix(name, "ip.")
+	}
 	switch filter.(type) {
 	case *lua.LFunction:
 		c.match = filter

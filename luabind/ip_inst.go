@@ -27,6 +27,8 @@ type ipInst struct {
 	// lookupFn, when set, looks interface names up instead of the kernel
 	// (tests that build messages without one).
 	lookupFn func(L *lua.LState, name string) (int, bool)
+	// each is set while ip.each's getter starts its call (ip_each.go).
+	each bool
 }
 
 // socket returns the instance's route socket, opening it on first use.

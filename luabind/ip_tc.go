@@ -439,13 +439,12 @@ func (i *ipInst) tcList(L *lua.LState, name string, typ uint16, filter lua.LValu
 		L.Push(c.msgTable(req))
 		return 1
 	}
-	var msgs []engine.Message
+	// The dumps to make, one per device (classes) or per parent
+	// (filters), are known first; then made, or streamed one after the
+	// other.
+	var reqs [][]byte
 	fetch := func(idx, par lua.LValue) {
-		got, err := i.dump(L, c.encode(c.tcDumpMsg(typ, idx, par)), c.opts)
-		if err != nil {
-			i.raiseDump(L, err, got)
-		}
-		msgs = append(msgs, got...)
+		reqs = append(reqs, c.encode(c.tcDumpMsg(typ, idx, par)))
 	}
 	switch typ {
 	case rtmGetQdisc:
@@ -492,6 +491,17 @@ func (i *ipInst) tcList(L *lua.LState, name string, typ uint16, filter lua.LValu
 				fetch(idx, p)
 			}
 		}
+	}
+	if c.each {
+		return c.eachIter(reqs, f)
+	}
+	var msgs []engine.Message
+	for _, req := range reqs {
+		got, err := i.dump(L, req, c.opts)
+		if err != nil {
+			i.raiseDump(L, err, got)
+		}
+		msgs = append(msgs, got...)
 	}
 	L.Push(f.keep(msgs))
 	return 1

@@ -106,6 +106,7 @@ func (m *ipModule) newInst(netns string) *ipInst {
 	for name, fn := range ipFuncs {
 		t.RawSetString(name, L.NewClosure(bindIP(fn), ud))
 	}
+	t.RawSetString("each", m.eachTable(ud))
 	t.Metatable = m.meta
 	i.table = t
 	m.insts[t] = i

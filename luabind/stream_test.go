@@ -169,9 +169,15 @@ for r in s:each(req) do
   if r:get('RTA_DST') == nil then error('no RTA_DST') end
   if n == 5000 then h1 = heap() elseif n == 95000 then h2 = heap() end
 end
+-- ip.each, its filter applied as the routes arrive.
+local m, h4, h5 = 0
+for r in ip.each.routes{table = 254, dst_len = 32} do
+  m = m + 1
+  if m == 5000 then h4 = heap() elseif m == 95000 then h5 = heap() end
+end
 local list = s:request(req)
 local h3 = heap()
-return n, h1, h2, h3, #list`)
+return n, h1, h2, h3, #list, m, h4, h5`)
 	n, h1, h2, h3 := lua.LVAsNumber(vals[0]), lua.LVAsNumber(vals[1]), lua.LVAsNumber(vals[2]), lua.LVAsNumber(vals[3])
 	if n < 100001 {
 		t.Fatalf("streamed %v routes", n)
@@ -179,6 +185,13 @@ return n, h1, h2, h3, #list`)
 	// 90,000 routes went by between the two readings.
 	if grew := float64(h2 - h1); grew > 2<<20 {
 		t.Errorf("the heap grew %.1f MiB while 90,000 routes streamed by", grew/(1<<20))
+	}
+	m, h4, h5 := lua.LVAsNumber(vals[5]), lua.LVAsNumber(vals[6]), lua.LVAsNumber(vals[7])
+	if m != 100000 {
+		t.Errorf("ip.each.routes{table = 254, dst_len = 32} streamed %v routes, want 100000", m)
+	}
+	if grew := float64(h5 - h4); grew > 2<<20 {
+		t.Errorf("the heap grew %.1f MiB while ip.each streamed 90,000 routes", grew/(1<<20))
 	}
 	// The check can see growth: the list of the same dump holds it all.
 	if grew := float64(h3 - h2); grew < 10<<20 {
