@@ -173,10 +173,11 @@ const notesOnMethod = `
 
 - Every figure is a whole process, from exec to exit, started through GNU
   time (which reports the peak memory; it adds about a millisecond to each).
-- The dump workloads run one Lua script in three forms: s:each walks the
+- The dump workloads run one Lua script in four forms: s:each walks the
   dump as it arrives (the streaming form: each datagram's messages are
   handed out while a goroutine receives the next), s:request returns the
-  whole list, and ip.routes is the ip module's list. Each reads RTA_DST
+  whole list, ip.routes is the ip module's list and ip.each.routes its
+  stream (with the filter table = 254, tested as routes arrive). Each reads RTA_DST
   of every route and RTA_GATEWAY of those in 10.1.0.0/16 with m:get.
 - The floors are nlbench itself, in raw mode: the dump streams the routes
   and counts messages without decoding them (in constant memory); the

@@ -91,8 +91,8 @@ func writeFile(dir, name, text string) (string, error) {
 }
 
 // nlshDump is the nlsh side of the dump workload, in the form arg[1]
-// names: the streaming form (s:each), the list form (s:request), or the
-// ip module's list (ip.routes). Each counts the routes in 10.1.0.0/16 via
+// names: the streaming form (s:each), the list form (s:request), the
+// ip module's list (ip.routes), or its stream (ip.each.routes). Each counts the routes in 10.1.0.0/16 via
 // arg[2], reading RTA_DST and RTA_GATEWAY with m:get.
 const nlshDump = `local form, gw, n = arg[1], arg[2], 0
 local function test(r)
@@ -101,6 +101,8 @@ local function test(r)
 end
 if form == 'ip.routes' then
   for _, r in ipairs(ip.routes{table = 254}) do test(r) end
+elseif form == 'ip.each' then
+  for r in ip.each.routes{table = 254} do test(r) end
 else
   local s = nl.socket('route')
   local m = rtnl.rtmsg{family = AF_INET}
@@ -201,6 +203,7 @@ const (
 	rowStream   = "nlsh s:each (stream)"
 	rowList     = "nlsh s:request (list)"
 	rowIPRoutes = "nlsh ip.routes (list)"
+	rowIPEach   = "nlsh ip.each.routes (stream)"
 	rowIPJ      = "ip -j route show \\| counter"
 	rowIPJOnly  = "ip -j route show, output discarded"
 	rowPy       = "pyroute2 get_routes"
@@ -238,6 +241,7 @@ func benchDump(c *config, rep *report, log io.Writer) error {
 			{rowFloor, c.runs, proc([]string{c.selfPath, "raw-dump", ns}, nil)},
 			{rowStream, c.runs, proc(nlsh("stream"), nil)},
 			{rowList, c.runs, proc(nlsh("list"), nil)},
+			{rowIPEach, c.runs, proc(nlsh("ip.each"), nil)},
 		}
 		if size <= 100000 {
 			cmds = append(cmds, command{rowIPRoutes, c.runs, proc(nlsh("ip.routes"), nil)})
