@@ -402,7 +402,7 @@ func TestSweep(t *testing.T) {
 		t.Logf("figure sweep.unclear_example: %s", l)
 	}
 	for _, l := range sortedPairs(s.overlong) {
-		t.Logf("figure sweep.overlong_example: %.160q… ← %s", l[:strings.Index(l, " ← ")], l[strings.Index(l, " ← ")+len(" ← "):])
+		t.Logf("figure sweep.overlong_example: %.100q… ← %s", l[:strings.Index(l, " ← ")], l[strings.Index(l, " ← ")+len(" ← "):])
 	}
 	mode := "sample"
 	if s.full {

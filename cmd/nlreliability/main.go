@@ -65,7 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	want := func(part string) bool { return c.only == "" || strings.Contains(","+c.only+",", ","+part+",") }
 	rep := &report{started: time.Now(), command: strings.Join(append([]string{"go run ./cmd/nlreliability"}, args...), " "),
-		fuzzTime: c.fuzzTime, minimizeTime: c.minimizeTime}
+		fuzzTime: c.fuzzTime, minimizeTime: c.minimizeTime, quick: c.quick}
 	if want("fuzz") {
 		targets, err := findFuzzTargets(".")
 		if err != nil {

@@ -15,6 +15,7 @@ type report struct {
 	started, finished      time.Time
 	command                string
 	fuzzTime, minimizeTime time.Duration
+	quick                  bool // the tests' quick versions ran
 	fuzz                   []fuzzResult
 	items                  []itemResult
 }
@@ -118,7 +119,11 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "Measured %s on %s: %s, %d CPUs, %s, %s. The run took %s.\n\n",
 		r.started.UTC().Format("2006-01-02 15:04 UTC"), hostname(), cpuModel(), runtime.NumCPU(), kernel(), runtime.Version(),
 		r.finished.Sub(r.started).Round(time.Second))
-	fmt.Fprintf(&b, "Command: `%s` (as root, from the repository root). It fuzzes every `func Fuzz` in the repository, then runs the tests below in their long versions (`NLSH_RELIABILITY=full`); each test that talks to the kernel makes its own network namespace.\n\n", r.command)
+	versions := "in their long versions (`NLSH_RELIABILITY=full`)"
+	if r.quick {
+		versions = "in their quick versions, as `go test` runs them (-quick)"
+	}
+	fmt.Fprintf(&b, "Command: `%s` (as root, from the repository root). It fuzzes every `func Fuzz` in the repository, then runs the tests below %s; each test that talks to the kernel makes its own network namespace.\n\n", r.command, versions)
 
 	b.WriteString("## Summary\n\n| | what was tried | held |\n|---|---|---|\n")
 	if len(r.fuzz) > 0 {

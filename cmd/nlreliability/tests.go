@@ -39,8 +39,12 @@ var items = []item{
 	{
 		key:   "fixes",
 		title: "Regression tests for what the sweep found",
-		tried: "One test per fix (below): each failed, panicked or hung before it.",
-		tests: []testRef{{"./luabind", "TestEncodeTableHoldingItself", "luabind/reliab_fix_test.go"}},
+		tried: "One test per fix (see Fixed, below): each failed, crashed or hung before its fix. TestUnprivileged and TestCurrentNetNS, under EPERM, are the last fix's.",
+		tests: []testRef{
+			{"./luabind", "TestEncodeTableHoldingItself", "luabind/reliab_fix_test.go"},
+			{"./luabind", "TestStdlibGuards", "luabind/reliab_fix_test.go"},
+			{"./luabind", "TestErrorObjectWithoutText", "luabind/reliab_fix_test.go"},
+		},
 	},
 	{
 		key:   "captures",
