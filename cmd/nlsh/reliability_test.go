@@ -289,7 +289,7 @@ func TestDecodeCorrupt(t *testing.T) {
 	read("hex", filepath.Join("..", "..", "testdata", "iproute2", "route_multipath.hex"))
 	read("netlink", filepath.Join("..", "..", "testdata", "genl", "families.bin"))
 
-	perBase := 300
+	perBase := 150
 	if fullReliability() {
 		perBase = 20000
 	}
