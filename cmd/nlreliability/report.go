@@ -66,6 +66,25 @@ var fixes = []struct{ found, fix, test string }{
 	},
 }
 
+// notFixed is what the checks found and was left as it is.
+const notFixed = `## Found, not fixed
+
+- **coroutine.resume of a thread made in Go** and never given a function
+  dereferences a missing call frame inside gopher-lua (a panic it recovers
+  into an error). No script can hold such a thread (coroutine.running
+  hides nlsh's call threads), so the sweep leaves it out of its values.
+- **string.format with a directive fmt does not take** (` + "`'%y'`, `'%'`, a width over 10^6" + `)
+  returns fmt's markers (` + "`%!y(int64=1)`, `%!(NOVERB)`" + `) where Lua 5.1 raises
+  "invalid option": nlsh keeps gopher-lua's output byte for byte on
+  purpose (luabind/strformat.go, tested in strformat_test.go).
+- **Unclear and overlong errors** the sweep lists above: mostly the ip
+  module's Lua indexing a spec that is not a table (` + "`ip.link('add', 1)`" + `), and
+  names repeated back in full when a megabyte was given for one. They end
+  the call cleanly and name the function, not what was wrong with the
+  argument; the ip module is being reshaped, its messages with it.
+
+`
+
 // notCovered says, honestly, what these checks do not show.
 const notCovered = `## What is not covered
 
@@ -178,6 +197,7 @@ func (r *report) markdown() string {
 		fmt.Fprintf(&b, "%d. %s %s Test: %s.\n", i+1, f.found, f.fix, f.test)
 	}
 	b.WriteString("\n")
+	b.WriteString(notFixed)
 	b.WriteString(notCovered)
 	return b.String()
 }
