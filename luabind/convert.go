@@ -178,7 +178,7 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 	c := looseConv{e: e}
 	out := c.value(v, depth)
 	if c.n > maxLooseValues {
-		return engine.Opaque{Type: fmt.Sprintf("a table of more than %d values (counting a table it holds twice twice)", maxLooseValues), Value: v}
+		return engine.Opaque{Type: fmt.Sprintf("a table of more than %d values (a table it holds in several places counted each time)", maxLooseValues), Value: v}
 	}
 	return out
 }

@@ -39,7 +39,7 @@ return table.concat(out, '\n')
 	for _, want := range []string{
 		"false test:12: encode: IFLA_LINKINFO: expected a list of {name, value} pairs, got a table with keys attrs, header, x besides its list",
 		"false test:12: encode: IFLA_LINKINFO: attribute #1: expected a {name, value} pair, got a table that contains itself",
-		"false test:12: encode: ifinfomsg: expected a table, got a table of more than 1048576 values (counting a table it holds twice twice)",
+		"false test:12: encode: ifinfomsg: expected a table, got a table of more than 1048576 values (a table it holds in several places counted each time)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
