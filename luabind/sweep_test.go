@@ -820,10 +820,16 @@ func (s *sweeper) setup() *sweepEnv {
 	return se
 }
 
+// takesEnvApart are the functions that may leave an Env without its
+// globals or modules, as Lua lets them: they get an Env of their own and
+// no check that it still works.
+var takesEnvApart = map[string]bool{"lua setfenv": true, "lua rawset": true, "lua setmetatable": true}
+
 // isolated are the functions that change how the Env behaves from then on
 // (read-only mode, tracing, capturing): the sample sweeps them in Envs of
 // their own, as the full run sweeps everything.
-var isolated = map[string]bool{"nl.read_only": true, "nl.trace": true, "nl.pcap.open": true, "nl.pcap.close": true}
+var isolated = map[string]bool{"nl.read_only": true, "nl.trace": true, "nl.pcap.open": true, "nl.pcap.close": true,
+	"lua setfenv": true, "lua rawset": true, "lua setmetatable": true}
 
 // sweepOne sweeps one target in se, or an Env of its own if se is nil.
 func (s *sweeper) sweepOne(name string, se *sweepEnv) (broken bool) {
@@ -861,7 +867,12 @@ func (s *sweeper) sweepOne(name string, se *sweepEnv) (broken bool) {
 		}
 	}
 	s.wait = 0
-	// The Env still works after all that.
+	// The Env still works after all that, unless the function is one that
+	// takes environments apart when told to (setfenv(0, {}) empties the
+	// globals; the pool holds _G and the modules).
+	if takesEnvApart[name] {
+		return true
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	vals, err := e.Run(ctx, "sweep", "return 1 + 1, type(nl.socket('route'):request(rtnl.ifinfomsg{header = {type = RTM_GETLINK, flags = 'NLM_F_REQUEST|NLM_F_DUMP'}}))", nil)

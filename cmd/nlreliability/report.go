@@ -310,7 +310,12 @@ func testFigures(key string, t testResult) string {
 		}
 	}
 	if t.status != "pass" && t.output != "" {
-		out := t.output
+		// What the test said besides its figures (its errors among it),
+		// else the end of its output.
+		out := strings.Join(t.notes, "\n")
+		if key != "sweep" || out == "" {
+			out = t.output
+		}
 		if len(out) > 4000 {
 			out = out[len(out)-4000:]
 		}
