@@ -98,7 +98,9 @@ func Dial(family int, cfg ConnConfig) (*Conn, error) {
 		// enough to create the socket; the socket stays in the namespace
 		// after the descriptor is closed.
 		defer unix.Close(fd)
-		ncfg.NetNS = fd
+		if !isCurrentNetNS(fd) {
+			ncfg.NetNS = fd
+		}
 	}
 	nc, err := netlink.Dial(family, &ncfg)
 	if err != nil {

@@ -72,6 +72,13 @@ func InNetNS(netns string, fn func() error) error {
 	if netns == "" {
 		return fn()
 	}
+	if fd, err := OpenNetNS(netns); err == nil {
+		same := isCurrentNetNS(fd)
+		unix.Close(fd)
+		if same {
+			return fn()
+		}
+	}
 	res := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()

@@ -1,8 +1,10 @@
 package luabind
 
 import (
+	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	lua "github.com/yuin/gopher-lua"
@@ -171,9 +173,37 @@ func (e *Env) fromLua(v lua.LValue) any {
 	return e.fromLuaDepth(v, 0)
 }
 
+// fromLuaDepth is fromLua for a value depth levels inside a message.
 func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
+	c := looseConv{e: e}
+	out := c.value(v, depth)
+	if c.n > maxLooseValues {
+		return engine.Opaque{Type: fmt.Sprintf("a table of more than %d values (a table it holds in several places counted each time)", maxLooseValues), Value: v}
+	}
+	return out
+}
+
+// maxLooseValues bounds the values one conversion visits: a table that
+// holds the same subtable many times over (t = {t, t} twenty times) is
+// small in memory but would be walked for ever.
+const maxLooseValues = 1 << 20
+
+// looseConv is one fromLua conversion: the tables it is inside (at most 64,
+// so a list), so that a table holding itself is an error rather than
+// endless work, and how many values it has visited.
+type looseConv struct {
+	e      *Env
+	inside []*lua.LTable
+	n      int
+}
+
+func (c *looseConv) value(v lua.LValue, depth int) any {
+	e := c.e
 	if depth > 64 {
 		return engine.Opaque{Type: "a table nested more than 64 deep", Value: v}
+	}
+	if c.n++; c.n > maxLooseValues {
+		return nil // fromLuaDepth refuses the whole value
 	}
 	switch x := v.(type) {
 	case lua.LNumber:
@@ -196,12 +226,17 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 		if x.Metatable == e.rawMeta {
 			return []byte(lua.LVAsString(x.RawGetString("bytes")))
 		}
+		if slices.Contains(c.inside, x) {
+			return engine.Opaque{Type: "a table that contains itself", Value: v}
+		}
+		c.inside = append(c.inside, x)
+		defer func() { c.inside = c.inside[:len(c.inside)-1] }()
 		t := engine.Table{}
 		n := x.Len()
 		if n > 0 {
-			t.List = make([]any, 0, n)
-			for i := 1; i <= n; i++ {
-				t.List = append(t.List, e.fromLuaDepth(x.RawGetInt(i), depth+1))
+			t.List = make([]any, 0, min(n, maxLooseValues))
+			for i := 1; i <= n && c.n <= maxLooseValues; i++ {
+				t.List = append(t.List, c.value(x.RawGetInt(i), depth+1))
 			}
 			// A list (attribute pairs, nests, arrays) carries at most
 			// nla_flags by name. Keys past the list are carried too, so
@@ -213,7 +248,7 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 					if t.Map == nil {
 						t.Map = make(map[string]any, 1)
 					}
-					t.Map[string(ks)] = e.fromLuaDepth(val, depth+1)
+					t.Map[string(ks)] = c.value(val, depth+1)
 				}
 			}
 			return t
@@ -231,7 +266,7 @@ func (e *Env) fromLuaDepth(v lua.LValue, depth int) any {
 			if t.Map == nil {
 				t.Map = make(map[string]any, 8)
 			}
-			t.Map[string(ks)] = e.fromLuaDepth(val, depth+1)
+			t.Map[string(ks)] = c.value(val, depth+1)
 		})
 		return t
 	case *lua.LNilType:

@@ -131,6 +131,7 @@ func (e *Env) Close() {
 func (e *Env) setup() {
 	L := e.L
 	installFastFormat(L)
+	e.guardStdlib()
 	L.SetGlobal("print", L.NewFunction(e.luaPrint))
 	e.methods = L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"get":     e.luaGet,

@@ -36,6 +36,12 @@ func (e *Env) ErrorText(err error) string {
 	case *lua.LTable:
 		if e.L.GetMetaField(x, "__tostring") != lua.LNil {
 			msg = e.safeToString(x)
+			if msg == "" {
+				// A __tostring that gave nothing to show (an empty
+				// string, a table): the entries.
+				s, _ := e.newPrinter().entries(x)
+				msg = "error " + s
+			}
 		} else {
 			s, _ := e.newPrinter().inline(x)
 			msg = "error " + s

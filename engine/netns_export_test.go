@@ -1,0 +1,4 @@
+package engine
+
+// IsCurrentNetNS exposes isCurrentNetNS to the external tests.
+var IsCurrentNetNS = isCurrentNetNS
