@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,7 +42,7 @@ var lessonFS embed.FS
 const LessonPrefix = "nlsh-lesson-"
 
 // lessonNSPattern reads a lesson namespace's name back.
-var lessonNSPattern = regexp.MustCompile(`^` + LessonPrefix + `\d+-(\d+)-[0-9a-f]+$`)
+var lessonNSPattern = &lazyRegexp{expr: `^` + LessonPrefix + `\d+-(\d+)-[0-9a-f]+$`}
 
 // LessonInfo is what a lesson file says in words (the table's text fields).
 type LessonInfo struct {
