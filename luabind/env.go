@@ -162,15 +162,7 @@ func (e *Env) setup() {
 	}))
 	e.setupSocketMeta()
 
-	var typeVals []engine.EnumValue
-	for _, t := range engine.ControlTypes() {
-		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
-	}
-	for _, t := range e.route.Types {
-		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
-	}
-	e.typeEnum = engine.NewEnum("nlmsg_type", typeVals...)
-	e.consts = e.collectConsts()
+	e.typeEnum, e.consts = routeNames()
 
 	bit := openBit(L)
 	L.SetGlobal("bit", bit)
@@ -263,39 +255,51 @@ func (e *Env) constsOnUse(t *lua.LTable) {
 	}))
 }
 
+// routeNames are the names of NETLINK_ROUTE's message types (for
+// header.type) and every constant an Env defines, sorted by name: the
+// same for every Env and never changed, so made once, by the first New.
+var routeNames = sync.OnceValues(func() (*engine.Enum, []engine.Const) {
+	types := engine.ControlTypes()
+	typeVals := make([]engine.EnumValue, 0, len(types)+len(rtnl.Route.Types))
+	for _, t := range types {
+		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
+	}
+	for _, t := range rtnl.Route.Types {
+		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
+	}
+	typeEnum := engine.NewEnum("nlmsg_type", typeVals...)
+	return typeEnum, collectConsts(typeEnum, rtnl.Route)
+})
+
 // collectConsts gathers every named constant: header flags, control types,
 // message types, enums of the descriptions, groups, protocols and socket
-// options. When a name appears twice the first value wins.
-func (e *Env) collectConsts() []engine.Const {
-	seen := make(map[string]bool, 700)
-	cs := make([]engine.Const, 0, 700)
-	add := func(n string, v int64) {
-		if !seen[n] {
-			seen[n] = true
-			cs = append(cs, engine.Const{Name: n, Value: v})
-		}
-	}
+// options, sorted by name. When a name appears twice the first value wins.
+func collectConsts(typeEnum *engine.Enum, route *engine.Protocol) []engine.Const {
+	cs := make([]engine.Const, 0, 800)
+	add := func(n string, v int64) { cs = append(cs, engine.Const{Name: n, Value: v}) }
 	for _, v := range engine.AllFlags.Values {
 		add(v.Name, int64(v.Value))
 	}
 	add("NLA_F_NESTED", engine.NLA_F_NESTED)
 	add("NLA_F_NET_BYTEORDER", engine.NLA_F_NET_BYTEORDER)
-	for _, v := range e.typeEnum.Values {
+	for _, v := range typeEnum.Values {
 		add(v.Name, int64(v.Value))
 	}
-	for _, en := range e.route.Enums {
+	for _, en := range route.Enums {
 		for _, v := range en.Values {
 			add(v.Name, int64(v.Value))
 		}
 	}
-	for _, g := range e.route.Groups {
+	for _, g := range route.Groups {
 		add(g.Const, int64(g.Number))
 	}
 	for n, v := range netlinkConsts {
 		add(n, v)
 	}
-	slices.SortFunc(cs, func(a, b engine.Const) int { return strings.Compare(a.Name, b.Name) })
-	return cs
+	// A stable sort keeps a name's values in the order added, and
+	// compacting keeps the first of each.
+	slices.SortStableFunc(cs, func(a, b engine.Const) int { return strings.Compare(a.Name, b.Name) })
+	return slices.CompactFunc(cs, func(a, b engine.Const) bool { return a.Name == b.Name })
 }
 
 // netlinkConsts are the protocol numbers and socket options of linux/netlink.h.
@@ -306,7 +310,8 @@ var netlinkConsts = map[string]int64{
 	"NETLINK_LIST_MEMBERSHIPS": 9, "NETLINK_CAP_ACK": 10, "NETLINK_EXT_ACK": 11, "NETLINK_GET_STRICT_CHK": 12,
 }
 
-// Consts lists every constant the Env defines, sorted by name.
+// Consts lists every constant the Env defines, sorted by name. Every Env
+// shares the slice: it must not be changed.
 func (e *Env) Consts() []engine.Const { return e.consts }
 
 func (e *Env) constructor(c *engine.Class) lua.LGFunction {
