@@ -275,8 +275,14 @@ var routeNames = sync.OnceValues(func() (*engine.Enum, []engine.Const) {
 // message types, enums of the descriptions, groups, protocols and socket
 // options, sorted by name. When a name appears twice the first value wins.
 func collectConsts(typeEnum *engine.Enum, route *engine.Protocol) []engine.Const {
-	cs := make([]engine.Const, 0, 800)
-	add := func(n string, v int64) { cs = append(cs, engine.Const{Name: n, Value: v}) }
+	// Each is sorted with the order it was added in, which decides
+	// between two values of a name.
+	type added struct {
+		engine.Const
+		n int
+	}
+	all := make([]added, 0, 800)
+	add := func(n string, v int64) { all = append(all, added{engine.Const{Name: n, Value: v}, len(all)}) }
 	for _, v := range engine.AllFlags.Values {
 		add(v.Name, int64(v.Value))
 	}
@@ -296,10 +302,19 @@ func collectConsts(typeEnum *engine.Enum, route *engine.Protocol) []engine.Const
 	for n, v := range netlinkConsts {
 		add(n, v)
 	}
-	// A stable sort keeps a name's values in the order added, and
-	// compacting keeps the first of each.
-	slices.SortStableFunc(cs, func(a, b engine.Const) int { return strings.Compare(a.Name, b.Name) })
-	return slices.CompactFunc(cs, func(a, b engine.Const) bool { return a.Name == b.Name })
+	slices.SortFunc(all, func(a, b added) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return a.n - b.n
+	})
+	cs := make([]engine.Const, 0, len(all))
+	for i, c := range all {
+		if i == 0 || c.Name != all[i-1].Name {
+			cs = append(cs, c.Const)
+		}
+	}
+	return cs
 }
 
 // netlinkConsts are the protocol numbers and socket options of linux/netlink.h.
