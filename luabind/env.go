@@ -133,7 +133,7 @@ func (e *Env) setup() {
 	installFastFormat(L)
 	e.guardStdlib()
 	L.SetGlobal("print", L.NewFunction(e.luaPrint))
-	e.methods = L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	e.methods = funcTable(L, map[string]lua.LGFunction{
 		"get":     e.luaGet,
 		"get_all": e.luaGetAll,
 		"encode":  e.luaEncode,
@@ -142,19 +142,19 @@ func (e *Env) setup() {
 	e.lazyIndex = L.NewFunction(e.luaLazyIndex)
 	e.lazyNewIndex = L.NewFunction(e.luaLazyNewIndex)
 	e.msgToString = L.NewFunction(e.luaMsgToString)
-	e.nestMeta = L.NewTable()
+	e.nestMeta = L.CreateTable(0, 2)
 	e.nestMeta.RawSetString("__index", e.methods)
 	e.nestMeta.RawSetString("__tostring", L.NewFunction(e.luaNestToString))
-	e.errMeta = L.NewTable()
+	e.errMeta = L.CreateTable(0, 2)
 	e.errMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		L.Push(t.RawGetString("line"))
 		return 1
 	}))
-	e.errMeta.RawSetString("__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	e.errMeta.RawSetString("__index", funcTable(L, map[string]lua.LGFunction{
 		"explain": e.luaErrorExplain,
 	}))
-	e.rawMeta = L.NewTable()
+	e.rawMeta = L.CreateTable(0, 1)
 	e.rawMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		L.Push(lua.LString("raw" + quoteHex(lua.LVAsString(t.RawGetString("bytes")))))
@@ -168,7 +168,7 @@ func (e *Env) setup() {
 	L.SetGlobal("bit", bit)
 	L.PreloadModule("bit", func(L *lua.LState) int { L.Push(bit); return 1 })
 
-	nl := L.NewTable()
+	nl := L.CreateTable(0, 16)
 	L.SetFuncs(nl, map[string]lua.LGFunction{
 		"socket":  e.luaSocket,
 		"decode":  e.luaDecode,
@@ -218,6 +218,13 @@ func (e *Env) setup() {
 	e.setupHelp()
 	e.setupCalls()
 	e.openLessons(L)
+}
+
+// funcTable is a table of the Go functions fns, sized for them: L.NewTable
+// makes room for 32 list items and 32 fields, which these never use, and
+// start-up made a dozen such tables.
+func funcTable(L *lua.LState, fns map[string]lua.LGFunction) *lua.LTable {
+	return L.SetFuncs(L.CreateTable(0, len(fns)), fns)
 }
 
 // constsOnUse makes t find the constants on first use: its metatable's
