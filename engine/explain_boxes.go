@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -98,9 +97,9 @@ func (b *box) extent() (int, int) {
 }
 
 var (
-	reNLAType   = regexp.MustCompile(`^nla_type = \d+ (\S+)`)
-	reStructRow = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\.([^=]*?) = `)
-	reRecord    = regexp.MustCompile(`^\S+ #\d+$`)
+	reNLAType   = &lazyRegexp{expr: `^nla_type = \d+ (\S+)`}
+	reStructRow = &lazyRegexp{expr: `^([A-Za-z_][A-Za-z0-9_]*)\.([^=]*?) = `}
+	reRecord    = &lazyRegexp{expr: `^\S+ #\d+$`}
 )
 
 // echoTitle names the box of the request header an error echoes.

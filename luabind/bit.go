@@ -28,7 +28,7 @@ func openBit(L *lua.LState) *lua.LTable {
 			return bitResult(L, v)
 		}
 	}
-	return L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	return funcTable(L, map[string]lua.LGFunction{
 		"bor":  fold(func(a, b uint64) uint64 { return a | b }),
 		"band": fold(func(a, b uint64) uint64 { return a & b }),
 		"bxor": fold(func(a, b uint64) uint64 { return a ^ b }),

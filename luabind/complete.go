@@ -168,8 +168,8 @@ type strContext struct {
 }
 
 var (
-	reIfnameKey = regexp.MustCompile(`\b(ifname|dev|link|master|peer)\s*=\s*$`)
-	reFlagsKey  = regexp.MustCompile(`\b(flags|change)\s*=\s*$`)
+	reIfnameKey = &lazyRegexp{expr: `\b(ifname|dev|link|master|peer)\s*=\s*$`}
+	reFlagsKey  = &lazyRegexp{expr: `\b(flags|change)\s*=\s*$`}
 )
 
 // stringContext decides what the string starting after ctx is for.
@@ -345,7 +345,7 @@ func classFromPath(e *Env, path string) *engine.Class {
 	return nil
 }
 
-var reRtnlClass = regexp.MustCompile(`rtnl\.([A-Za-z_][A-Za-z0-9_]*)`)
+var reRtnlClass = &lazyRegexp{expr: `rtnl\.([A-Za-z_][A-Za-z0-9_]*)`}
 
 // lineSet guesses the attribute set from the text: the class of the
 // message named recv (a global message table, or a name assigned

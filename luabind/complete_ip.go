@@ -1,7 +1,6 @@
 package luabind
 
 import (
-	"regexp"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -138,7 +137,7 @@ func ipKindAt(sc *scan, name, cmd, kind string) *ipVerb {
 	return nil
 }
 
-var reKindKey = regexp.MustCompile(`\bkind\s*=\s*['"]([A-Za-z_0-9]+)['"]`)
+var reKindKey = &lazyRegexp{expr: `\bkind\s*=\s*['"]([A-Za-z_0-9]+)['"]`}
 
 // ipKeyNames lists the keys the table at the cursor takes, when it is an
 // ip verb's spec or filter.
@@ -158,7 +157,7 @@ func (e *Env) ipKeyNames(sc *scan) []string {
 }
 
 // reKeyValue finds the key a string value is being typed for: "proto = '".
-var reKeyValue = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*$`)
+var reKeyValue = &lazyRegexp{expr: `\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*$`}
 
 // ipValueNames proposes the names a key's value takes (proto = 'st…),
 // when the string is a value in an ip verb's table.

@@ -1,7 +1,6 @@
 package luabind
 
 import (
-	"regexp"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -106,7 +105,7 @@ var headerStub = func() *lua.LTable {
 	return t
 }()
 
-var reLocals = regexp.MustCompile(`\b(?:local\s+(?:function\s+)?|for\s+)([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)|function\s*[A-Za-z0-9_.:]*\s*\(([^)]*)\)`)
+var reLocals = &lazyRegexp{expr: `\b(?:local\s+(?:function\s+)?|for\s+)([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)|function\s*[A-Za-z0-9_.:]*\s*\(([^)]*)\)`}
 
 // completeName completes a global, a keyword, a local the text declares,
 // or a field or method after '.' or ':'.

@@ -108,7 +108,7 @@ var getterClasses = map[string]string{
 	"rules": "fib_rule_hdr", "qdiscs": "tcmsg", "classes": "tcmsg", "filters": "tcmsg",
 }
 
-var reIPGetter = regexp.MustCompile(`(?:^|[.:])(links|addrs|routes|neighs|rules|qdiscs|classes|filters)$`)
+var reIPGetter = &lazyRegexp{expr: `(?:^|[.:])(links|addrs|routes|neighs|rules|qdiscs|classes|filters)$`}
 
 // inferredClass is the class of the message the path recv names, read
 // from the text when no value says: an element of a list of messages
@@ -169,7 +169,7 @@ func (e *Env) listClass(sc *scan, list string, depth int) *engine.Class {
 
 // reAttrsElement matches an assignment to an element of a message's attrs:
 // m.attrs[#m.attrs + 1] = {…}.
-var reAttrsElement = regexp.MustCompile(`^(.+)\.attrs\[[^\]]*\]$`)
+var reAttrsElement = &lazyRegexp{expr: `^(.+)\.attrs\[[^\]]*\]$`}
 
 // attrsOwnerSet is the attribute set of the message whose attrs path
 // (X.attrs, X.attrs[…]) names, or nil.

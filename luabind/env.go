@@ -133,7 +133,7 @@ func (e *Env) setup() {
 	installFastFormat(L)
 	e.guardStdlib()
 	L.SetGlobal("print", L.NewFunction(e.luaPrint))
-	e.methods = L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	e.methods = funcTable(L, map[string]lua.LGFunction{
 		"get":     e.luaGet,
 		"get_all": e.luaGetAll,
 		"encode":  e.luaEncode,
@@ -142,19 +142,19 @@ func (e *Env) setup() {
 	e.lazyIndex = L.NewFunction(e.luaLazyIndex)
 	e.lazyNewIndex = L.NewFunction(e.luaLazyNewIndex)
 	e.msgToString = L.NewFunction(e.luaMsgToString)
-	e.nestMeta = L.NewTable()
+	e.nestMeta = L.CreateTable(0, 2)
 	e.nestMeta.RawSetString("__index", e.methods)
 	e.nestMeta.RawSetString("__tostring", L.NewFunction(e.luaNestToString))
-	e.errMeta = L.NewTable()
+	e.errMeta = L.CreateTable(0, 2)
 	e.errMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		L.Push(t.RawGetString("line"))
 		return 1
 	}))
-	e.errMeta.RawSetString("__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	e.errMeta.RawSetString("__index", funcTable(L, map[string]lua.LGFunction{
 		"explain": e.luaErrorExplain,
 	}))
-	e.rawMeta = L.NewTable()
+	e.rawMeta = L.CreateTable(0, 1)
 	e.rawMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		L.Push(lua.LString("raw" + quoteHex(lua.LVAsString(t.RawGetString("bytes")))))
@@ -162,21 +162,13 @@ func (e *Env) setup() {
 	}))
 	e.setupSocketMeta()
 
-	var typeVals []engine.EnumValue
-	for _, t := range engine.ControlTypes() {
-		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
-	}
-	for _, t := range e.route.Types {
-		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
-	}
-	e.typeEnum = engine.NewEnum("nlmsg_type", typeVals...)
-	e.consts = e.collectConsts()
+	e.typeEnum, e.consts = routeNames()
 
 	bit := openBit(L)
 	L.SetGlobal("bit", bit)
 	L.PreloadModule("bit", func(L *lua.LState) int { L.Push(bit); return 1 })
 
-	nl := L.NewTable()
+	nl := L.CreateTable(0, 16)
 	L.SetFuncs(nl, map[string]lua.LGFunction{
 		"socket":  e.luaSocket,
 		"decode":  e.luaDecode,
@@ -228,6 +220,13 @@ func (e *Env) setup() {
 	e.openLessons(L)
 }
 
+// funcTable is a table of the Go functions fns, sized for them: L.NewTable
+// makes room for 32 list items and 32 fields, which these never use, and
+// start-up made a dozen such tables.
+func funcTable(L *lua.LState, fns map[string]lua.LGFunction) *lua.LTable {
+	return L.SetFuncs(L.CreateTable(0, len(fns)), fns)
+}
+
 // constsOnUse makes t find the constants on first use: its metatable's
 // __index (wrapping the one it has, if any) looks a missing key up among
 // them and stores it in t, so that later reads are ordinary ones.
@@ -263,38 +262,65 @@ func (e *Env) constsOnUse(t *lua.LTable) {
 	}))
 }
 
+// routeNames are the names of NETLINK_ROUTE's message types (for
+// header.type) and every constant an Env defines, sorted by name: the
+// same for every Env and never changed, so made once, by the first New.
+var routeNames = sync.OnceValues(func() (*engine.Enum, []engine.Const) {
+	types := engine.ControlTypes()
+	typeVals := make([]engine.EnumValue, 0, len(types)+len(rtnl.Route.Types))
+	for _, t := range types {
+		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
+	}
+	for _, t := range rtnl.Route.Types {
+		typeVals = append(typeVals, engine.EnumValue{Name: t.Name, Value: uint64(t.Type)})
+	}
+	typeEnum := engine.NewEnum("nlmsg_type", typeVals...)
+	return typeEnum, collectConsts(typeEnum, rtnl.Route)
+})
+
 // collectConsts gathers every named constant: header flags, control types,
 // message types, enums of the descriptions, groups, protocols and socket
-// options. When a name appears twice the first value wins.
-func (e *Env) collectConsts() []engine.Const {
-	seen := make(map[string]bool, 700)
-	cs := make([]engine.Const, 0, 700)
-	add := func(n string, v int64) {
-		if !seen[n] {
-			seen[n] = true
-			cs = append(cs, engine.Const{Name: n, Value: v})
-		}
+// options, sorted by name. When a name appears twice the first value wins.
+func collectConsts(typeEnum *engine.Enum, route *engine.Protocol) []engine.Const {
+	// Each is sorted with the order it was added in, which decides
+	// between two values of a name.
+	type added struct {
+		engine.Const
+		n int
 	}
+	all := make([]added, 0, 800)
+	add := func(n string, v int64) { all = append(all, added{engine.Const{Name: n, Value: v}, len(all)}) }
 	for _, v := range engine.AllFlags.Values {
 		add(v.Name, int64(v.Value))
 	}
 	add("NLA_F_NESTED", engine.NLA_F_NESTED)
 	add("NLA_F_NET_BYTEORDER", engine.NLA_F_NET_BYTEORDER)
-	for _, v := range e.typeEnum.Values {
+	for _, v := range typeEnum.Values {
 		add(v.Name, int64(v.Value))
 	}
-	for _, en := range e.route.Enums {
+	for _, en := range route.Enums {
 		for _, v := range en.Values {
 			add(v.Name, int64(v.Value))
 		}
 	}
-	for _, g := range e.route.Groups {
+	for _, g := range route.Groups {
 		add(g.Const, int64(g.Number))
 	}
 	for n, v := range netlinkConsts {
 		add(n, v)
 	}
-	slices.SortFunc(cs, func(a, b engine.Const) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(all, func(a, b added) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return a.n - b.n
+	})
+	cs := make([]engine.Const, 0, len(all))
+	for i, c := range all {
+		if i == 0 || c.Name != all[i-1].Name {
+			cs = append(cs, c.Const)
+		}
+	}
 	return cs
 }
 
@@ -306,7 +332,8 @@ var netlinkConsts = map[string]int64{
 	"NETLINK_LIST_MEMBERSHIPS": 9, "NETLINK_CAP_ACK": 10, "NETLINK_EXT_ACK": 11, "NETLINK_GET_STRICT_CHK": 12,
 }
 
-// Consts lists every constant the Env defines, sorted by name.
+// Consts lists every constant the Env defines, sorted by name. Every Env
+// shares the slice: it must not be changed.
 func (e *Env) Consts() []engine.Const { return e.consts }
 
 func (e *Env) constructor(c *engine.Class) lua.LGFunction {

@@ -24,7 +24,7 @@ type genlFamily struct {
 }
 
 func (e *Env) openGenl(L *lua.LState) *lua.LTable {
-	e.famMethods = L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	e.famMethods = funcTable(L, map[string]lua.LGFunction{
 		"ops":       e.famOps,
 		"doit":      e.famDoit,
 		"dumpit":    e.famDumpit,
@@ -34,7 +34,7 @@ func (e *Env) openGenl(L *lua.LState) *lua.LTable {
 		"subscribe": e.famSubscribe,
 		"message":   e.famMessage,
 	})
-	e.famMeta = L.NewTable()
+	e.famMeta = L.CreateTable(0, 2)
 	e.famMeta.RawSetString("__index", L.NewFunction(e.famIndex))
 	e.famMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		f := e.checkFamily(L, 1)
@@ -43,7 +43,7 @@ func (e *Env) openGenl(L *lua.LState) *lua.LTable {
 			b.Name, b.ID, b.Kernel.Version, len(b.Family().Ops), b.Family().Source)))
 		return 1
 	}))
-	return L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	return funcTable(L, map[string]lua.LGFunction{
 		"families": e.genlFamilies,
 		"family":   e.genlFamily,
 		"decode":   e.genlDecode,

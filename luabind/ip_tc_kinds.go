@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -158,7 +157,7 @@ var (
 		"g": 1 << 30, "gb": 1 << 30, "kbit": 1024 / 8, "mbit": (1 << 20) / 8, "gbit": (1 << 30) / 8}
 	timeUnits = map[string]float64{"s": 1e6, "sec": 1e6, "secs": 1e6, "ms": 1e3, "msec": 1e3, "msecs": 1e3,
 		"us": 1, "usec": 1, "usecs": 1}
-	unitRE = regexp.MustCompile(`^\s*([\d.]+)\s*([A-Za-z]*)\s*$`)
+	unitRE = &lazyRegexp{expr: `^\s*([\d.]+)\s*([A-Za-z]*)\s*$`}
 )
 
 // unit reads '<number><suffix>' with a table of suffixes (case ignored).
@@ -553,7 +552,7 @@ func ipv4Number(c *ipCall, what, a string) uint32 {
 }
 
 // rawKeyRE reads pyroute2's 'VAL/MASK+OFF'.
-var rawKeyRE = regexp.MustCompile(`^\s*([^/\s]+)\s*/\s*([^+\s]+)\s*\+?\s*(-?\w*)\s*$`)
+var rawKeyRE = &lazyRegexp{expr: `^\s*([^/\s]+)\s*/\s*([^+\s]+)\s*\+?\s*(-?\w*)\s*$`}
 
 // rawKey packs a raw key: a table {val=, mask=, off=, offmask=} (a whole
 // aligned word) or pyroute2's 'VAL/MASK+OFF' string: a field as wide as

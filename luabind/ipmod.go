@@ -127,7 +127,7 @@ func (m *ipModule) instOf(t *lua.LTable) *ipInst { return m.insts[t] }
 // setupLazyGlobals makes the first read of the global 'ip' load the module.
 func (e *Env) setupLazyGlobals() {
 	L := e.L
-	mt := L.NewTable()
+	mt := L.CreateTable(0, 1)
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		if k, ok := L.Get(2).(lua.LString); ok && k == "ip" {
 			mod := e.ipModuleOf().root.table

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,7 +42,7 @@ var lessonFS embed.FS
 const LessonPrefix = "nlsh-lesson-"
 
 // lessonNSPattern reads a lesson namespace's name back.
-var lessonNSPattern = regexp.MustCompile(`^` + LessonPrefix + `\d+-(\d+)-[0-9a-f]+$`)
+var lessonNSPattern = &lazyRegexp{expr: `^` + LessonPrefix + `\d+-(\d+)-[0-9a-f]+$`}
 
 // LessonInfo is what a lesson file says in words (the table's text fields).
 type LessonInfo struct {
@@ -148,13 +147,13 @@ func (e *Env) book(L *lua.LState) *lessonBook {
 // openLessons makes the global lesson: a callable table.
 func (e *Env) openLessons(L *lua.LState) {
 	e.lessons = &lessonBook{done: map[int]bool{}}
-	m := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	m := funcTable(L, map[string]lua.LGFunction{
 		"check": e.luaLessonCheck,
 		"hint":  e.luaLessonHint,
 		"task":  e.luaLessonTask,
 		"stop":  e.luaLessonStop,
 	})
-	mt := L.NewTable()
+	mt := L.CreateTable(0, 1)
 	mt.RawSetString("__call", L.NewFunction(e.luaLesson))
 	m.Metatable = mt
 	e.lessons.module = m

@@ -63,7 +63,7 @@ func (e *Env) netnsOption(L *lua.LState, what string, v lua.LValue) string {
 
 // openNetnsModule is nl.netns: add, del, list and fd.
 func (e *Env) openNetnsModule(L *lua.LState) *lua.LTable {
-	return L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	return funcTable(L, map[string]lua.LGFunction{
 		"add": func(L *lua.LState) int {
 			e.refuseReadOnly(L, "nl.netns.add")
 			if err := engine.AddNetNS(L.CheckString(1)); err != nil {

@@ -3,7 +3,6 @@ package luabind
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -56,8 +55,8 @@ func (e *Env) ErrorText(err error) string {
 }
 
 var (
-	reSyntaxAt  = regexp.MustCompile(`^(.*?) line:(\d+)\(column:(\d+)\) near '(.*)':\s+(.*?)\s*$`)
-	reSyntaxEOF = regexp.MustCompile(`^(.*?) at EOF:\s+(.*?)\s*$`)
+	reSyntaxAt  = &lazyRegexp{expr: `^(.*?) line:(\d+)\(column:(\d+)\) near '(.*)':\s+(.*?)\s*$`}
+	reSyntaxEOF = &lazyRegexp{expr: `^(.*?) at EOF:\s+(.*?)\s*$`}
 )
 
 // tidySyntax words a syntax error whose source is not at hand (so the

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
 )
 
 // Protected calls run on threads of their own.
@@ -86,6 +88,7 @@ func (e *Env) pcallOn(L *lua.LState, what string, nargs, nret int, handler *lua.
 		L.Pop(nargs + 1)
 		return &lua.ApiError{Type: lua.ApiErrorRun, Object: lua.LString("stack overflow (too many calls inside calls)")}
 	}
+	e.readyCalls()
 	th := c.take(e.L)
 	if ctx := L.Context(); ctx != nil {
 		th.SetContext(ctx) // Ctrl-C stops the call as it stops L
@@ -127,16 +130,21 @@ func (e *Env) pcallOn(L *lua.LState, what string, nargs, nret int, handler *lua.
 // gopher-lua looked for past a call's frames.
 const bridgeSource = "[nlsh call]"
 
-// ownFunction runs src, a chunk returning a function, with args and
-// returns that function, its calls made ordinary calls rather than tail
-// calls: its frame stays below those of the functions it calls (and is
-// left out of tracebacks by its source's name).
-func ownFunction(L *lua.LState, src string, args ...lua.LValue) *lua.LFunction {
-	chunk, err := L.Load(strings.NewReader(src), bridgeSource)
+// ownProto compiles src, a chunk returning a function, into a prototype
+// whose function makes its calls ordinary calls rather than tail calls:
+// its frame stays below those of the functions it calls (and is left out
+// of tracebacks by its source's name). Prototypes are never changed once
+// made, so every Env shares one.
+func ownProto(src string) *lua.FunctionProto {
+	chunk, err := parse.Parse(strings.NewReader(src), bridgeSource)
 	if err != nil {
 		panic(err)
 	}
-	for _, p := range chunk.Proto.FunctionPrototypes {
+	proto, err := lua.Compile(chunk, bridgeSource)
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range proto.FunctionPrototypes {
 		for i, inst := range p.Code {
 			if int(inst>>26) == lua.OP_TAILCALL { // the opcode's bits, as gopher-lua's opcode.go lays them out
 				p.Code[i] = inst&(1<<26-1) | uint32(lua.OP_CALL)<<26
@@ -146,7 +154,23 @@ func ownFunction(L *lua.LState, src string, args ...lua.LValue) *lua.LFunction {
 		// function called as they did when a Go function called it.
 		p.DbgCalls = nil
 	}
-	L.Push(chunk)
+	return proto
+}
+
+// The chunks of the bridge and of the handler, compiled when a first
+// call thread is needed: a script that makes no protected call from
+// inside a function never parses them.
+var (
+	bridgeProto  = sync.OnceValue(func() *lua.FunctionProto { return ownProto(bridgeChunk) })
+	handlerProto = sync.OnceValue(func() *lua.FunctionProto { return ownProto(handlerSource) })
+)
+
+const bridgeChunk = "return function(f, ...) return f(...) end"
+
+// ownFunction runs proto's chunk on L with args and returns the function
+// it returns.
+func ownFunction(L *lua.LState, proto *lua.FunctionProto, args ...lua.LValue) *lua.LFunction {
+	L.Push(L.NewFunctionFromProto(proto))
 	for _, a := range args {
 		L.Push(a)
 	}
@@ -154,6 +178,24 @@ func ownFunction(L *lua.LState, src string, args ...lua.LValue) *lua.LFunction {
 	fn := L.Get(-1).(*lua.LFunction)
 	L.Pop(1)
 	return fn
+}
+
+// readyCalls makes the bridge and the handler of call threads, on the
+// first call that needs them. They are made on a call thread with no
+// context, which nothing can interrupt.
+func (e *Env) readyCalls() {
+	c := &e.calls
+	if c.bridge != nil {
+		return
+	}
+	th := c.take(e.L)
+	if th.Context() != nil {
+		th.RemoveContext()
+	}
+	c.handle = ownFunction(th, handlerProto(), e.L.NewFunction(c.closeUpvalues), e.L.NewFunction(c.callHandler))
+	c.bridge = ownFunction(th, bridgeProto())
+	th.SetTop(0)
+	c.put(th)
 }
 
 // placeError gives a string error whose position gopher-lua looked for
@@ -389,8 +431,6 @@ func (e *Env) setupCalls() {
 		L.G.MainThread, L.G.CurrentThread = L, L
 	}
 	c.raise = L.NewFunction(raiseToClose)
-	c.handle = ownFunction(L, handlerSource, L.NewFunction(c.closeUpvalues), L.NewFunction(c.callHandler))
-	c.bridge = ownFunction(L, "return function(f, ...) return f(...) end")
 	L.SetGlobal("error", L.NewFunction(e.luaError))
 	L.SetGlobal("pcall", L.NewFunction(e.luaPcall))
 	L.SetGlobal("xpcall", L.NewFunction(e.luaXpcall))

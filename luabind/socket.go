@@ -65,8 +65,8 @@ func (e *Env) own(s *socket, v any) {
 
 func (e *Env) setupSocketMeta() {
 	L := e.L
-	e.sockMeta = L.NewTable()
-	methods := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	e.sockMeta = L.CreateTable(0, 2)
+	methods := funcTable(L, map[string]lua.LGFunction{
 		"send":     e.sockSend,
 		"recv":     e.sockRecv,
 		"recv_raw": e.sockRecvRaw,

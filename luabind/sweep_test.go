@@ -536,6 +536,7 @@ func (s *sweeper) newEnv() *Env {
 		s.names[f] = n
 	}
 	s.mu.Unlock()
+	e.readyCalls() // made on first use: wrap them too
 	seen := map[lua.LValue]bool{}
 	s.wrapAll(e.L.G.Global, seen, -1)
 	s.wrapAll(e.L.G.Registry, seen, -1)

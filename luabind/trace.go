@@ -209,7 +209,7 @@ func (e *Env) luaTrace(L *lua.LState) int {
 }
 
 func (e *Env) openPcapModule(L *lua.LState) *lua.LTable {
-	return L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	return funcTable(L, map[string]lua.LGFunction{
 		"open": func(L *lua.LState) int {
 			e.refuseReadOnly(L, "nl.pcap.open")
 			if err := e.OpenPcap(L.CheckString(1)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -77,12 +78,13 @@ func gunzip(file string, data []byte) ([]byte, error) {
 
 // yamlLine finds the line number in the YAML library's messages
 // ("yaml: line 3: did not find expected key").
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+// Compiled on first use: start-up never needs it.
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): `) })
 
 func yamlError(file string, err error) error {
 	msg := err.Error()
 	e := &Error{File: file, Msg: msg, Err: err}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Msg = "bad YAML: " + msg[len(m[0]):]
 	} else if len(msg) > 6 && msg[:6] == "yaml: " {

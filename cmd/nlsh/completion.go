@@ -18,10 +18,12 @@ func completion(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: nlsh completion bash|zsh   (then: source <(nlsh completion bash))")
 		return exitUsage
 	}
-	t := bashCompletion
+	src := bashCompletion
 	if args[0] == "zsh" {
-		t = zshCompletion
+		src = zshCompletion
 	}
+	// Parsed here, not in an init: every start-up paid for it.
+	t := template.Must(template.New(args[0]).Parse(src))
 	var b strings.Builder
 	if err := t.Execute(&b, struct{ Groups string }{strings.Join(monitorGroups(), " ")}); err != nil {
 		fmt.Fprintf(stderr, "nlsh: %v\n", err)
@@ -37,7 +39,7 @@ func monitorGroups() []string { return rtnl.MonitorNames() }
 
 // The options are parseArgs's; Go's flag package takes -x and --x alike,
 // and a value after '=' or as the next word (--trace only after '=').
-var bashCompletion = template.Must(template.New("bash").Parse(`# bash completion for nlsh, written by 'nlsh completion bash'.
+const bashCompletion = `# bash completion for nlsh, written by 'nlsh completion bash'.
 # Load it in the current shell with
 #     source <(nlsh completion bash)
 # or for every shell, save it as /etc/bash_completion.d/nlsh (or
@@ -171,9 +173,9 @@ _nlsh() {
 }
 
 complete -F _nlsh nlsh
-`))
+`
 
-var zshCompletion = template.Must(template.New("zsh").Parse(`#compdef nlsh
+const zshCompletion = `#compdef nlsh
 # zsh completion for nlsh, written by 'nlsh completion zsh'.
 # Load it in the current shell with
 #     source <(nlsh completion zsh)
@@ -239,4 +241,4 @@ if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
 else
     compdef _nlsh nlsh
 fi
-`))
+`
