@@ -44,6 +44,8 @@ type Batch struct {
 	free   chan *chunk
 	done   chan struct{}
 	closed bool
+	msg    Message   // the request the guard is shown
+	acks   []Message // the messages of a datagram of acknowledgements
 
 	mu      sync.Mutex
 	failed  map[int]error // by request index
@@ -108,8 +110,19 @@ func (b *Batch) Add(req []byte) (int, error) {
 		return i, nil
 	}
 	if b.c.guard != nil {
-		if ms, err := Split(req); err == nil && len(ms) == 1 {
-			if err := b.c.guard(&ms[0]); err != nil {
+		// The request as the one message it should be; one whose length
+		// disagrees is split as the kernel would read it.
+		b.msg = Message{Header: h, Body: req[HeaderLen:len(req):len(req)]}
+		ok := int(h.Length) == len(req)
+		if !ok {
+			if ms, err := Split(req); err == nil && len(ms) == 1 {
+				b.msg, ok = ms[0], true
+			}
+		}
+		if ok {
+			err := b.c.guard(&b.msg)
+			b.msg = Message{}
+			if err != nil {
 				b.fail(i, err)
 				return i, nil
 			}
@@ -316,7 +329,8 @@ func (b *Batch) send(ch *chunk, r *multiReader) error {
 				}
 				continue
 			}
-			msgs, _ := Split(dgram)
+			msgs, _ := splitInto(b.acks, dgram)
+			b.acks = msgs[:0]
 			for m := range msgs {
 				msg := &msgs[m]
 				if msg.Header.Type != NLMSG_ERROR {
