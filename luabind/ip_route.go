@@ -193,7 +193,7 @@ func (c *ipCall) routeChange() *ipMsg {
 		c.fail("%s needs dst (a prefix such as '10.8.0.0/16', or 'default')", c.cmd)
 	}
 	del := c.cmd == "del"
-	m := newMsg(rtnl.RouteClass, cmd.typ, cmd.flags)
+	m := c.msg(rtnl.RouteClass, cmd.typ, cmd.flags)
 	k := c.verb.keys
 
 	var (

@@ -25,8 +25,12 @@ type ipModule struct {
 	meta *lua.LTable // metatable of instance tables
 	// insts maps instance tables to their instances.
 	insts map[*lua.LTable]*ipInst
-	// free holds calls whose slots the next calls reuse.
+	// free holds calls whose slots the next calls reuse, and msgs the
+	// messages they gave back.
 	free []*ipCall
+	msgs []*ipMsg
+	// enc holds a request encoded for a batch until the batch copies it.
+	enc []byte
 	// rtTables are iproute2's routing table names, read on first use.
 	rtTables map[string]int64
 }
