@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -44,6 +46,8 @@ type Batch struct {
 	free   chan *chunk
 	done   chan struct{}
 	closed bool
+	msg    Message   // the request the guard is shown
+	acks   []Message // the messages of a datagram of acknowledgements
 
 	mu      sync.Mutex
 	failed  map[int]error // by request index
@@ -108,8 +112,19 @@ func (b *Batch) Add(req []byte) (int, error) {
 		return i, nil
 	}
 	if b.c.guard != nil {
-		if ms, err := Split(req); err == nil && len(ms) == 1 {
-			if err := b.c.guard(&ms[0]); err != nil {
+		// The request as the one message it should be; one whose length
+		// disagrees is split as the kernel would read it.
+		b.msg = Message{Header: h, Body: req[HeaderLen:len(req):len(req)]}
+		ok := int(h.Length) == len(req)
+		if !ok {
+			if ms, err := Split(req); err == nil && len(ms) == 1 {
+				b.msg, ok = ms[0], true
+			}
+		}
+		if ok {
+			err := b.c.guard(&b.msg)
+			b.msg = Message{}
+			if err != nil {
 				b.fail(i, err)
 				return i, nil
 			}
@@ -260,7 +275,7 @@ func (b *Batch) send(ch *chunk, r *multiReader) error {
 	if err := b.ctx.Err(); err != nil {
 		return err
 	}
-	if err := b.c.Send(ch.buf); err != nil {
+	if err := b.c.sendKernel(ch.buf); err != nil {
 		return err
 	}
 	// An acknowledgement holds the request after its own header and error
@@ -316,7 +331,8 @@ func (b *Batch) send(ch *chunk, r *multiReader) error {
 				}
 				continue
 			}
-			msgs, _ := Split(dgram)
+			msgs, _ := splitInto(b.acks, dgram)
+			b.acks = msgs[:0]
 			for m := range msgs {
 				msg := &msgs[m]
 				if msg.Header.Type != NLMSG_ERROR {
@@ -396,4 +412,44 @@ func (c *Conn) RequestBatch(ctx context.Context, p *Protocol, reqs [][]byte) ([]
 		errs = append(errs, make([]error, len(reqs)-len(errs))...)
 	}
 	return errs, err
+}
+
+// sendKernel sends a datagram of requests as Send does, but in a raw
+// system call, which the scheduler does not count as one that may block.
+// The kernel applies the requests inside sendto, a millisecond or so per
+// datagram, and the scheduler hands the processor of a goroutine that long
+// in a system call to another thread, waking one, every time: work that
+// competes with the script and the kernel for the machine's CPUs. The
+// goroutine keeps its processor instead (a collection that stops the world
+// waits for the call to end). Sending to the kernel never waits for room in
+// the socket; should it say EAGAIN all the same, Send waits as usual.
+func (c *Conn) sendKernel(b []byte) error {
+	if len(b) == 0 {
+		return c.Send(b)
+	}
+	if err := c.check(b); err != nil {
+		return err
+	}
+	var errno syscall.Errno
+	err := c.rc.Control(func(fd uintptr) {
+		for {
+			_, _, errno = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0)
+			if errno != unix.EINTR {
+				return
+			}
+		}
+	})
+	if err == nil && errno == unix.EAGAIN {
+		return c.Send(b)
+	}
+	if err == nil && errno != 0 {
+		err = errno
+	}
+	if err != nil {
+		return sysError("send", err)
+	}
+	if c.tap != nil {
+		c.tap(true, b)
+	}
+	return nil
 }

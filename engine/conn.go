@@ -35,7 +35,7 @@ type ConnConfig struct {
 	// Guard, if set, sees every message before it is sent; an error
 	// refuses the whole datagram, which is then not sent. nlsh's
 	// read-only mode is a Guard. It is called from a Batch's goroutine
-	// too.
+	// too. It must not keep m after returning unless it copies it.
 	Guard func(m *Message) error
 }
 

@@ -36,15 +36,23 @@ func (e *EncodeError) Error() string {
 // "nla_flags". Scalars may be given as Go integers, float64, strings (numbers,
 // enum and flag names), bools, netip.Addr, HWAddr or []byte.
 func EncodeMessage(h Header, c *Class, v any) ([]byte, error) {
-	e := newEncoder(make([]byte, HeaderLen, 256))
+	return AppendMessage(make([]byte, 0, 256), h, c, v)
+}
+
+// AppendMessage is EncodeMessage appending the message to dst, which a
+// loop encoding many messages may reuse. On error it returns dst as it
+// was given.
+func AppendMessage(dst []byte, h Header, c *Class, v any) ([]byte, error) {
+	start := len(dst)
+	e := newEncoder(append(dst, make([]byte, HeaderLen)...))
 	defer e.free()
 	if err := e.body(c, v); err != nil {
-		return nil, err
+		return dst, err
 	}
 	if h.Length == 0 {
-		h.Length = uint32(len(e.buf))
+		h.Length = uint32(len(e.buf) - start)
 	}
-	h.Put(e.buf)
+	h.Put(e.buf[start:])
 	return e.buf, nil
 }
 
@@ -64,6 +72,14 @@ type encoder struct {
 	path    []pathElem
 	scratch []byte // a struct field's bytes, before they are copied in place
 	pathBuf [8]pathElem
+
+	// The attribute lists and scopes being encoded, innermost last: taken
+	// from these arrays while they have room, so that encoding a message
+	// allocates only its bytes.
+	pairs    []pair
+	scopes   []encScope
+	pairBuf  [24]pair
+	scopeBuf [8]encScope
 }
 
 // Encoders are reused: a loop adding routes encodes one per route.
@@ -73,7 +89,41 @@ func newEncoder(buf []byte) *encoder {
 	e := encoders.Get().(*encoder)
 	e.buf = buf
 	e.path = e.pathBuf[:0]
+	e.pairs, e.scopes = e.pairBuf[:0], e.scopeBuf[:0]
 	return e
+}
+
+// scope returns a scope for s, on the encoder's stack while it has room;
+// popScopes(n) gives back what was taken since there were n.
+func (e *encoder) scope(s encScope) *encScope {
+	if len(e.scopes) < cap(e.scopes) {
+		e.scopes = append(e.scopes, s)
+		return &e.scopes[len(e.scopes)-1]
+	}
+	p := new(encScope)
+	*p = s
+	return p
+}
+
+func (e *encoder) popScopes(n int) {
+	clear(e.scopes[n:])
+	e.scopes = e.scopes[:n]
+}
+
+// pairList returns room for n pairs, on the encoder's stack while it has
+// room; popPairs(mark) gives back what was taken since len(e.pairs) was
+// mark.
+func (e *encoder) pairList(n int) []pair {
+	if l := len(e.pairs); l+n <= cap(e.pairs) {
+		e.pairs = e.pairs[:l+n]
+		return e.pairs[l : l : l+n]
+	}
+	return make([]pair, 0, n)
+}
+
+func (e *encoder) popPairs(mark int) {
+	clear(e.pairs[mark:])
+	e.pairs = e.pairs[:mark]
 }
 
 // free returns e to the pool; the bytes it encoded belong to the caller.
@@ -149,6 +199,7 @@ var (
 func (e *encoder) record(c *Class, v any, sc *encScope) error {
 	var fields any
 	var attrs any
+	var recAttrs []Attr // a Record's, kept typed: boxing them would allocate
 	var tail []byte
 	switch x := v.(type) {
 	case nil:
@@ -159,7 +210,7 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 			e.buf = append(e.buf, x.Tail...)
 			return nil
 		}
-		attrs = x.Attrs
+		recAttrs = x.Attrs
 		tail = x.Tail
 		if x.Payload != nil {
 			if err := e.structureTail(c.Struct, fields, false); err != nil {
@@ -205,10 +256,19 @@ func (e *encoder) record(c *Class, v any, sc *encScope) error {
 			return err
 		}
 		e.pad()
-		// Sub-messages may be chosen by a field of the header.
-		sc = fieldScope(c.Struct, fields, sc)
+		// Sub-messages may be chosen by a field of the header: the fields
+		// go in a scope above the attributes'; one is read only when a
+		// sub-message asks for it.
+		defer e.popScopes(len(e.scopes))
+		sc = e.scope(encScope{fdesc: c.Struct, fields: fields, parent: sc})
 	}
-	if err := e.attrs(c.Attrs, attrs, sc, "attrs"); err != nil {
+	var err error
+	if _, ok := v.(*Record); ok {
+		err = e.attrSlice(c.Attrs, recAttrs, sc)
+	} else {
+		err = e.attrs(c.Attrs, attrs, sc, "attrs")
+	}
+	if err != nil {
 		return err
 	}
 	e.buf = append(e.buf, tail...)
@@ -481,16 +541,9 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope, key string) error
 	case nil:
 		return nil
 	case []Attr:
-		pairs = make([]pair, len(x))
-		for i, a := range x {
-			d := a.Desc
-			if d == nil {
-				d = set.ByType(a.Type)
-			}
-			pairs[i] = pair{d, a.Type, a.Flags, a.Value, true}
-		}
+		return e.attrSlice(set, x, parent)
 	case *NestValue:
-		return e.attrs(set, x.Attrs, parent, key)
+		return e.attrSlice(set, x.Attrs, parent)
 	case Table:
 		list := x.List
 		if len(x.Map) > 0 {
@@ -507,7 +560,8 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope, key string) error
 				return e.shapeErr(key, "expected a list of {name, value} pairs, got a table with keys %s%s", keyList(x.Map), besides)
 			}
 		}
-		pairs = make([]pair, 0, len(list))
+		defer e.popPairs(len(e.pairs))
+		pairs = e.pairList(len(list))
 		for i, it := range list {
 			p, err := e.pair(set, it, i+1)
 			if err != nil {
@@ -518,7 +572,27 @@ func (e *encoder) attrs(set *AttrSet, v any, parent *encScope, key string) error
 	default:
 		return e.shapeErr(key, "expected a list of {name, value} pairs, got %s", typeName(v))
 	}
-	sc := &encScope{pairs: pairs, parent: parent}
+	return e.attrPairs(set, pairs, parent)
+}
+
+// attrSlice encodes attributes given as Attrs (a Record's, a NestValue's).
+func (e *encoder) attrSlice(set *AttrSet, attrs []Attr, parent *encScope) error {
+	defer e.popPairs(len(e.pairs))
+	pairs := e.pairList(len(attrs))
+	for _, a := range attrs {
+		d := a.Desc
+		if d == nil {
+			d = set.ByType(a.Type)
+		}
+		pairs = append(pairs, pair{d, a.Type, a.Flags, a.Value, true})
+	}
+	return e.attrPairs(set, pairs, parent)
+}
+
+// attrPairs encodes a list of attributes in a scope of their own.
+func (e *encoder) attrPairs(set *AttrSet, pairs []pair, parent *encScope) error {
+	defer e.popScopes(len(e.scopes))
+	sc := e.scope(encScope{pairs: pairs, parent: parent})
 	for _, p := range pairs {
 		if err := e.attr(set, p, sc); err != nil {
 			return err
@@ -1172,12 +1246,6 @@ func ownKeys(m map[string]any, allowed string) bool {
 		}
 	}
 	return true
-}
-
-// fieldScope puts a record's header fields above the scope its attributes
-// are encoded in; a field is read only when a sub-message asks for it.
-func fieldScope(s *StructDesc, v any, parent *encScope) *encScope {
-	return &encScope{fdesc: s, fields: v, parent: parent}
 }
 
 // field returns a header field's value as a selector.

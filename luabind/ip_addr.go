@@ -153,7 +153,7 @@ func (c *ipCall) addrChange() *ipMsg {
 	case "del":
 		flags = reqAck
 	}
-	m := newMsg(rtnl.AddrClass, typ, flags)
+	m := c.msg(rtnl.AddrClass, typ, flags)
 	m.setField(0, e.fromLua(family))
 	m.setField(1, uint64(length))
 	if p := c.get(k[aPrefixlen]); p != lua.LNil && !given {

@@ -43,6 +43,8 @@ type ipCall struct {
 	// precedence over the verb's own except those core names.
 	sub  *ipCall
 	core map[string]bool
+
+	owned []*ipMsg // messages taken with msg, given back by done
 }
 
 // rawValue is an attribute a spec names by its whole name.
@@ -61,7 +63,7 @@ func (i *ipInst) call(L *lua.LState, verb *ipVerb, cmd string, use keyUse) *ipCa
 		c = &ipCall{}
 	}
 	*c = ipCall{m: m, inst: i, L: L, verb: verb, cmd: cmd, use: use, name: verb.name,
-		vals: c.vals[:0], rank: c.rank[:0], set: c.set[:0], raw: c.raw[:0]}
+		vals: c.vals[:0], rank: c.rank[:0], set: c.set[:0], raw: c.raw[:0], owned: c.owned[:0]}
 	if cmd == "get" || cmd == "flush" {
 		c.name = verb.name + " " + cmd
 	}
@@ -90,6 +92,8 @@ func (c *ipCall) done() {
 		c.sub.done()
 		c.sub = nil
 	}
+	c.m.msgs = append(c.m.msgs, c.owned...)
+	clear(c.owned)
 	c.L, c.inst = nil, nil
 	c.m.free = append(c.m.free, c)
 }

@@ -211,7 +211,33 @@ type ipMsg struct {
 
 // newMsg starts a request of class c, every field zero.
 func newMsg(c *engine.Class, typ, flags uint16) *ipMsg {
-	m := &ipMsg{h: engine.Header{Type: typ, Flags: flags}, class: c}
+	m := &ipMsg{}
+	m.init(c, typ, flags)
+	return m
+}
+
+// msg is newMsg for a request that lives no longer than the call: it is
+// one the call's verb gave back before, which the call gives back when it
+// is done.
+func (c *ipCall) msg(cl *engine.Class, typ, flags uint16) *ipMsg {
+	if c.each {
+		return newMsg(cl, typ, flags) // its call is never done
+	}
+	var m *ipMsg
+	if n := len(c.m.msgs); n > 0 {
+		m, c.m.msgs = c.m.msgs[n-1], c.m.msgs[:n-1]
+		*m = ipMsg{}
+	} else {
+		m = &ipMsg{}
+	}
+	m.init(cl, typ, flags)
+	c.owned = append(c.owned, m)
+	return m
+}
+
+// init starts m as a request of class c, every field zero; m is zero.
+func (m *ipMsg) init(c *engine.Class, typ, flags uint16) {
+	m.h, m.class = engine.Header{Type: typ, Flags: flags}, c
 	n := 0
 	if c.Struct != nil {
 		n = len(c.Struct.Fields)
@@ -227,7 +253,6 @@ func newMsg(c *engine.Class, typ, flags uint16) *ipMsg {
 	if c.Struct != nil {
 		m.rec.Fields = &m.fields
 	}
-	return m
 }
 
 // setField sets header field i.
@@ -284,14 +309,21 @@ func (c *ipCall) send(m *ipMsg) int {
 		L.Push(c.msgTable(m))
 		return 1
 	}
-	b := c.encode(m)
 	if c.inst.batch != nil {
+		// The batch copies the request at once: it is encoded into the
+		// module's buffer.
+		b, err := engine.AppendMessage(c.m.enc[:0], m.h, m.class, &m.rec)
+		if err != nil {
+			c.fail("%s", err.Error())
+		}
+		c.m.enc = b
 		if c.echo {
 			c.fail("echo is not available inside ip.batch")
 		}
 		c.inst.batch(L, b)
 		return 0
 	}
+	b := c.encode(m)
 	msgs := c.inst.request(L, b, c.opts)
 	if !c.echo {
 		return 0

@@ -185,7 +185,7 @@ func (c *ipCall) neighEntry() *ipMsg {
 	case "del":
 		typ, hflags = unix.RTM_DELNEIGH, reqAck
 	}
-	m := newMsg(rtnl.NeighClass, typ, hflags)
+	m := c.msg(rtnl.NeighClass, typ, hflags)
 	m.setField(ndmFamily, e.fromLua(fam))
 	m.setField(ndmIfindex, e.fromLua(idx))
 	if fam == unix.AF_BRIDGE {

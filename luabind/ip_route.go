@@ -193,7 +193,7 @@ func (c *ipCall) routeChange() *ipMsg {
 		c.fail("%s needs dst (a prefix such as '10.8.0.0/16', or 'default')", c.cmd)
 	}
 	del := c.cmd == "del"
-	m := newMsg(rtnl.RouteClass, cmd.typ, cmd.flags)
+	m := c.msg(rtnl.RouteClass, cmd.typ, cmd.flags)
 	k := c.verb.keys
 
 	var (
@@ -293,7 +293,7 @@ func (c *ipCall) routeChange() *ipMsg {
 	}
 
 	if hasDst {
-		m.add(k[rDst].attrOf(rtnl.RouteClass, "RTA_DST"), dst)
+		m.add(k[rDst].attrOr(rtaDst), dst)
 	}
 	if truthy(gw) {
 		m.add(k[rGateway].attr, e.fromLua(gw))
@@ -316,36 +316,55 @@ func (c *ipCall) routeChange() *ipMsg {
 	if mp != nil {
 		m.add(attrDesc(rtnl.RouteClass, "RTA_MULTIPATH"), engine.Table{List: mp})
 	}
-	f := rtnl.RouteClass.Struct
-	set := func(name string, v any) {
-		i, _ := f.FieldIndex(name)
-		m.setField(i, v)
-	}
-	set("family", e.fromLua(family))
-	set("dst_len", dstLen)
-	set("tos", tos)
-	set("table", e.fromLua(hdrTable))
-	set("proto", e.fromLua(proto))
-	set("scope", e.fromLua(scope))
-	set("type", e.fromLua(rtype))
-	set("flags", rflags)
+	m.setField(rtmFamily, e.fromLua(family))
+	m.setField(rtmDstLen, dstLen)
+	m.setField(rtmTos, tos)
+	m.setField(rtmTable, e.fromLua(hdrTable))
+	m.setField(rtmProto, e.fromLua(proto))
+	m.setField(rtmScope, e.fromLua(scope))
+	m.setField(rtmType, e.fromLua(rtype))
+	m.setField(rtmFlags, rflags)
 	if c.truthy(k[rSrcLen]) {
-		set("src_len", e.fromLua(c.get(k[rSrcLen])))
+		m.setField(rtmSrcLen, e.fromLua(c.get(k[rSrcLen])))
 	}
 	c.applyRest(m, rFriendly)
 	return m
 }
 
+// The rtmsg fields routeChange sets, by index.
+var (
+	rtmFamily = routeField("family")
+	rtmDstLen = routeField("dst_len")
+	rtmSrcLen = routeField("src_len")
+	rtmTos    = routeField("tos")
+	rtmTable  = routeField("table")
+	rtmProto  = routeField("proto")
+	rtmScope  = routeField("scope")
+	rtmType   = routeField("type")
+	rtmFlags  = routeField("flags")
+)
+
+func routeField(name string) int {
+	i, ok := rtnl.RouteClass.Struct.FieldIndex(name)
+	if !ok {
+		panic("rtmsg has no field " + name)
+	}
+	return i
+}
+
 // routeTableBytes: tables from here on go in RTA_TABLE, not rtm_table.
 const routeTableBytes = 256
 
-// attrOf is the key's attribute, or class c's attribute named name.
-func (k *ipKey) attrOf(c *engine.Class, name string) *engine.AttrDesc {
+// attrOr is the key's attribute, or d.
+func (k *ipKey) attrOr(d *engine.AttrDesc) *engine.AttrDesc {
 	if k.attr != nil {
 		return k.attr
 	}
-	return attrDesc(c, name)
+	return d
 }
+
+// rtaDst is RTA_DST, which the key dst (a prefix) does not name itself.
+var rtaDst = attrDesc(rtnl.RouteClass, "RTA_DST")
 
 // or is Lua's a or b.
 func or(a, b lua.LValue) lua.LValue {

@@ -25,8 +25,12 @@ type ipModule struct {
 	meta *lua.LTable // metatable of instance tables
 	// insts maps instance tables to their instances.
 	insts map[*lua.LTable]*ipInst
-	// free holds calls whose slots the next calls reuse.
+	// free holds calls whose slots the next calls reuse, and msgs the
+	// messages they gave back.
 	free []*ipCall
+	msgs []*ipMsg
+	// enc holds a request encoded for a batch until the batch copies it.
+	enc []byte
 	// rtTables are iproute2's routing table names, read on first use.
 	rtTables map[string]int64
 }
@@ -226,6 +230,9 @@ func readRtTables() map[string]int64 {
 // newlines around; with a '.', a decimal float; else an integer, in hex
 // after 0x.
 func luaNumber(s string) (float64, bool) {
+	if n, ok := smallDecimal(s); ok {
+		return n, true
+	}
 	s = strings.Trim(s, " \n\t")
 	if strings.Contains(s, ".") {
 		f, err := strconv.ParseFloat(s, 64)
@@ -239,8 +246,33 @@ func luaNumber(s string) (float64, bool) {
 	return float64(n), err == nil
 }
 
+// smallDecimal reads the digits of a number as luaNumber does, quickly:
+// the prefix length in '10.0.0.0/8', for one.
+func smallDecimal(s string) (float64, bool) {
+	if len(s) == 0 || len(s) > 15 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return float64(n), true
+}
+
 // truthy is Lua's test: anything but nil and false.
-func truthy(v lua.LValue) bool { return v != nil && v != lua.LNil && v != lua.LFalse }
+func truthy(v lua.LValue) bool {
+	switch x := v.(type) {
+	case nil, *lua.LNilType:
+		return false
+	case lua.LBool:
+		return bool(x)
+	}
+	return true
+}
 
 // verbCommand reads a verb's command, the first argument, raising an error
 // that lists the commands for one it lacks. pyroute2's other names for

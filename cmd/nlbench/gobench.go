@@ -21,6 +21,7 @@ var goBenches = []struct {
 	{"./engine", "StreamDump", "5x"},
 	{"./luabind", "LuaGet|LuaIterate|LuaDecodeDump10k|RouteBuild|BenchmarkNew$", "1s"},
 	{"./luabind", "DumpFilter", "5x"},
+	{"./luabind", "IPRouteAdd/batch", "5x"},
 }
 
 // goBenchCount runs each benchmark this many times; the median is kept.
@@ -113,7 +114,7 @@ func (l benchLine) perUnit(prefix string) string {
 
 func (r *report) gobenchMarkdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n## Go benchmarks\n\nThe hot paths in-process (`go test -run '^$' -bench … -count %d`, medians), per message where the benchmark handles many: splitting a dump, decoding, `Message.Get`/`Lookup`, encoding, the stream floor, `m:get` and the loop in Lua, and the dump workloads' two forms over a namespace of 100,000 routes (kernel included). An Env's start-up is `New`.\n\n| package | benchmark | time | memory | allocations |\n|---|---|---:|---:|---:|\n", goBenchCount)
+	fmt.Fprintf(&b, "\n## Go benchmarks\n\nThe hot paths in-process (`go test -run '^$' -bench … -count %d`, medians), per message where the benchmark handles many: splitting a dump, decoding, `Message.Get`/`Lookup`, encoding, the stream floor, `m:get` and the loop in Lua, and the dump workloads' two forms over a namespace of 100,000 routes (kernel included), and the add workload's ip.batch of 10,000 routes (kernel included). An Env's start-up is `New`.\n\n| package | benchmark | time | memory | allocations |\n|---|---|---:|---:|---:|\n", goBenchCount)
 	for _, l := range r.gobench {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", l.pkg, l.name, l.perUnit("ns"), l.perUnit("B"), l.perUnit("allocs"))
 	}
