@@ -183,6 +183,13 @@ local g = ip.route('get', {dst='10.8.1.1', dry=true})
 assert(g.header.type == RTM_GETROUTE and g.dst_len == 32 and g:get('RTA_DST') == '10.8.1.1')
 local q = ip.routes{table=254, dev='v0', proto='static', dry=true}
 assert(q:get('RTA_TABLE') == 254 and q.proto == RTPROT_STATIC and q:get('RTA_OIF') == ip.link_lookup('v0'))
+-- The verbs reuse their requests from call to call: what dry returned
+-- stays as it was, and so does the route a later call sends.
+assert(m.dst_len == 16 and m:get('RTA_DST') == '10.8.0.0' and m:get('RTA_GATEWAY') == '10.0.0.2' and m:get('RTA_TABLE') == 1000)
+assert(d:get('RTA_GATEWAY') == nil and l:get('RTA_DST') == '10.0.0.9')
+local a = ip.addr('add', {index=ip.link_lookup('v0'), address='10.0.0.5', prefixlen=24, dry=true})
+local b = ip.addr('add', {index=ip.link_lookup('v0'), address='10.0.0.6', prefixlen=25, dry=true})
+assert(a:get('IFA_LOCAL') == '10.0.0.5' and a.prefixlen == 24 and b:get('IFA_LOCAL') == '10.0.0.6' and b.prefixlen == 25)
 `)
 	if rs := ipJSON(t, ns, "route", "show", "table", "all", "10.8.0.0/16"); len(rs) != 0 {
 		t.Errorf("dry sent a route: %v", rs)
