@@ -385,6 +385,20 @@ func (c *Conn) read(ctx context.Context, idle time.Duration, fn func(fd int) boo
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
 
+	// The kernel answers most requests inside the send: try the socket
+	// once before arming a deadline and a cancellation hook, which cost a
+	// timer and wake the poller's thread on every read.
+	var ready bool
+	if err := c.rc.Control(func(fd uintptr) { ready = fn(int(fd)) }); err != nil {
+		return sysError("recv", err)
+	}
+	if ready {
+		if *rerr != nil {
+			return sysError("recv", *rerr)
+		}
+		return nil
+	}
+
 	// The runtime poller wakes a blocked read when its deadline passes, so
 	// cancellation moves the deadline into the past. A context deadline is
 	// set directly, which is more precise than waiting for the AfterFunc;
