@@ -97,9 +97,9 @@ func (b *box) extent() (int, int) {
 }
 
 var (
-	reNLAType   = &lazyRegexp{expr: `^nla_type = \d+ (\S+)`}
-	reStructRow = &lazyRegexp{expr: `^([A-Za-z_][A-Za-z0-9_]*)\.([^=]*?) = `}
-	reRecord    = &lazyRegexp{expr: `^\S+ #\d+$`}
+	reNLAType   = lazyRE(`^nla_type = \d+ (\S+)`)
+	reStructRow = lazyRE(`^([A-Za-z_][A-Za-z0-9_]*)\.([^=]*?) = `)
+	reRecord    = lazyRE(`^\S+ #\d+$`)
 )
 
 // echoTitle names the box of the request header an error echoes.
@@ -199,7 +199,7 @@ func (bx *boxer) line(l *Line) {
 		bx.top().addRow(l, text)
 	case strings.HasPrefix(text, "nla_type = "):
 		if t := bx.top(); t != nil && t.kind == boxAttr && t.depth == l.Depth {
-			if m := reNLAType.FindStringSubmatch(text); m != nil {
+			if m := reNLAType().FindStringSubmatch(text); m != nil {
 				t.title += ": " + m[1]
 			}
 		}
@@ -214,14 +214,14 @@ func (bx *boxer) line(l *Line) {
 		p := bx.newBox(l, text, boxPad)
 		p.cover(l)
 		bx.place(p)
-	case len(l.Bytes) == 0 && reRecord.MatchString(text):
+	case len(l.Bytes) == 0 && reRecord().MatchString(text):
 		bx.place(bx.newBox(l, text, boxRecord))
 	case text == "the request's payload, echoed":
 		b := bx.newBox(l, text, boxPad)
 		b.cover(l)
 		bx.place(b)
 	default:
-		if m := reStructRow.FindStringSubmatch(text); m != nil {
+		if m := reStructRow().FindStringSubmatch(text); m != nil {
 			bx.structRow(l, m[1], text[len(m[1])+1:])
 			return
 		}

@@ -168,18 +168,18 @@ type strContext struct {
 }
 
 var (
-	reIfnameKey = &lazyRegexp{expr: `\b(ifname|dev|link|master|peer)\s*=\s*$`}
-	reFlagsKey  = &lazyRegexp{expr: `\b(flags|change)\s*=\s*$`}
+	reIfnameKey = lazyRE(`\b(ifname|dev|link|master|peer)\s*=\s*$`)
+	reFlagsKey  = lazyRE(`\b(flags|change)\s*=\s*$`)
 )
 
 // stringContext decides what the string starting after ctx is for.
 func (e *Env) stringContext(sc *scan, ctx string) strContext {
 	ctx = strings.TrimRight(ctx, " \t\n")
 	top := sc.top()
-	if reIfnameKey.MatchString(ctx) {
+	if reIfnameKey().MatchString(ctx) {
 		return strContext{kind: ctxIfname}
 	}
-	if reFlagsKey.MatchString(ctx) {
+	if reFlagsKey().MatchString(ctx) {
 		return strContext{kind: ctxFlags}
 	}
 	if top == nil {
@@ -216,7 +216,7 @@ func (e *Env) stringContext(sc *scan, ctx string) strContext {
 	if top.open != '{' || top.tokens > 0 {
 		return strContext{kind: ctxNames}
 	}
-	if top.elem == 0 && reAttrsElement.MatchString(top.assign) {
+	if top.elem == 0 && reAttrsElement().MatchString(top.assign) {
 		// m.attrs[#m.attrs + 1] = {'IFLA_…
 		return strContext{kind: ctxAttr, set: e.attrsOwnerSet(sc, top.assign)}
 	}
@@ -287,7 +287,7 @@ func (e *Env) listSet(sc *scan, i int) *engine.AttrSet {
 func (e *Env) pairAttr(sc *scan, j int) *engine.AttrDesc {
 	f := sc.frames[j]
 	set := e.listSet(sc, j-1)
-	if reAttrsElement.MatchString(f.assign) {
+	if reAttrsElement().MatchString(f.assign) {
 		set = e.attrsOwnerSet(sc, f.assign) // m.attrs[k] = {'NAME', …
 	}
 	d, ok := set.ByName(f.strs[0])
@@ -345,7 +345,7 @@ func classFromPath(e *Env, path string) *engine.Class {
 	return nil
 }
 
-var reRtnlClass = &lazyRegexp{expr: `rtnl\.([A-Za-z_][A-Za-z0-9_]*)`}
+var reRtnlClass = lazyRE(`rtnl\.([A-Za-z_][A-Za-z0-9_]*)`)
 
 // lineSet guesses the attribute set from the text: the class of the
 // message named recv (a global message table, or a name assigned
@@ -357,7 +357,7 @@ func (e *Env) lineSet(sc *scan, recv string) *engine.AttrSet {
 			return s
 		}
 	}
-	ms := reRtnlClass.FindAllStringSubmatch(sc.text, -1)
+	ms := reRtnlClass().FindAllStringSubmatch(sc.text, -1)
 	for i := len(ms) - 1; i >= 0; i-- {
 		if c := e.route.Class(ms[i][1]); c != nil {
 			return c.Attrs

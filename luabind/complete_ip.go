@@ -119,7 +119,7 @@ func (e *Env) ipSpecAt(sc *scan, i int) (*ipVerb, keyUse, *ipVerb) {
 // ipKindAt is the table of the kind a spec names (ip.tc's kind
 // argument, or the last kind = '…' typed), or nil.
 func ipKindAt(sc *scan, name, cmd, kind string) *ipVerb {
-	if m := reKindKey.FindAllStringSubmatch(sc.text, -1); kind == "" && m != nil {
+	if m := reKindKey().FindAllStringSubmatch(sc.text, -1); kind == "" && m != nil {
 		kind = m[len(m)-1][1]
 	}
 	if kind == "" {
@@ -137,7 +137,7 @@ func ipKindAt(sc *scan, name, cmd, kind string) *ipVerb {
 	return nil
 }
 
-var reKindKey = &lazyRegexp{expr: `\bkind\s*=\s*['"]([A-Za-z_0-9]+)['"]`}
+var reKindKey = lazyRE(`\bkind\s*=\s*['"]([A-Za-z_0-9]+)['"]`)
 
 // ipKeyNames lists the keys the table at the cursor takes, when it is an
 // ip verb's spec or filter.
@@ -157,12 +157,12 @@ func (e *Env) ipKeyNames(sc *scan) []string {
 }
 
 // reKeyValue finds the key a string value is being typed for: "proto = '".
-var reKeyValue = &lazyRegexp{expr: `\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*$`}
+var reKeyValue = lazyRE(`\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*$`)
 
 // ipValueNames proposes the names a key's value takes (proto = 'st…),
 // when the string is a value in an ip verb's table.
 func (e *Env) ipValueNames(sc *scan, ctx string) ([]string, bool) {
-	m := reKeyValue.FindStringSubmatch(ctx)
+	m := reKeyValue().FindStringSubmatch(ctx)
 	if m == nil {
 		return nil, false
 	}

@@ -105,7 +105,7 @@ var headerStub = func() *lua.LTable {
 	return t
 }()
 
-var reLocals = &lazyRegexp{expr: `\b(?:local\s+(?:function\s+)?|for\s+)([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)|function\s*[A-Za-z0-9_.:]*\s*\(([^)]*)\)`}
+var reLocals = lazyRE(`\b(?:local\s+(?:function\s+)?|for\s+)([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)|function\s*[A-Za-z0-9_.:]*\s*\(([^)]*)\)`)
 
 // completeName completes a global, a keyword, a local the text declares,
 // or a field or method after '.' or ':'.
@@ -161,7 +161,7 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 		for k := range luaKeywords {
 			names = append(names, k)
 		}
-		for _, m := range reLocals.FindAllStringSubmatch(sc.text, -1) {
+		for _, m := range reLocals().FindAllStringSubmatch(sc.text, -1) {
 			for _, n := range strings.Split(m[1]+","+m[2], ",") {
 				if n = strings.TrimSpace(n); isIdent(n) {
 					names = append(names, n)

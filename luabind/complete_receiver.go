@@ -108,7 +108,7 @@ var getterClasses = map[string]string{
 	"rules": "fib_rule_hdr", "qdiscs": "tcmsg", "classes": "tcmsg", "filters": "tcmsg",
 }
 
-var reIPGetter = &lazyRegexp{expr: `(?:^|[.:])(links|addrs|routes|neighs|rules|qdiscs|classes|filters)$`}
+var reIPGetter = lazyRE(`(?:^|[.:])(links|addrs|routes|neighs|rules|qdiscs|classes|filters)$`)
 
 // inferredClass is the class of the message the path recv names, read
 // from the text when no value says: an element of a list of messages
@@ -146,7 +146,7 @@ func (e *Env) listClass(sc *scan, list string, depth int) *engine.Class {
 	}
 	if strings.HasSuffix(list, ")") || strings.HasSuffix(list, "}") {
 		if i := strings.IndexAny(list, "({"); i > 0 {
-			if m := reIPGetter.FindStringSubmatch(list[:i]); m != nil {
+			if m := reIPGetter().FindStringSubmatch(list[:i]); m != nil {
 				return e.route.Class(getterClasses[m[1]])
 			}
 		}
@@ -160,7 +160,7 @@ func (e *Env) listClass(sc *scan, list string, depth int) *engine.Class {
 		return nil
 	}
 	if ms := re.FindAllStringSubmatch(sc.text, -1); len(ms) > 0 {
-		if m := reIPGetter.FindStringSubmatch(ms[len(ms)-1][1]); m != nil {
+		if m := reIPGetter().FindStringSubmatch(ms[len(ms)-1][1]); m != nil {
 			return e.route.Class(getterClasses[m[1]])
 		}
 	}
@@ -169,14 +169,14 @@ func (e *Env) listClass(sc *scan, list string, depth int) *engine.Class {
 
 // reAttrsElement matches an assignment to an element of a message's attrs:
 // m.attrs[#m.attrs + 1] = {…}.
-var reAttrsElement = &lazyRegexp{expr: `^(.+)\.attrs\[[^\]]*\]$`}
+var reAttrsElement = lazyRE(`^(.+)\.attrs\[[^\]]*\]$`)
 
 // attrsOwnerSet is the attribute set of the message whose attrs path
 // (X.attrs, X.attrs[…]) names, or nil.
 func (e *Env) attrsOwnerSet(sc *scan, path string) *engine.AttrSet {
 	owner, ok := strings.CutSuffix(path, ".attrs")
 	if !ok {
-		m := reAttrsElement.FindStringSubmatch(path)
+		m := reAttrsElement().FindStringSubmatch(path)
 		if m == nil {
 			return nil
 		}

@@ -157,7 +157,7 @@ var (
 		"g": 1 << 30, "gb": 1 << 30, "kbit": 1024 / 8, "mbit": (1 << 20) / 8, "gbit": (1 << 30) / 8}
 	timeUnits = map[string]float64{"s": 1e6, "sec": 1e6, "secs": 1e6, "ms": 1e3, "msec": 1e3, "msecs": 1e3,
 		"us": 1, "usec": 1, "usecs": 1}
-	unitRE = &lazyRegexp{expr: `^\s*([\d.]+)\s*([A-Za-z]*)\s*$`}
+	unitRE = lazyRE(`^\s*([\d.]+)\s*([A-Za-z]*)\s*$`)
 )
 
 // unit reads '<number><suffix>' with a table of suffixes (case ignored).
@@ -165,7 +165,7 @@ func (c *ipCall) unit(key string, v lua.LValue, units map[string]float64, exampl
 	if n, ok := v.(lua.LNumber); ok {
 		return float64(n)
 	}
-	if m := unitRE.FindStringSubmatch(lua.LVAsString(v)); m != nil {
+	if m := unitRE().FindStringSubmatch(lua.LVAsString(v)); m != nil {
 		scale, ok := 1.0, true
 		if m[2] != "" {
 			scale, ok = units[strings.ToLower(m[2])]
@@ -552,7 +552,7 @@ func ipv4Number(c *ipCall, what, a string) uint32 {
 }
 
 // rawKeyRE reads pyroute2's 'VAL/MASK+OFF'.
-var rawKeyRE = &lazyRegexp{expr: `^\s*([^/\s]+)\s*/\s*([^+\s]+)\s*\+?\s*(-?\w*)\s*$`}
+var rawKeyRE = lazyRE(`^\s*([^/\s]+)\s*/\s*([^+\s]+)\s*\+?\s*(-?\w*)\s*$`)
 
 // rawKey packs a raw key: a table {val=, mask=, off=, offmask=} (a whole
 // aligned word) or pyroute2's 'VAL/MASK+OFF' string: a field as wide as
@@ -584,7 +584,7 @@ func (k *u32Keys) rawKey(v lua.LValue, what string) {
 		k.pack(val, mask, off, what)
 		return
 	}
-	m := rawKeyRE.FindStringSubmatch(lua.LVAsString(v))
+	m := rawKeyRE().FindStringSubmatch(lua.LVAsString(v))
 	var val, mask, off float64
 	ok := m != nil
 	if ok {

@@ -42,7 +42,7 @@ var lessonFS embed.FS
 const LessonPrefix = "nlsh-lesson-"
 
 // lessonNSPattern reads a lesson namespace's name back.
-var lessonNSPattern = &lazyRegexp{expr: `^` + LessonPrefix + `\d+-(\d+)-[0-9a-f]+$`}
+var lessonNSPattern = lazyRE(`^` + LessonPrefix + `\d+-(\d+)-[0-9a-f]+$`)
 
 // LessonInfo is what a lesson file says in words (the table's text fields).
 type LessonInfo struct {
@@ -359,7 +359,7 @@ func cleanStaleLessons() {
 		return
 	}
 	for _, n := range names {
-		m := lessonNSPattern.FindStringSubmatch(n)
+		m := lessonNSPattern().FindStringSubmatch(n)
 		if m == nil {
 			continue
 		}

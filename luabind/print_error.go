@@ -55,8 +55,8 @@ func (e *Env) ErrorText(err error) string {
 }
 
 var (
-	reSyntaxAt  = &lazyRegexp{expr: `^(.*?) line:(\d+)\(column:(\d+)\) near '(.*)':\s+(.*?)\s*$`}
-	reSyntaxEOF = &lazyRegexp{expr: `^(.*?) at EOF:\s+(.*?)\s*$`}
+	reSyntaxAt  = lazyRE(`^(.*?) line:(\d+)\(column:(\d+)\) near '(.*)':\s+(.*?)\s*$`)
+	reSyntaxEOF = lazyRE(`^(.*?) at EOF:\s+(.*?)\s*$`)
 )
 
 // tidySyntax words a syntax error whose source is not at hand (so the
@@ -66,10 +66,10 @@ func tidySyntax(s string) string {
 	var ae *lua.ApiError
 	if errors.As(err, &ae) {
 		if se, ok := ae.Cause.(*SyntaxError); ok {
-			if m := reSyntaxEOF.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
+			if m := reSyntaxEOF().FindStringSubmatch(strings.TrimSpace(s)); m != nil {
 				return fmt.Sprintf("%s: %s near the end of the chunk", m[1], se.Msg)
 			}
-			if m := reSyntaxAt.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
+			if m := reSyntaxAt().FindStringSubmatch(strings.TrimSpace(s)); m != nil {
 				se.Chunk = m[1]
 			}
 			return se.Error()
@@ -104,10 +104,10 @@ func syntaxError(name, src string, err error) error {
 	}
 	s := strings.TrimSpace(ae.Error())
 	se := &SyntaxError{Chunk: name}
-	if m := reSyntaxAt.FindStringSubmatch(s); m != nil {
+	if m := reSyntaxAt().FindStringSubmatch(s); m != nil {
 		fmt.Sscan(m[2], &se.Line)
 		se.Near, se.Msg = m[4], m[5]
-	} else if m := reSyntaxEOF.FindStringSubmatch(s); m != nil {
+	} else if m := reSyntaxEOF().FindStringSubmatch(s); m != nil {
 		se.Line = strings.Count(strings.TrimRight(src, "\n \t"), "\n") + 1
 		se.Msg = m[2]
 		if se.Msg == "syntax error" {
