@@ -132,6 +132,7 @@ func (e *Env) setup() {
 	L := e.L
 	installFastFormat(L)
 	e.guardStdlib()
+	e.guardChannels()
 	L.SetGlobal("print", L.NewFunction(e.luaPrint))
 	e.methods = funcTable(L, map[string]lua.LGFunction{
 		"get":     e.luaGet,
