@@ -534,6 +534,15 @@ func (e *Env) luaResume(L *lua.LState) int {
 		L.Push(lua.LString("cannot resume non-suspended coroutine"))
 		return 2
 	}
+	// A coroutine runs under the context of the thread that resumes it:
+	// gopher-lua gives a new thread a child of its parent's context,
+	// which never ends when that is a chunk's (its Done is nil until it
+	// does), so neither Ctrl-C nor a timeout stopped a busy coroutine.
+	if ctx := L.Context(); ctx != nil {
+		if co := L.CheckThread(1); co.Context() != ctx {
+			co.SetContext(ctx)
+		}
+	}
 	current := L.G.CurrentThread
 	defer func() { L.G.CurrentThread = current }()
 	return e.calls.resume(L)

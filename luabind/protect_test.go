@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"context"
+	"io"
 	"os/exec"
 	"strings"
 	"testing"
@@ -340,5 +341,34 @@ end
 f()`)
 	if !strings.Contains(got, "stack overflow") {
 		t.Errorf("printed %q, want a stack overflow", got)
+	}
+}
+
+// TestCoroutineStops checks that a coroutine that never yields ends when
+// its chunk's context does (Ctrl-C, a timeout), resumed either way.
+func TestCoroutineStops(t *testing.T) {
+	e := New(Options{NetNS: noKernel, Stdout: io.Discard})
+	defer e.Close()
+	for _, src := range []string{
+		"coroutine.wrap(function() while true do end end)()",
+		"coroutine.resume(coroutine.create(function() while true do end end))",
+		"local co = coroutine.create(function() coroutine.yield() while true do end end) coroutine.resume(co) coroutine.resume(co)",
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		done := make(chan error, 1)
+		go func() { _, err := e.Run(ctx, "co", src, nil); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Errorf("%s: ended without an error", src)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: still running 5 s after its chunk's deadline", src)
+		}
+		cancel()
+	}
+	// The Env is still whole: a coroutine that finishes still does.
+	if v := run(t, e, "return coroutine.wrap(function(a) return a + 1 end)(41)"); len(v) != 1 || v[0].String() != "42" {
+		t.Errorf("after the interrupted coroutines: got %v, want 42", v)
 	}
 }
