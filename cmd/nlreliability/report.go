@@ -64,6 +64,16 @@ var fixes = []struct{ found, fix, test string }{
 		"The engine skips setns when the namespace named is the one the thread is in.",
 		"TestUnprivileged (cmd/nlsh/reliability_test.go), TestCurrentNetNS (engine/netns_current_test.go)",
 	},
+	{
+		"`channel.select()` outlived the sweep's deadline: gopher-lua's channel.select and ch:receive wait on the Lua context's Done, which nlsh keeps nil while a chunk runs (it is read before every instruction), and ch:send waits on nothing else, so a script blocked on a channel could not be stopped by Ctrl-C or a timeout.",
+		"channel.select, ch:receive and ch:send also wait on the chunk's own context.",
+		"TestChannelWaitStops (luabind/channel_wait_test.go)",
+	},
+	{
+		"Looking into the channel hang: a coroutine that never yields could not be stopped either. gopher-lua gives a new thread a child of its parent's context, and a child of a context whose Done is nil never ends.",
+		"A coroutine runs under the context of the thread that resumes it.",
+		"TestCoroutineStops (luabind/protect_test.go)",
+	},
 }
 
 // notFixed is what the checks found and was left as it is.
@@ -77,11 +87,9 @@ const notFixed = `## Found, not fixed
   returns fmt's markers (` + "`%!y(int64=1)`, `%!(NOVERB)`" + `) where Lua 5.1 raises
   "invalid option": nlsh keeps gopher-lua's output byte for byte on
   purpose (luabind/strformat.go, tested in strformat_test.go).
-- **Unclear and overlong errors** the sweep lists above: mostly the ip
-  module's Lua indexing a spec that is not a table (` + "`ip.link('add', 1)`" + `), and
-  names repeated back in full when a megabyte was given for one. They end
-  the call cleanly and name the function, not what was wrong with the
-  argument; the ip module is being reshaped, its messages with it.
+- **Overlong errors** the sweep lists above: a name or value repeated back
+  in full when a megabyte was given for it. They end the call cleanly and
+  say what was wrong; they are long, not unclear.
 
 `
 
@@ -121,9 +129,9 @@ const notCovered = `## What is not covered
   limit the Lua heap. The monitor's memory is measured against one storm on
   one machine.
 - **Errors that are clear but not kind.** Calls that end in Lua's own
-  runtime errors inside the ip module (listed under the sweep) and errors
-  that repeat a huge argument back in full are counted and listed, not
-  failed: the ip module is being reshaped, and those messages with it.
+  runtime errors inside nlsh's code (listed under the sweep when there are
+  any) and errors that repeat a huge argument back in full are counted and
+  listed, not failed.
 - **One goroutine per Env.** The race detector runs over luabind's tests
   (go test -race ./luabind), not over the full sweep.
 - **The shell's line editing** is covered by the pseudo-terminal tests, not

@@ -39,11 +39,13 @@ var items = []item{
 	{
 		key:   "fixes",
 		title: "Regression tests for what the sweep found",
-		tried: "One test per fix (see Fixed, below): each failed, crashed or hung before its fix. TestUnprivileged and TestCurrentNetNS, under EPERM, are the last fix's.",
+		tried: "One test per fix (see Fixed, below): each failed, crashed or hung before its fix. TestUnprivileged and TestCurrentNetNS, under EPERM, are the fifth fix's.",
 		tests: []testRef{
 			{"./luabind", "TestEncodeTableHoldingItself", "luabind/reliab_fix_test.go"},
 			{"./luabind", "TestStdlibGuards", "luabind/reliab_fix_test.go"},
 			{"./luabind", "TestErrorObjectWithoutText", "luabind/reliab_fix_test.go"},
+			{"./luabind", "TestChannelWaitStops", "luabind/channel_wait_test.go"},
+			{"./luabind", "TestCoroutineStops", "luabind/protect_test.go"},
 		},
 	},
 	{
