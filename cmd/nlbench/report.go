@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"runtime"
 	"strings"
 	"time"
+
+	"nlsh/cmd/internal/machine"
 )
 
 // report collects results by workload, in the order they ran.
@@ -84,8 +84,7 @@ func columnName(row string) string {
 
 func (r *report) markdown(command, svg string) string {
 	var b strings.Builder
-	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "# Performance\n\nMeasured %s on %s: %s, %d CPUs, %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), host, cpuModel(), runtime.NumCPU(), kernel())
+	fmt.Fprintf(&b, "# Performance\n\nMeasured %s on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine.Describe())
 	fmt.Fprintf(&b, "Command: `%s` (as root). Each figure is the median wall time of whole processes over the runs shown, in network namespaces the benchmark creates; peak memory is the measured process's maximum resident set. The runs of the tools compared take turns, so the load of a shared machine falls on all alike: compare ratios within one run.\n", command)
 	if len(r.sizes) > 0 && svg != "" {
 		fmt.Fprintf(&b, "\n![Time and peak memory against dump size, one line per tool](%s)\n", svg)
@@ -141,29 +140,6 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 	}
 	return fmt.Sprintf("%.2f s", d.Seconds())
-}
-
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if i := strings.IndexByte(l, ':'); i >= 0 {
-				return strings.TrimSpace(l[i+1:])
-			}
-		}
-	}
-	return "unknown CPU"
-}
-
-func kernel() string {
-	data, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
-		return "unknown kernel"
-	}
-	return "Linux " + strings.TrimSpace(string(data))
 }
 
 // notesOnMethod says what each figure includes, so the numbers are read

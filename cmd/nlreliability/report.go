@@ -2,12 +2,13 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
+
+	"nlsh/cmd/internal/machine"
 )
 
 // report is everything one run found.
@@ -143,8 +144,8 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	b.WriteString("# Reliability\n\n")
 	b.WriteString("nlsh must be safe on a production host: nothing a user types or the kernel sends may panic the process, and bad input gets a clear error. This page says what was tried and what held. It is written by a command anyone can run again; every claim below is a Go test that fails when it stops holding, and `go test ./...` runs their quick versions.\n\n")
-	fmt.Fprintf(&b, "Measured %s on %s: %s, %d CPUs, %s, %s. The run took %s.\n\n",
-		r.started.UTC().Format("2006-01-02 15:04 UTC"), hostname(), cpuModel(), runtime.NumCPU(), kernel(), runtime.Version(),
+	fmt.Fprintf(&b, "Measured %s on %s, %s. The run took %s.\n\n",
+		r.started.UTC().Format("2006-01-02 15:04 UTC"), machine.Describe(), runtime.Version(),
 		r.finished.Sub(r.started).Round(time.Second))
 	versions := "in their long versions (`NLSH_RELIABILITY=full`)"
 	if r.quick {
@@ -393,35 +394,4 @@ func thousandsText(s string) string {
 		return s
 	}
 	return thousands(n)
-}
-
-func hostname() string {
-	h, err := os.Hostname()
-	if err != nil {
-		return "an unnamed host"
-	}
-	return h
-}
-
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if i := strings.IndexByte(l, ':'); i >= 0 {
-				return strings.TrimSpace(l[i+1:])
-			}
-		}
-	}
-	return "unknown CPU"
-}
-
-func kernel() string {
-	data, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
-		return "unknown kernel"
-	}
-	return "Linux " + strings.TrimSpace(string(data))
 }
