@@ -1,6 +1,10 @@
 package luabind
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // gopher-lua's channel operations wait on the Lua state's context:
 // channel.select and ch:receive add its Done to what they wait for, and
@@ -36,11 +40,26 @@ func (e *Env) guardChannels() {
 // chunk's own, whose Done is ready as soon as the chunk is stopped.
 func (e *Env) underChunkContext(fn lua.LGFunction) lua.LGFunction {
 	return func(L *lua.LState) int {
-		if lc, ok := L.Context().(*luaContext); ok {
-			L.SetContext(lc.Context)
-			defer L.SetContext(lc)
+		lc, ok := L.Context().(*luaContext)
+		if !ok {
+			return fn(L)
 		}
-		return fn(L)
+		L.SetContext(lc.Context)
+		n := func() int {
+			defer L.SetContext(lc)
+			return fn(L)
+		}()
+		stopped(L, lc.Context)
+		return n
+	}
+}
+
+// stopped raises the error the state's own check raises when ctx has
+// ended: the wait ended for it, and the state may not look again before
+// the chunk returns (the luaContext learns of the end a moment later).
+func stopped(L *lua.LState, ctx context.Context) {
+	if err := ctx.Err(); err != nil {
+		L.RaiseError("%s", err.Error())
 	}
 }
 
@@ -59,11 +78,11 @@ func (e *Env) channelSend(L *lua.LState) int {
 			L.ArgError(2, "can not send a function, userdata, thread or table that has a metatable")
 		}
 	}
-	// A stopped chunk raises its interruption at the state's next
-	// instruction, as after any other Go function.
+	ctx := e.ctx(L)
 	select {
 	case ch <- v:
-	case <-e.ctx(L).Done():
+	case <-ctx.Done():
+		stopped(L, ctx)
 	}
 	return 0
 }
