@@ -331,26 +331,18 @@ func (c *ipCall) routeChange() *ipMsg {
 	return m
 }
 
-// The rtmsg fields routeChange sets, by index.
+// rtmsg's fields, by index.
 var (
-	rtmFamily = routeField("family")
-	rtmDstLen = routeField("dst_len")
-	rtmSrcLen = routeField("src_len")
-	rtmTos    = routeField("tos")
-	rtmTable  = routeField("table")
-	rtmProto  = routeField("proto")
-	rtmScope  = routeField("scope")
-	rtmType   = routeField("type")
-	rtmFlags  = routeField("flags")
+	rtmFamily = fieldIndex(rtnl.RouteClass, "family")
+	rtmDstLen = fieldIndex(rtnl.RouteClass, "dst_len")
+	rtmSrcLen = fieldIndex(rtnl.RouteClass, "src_len")
+	rtmTos    = fieldIndex(rtnl.RouteClass, "tos")
+	rtmTable  = fieldIndex(rtnl.RouteClass, "table")
+	rtmProto  = fieldIndex(rtnl.RouteClass, "proto")
+	rtmScope  = fieldIndex(rtnl.RouteClass, "scope")
+	rtmType   = fieldIndex(rtnl.RouteClass, "type")
+	rtmFlags  = fieldIndex(rtnl.RouteClass, "flags")
 )
-
-func routeField(name string) int {
-	i, ok := rtnl.RouteClass.Struct.FieldIndex(name)
-	if !ok {
-		panic("rtmsg has no field " + name)
-	}
-	return i
-}
 
 // routeTableBytes: tables from here on go in RTA_TABLE, not rtm_table.
 const routeTableBytes = 256
@@ -553,15 +545,10 @@ func (c *ipCall) routeGet() *ipMsg {
 		full = 128
 	}
 	m := newMsg(rtnl.RouteClass, unix.RTM_GETROUTE, engine.NLM_F_REQUEST)
-	f := rtnl.RouteClass.Struct
-	set := func(name string, v any) {
-		i, _ := f.FieldIndex(name)
-		m.setField(i, v)
-	}
-	set("family", e.fromLua(family))
-	set("dst_len", full)
+	m.setField(rtmFamily, e.fromLua(family))
+	m.setField(rtmDstLen, full)
 	if c.has(k[rDstLen]) {
-		set("dst_len", e.fromLua(c.get(k[rDstLen])))
+		m.setField(rtmDstLen, e.fromLua(c.get(k[rDstLen])))
 	}
 	var flags any = uint64(0)
 	if c.has(k[rFlags]) {
@@ -570,20 +557,20 @@ func (c *ipCall) routeGet() *ipMsg {
 	if c.truthy(k[rFibMatch]) {
 		flags = toUint(flags) | unix.RTM_F_FIB_MATCH
 	}
-	set("flags", flags)
+	m.setField(rtmFlags, flags)
 	for _, fk := range [...]int{rProto, rScope, rType, rTos} {
 		if c.has(k[fk]) {
 			m.setField(k[fk].field, e.fromLua(c.value(k[fk], c.get(k[fk]))))
 		}
 	}
-	m.add(attrDesc(rtnl.RouteClass, "RTA_DST"), dst)
+	m.add(rtaDst, dst)
 	if from := c.get(k[rSrc]); truthy(from) {
 		a, _, _, _ := c.prefix("src", from)
-		set("src_len", full)
+		m.setField(rtmSrcLen, full)
 		m.add(k[rSrc].attr, a)
 	}
 	if c.has(k[rSrcLen]) {
-		set("src_len", e.fromLua(c.get(k[rSrcLen])))
+		m.setField(rtmSrcLen, e.fromLua(c.get(k[rSrcLen])))
 	}
 	if iif := c.get(k[rIif]); truthy(iif) {
 		m.add(k[rIif].attr, e.fromLua(c.value(k[rIif], iif)))

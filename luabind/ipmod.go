@@ -230,9 +230,6 @@ func readRtTables() map[string]int64 {
 // newlines around; with a '.', a decimal float; else an integer, in hex
 // after 0x.
 func luaNumber(s string) (float64, bool) {
-	if n, ok := smallDecimal(s); ok {
-		return n, true
-	}
 	s = strings.Trim(s, " \n\t")
 	if strings.Contains(s, ".") {
 		f, err := strconv.ParseFloat(s, 64)
@@ -244,23 +241,6 @@ func luaNumber(s string) (float64, bool) {
 	}
 	n, err := strconv.ParseInt(s, base, 64)
 	return float64(n), err == nil
-}
-
-// smallDecimal reads the digits of a number as luaNumber does, quickly:
-// the prefix length in '10.0.0.0/8', for one.
-func smallDecimal(s string) (float64, bool) {
-	if len(s) == 0 || len(s) > 15 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return float64(n), true
 }
 
 // truthy is Lua's test: anything but nil and false.
