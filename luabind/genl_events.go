@@ -36,22 +36,7 @@ func (e *Env) famSubscribe(L *lua.LState) int {
 	cfg := engine.DefaultConnConfig()
 	cfg.NetNS = f.g.ns
 	cfg.Groups = []uint32{id}
-	var timeout time.Duration
-	var backlog int
-	forOptions(L, 3, "subscribe", []string{"backlog", "rcvbuf", "timeout"}, func(k string, v lua.LValue) (err error) {
-		switch k {
-		case "backlog":
-			backlog, err = parseBytes("backlog", v)
-		case "rcvbuf":
-			cfg.RcvBuf, err = parseRcvBuf(v)
-		case "timeout":
-			timeout, err = parseTimeout(v)
-		}
-		return err
-	})
-	if cfg.RcvBuf == 0 {
-		cfg.RcvBuf = engine.EventRcvBuf
-	}
+	timeout, backlog := eventOptions(L, 3, "subscribe", &cfg, nil)
 	s, err := e.dial(16, f.g.tab.Protocol(), b.Name+" "+group+" events", cfg)
 	if err != nil {
 		e.raise(L, "subscribe", err)

@@ -259,17 +259,7 @@ func (m *ipMsg) init(c *engine.Class, typ, flags uint16) {
 func (m *ipMsg) setField(i int, v any) { m.fields.Values[i] = v }
 
 // field is header field i's value as a number (0 when unset).
-func (m *ipMsg) field(i int) uint64 {
-	switch x := m.fields.Values[i].(type) {
-	case uint64:
-		return x
-	case int64:
-		return uint64(x)
-	case float64:
-		return uint64(x)
-	}
-	return 0
-}
+func (m *ipMsg) field(i int) uint64 { return toUint(m.fields.Values[i]) }
 
 // add appends an attribute, with NLA_F_NESTED when its description asks
 // for it. (A sub-message is given by the format it takes.)

@@ -2,7 +2,6 @@ package luabind
 
 import (
 	"fmt"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -36,20 +35,7 @@ func (i *ipInst) monitor(L *lua.LState) int {
 	}
 	cfg := engine.DefaultConnConfig()
 	cfg.NetNS = i.netns
-	cfg.RcvBuf = engine.EventRcvBuf
-	var timeout time.Duration
-	var backlog int
-	forOptions(L, 3, "ip.monitor", []string{"backlog", "rcvbuf", "timeout"}, func(k string, v lua.LValue) (err error) {
-		switch k {
-		case "backlog":
-			backlog, err = parseBytes("backlog", v)
-		case "rcvbuf":
-			cfg.RcvBuf, err = parseRcvBuf(v)
-		case "timeout":
-			timeout, err = parseTimeout(v)
-		}
-		return err
-	})
+	timeout, backlog := eventOptions(L, 3, "ip.monitor", &cfg, nil)
 	for _, g := range groups {
 		names, ok := rtnl.MonitorAliases[g]
 		if !ok {
