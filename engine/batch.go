@@ -445,11 +445,5 @@ func (c *Conn) sendKernel(b []byte) error {
 	if err == nil && errno != 0 {
 		err = errno
 	}
-	if err != nil {
-		return sysError("send", err)
-	}
-	if c.tap != nil {
-		c.tap(true, b)
-	}
-	return nil
+	return c.sent(b, err)
 }

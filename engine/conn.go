@@ -259,6 +259,12 @@ func (c *Conn) Send(b []byte) error {
 	if err == nil {
 		err = serr
 	}
+	return c.sent(b, err)
+}
+
+// sent ends a send of b that err says how it went: the error as nlsh
+// reports it, or b shown to the tap (trace, capture).
+func (c *Conn) sent(b []byte, err error) error {
 	if err != nil {
 		return sysError("send", err)
 	}
