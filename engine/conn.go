@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
@@ -67,8 +69,10 @@ type Conn struct {
 	// goroutine would wait for ever, so it fails instead.
 	streaming atomic.Bool
 	readMu    sync.Mutex // one datagram read at a time: peek and read must pair up
-	peek      []byte     // recvOne's scratch buffer, under readMu
-	smallBuf  bool       // the receive buffer was set too small for 32 KiB datagrams
+	groupMu   sync.Mutex
+	groups    map[uint32]bool // the multicast groups joined
+	peek      []byte          // recvOne's scratch buffer, under readMu
+	smallBuf  bool            // the receive buffer was set too small for 32 KiB datagrams
 
 	// backlog holds multicast datagrams a Request read while waiting for
 	// its reply, for RecvRaw to return next, so a listener that also sends
@@ -176,12 +180,54 @@ func (c *Conn) Close() error {
 // JoinGroup subscribes to a multicast group by number (RTNLGRP_LINK, ...).
 // Numbers above 31 work too, unlike the bind-time bitmask.
 func (c *Conn) JoinGroup(g uint32) error {
-	return sysError("join group", c.nc.JoinGroup(g))
+	if err := c.nc.JoinGroup(g); err != nil {
+		return sysError("join group", err)
+	}
+	c.groupMu.Lock()
+	if c.groups == nil {
+		c.groups = map[uint32]bool{}
+	}
+	c.groups[g] = true
+	c.groupMu.Unlock()
+	return nil
 }
 
 // LeaveGroup unsubscribes from a multicast group.
 func (c *Conn) LeaveGroup(g uint32) error {
-	return sysError("leave group", c.nc.LeaveGroup(g))
+	if err := c.nc.LeaveGroup(g); err != nil {
+		return sysError("leave group", err)
+	}
+	c.groupMu.Lock()
+	delete(c.groups, g)
+	c.groupMu.Unlock()
+	return nil
+}
+
+// listening reports whether the socket has joined a multicast group.
+func (c *Conn) listening() bool {
+	c.groupMu.Lock()
+	defer c.groupMu.Unlock()
+	return len(c.groups) > 0
+}
+
+// ackRoom is what an acknowledgement may need beyond the request it
+// echoes: its own header and error code, and the extended ACK's
+// attributes (a message, an offset, a policy).
+const ackRoom = 4 << 10
+
+// ackOnly reports whether the only datagram the kernel will send this
+// socket in answer to the request with header h (n bytes long) is its
+// acknowledgement, small enough for the scratch buffer: a change (new,
+// delete, set) that asks for an ACK and no echo, in a protocol whose
+// changes answer so (Protocol.AckOnly), on a socket that joined no group
+// (which would deliver notifications of any size meanwhile). Such an
+// answer is read in one system call, without peeking at its size.
+func (c *Conn) ackOnly(p *Protocol, h Header, n int) bool {
+	if p == nil || !p.AckOnly || h.Flags&NLM_F_ACK == 0 || h.Flags&NLM_F_ECHO != 0 || n+ackRoom > peekSize || c.listening() {
+		return false
+	}
+	t := p.staticType(h.Type)
+	return t != nil && (t.Op == OpNew || t.Op == OpDel || t.Op == OpSet)
 }
 
 // SetReadBuffer sets the socket's receive buffer (SO_RCVBUFFORCE when
@@ -245,21 +291,34 @@ func (c *Conn) Send(b []byte) error {
 	if err := c.check(b); err != nil {
 		return err
 	}
-	to := &unix.SockaddrNetlink{Family: unix.AF_NETLINK}
 	var serr error
 	err := c.rc.Write(func(fd uintptr) bool {
-		for {
-			serr = unix.Sendto(int(fd), b, 0, to)
-			if serr != unix.EINTR {
-				break
-			}
-		}
+		serr = sendto(fd, b)
 		return serr != unix.EAGAIN
 	})
 	if err == nil {
 		err = serr
 	}
 	return c.sent(b, err)
+}
+
+// sendto sends b to the kernel. An unconnected netlink socket sends to the
+// kernel when given no address, which spares building one per call.
+func sendto(fd uintptr, b []byte) error {
+	var p unsafe.Pointer
+	if len(b) > 0 {
+		p = unsafe.Pointer(&b[0])
+	}
+	for {
+		_, _, errno := unix.Syscall6(unix.SYS_SENDTO, fd, uintptr(p), uintptr(len(b)), 0, 0, 0)
+		switch errno {
+		case 0:
+			return nil
+		case unix.EINTR:
+			continue
+		}
+		return errno
+	}
 }
 
 // sent ends a send of b that err says how it went: the error as nlsh
@@ -358,7 +417,7 @@ func (c *Conn) recv(ctx context.Context, idle time.Duration) ([]byte, uint32, er
 		rerr  error
 	)
 	err := c.read(ctx, idle, func(fd int) bool {
-		buf, group, rerr = recvOne(fd, c.peekBuf())
+		buf, _, group, rerr = recvOne(fd, c.peekBuf(), readCopy)
 		return rerr != unix.EAGAIN
 	}, &rerr)
 	if err != nil {
@@ -368,6 +427,32 @@ func (c *Conn) recv(ctx context.Context, idle time.Duration) ([]byte, uint32, er
 		c.tap(false, buf)
 	}
 	return buf, group, nil
+}
+
+// recvBorrowed is recv for a caller that will most likely keep nothing of
+// the datagram (a request's lone acknowledgement): if it fits the scratch
+// buffer it is returned there, valid until the next read, and borrowed is
+// true. Copy it to keep it. With direct (see ackOnly) it is read there at
+// once, without peeking at its size first; full is then its length, which
+// is more than len(b) if the datagram did not fit and lost its tail.
+func (c *Conn) recvBorrowed(ctx context.Context, idle time.Duration, direct bool) (b []byte, borrowed bool, full int, group uint32, err error) {
+	var rerr error
+	scratch := c.peekBuf()
+	mode := readBorrow
+	if direct && scratch != nil {
+		mode = readDirect
+	}
+	err = c.read(ctx, idle, func(fd int) bool {
+		b, full, group, rerr = recvOne(fd, scratch, mode)
+		return rerr != unix.EAGAIN
+	}, &rerr)
+	if err != nil {
+		return nil, false, 0, 0, err
+	}
+	if c.tap != nil {
+		c.tap(false, b)
+	}
+	return b, len(scratch) > 0 && len(b) > 0 && &b[0] == &scratch[0], full, group, nil
 }
 
 // peekBuf is the buffer recvOne peeks with (see peekSize); readMu is held.
@@ -467,47 +552,87 @@ const (
 	smallRcvBuf = 64 << 10
 )
 
-// recvOne peeks at the next datagram's size (MSG_TRUNC makes recvfrom report
-// the full length, however little of it fits), then reads it into a buffer
-// of exactly that size. Two system calls per datagram are cheap next to the
-// kernel's work filling a 32 KiB dump datagram, and no reply can be truncated,
-// however large (an NLMSG_ERROR echoing a big request, a link with many VFs).
-// peek is scratch space of peekSize bytes.
-func recvOne(fd int, peek []byte) ([]byte, uint32, error) {
-	var (
-		n   int
-		err error
-	)
-	for {
-		n, _, err = unix.Recvfrom(fd, peek, unix.MSG_PEEK|unix.MSG_TRUNC|unix.MSG_DONTWAIT)
-		if err != unix.EINTR {
-			break
+// How recvOne reads a datagram.
+type readMode uint8
+
+const (
+	// readCopy peeks at the datagram's size (MSG_TRUNC makes recvfrom
+	// report the full length, however little of it fits), then reads it
+	// into a buffer of exactly that size. Two system calls per datagram
+	// are cheap next to the kernel's work filling a 32 KiB dump datagram,
+	// and no reply can be truncated, however large (an NLMSG_ERROR
+	// echoing a big request, a link with many VFs).
+	readCopy readMode = iota
+	// readBorrow peeks likewise, into the scratch buffer: a datagram that
+	// fit is already there, so it is taken off the socket without copying
+	// it again and returned in place.
+	readBorrow
+	// readDirect reads into the scratch buffer at once, in one system
+	// call, for an answer known to fit (a lone acknowledgement).
+	readDirect
+)
+
+// recvOne reads one datagram as mode says, with scratch space of peekSize
+// bytes (nil: peek at the size alone), and returns its bytes, its full
+// length (more than len(b) only if readDirect cut it short) and the
+// multicast group it was sent to.
+func recvOne(fd int, scratch []byte, mode readMode) (b []byte, full int, group uint32, err error) {
+	if mode == readDirect {
+		n, group, err := recvfrom(fd, scratch, unix.MSG_TRUNC|unix.MSG_DONTWAIT)
+		if err != nil {
+			return nil, 0, 0, err
 		}
+		return scratch[:min(n, len(scratch))], n, group, nil
 	}
+	n, _, err := recvfrom(fd, scratch, unix.MSG_PEEK|unix.MSG_TRUNC|unix.MSG_DONTWAIT)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	buf := make([]byte, n)
-	var from unix.Sockaddr
-	for {
-		n, from, err = unix.Recvfrom(fd, buf, unix.MSG_TRUNC|unix.MSG_DONTWAIT)
-		if err != unix.EINTR {
-			break
-		}
+	into := scratch
+	if mode == readBorrow && n <= len(scratch) {
+		b = scratch[:n]
+		into = nil // read nothing: the bytes are there
+	} else {
+		b = make([]byte, n)
+		into = b
 	}
+	got, group, err := recvfrom(fd, into, unix.MSG_TRUNC|unix.MSG_DONTWAIT)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	if n > len(buf) {
+	if got != n {
 		// Only possible if someone else read the peeked datagram through
 		// the same descriptor; the rest of this one is lost.
-		return nil, 0, &Error{Err: errors.New("datagram truncated: socket read concurrently"), Op: "recv", Offset: -1, MissType: -1, MissNest: -1}
+		return nil, 0, 0, &Error{Err: errors.New("datagram truncated: socket read concurrently"), Op: "recv", Offset: -1, MissType: -1, MissNest: -1}
 	}
-	var group uint32
-	if sa, ok := from.(*unix.SockaddrNetlink); ok {
-		group = sa.Groups
+	return b, n, group, nil
+}
+
+// recvfrom reads a datagram into p and returns its full length and the
+// multicast group it was sent to (0 for a unicast reply). Its flags must
+// include MSG_DONTWAIT: the call never blocks, so it need not tell the
+// scheduler, and the sender's address is read into a local structure
+// rather than a new one per call.
+func recvfrom(fd int, p []byte, flags int) (int, uint32, error) {
+	var (
+		sa    unix.RawSockaddrNetlink
+		salen = uint32(unix.SizeofSockaddrNetlink)
+		ptr   unsafe.Pointer
+	)
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
 	}
-	return buf[:n], group, nil
+	for {
+		n, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags),
+			uintptr(unsafe.Pointer(&sa)), uintptr(unsafe.Pointer(&salen)))
+		switch errno {
+		case 0:
+			return int(n), sa.Groups, nil
+		case unix.EINTR:
+			continue
+		}
+		return 0, 0, errno
+	}
 }
 
 // Request sends one request message and collects its replies: every message
@@ -584,20 +709,40 @@ func (c *Conn) RequestWith(ctx context.Context, p *Protocol, req []byte, o Reque
 	if err := c.Send(req); err != nil {
 		return nil, err
 	}
-	col := NewCollector(p, req)
-	w := newReplyWait(resolveIdle(o.Idle, c.idle))
+	var col Collector
+	col.start(p, req)
+	w := makeReplyWait(resolveIdle(o.Idle, c.idle))
+	direct := c.ackOnly(p, h, len(req))
 	for {
-		b, group, err := c.recv(ctx, w.left())
+		b, borrowed, full, group, err := c.recvBorrowed(ctx, w.left(), direct)
+		if err == nil && full > len(b) {
+			// Read without peeking, and larger than any acknowledgement:
+			// a late reply to an earlier request given up on, which no
+			// one awaits, or against what ackOnly relies on, this one's.
+			if ParseHeader(b).Seq != h.Seq {
+				continue
+			}
+			err = &Error{Err: fmt.Errorf("reply of %d bytes to a change cut to %d: the kernel sent more than an acknowledgement", full, len(b)), Op: col.op(), Request: col.req, Offset: -1, MissType: -1, MissNest: -1}
+		}
 		if err != nil {
 			// Whatever stopped the reading (ctx, ENOBUFS), the kernel
 			// goes on dumping: the next request drains the rest first.
 			if col.multi || h.Flags&NLM_F_DUMP == NLM_F_DUMP {
 				c.pendingDump = h.Seq
 			}
-			return col.msgs, w.err(err, col)
+			return col.msgs, w.err(err, &col)
+		}
+		if borrowed {
+			// A lone acknowledgement of this request ends it with nothing
+			// to keep; anything else is kept, so it needs its own copy.
+			if group == 0 && isAck(b, h.Seq) {
+				col.finish(nil)
+				return col.Result()
+			}
+			b = append([]byte(nil), b...)
 		}
 		done := col.Feed(b, group)
-		w.fed(col)
+		w.fed(&col)
 		// Notifications wait for RecvRaw, except the echo this request
 		// asked for, which is its reply.
 		if group != 0 && !col.echoed {
@@ -619,7 +764,12 @@ type replyWait struct {
 }
 
 func newReplyWait(idle time.Duration) *replyWait {
-	w := &replyWait{idle: idle}
+	w := makeReplyWait(idle)
+	return &w
+}
+
+func makeReplyWait(idle time.Duration) replyWait {
+	w := replyWait{idle: idle}
 	if idle > 0 {
 		w.deadline = time.Now().Add(idle)
 	}
@@ -740,13 +890,31 @@ type Collector struct {
 // with its sequence number already filled in). p names message types and
 // attributes in errors; it may be nil.
 func NewCollector(p *Protocol, req []byte) *Collector {
+	c := new(Collector)
+	c.start(p, req)
+	return c
+}
+
+// start readies a zero Collector, which a request keeps on its stack.
+func (c *Collector) start(p *Protocol, req []byte) {
 	h := ParseHeader(req)
-	return &Collector{
+	*c = Collector{
 		p: p, req: req, seq: h.Seq,
 		ack:  h.Flags&NLM_F_ACK != 0,
 		dump: h.Flags&NLM_F_DUMP == NLM_F_DUMP,
 		echo: h.Flags&NLM_F_ECHO != 0 && h.Flags&NLM_F_DUMP != NLM_F_DUMP,
 	}
+}
+
+// isAck reports whether dgram is exactly one message: the acknowledgement
+// (NLMSG_ERROR with error 0) of the request numbered seq.
+func isAck(dgram []byte, seq uint32) bool {
+	if len(dgram) < HeaderLen+4 {
+		return false
+	}
+	h := ParseHeader(dgram)
+	return int(h.Length) == len(dgram) && h.Type == NLMSG_ERROR && h.Seq == seq &&
+		binary.LittleEndian.Uint32(dgram[HeaderLen:]) == 0
 }
 
 // Feed takes one received datagram and the multicast group it was delivered

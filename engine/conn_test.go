@@ -560,6 +560,43 @@ func TestRequestTapAndSequence(t *testing.T) {
 	}
 }
 
+// A request reads its acknowledgement in place, in a buffer every read
+// reuses: what a request returns (replies, an error and the reply inside
+// it) must be its own, unchanged by the requests that follow.
+func TestRequestResultsOutliveNextRead(t *testing.T) {
+	c, _ := dialNS(t, engine.DefaultConnConfig())
+	ctx := context.Background()
+	getLo := nlmsg(rtmGetLink, engine.NLM_F_REQUEST, 0, ifinfomsg(1))
+	msgs, err := c.Request(ctx, testProto, getLo)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("get lo: %v, %d messages", err, len(msgs))
+	}
+	reply := append([]byte(nil), msgs[0].Body...)
+	// An IFLA_MTU with no payload fails the kernel's policy.
+	noMTU := nlmsg(rtmNewLink, engine.NLM_F_REQUEST|engine.NLM_F_ACK, 0, ifinfomsg(1), attr(4))
+	_, failed := c.Request(ctx, testProto, noMTU)
+	var e *engine.Error
+	if !errors.As(failed, &e) || e.Errno != unix.ERANGE || e.Reply == nil || e.Msg == "" {
+		t.Fatalf("IFLA_MTU without payload: %v, want ERANGE with the kernel's reply and message", failed)
+	}
+	text, msg, req := failed.Error(), e.Msg, append([]byte(nil), e.Request...)
+	// Acknowledged requests and other replies, read through the same buffer.
+	for range 20 {
+		if _, err := c.Request(ctx, testProto, nlmsg(rtmNewLink, engine.NLM_F_REQUEST|engine.NLM_F_ACK, 0, ifinfomsg(1), attr(4, u32(65536)))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Request(ctx, testProto, nlmsg(rtmGetLink, engine.NLM_F_REQUEST|engine.NLM_F_DUMP, 0, ifinfomsg(0))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(msgs[0].Body, reply) {
+		t.Errorf("get lo's reply changed under later reads")
+	}
+	if failed.Error() != text || e.Msg != msg || !slices.Equal(e.Request, req) {
+		t.Errorf("the error changed under later reads: %q, was %q", failed.Error(), text)
+	}
+}
+
 func TestRecvRawCancel(t *testing.T) {
 	c, _ := dialNS(t, engine.DefaultConnConfig())
 	ctx, cancel := context.WithCancel(context.Background())

@@ -699,6 +699,11 @@ type Protocol struct {
 	// Dynamic finds the message types Types cannot list because their
 	// numbers are given out at run time (generic netlink's family ids).
 	Dynamic Resolver
+	// AckOnly says the kernel answers a change (a type of Op OpNew, OpDel
+	// or OpSet) that asks for an ACK and no echo with the acknowledgement
+	// alone, as rtnetlink does; a request then reads its answer in one
+	// system call instead of two.
+	AckOnly bool
 
 	idx lazyIndex[protoIndex]
 }

@@ -65,7 +65,7 @@ func (l *Listener) run() {
 	for {
 		var b []byte
 		err := l.c.read(context.Background(), 0, func(fd int) bool {
-			b, _, rerr = recvOne(fd, l.c.peekBuf())
+			b, _, _, rerr = recvOne(fd, l.c.peekBuf(), readCopy)
 			return rerr != unix.EAGAIN
 		}, &rerr)
 		l.mu.Lock()

@@ -12,6 +12,9 @@ var Route = (&engine.Protocol{
 	Classes: []*engine.Class{LinkClass, AddrClass, RouteClass, NeighClass, RuleClass, TcClass, NeighTblClass, NetconfClass, NexthopClass, NsidClass, StatsClass, engine.ErrClass, engine.DoneClass},
 	Groups:  routeGroups,
 	Enums:   routeAllEnums(),
+	// A change's doit sends its requester nothing but the ACK: what it
+	// did goes to the groups, and to the requester only with NLM_F_ECHO.
+	AckOnly: true,
 }).Build()
 
 // msgTriple lists a NEW/DEL/GET family of message types sharing a class.
