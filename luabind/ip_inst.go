@@ -299,21 +299,20 @@ func (c *ipCall) send(m *ipMsg) int {
 		L.Push(c.msgTable(m))
 		return 1
 	}
+	// The request is encoded into the module's buffer: the batch and the
+	// request both copy it at once.
+	b, err := engine.AppendMessage(c.m.enc[:0], m.h, m.class, &m.rec)
+	if err != nil {
+		c.fail("%s", err.Error())
+	}
+	c.m.enc = b
 	if c.inst.batch != nil {
-		// The batch copies the request at once: it is encoded into the
-		// module's buffer.
-		b, err := engine.AppendMessage(c.m.enc[:0], m.h, m.class, &m.rec)
-		if err != nil {
-			c.fail("%s", err.Error())
-		}
-		c.m.enc = b
 		if c.echo {
 			c.fail("echo is not available inside ip.batch")
 		}
 		c.inst.batch(L, b)
 		return 0
 	}
-	b := c.encode(m)
 	msgs := c.inst.request(L, b, c.opts)
 	if !c.echo {
 		return 0
