@@ -302,7 +302,7 @@ with IPRoute() as ipr:
 // Rows of the add workload.
 const (
 	rowAddFloor = "raw batched sendmsg (floor)"
-	rowAddSync  = "raw sendmsg, one at a time (floor of a loop)"
+	rowAddSync  = "raw sendto and recvfrom, one at a time (floor of a loop)"
 	rowAddLoop  = "nlsh ip.route loop"
 	rowAddBatch = "nlsh ip.batch"
 	rowAddIP    = "ip -batch"
