@@ -61,8 +61,10 @@ type Conn struct {
 	seq  atomic.Uint32
 	tap  func(bool, []byte)
 	// guard checks each message before it is sent (ConnConfig.Guard).
-	guard func(*Message) error
-	idle  time.Duration // ConnConfig.Idle, resolved
+	guard     func(*Message) error
+	checkMu   sync.Mutex
+	checkRoom []Message     // check's messages, reused
+	idle      time.Duration // ConnConfig.Idle, resolved
 
 	reqMu sync.Mutex // one Request at a time, so replies are not interleaved
 	// streaming is set while a Stream holds reqMu: a request on the same
@@ -340,7 +342,13 @@ func (c *Conn) check(b []byte) error {
 	if c.guard == nil {
 		return nil
 	}
-	msgs, err := Split(b)
+	// The messages are split into room kept for the purpose rather than
+	// a new slice per send: nlsh guards every socket.
+	c.checkMu.Lock()
+	defer c.checkMu.Unlock()
+	msgs, err := splitInto(c.checkRoom, b)
+	defer func() { c.checkRoom = msgs[:0] }()
+	defer clear(msgs)
 	if err != nil {
 		return c.guard(&Message{Header: Header{Type: 0xffff, Flags: NLM_F_REQUEST}, Body: b})
 	}
