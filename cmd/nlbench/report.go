@@ -175,7 +175,10 @@ const notesOnMethod = `
   socket, nothing else. nlsh's ip.route loop makes the same two system
   calls a route (a change's acknowledgement is read without a peek) and
   adds the script's own Lua (formatting the address, building the
-  argument table), ip.route's checking and encoding, and start-up.
+  argument table), ip.route's checking and encoding, and start-up. The
+  no-op row runs the same script with a function that does nothing in
+  ip.route's place: what the interpreter alone costs. The loop does the
+  work of both rows, so it takes at least their sum less a start-up.
 - Start-up: a profile of 200 start-ups (perf record -e cpu-clock -g) puts
   about 15% of nlsh's samples in the Go runtime's own start (CPU feature
   detection, which traps in a virtual machine, and reading the cgroup

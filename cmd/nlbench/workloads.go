@@ -282,10 +282,15 @@ func thousands(n int) string {
 	return s
 }
 
+// nlshAdd adds the routes in a plain loop, or inside ip.batch, or with
+// noop calls a function that does nothing in ip.route's place: the cost
+// of the script's own Lua.
 const nlshAdd = `local n, batch = tonumber(arg[1]), arg[2] == 'batch'
+local route = ip.route
+if arg[2] == 'noop' then route = function() end end
 local function add()
   for i = 0, n - 1 do
-    ip.route('add', {dst = ('10.%d.%d.%d/32'):format(i % 16, math.floor(i / 4096) % 256, math.floor(i / 16) % 256), gateway = '10.255.0.2'})
+    route('add', {dst = ('10.%d.%d.%d/32'):format(i % 16, math.floor(i / 4096) % 256, math.floor(i / 16) % 256), gateway = '10.255.0.2'})
   end
 end
 if batch then ip.batch(add) else add() end
@@ -304,6 +309,7 @@ const (
 	rowAddFloor = "raw batched sendmsg (floor)"
 	rowAddSync  = "raw sendto and recvfrom, one at a time (floor of a loop)"
 	rowAddLoop  = "nlsh ip.route loop"
+	rowAddLua   = "nlsh loop, a no-op in ip.route's place (the script's Lua)"
 	rowAddBatch = "nlsh ip.batch"
 	rowAddIP    = "ip -batch"
 	rowAddPy    = "pyroute2 loop"
@@ -349,6 +355,7 @@ func benchAdd(c *config, rep *report, log io.Writer) error {
 		{rowAddFloor, c.runs, inFreshNS(rowAddFloor, func(ns string) []string { return []string{c.selfPath, "raw-add", ns, n} })},
 		{rowAddSync, c.runs, inFreshNS(rowAddSync, func(ns string) []string { return []string{c.selfPath, "raw-add-sync", ns, n} })},
 		{rowAddLoop, c.runs, inFreshNS(rowAddLoop, func(ns string) []string { return []string{c.nlsh, "--netns", ns, lua, n} })},
+		{rowAddLua, c.runs, func() (sample, error) { return timeProc([]string{c.nlsh, lua, n, "noop"}, nil) }},
 		{rowAddBatch, c.runs, inFreshNS(rowAddBatch, func(ns string) []string { return []string{c.nlsh, "--netns", ns, lua, n, "batch"} })},
 		{rowAddIP, c.runs, inFreshNS(rowAddIP, func(ns string) []string { return []string{"ip", "-n", ns, "-batch", bf} })},
 		{rowAddPy, min(c.runs, 3), inFreshNS(rowAddPy, func(ns string) []string {
