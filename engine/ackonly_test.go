@@ -124,3 +124,22 @@ func TestAckOnlyReadsOnce(t *testing.T) {
 		t.Errorf("without AckOnly: 10 changes read with %d recvfrom, %d of them peeks; want each peeked at", reads, peeks)
 	}
 }
+
+// A change's round trip allocates the copy of the request it numbers, and
+// nothing more: no closure per system call, no buffer for the
+// acknowledgement, on a socket guarded as nlsh guards all of its own.
+func TestRequestAllocations(t *testing.T) {
+	cfg := engine.DefaultConnConfig()
+	cfg.Guard = func(*engine.Message) error { return nil }
+	c, _ := dialNS(t, cfg)
+	ctx := context.Background()
+	req := setMTU(1500)
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, err := c.Request(ctx, ackProto, req); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("a change's round trip made %.1f allocations, want 1", allocs)
+	}
+}

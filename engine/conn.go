@@ -5,13 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
@@ -75,6 +73,8 @@ type Conn struct {
 	groups    map[uint32]bool // the multicast groups joined
 	peek      []byte          // recvOne's scratch buffer, under readMu
 	smallBuf  bool            // the receive buffer was set too small for 32 KiB datagrams
+	rd        reading         // the read under way, under readMu
+	snd       sending         // the send under way
 
 	// backlog holds multicast datagrams a Request read while waiting for
 	// its reply, for RecvRaw to return next, so a listener that also sends
@@ -123,6 +123,8 @@ func Dial(family int, cfg ConnConfig) (*Conn, error) {
 		return nil, sysError("dial netlink", err)
 	}
 	c := &Conn{nc: nc, rc: rc, port: nc.PID(), tap: cfg.Tap, guard: cfg.Guard, idle: resolveIdle(cfg.Idle, DefaultIdle)}
+	c.initRead()
+	c.initSend()
 	opts := []struct {
 		on  bool
 		opt int
@@ -287,79 +289,6 @@ func netlinkOptionName(opt int) string {
 	return strconv.Itoa(opt)
 }
 
-// Send sends one datagram, which may hold several messages, to the kernel
-// exactly as given.
-func (c *Conn) Send(b []byte) error {
-	if err := c.check(b); err != nil {
-		return err
-	}
-	var serr error
-	err := c.rc.Write(func(fd uintptr) bool {
-		serr = sendto(fd, b)
-		return serr != unix.EAGAIN
-	})
-	if err == nil {
-		err = serr
-	}
-	return c.sent(b, err)
-}
-
-// sendto sends b to the kernel. An unconnected netlink socket sends to the
-// kernel when given no address, which spares building one per call.
-func sendto(fd uintptr, b []byte) error {
-	var p unsafe.Pointer
-	if len(b) > 0 {
-		p = unsafe.Pointer(&b[0])
-	}
-	for {
-		_, _, errno := unix.Syscall6(unix.SYS_SENDTO, fd, uintptr(p), uintptr(len(b)), 0, 0, 0)
-		switch errno {
-		case 0:
-			return nil
-		case unix.EINTR:
-			continue
-		}
-		return errno
-	}
-}
-
-// sent ends a send of b that err says how it went: the error as nlsh
-// reports it, or b shown to the tap (trace, capture).
-func (c *Conn) sent(b []byte, err error) error {
-	if err != nil {
-		return sysError("send", err)
-	}
-	if c.tap != nil {
-		c.tap(true, b)
-	}
-	return nil
-}
-
-// check runs the guard over every message of a datagram. Bytes that do not
-// frame as messages are refused too: the guard cannot tell what they
-// would do.
-func (c *Conn) check(b []byte) error {
-	if c.guard == nil {
-		return nil
-	}
-	// The messages are split into room kept for the purpose rather than
-	// a new slice per send: nlsh guards every socket.
-	c.checkMu.Lock()
-	defer c.checkMu.Unlock()
-	msgs, err := splitInto(c.checkRoom, b)
-	defer func() { c.checkRoom = msgs[:0] }()
-	defer clear(msgs)
-	if err != nil {
-		return c.guard(&Message{Header: Header{Type: 0xffff, Flags: NLM_F_REQUEST}, Body: b})
-	}
-	for i := range msgs {
-		if err := c.guard(&msgs[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // RecvRaw receives exactly one datagram, whatever its size, and returns its
 // bytes (owned by the caller). It blocks until one arrives, ctx is done (it
 // then returns ctx.Err()) or the socket is closed. A receive-buffer overrun
@@ -413,234 +342,6 @@ func (c *Conn) unqueue() ([]byte, bool, error) {
 		return nil, true, sysError("recv (notifications dropped while a request ran)", unix.ENOBUFS)
 	}
 	return nil, false, nil
-}
-
-// recv reads one datagram and the multicast group it was sent to (0 for a
-// unicast reply). idle, if positive, bounds the wait: past it recv fails
-// with errIdle.
-func (c *Conn) recv(ctx context.Context, idle time.Duration) ([]byte, uint32, error) {
-	var (
-		buf   []byte
-		group uint32
-		rerr  error
-	)
-	err := c.read(ctx, idle, func(fd int) bool {
-		buf, _, group, rerr = recvOne(fd, c.peekBuf(), readCopy)
-		return rerr != unix.EAGAIN
-	}, &rerr)
-	if err != nil {
-		return nil, 0, err
-	}
-	if c.tap != nil {
-		c.tap(false, buf)
-	}
-	return buf, group, nil
-}
-
-// recvBorrowed is recv for a caller that will most likely keep nothing of
-// the datagram (a request's lone acknowledgement): if it fits the scratch
-// buffer it is returned there, valid until the next read, and borrowed is
-// true. Copy it to keep it. With direct (see ackOnly) it is read there at
-// once, without peeking at its size first; full is then its length, which
-// is more than len(b) if the datagram did not fit and lost its tail.
-func (c *Conn) recvBorrowed(ctx context.Context, idle time.Duration, direct bool) (b []byte, borrowed bool, full int, group uint32, err error) {
-	var rerr error
-	scratch := c.peekBuf()
-	mode := readBorrow
-	if direct && scratch != nil {
-		mode = readDirect
-	}
-	err = c.read(ctx, idle, func(fd int) bool {
-		b, full, group, rerr = recvOne(fd, scratch, mode)
-		return rerr != unix.EAGAIN
-	}, &rerr)
-	if err != nil {
-		return nil, false, 0, 0, err
-	}
-	if c.tap != nil {
-		c.tap(false, b)
-	}
-	return b, len(scratch) > 0 && len(b) > 0 && &b[0] == &scratch[0], full, group, nil
-}
-
-// peekBuf is the buffer recvOne peeks with (see peekSize); readMu is held.
-func (c *Conn) peekBuf() []byte {
-	if c.smallBuf {
-		return nil
-	}
-	if c.peek == nil {
-		c.peek = make([]byte, peekSize)
-	}
-	return c.peek
-}
-
-// read runs fn when the socket is readable, until it returns true; fn leaves
-// its system call's error in *rerr. It holds readMu throughout, and ends the
-// wait when ctx does, or after idle (if positive) with errIdle.
-func (c *Conn) read(ctx context.Context, idle time.Duration, fn func(fd int) bool, rerr *error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.readMu.Lock()
-	defer c.readMu.Unlock()
-
-	// The kernel answers most requests inside the send: try the socket
-	// once before arming a deadline and a cancellation hook, which cost a
-	// timer and wake the poller's thread on every read.
-	var ready bool
-	if err := c.rc.Control(func(fd uintptr) { ready = fn(int(fd)) }); err != nil {
-		return sysError("recv", err)
-	}
-	if ready {
-		if *rerr != nil {
-			return sysError("recv", *rerr)
-		}
-		return nil
-	}
-
-	// The runtime poller wakes a blocked read when its deadline passes, so
-	// cancellation moves the deadline into the past. A context deadline is
-	// set directly, which is more precise than waiting for the AfterFunc;
-	// so is the idle bound, which needs no timer of its own.
-	dl, hasDL := ctx.Deadline()
-	idleDL := false
-	if idle > 0 {
-		if t := time.Now().Add(idle); !hasDL || t.Before(dl) {
-			dl, idleDL = t, true
-		}
-	}
-	if err := c.nc.SetReadDeadline(dl); err != nil {
-		return sysError("recv", err)
-	}
-	fired := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		c.nc.SetReadDeadline(time.Unix(1, 0))
-		close(fired)
-	})
-	defer func() {
-		if !stop() {
-			// The AfterFunc ran (or is running): wait for it, so that its
-			// deadline cannot land on top of the next read's.
-			<-fired
-		}
-	}()
-
-	err := c.rc.Read(func(fd uintptr) bool { return fn(int(fd)) })
-	if err == nil {
-		err = *rerr
-	}
-	if err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return cerr
-		}
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			if idleDL {
-				return errIdle
-			}
-			// Only ctx and idle set read deadlines, and the poller can
-			// wake a moment before ctx's own timer marks it done.
-			return context.DeadlineExceeded
-		}
-		return sysError("recv", err)
-	}
-	return nil
-}
-
-// peekSize is the buffer recvOne peeks with. The kernel sizes the
-// datagrams of a dump by the largest buffer the socket has read with (up to
-// 32 KiB), and a message that does not fit its datagram is left out of the
-// dump without a word: peeking into no buffer at all kept dumps to about
-// 4 KiB a datagram and lost the links larger than that.
-//
-// A receive buffer set below smallRcvBuf cannot hold a 32 KiB datagram
-// (with the kernel's overhead), so such a socket peeks with no buffer and
-// gets the kernel's smallest dump datagrams, as before.
-const (
-	peekSize    = 32 << 10
-	smallRcvBuf = 64 << 10
-)
-
-// How recvOne reads a datagram.
-type readMode uint8
-
-const (
-	// readCopy peeks at the datagram's size (MSG_TRUNC makes recvfrom
-	// report the full length, however little of it fits), then reads it
-	// into a buffer of exactly that size. Two system calls per datagram
-	// are cheap next to the kernel's work filling a 32 KiB dump datagram,
-	// and no reply can be truncated, however large (an NLMSG_ERROR
-	// echoing a big request, a link with many VFs).
-	readCopy readMode = iota
-	// readBorrow peeks likewise, into the scratch buffer: a datagram that
-	// fit is already there, so it is taken off the socket without copying
-	// it again and returned in place.
-	readBorrow
-	// readDirect reads into the scratch buffer at once, in one system
-	// call, for an answer known to fit (a lone acknowledgement).
-	readDirect
-)
-
-// recvOne reads one datagram as mode says, with scratch space of peekSize
-// bytes (nil: peek at the size alone), and returns its bytes, its full
-// length (more than len(b) only if readDirect cut it short) and the
-// multicast group it was sent to.
-func recvOne(fd int, scratch []byte, mode readMode) (b []byte, full int, group uint32, err error) {
-	if mode == readDirect {
-		n, group, err := recvfrom(fd, scratch, unix.MSG_TRUNC|unix.MSG_DONTWAIT)
-		if err != nil {
-			return nil, 0, 0, err
-		}
-		return scratch[:min(n, len(scratch))], n, group, nil
-	}
-	n, _, err := recvfrom(fd, scratch, unix.MSG_PEEK|unix.MSG_TRUNC|unix.MSG_DONTWAIT)
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	into := scratch
-	if mode == readBorrow && n <= len(scratch) {
-		b = scratch[:n]
-		into = nil // read nothing: the bytes are there
-	} else {
-		b = make([]byte, n)
-		into = b
-	}
-	got, group, err := recvfrom(fd, into, unix.MSG_TRUNC|unix.MSG_DONTWAIT)
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	if got != n {
-		// Only possible if someone else read the peeked datagram through
-		// the same descriptor; the rest of this one is lost.
-		return nil, 0, 0, &Error{Err: errors.New("datagram truncated: socket read concurrently"), Op: "recv", Offset: -1, MissType: -1, MissNest: -1}
-	}
-	return b, n, group, nil
-}
-
-// recvfrom reads a datagram into p and returns its full length and the
-// multicast group it was sent to (0 for a unicast reply). Its flags must
-// include MSG_DONTWAIT: the call never blocks, so it need not tell the
-// scheduler, and the sender's address is read into a local structure
-// rather than a new one per call.
-func recvfrom(fd int, p []byte, flags int) (int, uint32, error) {
-	var (
-		sa    unix.RawSockaddrNetlink
-		salen = uint32(unix.SizeofSockaddrNetlink)
-		ptr   unsafe.Pointer
-	)
-	if len(p) > 0 {
-		ptr = unsafe.Pointer(&p[0])
-	}
-	for {
-		n, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags),
-			uintptr(unsafe.Pointer(&sa)), uintptr(unsafe.Pointer(&salen)))
-		switch errno {
-		case 0:
-			return int(n), sa.Groups, nil
-		case unix.EINTR:
-			continue
-		}
-		return 0, 0, errno
-	}
 }
 
 // Request sends one request message and collects its replies: every message
