@@ -109,8 +109,9 @@ func isConstLike(s string) bool {
 
 // constNames lists the global constants' names.
 func (e *Env) constNames() []string {
-	names := make([]string, len(e.consts))
-	for i, c := range e.consts {
+	consts := e.Consts()
+	names := make([]string, len(consts))
+	for i, c := range consts {
 		names[i] = c.Name
 	}
 	return names

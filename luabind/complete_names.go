@@ -32,9 +32,6 @@ func (e *Env) lookupPath(path []string) lua.LValue {
 	return v
 }
 
-// lazyGlobals are the globals nlsh loads on first use (see setupLazyGlobals).
-var lazyGlobals = []string{"ip"}
-
 // global reads a global; a lazily loaded module is loaded (in protected
 // mode) so its functions can be completed.
 func (e *Env) global(name string) lua.LValue {

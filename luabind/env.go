@@ -50,11 +50,11 @@ type Env struct {
 	classMetas   map[msgKind]*lua.LTable
 	lazy         lazyCaches // what m:get looked up last
 	metaClass    map[*lua.LTable]msgKind
-	typeEnum     *engine.Enum // RTM_* and NLMSG_* names for header.type
 	sockets      map[*socket]bool
-	consts       []engine.Const
 	trace        tracer
 	ip           *ipModule      // the ip module, once loaded
+	rtnl         *lua.LTable    // the rtnl module, once loaded
+	lazyStored   uint8          // the lazyGlobals stored in the globals, a bit each
 	nsFDs        map[string]int // namespace files opened by nl.netns.fd
 	// genls is generic netlink's state per namespace ("" for the Env's).
 	genls      map[string]*genlNS
@@ -163,8 +163,6 @@ func (e *Env) setup() {
 	}))
 	e.setupSocketMeta()
 
-	e.typeEnum, e.consts = routeNames()
-
 	bit := openBit(L)
 	L.SetGlobal("bit", bit)
 	L.PreloadModule("bit", func(L *lua.LState) int { L.Push(bit); return 1 })
@@ -191,31 +189,13 @@ func (e *Env) setup() {
 	nl.RawSetString("pcap", e.openPcapModule(L))
 	nl.RawSetString("netns", e.openNetnsModule(L))
 	e.setupLazyGlobals()
-	names := e.route.ClassNames()
-	rt := L.CreateTable(0, len(e.consts)+len(names)+2)
-	L.SetFuncs(rt, map[string]lua.LGFunction{
-		"decode":     e.luaDecode,
-		"attr_names": e.luaAttrNames,
-	})
-	for _, name := range names {
-		c := e.route.Class(name)
-		rt.RawSetString(name, L.NewFunction(e.constructor(c)))
-	}
-	// The constants are fields of rtnl, which scripts may walk with pairs.
-	// As globals and in nl they are found on first use: copying the five
-	// hundred of them into three tables was a fifth of start-up.
-	for _, c := range e.consts {
-		rt.RawSetString(c.Name, lua.LNumber(float64(c.Value)))
-	}
 	e.constsOnUse(nl)
 	e.constsOnUse(L.Get(lua.GlobalsIndex).(*lua.LTable))
 	gm := e.openGenl(L)
 	L.SetGlobal("genl", gm)
 	L.PreloadModule("genl", func(L *lua.LState) int { L.Push(gm); return 1 })
 	L.SetGlobal("nl", nl)
-	L.SetGlobal("rtnl", rt)
 	L.PreloadModule("nl", func(L *lua.LState) int { L.Push(nl); return 1 })
-	L.PreloadModule("rtnl", func(L *lua.LState) int { L.Push(rt); return 1 })
 	e.setupHelp()
 	e.setupCalls()
 	e.openLessons(L)
@@ -335,7 +315,16 @@ var netlinkConsts = map[string]int64{
 
 // Consts lists every constant the Env defines, sorted by name. Every Env
 // shares the slice: it must not be changed.
-func (e *Env) Consts() []engine.Const { return e.consts }
+func (e *Env) Consts() []engine.Const {
+	_, consts := routeNames()
+	return consts
+}
+
+// typeEnum names header.type: the RTM_* and NLMSG_* message types.
+func (e *Env) typeEnum() *engine.Enum {
+	types, _ := routeNames()
+	return types
+}
 
 func (e *Env) constructor(c *engine.Class) lua.LGFunction {
 	return func(L *lua.LState) int {

@@ -117,7 +117,7 @@ tostring(e) is one line saying all of it.
 // numberText answers help(20): which constants have that value.
 func (e *Env) numberText(n lua.LNumber) string {
 	var names []string
-	for _, c := range e.consts {
+	for _, c := range e.Consts() {
 		if float64(c.Value) == float64(n) {
 			names = append(names, c.Name)
 		}
@@ -202,9 +202,10 @@ var moduleAliases = map[string]string{
 
 // constant returns the global constant named n.
 func (e *Env) constant(n string) (engine.Const, bool) {
-	i := sort.Search(len(e.consts), func(i int) bool { return e.consts[i].Name >= n })
-	if i < len(e.consts) && e.consts[i].Name == n {
-		return e.consts[i], true
+	consts := e.Consts()
+	i := sort.Search(len(consts), func(i int) bool { return consts[i].Name >= n })
+	if i < len(consts) && consts[i].Name == n {
+		return consts[i], true
 	}
 	return engine.Const{}, false
 }
@@ -254,7 +255,7 @@ func (e *Env) topicNames(cat *catalog) []string {
 	for _, n := range e.route.ClassNames() {
 		add(n)
 	}
-	for _, c := range e.consts {
+	for _, c := range e.Consts() {
 		add(c.Name)
 	}
 	for _, n := range cat.attrNames() {
@@ -275,7 +276,7 @@ func (e *Env) moduleNames() map[*lua.LTable]string {
 	out := map[*lua.LTable]string{}
 	g := e.L.G.Global
 	for _, m := range moduleDocs {
-		if t, ok := g.RawGetString(m.name).(*lua.LTable); ok {
+		if t, ok := e.moduleTable(m.name); ok {
 			out[t] = m.name
 		}
 	}
@@ -314,7 +315,7 @@ func (e *Env) functionNames() map[*lua.LFunction]string {
 	}
 	g := e.L.G.Global
 	for _, m := range moduleDocs {
-		if t, ok := g.RawGetString(m.name).(*lua.LTable); ok {
+		if t, ok := e.moduleTable(m.name); ok {
 			walk(t, m.name+".", 1)
 		}
 	}

@@ -120,7 +120,7 @@ func (e *Env) catalog() *catalog {
 		walkClass(cl, "rtnl."+cl.Name)
 	}
 	useEnum(engine.AllFlags, "header.flags")
-	useEnum(e.typeEnum, "header.type")
+	useEnum(e.typeEnum(), "header.type")
 	return c
 }
 

@@ -105,7 +105,7 @@ func TestHelpEveryName(t *testing.T) {
 // method has a usage text, and every usage text names a real function.
 func TestUsageCoversEveryFunction(t *testing.T) {
 	e, _ := newEnv(t, "")
-	run(t, e, `local _ = ip`) // load the lazily loaded module
+	run(t, e, `local _, _ = ip, rtnl`) // load the lazily loaded modules
 	have := map[string]bool{}
 	for _, name := range e.functionNames() {
 		have[name] = true

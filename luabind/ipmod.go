@@ -128,23 +128,6 @@ func bindIP(fn ipFunc) lua.LGFunction {
 // instOf returns the instance behind an instance's table, or nil.
 func (m *ipModule) instOf(t *lua.LTable) *ipInst { return m.insts[t] }
 
-// setupLazyGlobals makes the first read of the global 'ip' load the module.
-func (e *Env) setupLazyGlobals() {
-	L := e.L
-	mt := L.CreateTable(0, 1)
-	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-		if k, ok := L.Get(2).(lua.LString); ok && k == "ip" {
-			mod := e.ipModuleOf().root.table
-			L.GetGlobal("_G").(*lua.LTable).RawSetString("ip", mod)
-			L.Push(mod)
-			return 1
-		}
-		return 0
-	}))
-	L.SetMetatable(L.Get(lua.GlobalsIndex), mt)
-	L.PreloadModule("ip", func(L *lua.LState) int { L.Push(e.ipModuleOf().root.table); return 1 })
-}
-
 // netnsFn is ip.netns(name): the same API bound to another network
 // namespace (a name, a path or a process id); asking twice gives the same
 // instance, and socket.

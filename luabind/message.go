@@ -373,7 +373,7 @@ func (e *Env) headerFrom(ht *lua.LTable, c *engine.Class) (engine.Header, error)
 		return h, err
 	}
 	h.Length = uint32(n)
-	if n, err = get("type", engine.U16, e.typeEnum); err != nil {
+	if n, err = get("type", engine.U16, e.typeEnum()); err != nil {
 		return h, err
 	}
 	h.Type = uint16(n)
