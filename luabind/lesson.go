@@ -3,11 +3,10 @@ package luabind
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path"
 	"sort"
@@ -221,9 +220,9 @@ func (e *Env) lessonTaskText(r *lessonRun) string {
 func (e *Env) startLesson(L *lua.LState, n int) error {
 	b := e.lessons
 	cleanStaleLessons()
-	var rnd [3]byte
-	rand.Read(rnd[:])
-	ns := fmt.Sprintf("%s%d-%d-%s", LessonPrefix, n, os.Getpid(), hex.EncodeToString(rnd[:]))
+	// Six random hex digits (the runtime seeds math/rand/v2; crypto/rand
+	// would bring the crypto packages into the binary for them).
+	ns := fmt.Sprintf("%s%d-%d-%06x", LessonPrefix, n, os.Getpid(), rand.Uint32()&0xffffff)
 	if err := engine.AddNetNS(ns); err != nil {
 		return err
 	}
