@@ -65,10 +65,12 @@ var addrVerb = sync.OnceValue(func() *ipVerb {
 	return v
 })
 
-// addrFlagsField is ifaddrmsg's flags field; addrFlagsAttr is IFA_FLAGS.
+// addrIndexField is ifaddrmsg's index field; addrFlagsAttr is IFA_FLAGS.
+// Both are looked up on first use: looking them up indexes the
+// descriptions, which start-up need not do.
 var (
-	addrIndexField, _ = rtnl.AddrClass.Struct.FieldIndex("index")
-	addrFlagsAttr     = attrDesc(rtnl.AddrClass, "IFA_FLAGS")
+	addrIndexField = sync.OnceValue(func() int { i, _ := rtnl.AddrClass.Struct.FieldIndex("index"); return i })
+	addrFlagsAttr  = sync.OnceValue(func() *engine.AttrDesc { return attrDesc(rtnl.AddrClass, "IFA_FLAGS") })
 )
 
 // forever is the kernel's "no expiry" lifetime.
@@ -164,7 +166,7 @@ func (c *ipCall) addrChange() *ipMsg {
 		scope = e.fromLua(c.value(k[aScope], c.get(k[aScope])))
 	}
 	m.setField(3, scope)
-	m.setField(addrIndexField, e.fromLua(idx))
+	m.setField(addrIndexField(), e.fromLua(idx))
 
 	// IFA_LOCAL is this host's address; without local it is the address.
 	local := or(c.get(k[aLocal]), lua.LString(addr))
@@ -177,7 +179,7 @@ func (c *ipCall) addrChange() *ipMsg {
 	if c.has(k[aFlags]) {
 		f := c.value(k[aFlags], c.get(k[aFlags]))
 		if n, ok := f.(lua.LNumber); ok && n > 0xff {
-			m.add(addrFlagsAttr, e.fromLua(f))
+			m.add(addrFlagsAttr(), e.fromLua(f))
 		} else {
 			m.setField(2, e.fromLua(f))
 		}
@@ -302,7 +304,7 @@ func (c *ipCall) addrFilter() (*ipMsg, *ipFilter) {
 			// Bits in IFA_FLAGS when present (it holds all of them), else
 			// ifa_flags.
 			get := func(m *engine.Message) lua.LValue {
-				if v := c.attrValue(m, addrFlagsAttr); v != lua.LNil {
+				if v := c.attrValue(m, addrFlagsAttr()); v != lua.LNil {
 					return v
 				}
 				return c.fieldValue(m, 2)

@@ -24,8 +24,8 @@ var ntableVerb = sync.OnceValue(func() *ipVerb {
 	)
 })
 
-// ntableFamilyField is ndtmsg's family.
-var ntableFamilyField = fieldIndex(rtnl.NeighTblClass, "family")
+// ntableFamilyField is ndtmsg's family, looked up on first use.
+var ntableFamilyField = sync.OnceValue(func() int { return fieldIndex(rtnl.NeighTblClass, "family") })
 
 // ntables is ip.ntables(filter).
 func (i *ipInst) ntables(L *lua.LState) int {
@@ -34,15 +34,15 @@ func (i *ipInst) ntables(L *lua.LState) int {
 	e := c.m.e
 	req := newMsg(rtnl.NeighTblClass, unix.RTM_GETNEIGHTBL, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, req *ipMsg) bool {
-		if key.field != ntableFamilyField {
+		if key.field != ntableFamilyField() {
 			return false
 		}
 		if _, isFn := want.(*lua.LFunction); isFn {
 			return false
 		}
 		fam := c.value(key, want)
-		req.setField(ntableFamilyField, e.fromLua(fam))
-		f.compare(func(m *engine.Message) lua.LValue { return c.fieldValue(m, ntableFamilyField) }, fam, equal)
+		req.setField(ntableFamilyField(), e.fromLua(fam))
+		f.compare(func(m *engine.Message) lua.LValue { return c.fieldValue(m, ntableFamilyField()) }, fam, equal)
 		return true
 	})
 	return c.list(req, f)

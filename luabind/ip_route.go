@@ -293,7 +293,7 @@ func (c *ipCall) routeChange() *ipMsg {
 	}
 
 	if hasDst {
-		m.add(k[rDst].attrOr(rtaDst), dst)
+		m.add(k[rDst].attrOr(rtaDst()), dst)
 	}
 	if truthy(gw) {
 		m.add(k[rGateway].attr, e.fromLua(gw))
@@ -355,8 +355,9 @@ func (k *ipKey) attrOr(d *engine.AttrDesc) *engine.AttrDesc {
 	return d
 }
 
-// rtaDst is RTA_DST, which the key dst (a prefix) does not name itself.
-var rtaDst = attrDesc(rtnl.RouteClass, "RTA_DST")
+// rtaDst is RTA_DST, which the key dst (a prefix) does not name itself;
+// looked up on first use.
+var rtaDst = sync.OnceValue(func() *engine.AttrDesc { return attrDesc(rtnl.RouteClass, "RTA_DST") })
 
 // or is Lua's a or b.
 func or(a, b lua.LValue) lua.LValue {
@@ -563,7 +564,7 @@ func (c *ipCall) routeGet() *ipMsg {
 			m.setField(k[fk].field, e.fromLua(c.value(k[fk], c.get(k[fk]))))
 		}
 	}
-	m.add(rtaDst, dst)
+	m.add(rtaDst(), dst)
 	if from := c.get(k[rSrc]); truthy(from) {
 		a, _, _, _ := c.prefix("src", from)
 		m.setField(rtmSrcLen, full)

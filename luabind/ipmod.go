@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -159,7 +160,7 @@ func (i *ipInst) closeFn(L *lua.LState) int {
 // iproute2's rt_tables files (read once, if they exist: nothing fails
 // without them).
 func (m *ipModule) tableID(s string) (int64, bool) {
-	if n, ok := reservedTables[s]; ok {
+	if n, ok := reservedTables()[s]; ok {
 		return n, true
 	}
 	if m.rtTables == nil {
@@ -170,14 +171,14 @@ func (m *ipModule) tableID(s string) (int64, bool) {
 }
 
 // reservedTables are the kernel's table names: main, local, default…
-var reservedTables = func() map[string]int64 {
+var reservedTables = sync.OnceValue(func() map[string]int64 {
 	m := map[string]int64{}
 	i, _ := rtnl.RouteClass.Struct.FieldIndex("table")
 	for _, v := range rtnl.RouteClass.Struct.Fields[i].Enum.Values {
 		m[strings.ToLower(strings.TrimPrefix(v.Name, "RT_TABLE_"))] = int64(v.Value)
 	}
 	return m
-}()
+})
 
 // readRtTables reads the table names iproute2 knows: lines "id name".
 func readRtTables() map[string]int64 {
