@@ -6,14 +6,14 @@ import "nlsh/engine"
 
 // addrFlags names ifa_flags and IFA_FLAGS (IFA_F_*). IFA_F_TEMPORARY is the
 // IPv6 name of IFA_F_SECONDARY.
-var addrFlags = engine.NewFlags("ifa_flags",
+var addrFlags = &engine.Enum{Name: "ifa_flags", Flags: true, Values: []engine.EnumValue{
 	ev("IFA_F_SECONDARY", 0x01), ev("IFA_F_TEMPORARY", 0x01),
 	ev("IFA_F_NODAD", 0x02), ev("IFA_F_OPTIMISTIC", 0x04), ev("IFA_F_DADFAILED", 0x08),
 	ev("IFA_F_HOMEADDRESS", 0x10), ev("IFA_F_DEPRECATED", 0x20), ev("IFA_F_TENTATIVE", 0x40),
 	ev("IFA_F_PERMANENT", 0x80), ev("IFA_F_MANAGETEMPADDR", 0x100),
 	ev("IFA_F_NOPREFIXROUTE", 0x200), ev("IFA_F_MCAUTOJOIN", 0x400),
 	ev("IFA_F_STABLE_PRIVACY", 0x800),
-)
+}}
 
 // addrProtocols names IFA_PROTO (IFAPROT_*).
 var addrProtocols = engine.NewEnum("ifa_proto", engine.Seq(0,
@@ -28,19 +28,19 @@ var addrCacheInfo = engine.NewStruct("ifa_cacheinfo",
 )
 
 // AddrAttrs is the IFA_* set of address messages.
-var AddrAttrs = engine.NewAttrSet("ifaddrmsg_attrs", "IFA_",
-	routeDoc(attr("IFA_ADDRESS", 1, engine.IP), "prefix address; the peer address on point-to-point links"),
-	routeDoc(attr("IFA_LOCAL", 2, engine.IP), "local address"),
+var AddrAttrs = &engine.AttrSet{Name: "ifaddrmsg_attrs", Prefix: "IFA_", Attrs: []*engine.AttrDesc{
+	{Name: "IFA_ADDRESS", Type: 1, Kind: engine.IP, Doc: "prefix address; the peer address on point-to-point links"},
+	{Name: "IFA_LOCAL", Type: 2, Kind: engine.IP, Doc: "local address"},
 	attr("IFA_LABEL", 3, engine.Asciiz),
 	attr("IFA_BROADCAST", 4, engine.IP),
 	attr("IFA_ANYCAST", 5, engine.IP),
-	routeDoc(strct("IFA_CACHEINFO", 6, addrCacheInfo), "lifetimes in seconds, timestamps in hundredths of seconds"),
+	{Name: "IFA_CACHEINFO", Type: 6, Kind: engine.Struct, Struct: addrCacheInfo, Doc: "lifetimes in seconds, timestamps in hundredths of seconds"},
 	attr("IFA_MULTICAST", 7, engine.IP),
-	routeDoc(enumAttr("IFA_FLAGS", 8, engine.U32, addrFlags), "all address flags; supersedes ifa_flags"),
-	routeDoc(attr("IFA_RT_PRIORITY", 9, engine.U32), "metric of the prefix route"),
-	routeDoc(attr("IFA_TARGET_NETNSID", 10, engine.S32), "dump addresses of another network namespace"),
-	routeDoc(enumAttr("IFA_PROTO", 11, engine.U8, addrProtocols), "originator of the address"),
-)
+	{Name: "IFA_FLAGS", Type: 8, Kind: engine.U32, Enum: addrFlags, Doc: "all address flags; supersedes ifa_flags"},
+	{Name: "IFA_RT_PRIORITY", Type: 9, Kind: engine.U32, Doc: "metric of the prefix route"},
+	{Name: "IFA_TARGET_NETNSID", Type: 10, Kind: engine.S32, Doc: "dump addresses of another network namespace"},
+	{Name: "IFA_PROTO", Type: 11, Kind: engine.U8, Enum: addrProtocols, Doc: "originator of the address"},
+}}
 
 // AddrClass is the address message (RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR).
 var AddrClass = &engine.Class{

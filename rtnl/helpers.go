@@ -3,6 +3,13 @@ package rtnl
 import "nlsh/engine"
 
 // Short constructors keep the attribute tables one line per attribute.
+//
+// Attribute sets and enums are composite literals, and these helpers are
+// ones the compiler inlines into them, so that the descriptions are laid
+// out as static data rather than built by package initialisation at every
+// start (engine.NewAttrSet and engine.NewEnum, being variadic, would be).
+// Structs (engine.NewStruct computes offsets), sub-message maps and the
+// helpers that change their argument are still built at start-up.
 
 func attr(name string, t uint16, k engine.Kind) *engine.AttrDesc {
 	return &engine.AttrDesc{Name: name, Type: t, Kind: k}

@@ -42,10 +42,10 @@ var linkInfoSlaveDataFormats = map[string]*engine.AttrDesc{
 
 // veth: the peer is a whole link description (ifinfomsg + IFLA_*); it refers
 // back to LinkClass, so it is added in init.
-var linkVethAttrs = engine.NewAttrSet("veth", "VETH_INFO_")
+var linkVethAttrs = &engine.AttrSet{Name: "veth", Prefix: "VETH_INFO_"}
 
 func init() {
-	linkVethAttrs.Add(linkDoc(embedded("VETH_INFO_PEER", 1, LinkClass), "the peer link: ifinfomsg followed by IFLA_* attributes"))
+	linkVethAttrs.Add(&engine.AttrDesc{Name: "VETH_INFO_PEER", Type: 1, Kind: engine.Embedded, Record: LinkClass, Doc: "the peer link: ifinfomsg followed by IFLA_* attributes"})
 }
 
 // Bridge and bridge port enums.
@@ -56,19 +56,19 @@ var (
 	linkMdbRtrTypes = engine.NewEnum("mdb_rtr_type", engine.Seq(0,
 		"MDB_RTR_TYPE_DISABLED", "MDB_RTR_TYPE_TEMP_QUERY", "MDB_RTR_TYPE_PERM", "MDB_RTR_TYPE_TEMP")...)
 
-	linkBridgeFlags = engine.NewFlags("bridge_flags",
-		ev("BRIDGE_FLAGS_MASTER", 1), ev("BRIDGE_FLAGS_SELF", 2))
+	linkBridgeFlags = &engine.Enum{Name: "bridge_flags", Flags: true, Values: []engine.EnumValue{
+		ev("BRIDGE_FLAGS_MASTER", 1), ev("BRIDGE_FLAGS_SELF", 2)}}
 
 	linkBoolopts = engine.NewEnum("br_boolopt_id", engine.Seq(0,
 		"BR_BOOLOPT_NO_LL_LEARN", "BR_BOOLOPT_MCAST_VLAN_SNOOPING", "BR_BOOLOPT_MST_ENABLE")...)
 
-	linkBridgeModes = engine.NewEnum("bridge_mode",
-		ev("BRIDGE_MODE_VEB", 0), ev("BRIDGE_MODE_VEPA", 1), ev("BRIDGE_MODE_UNDEF", 0xFFFF))
+	linkBridgeModes = &engine.Enum{Name: "bridge_mode", Values: []engine.EnumValue{
+		ev("BRIDGE_MODE_VEB", 0), ev("BRIDGE_MODE_VEPA", 1), ev("BRIDGE_MODE_UNDEF", 0xFFFF)}}
 
-	linkBridgeVlanFlags = engine.NewFlags("bridge_vlan_info_flags",
+	linkBridgeVlanFlags = &engine.Enum{Name: "bridge_vlan_info_flags", Flags: true, Values: []engine.EnumValue{
 		ev("BRIDGE_VLAN_INFO_MASTER", 1<<0), ev("BRIDGE_VLAN_INFO_PVID", 1<<1), ev("BRIDGE_VLAN_INFO_UNTAGGED", 1<<2),
 		ev("BRIDGE_VLAN_INFO_RANGE_BEGIN", 1<<3), ev("BRIDGE_VLAN_INFO_RANGE_END", 1<<4),
-		ev("BRIDGE_VLAN_INFO_BRENTRY", 1<<5), ev("BRIDGE_VLAN_INFO_ONLY_OPTS", 1<<6))
+		ev("BRIDGE_VLAN_INFO_BRENTRY", 1<<5), ev("BRIDGE_VLAN_INFO_ONLY_OPTS", 1<<6)}}
 )
 
 // Bridge structs.
@@ -90,15 +90,15 @@ var (
 )
 
 // bridge: IFLA_BR_*. Times are in hundredths of a second.
-var linkBridgeAttrs = engine.NewAttrSet("bridge", "IFLA_BR_",
+var linkBridgeAttrs = &engine.AttrSet{Name: "bridge", Prefix: "IFLA_BR_", Attrs: []*engine.AttrDesc{
 	attr("IFLA_BR_FORWARD_DELAY", 1, engine.U32),
 	attr("IFLA_BR_HELLO_TIME", 2, engine.U32),
 	attr("IFLA_BR_MAX_AGE", 3, engine.U32),
 	attr("IFLA_BR_AGEING_TIME", 4, engine.U32),
-	linkDoc(attr("IFLA_BR_STP_STATE", 5, engine.U32), "0 no STP, 1 kernel STP, 2 user-space STP"),
+	{Name: "IFLA_BR_STP_STATE", Type: 5, Kind: engine.U32, Doc: "0 no STP, 1 kernel STP, 2 user-space STP"},
 	attr("IFLA_BR_PRIORITY", 6, engine.U16),
 	attr("IFLA_BR_VLAN_FILTERING", 7, engine.U8),
-	linkDoc(attr("IFLA_BR_VLAN_PROTOCOL", 8, engine.BE16), "VLAN ethertype (0x8100 or 0x88a8)"),
+	{Name: "IFLA_BR_VLAN_PROTOCOL", Type: 8, Kind: engine.BE16, Doc: "VLAN ethertype (0x8100 or 0x88a8)"},
 	attr("IFLA_BR_GROUP_FWD_MASK", 9, engine.U16),
 	strct("IFLA_BR_ROOT_ID", 10, linkBridgeID),
 	strct("IFLA_BR_BRIDGE_ID", 11, linkBridgeID),
@@ -111,7 +111,7 @@ var linkBridgeAttrs = engine.NewAttrSet("bridge", "IFLA_BR_",
 	attr("IFLA_BR_TOPOLOGY_CHANGE_TIMER", 18, engine.U64),
 	attr("IFLA_BR_GC_TIMER", 19, engine.U64),
 	attr("IFLA_BR_GROUP_ADDR", 20, engine.LLAddr),
-	linkDoc(attr("IFLA_BR_FDB_FLUSH", 21, engine.Flag), "flush the forwarding database"),
+	{Name: "IFLA_BR_FDB_FLUSH", Type: 21, Kind: engine.Flag, Doc: "flush the forwarding database"},
 	enumAttr("IFLA_BR_MCAST_ROUTER", 22, engine.U8, linkMdbRtrTypes),
 	attr("IFLA_BR_MCAST_SNOOPING", 23, engine.U8),
 	attr("IFLA_BR_MCAST_QUERY_USE_IFADDR", 24, engine.U8),
@@ -136,36 +136,36 @@ var linkBridgeAttrs = engine.NewAttrSet("bridge", "IFLA_BR_",
 	attr("IFLA_BR_MCAST_IGMP_VERSION", 43, engine.U8),
 	attr("IFLA_BR_MCAST_MLD_VERSION", 44, engine.U8),
 	attr("IFLA_BR_VLAN_STATS_PER_PORT", 45, engine.U8),
-	linkDoc(strct("IFLA_BR_MULTI_BOOLOPT", 46, linkBoolopt), "boolean options (BR_BOOLOPT_*)"),
+	{Name: "IFLA_BR_MULTI_BOOLOPT", Type: 46, Kind: engine.Struct, Struct: linkBoolopt, Doc: "boolean options (BR_BOOLOPT_*)"},
 	nest("IFLA_BR_MCAST_QUERIER_STATE", 47, linkBridgeQuerierAttrs),
-)
+}}
 
-var linkBridgeQuerierAttrs = engine.NewAttrSet("bridge_querier", "BRIDGE_QUERIER_",
+var linkBridgeQuerierAttrs = &engine.AttrSet{Name: "bridge_querier", Prefix: "BRIDGE_QUERIER_", Attrs: []*engine.AttrDesc{
 	attr("BRIDGE_QUERIER_IP_ADDRESS", 1, engine.IPv4),
-	linkDoc(attr("BRIDGE_QUERIER_IP_PORT", 2, engine.U32), "ifindex of the port the querier is behind"),
+	{Name: "BRIDGE_QUERIER_IP_PORT", Type: 2, Kind: engine.U32, Doc: "ifindex of the port the querier is behind"},
 	attr("BRIDGE_QUERIER_IP_OTHER_TIMER", 3, engine.U64),
 	attr("BRIDGE_QUERIER_PAD", 4, engine.Binary),
 	attr("BRIDGE_QUERIER_IPV6_ADDRESS", 5, engine.IPv6),
-	linkDoc(attr("BRIDGE_QUERIER_IPV6_PORT", 6, engine.U32), "ifindex of the port the querier is behind"),
+	{Name: "BRIDGE_QUERIER_IPV6_PORT", Type: 6, Kind: engine.U32, Doc: "ifindex of the port the querier is behind"},
 	attr("BRIDGE_QUERIER_IPV6_OTHER_TIMER", 7, engine.U64),
-)
+}}
 
 // Bridge ports: IFLA_BRPORT_*, in IFLA_INFO_SLAVE_DATA of a bridge port.
-var linkBrportAttrs = engine.NewAttrSet("brport", "IFLA_BRPORT_",
+var linkBrportAttrs = &engine.AttrSet{Name: "brport", Prefix: "IFLA_BRPORT_", Attrs: []*engine.AttrDesc{
 	enumAttr("IFLA_BRPORT_STATE", 1, engine.U8, linkBrPortStates),
 	attr("IFLA_BRPORT_PRIORITY", 2, engine.U16),
 	attr("IFLA_BRPORT_COST", 3, engine.U32),
-	linkDoc(attr("IFLA_BRPORT_MODE", 4, engine.U8), "hairpin mode"),
-	linkDoc(attr("IFLA_BRPORT_GUARD", 5, engine.U8), "BPDU guard"),
-	linkDoc(attr("IFLA_BRPORT_PROTECT", 6, engine.U8), "root port protection"),
-	linkDoc(attr("IFLA_BRPORT_FAST_LEAVE", 7, engine.U8), "multicast fast leave"),
+	{Name: "IFLA_BRPORT_MODE", Type: 4, Kind: engine.U8, Doc: "hairpin mode"},
+	{Name: "IFLA_BRPORT_GUARD", Type: 5, Kind: engine.U8, Doc: "BPDU guard"},
+	{Name: "IFLA_BRPORT_PROTECT", Type: 6, Kind: engine.U8, Doc: "root port protection"},
+	{Name: "IFLA_BRPORT_FAST_LEAVE", Type: 7, Kind: engine.U8, Doc: "multicast fast leave"},
 	attr("IFLA_BRPORT_LEARNING", 8, engine.U8),
 	attr("IFLA_BRPORT_UNICAST_FLOOD", 9, engine.U8),
 	attr("IFLA_BRPORT_PROXYARP", 10, engine.U8),
-	linkDoc(attr("IFLA_BRPORT_LEARNING_SYNC", 11, engine.U8), "sync learned addresses from the device"),
+	{Name: "IFLA_BRPORT_LEARNING_SYNC", Type: 11, Kind: engine.U8, Doc: "sync learned addresses from the device"},
 	attr("IFLA_BRPORT_PROXYARP_WIFI", 12, engine.U8),
-	linkDoc(strct("IFLA_BRPORT_ROOT_ID", 13, linkBridgeID), "designated root"),
-	linkDoc(strct("IFLA_BRPORT_BRIDGE_ID", 14, linkBridgeID), "designated bridge"),
+	{Name: "IFLA_BRPORT_ROOT_ID", Type: 13, Kind: engine.Struct, Struct: linkBridgeID, Doc: "designated root"},
+	{Name: "IFLA_BRPORT_BRIDGE_ID", Type: 14, Kind: engine.Struct, Struct: linkBridgeID, Doc: "designated bridge"},
 	attr("IFLA_BRPORT_DESIGNATED_PORT", 15, engine.U16),
 	attr("IFLA_BRPORT_DESIGNATED_COST", 16, engine.U16),
 	attr("IFLA_BRPORT_ID", 17, engine.U16),
@@ -175,7 +175,7 @@ var linkBrportAttrs = engine.NewAttrSet("brport", "IFLA_BRPORT_",
 	attr("IFLA_BRPORT_MESSAGE_AGE_TIMER", 21, engine.U64),
 	attr("IFLA_BRPORT_FORWARD_DELAY_TIMER", 22, engine.U64),
 	attr("IFLA_BRPORT_HOLD_TIMER", 23, engine.U64),
-	linkDoc(attr("IFLA_BRPORT_FLUSH", 24, engine.Flag), "flush the port's forwarding database entries"),
+	{Name: "IFLA_BRPORT_FLUSH", Type: 24, Kind: engine.Flag, Doc: "flush the port's forwarding database entries"},
 	enumAttr("IFLA_BRPORT_MULTICAST_ROUTER", 25, engine.U8, linkMdbRtrTypes),
 	attr("IFLA_BRPORT_PAD", 26, engine.Binary),
 	attr("IFLA_BRPORT_MCAST_FLOOD", 27, engine.U8),
@@ -185,41 +185,41 @@ var linkBrportAttrs = engine.NewAttrSet("brport", "IFLA_BRPORT_",
 	attr("IFLA_BRPORT_GROUP_FWD_MASK", 31, engine.U16),
 	attr("IFLA_BRPORT_NEIGH_SUPPRESS", 32, engine.U8),
 	attr("IFLA_BRPORT_ISOLATED", 33, engine.U8),
-	linkDoc(attr("IFLA_BRPORT_BACKUP_PORT", 34, engine.U32), "ifindex of the backup port"),
+	{Name: "IFLA_BRPORT_BACKUP_PORT", Type: 34, Kind: engine.U32, Doc: "ifindex of the backup port"},
 	attr("IFLA_BRPORT_MRP_RING_OPEN", 35, engine.U8),
 	attr("IFLA_BRPORT_MRP_IN_OPEN", 36, engine.U8),
 	attr("IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT", 37, engine.U32),
 	attr("IFLA_BRPORT_MCAST_EHT_HOSTS_CNT", 38, engine.U32),
 	attr("IFLA_BRPORT_LOCKED", 39, engine.U8),
-)
+}}
 
 // macvlan and macvtap: IFLA_MACVLAN_*.
 var (
-	linkMacvlanModes = engine.NewEnum("macvlan_mode",
+	linkMacvlanModes = &engine.Enum{Name: "macvlan_mode", Values: []engine.EnumValue{
 		ev("MACVLAN_MODE_PRIVATE", 1), ev("MACVLAN_MODE_VEPA", 2), ev("MACVLAN_MODE_BRIDGE", 4),
-		ev("MACVLAN_MODE_PASSTHRU", 8), ev("MACVLAN_MODE_SOURCE", 16))
+		ev("MACVLAN_MODE_PASSTHRU", 8), ev("MACVLAN_MODE_SOURCE", 16)}}
 
 	linkMacvlanMacaddrModes = engine.NewEnum("macvlan_macaddr_mode", engine.Seq(0,
 		"MACVLAN_MACADDR_ADD", "MACVLAN_MACADDR_DEL", "MACVLAN_MACADDR_FLUSH", "MACVLAN_MACADDR_SET")...)
 
-	linkMacvlanFlags = engine.NewFlags("macvlan_flags",
-		ev("MACVLAN_FLAG_NOPROMISC", 1), ev("MACVLAN_FLAG_NODST", 2))
+	linkMacvlanFlags = &engine.Enum{Name: "macvlan_flags", Flags: true, Values: []engine.EnumValue{
+		ev("MACVLAN_FLAG_NOPROMISC", 1), ev("MACVLAN_FLAG_NODST", 2)}}
 )
 
-var linkMacvlanAttrs = engine.NewAttrSet("macvlan", "IFLA_MACVLAN_",
+var linkMacvlanAttrs = &engine.AttrSet{Name: "macvlan", Prefix: "IFLA_MACVLAN_", Attrs: []*engine.AttrDesc{
 	enumAttr("IFLA_MACVLAN_MODE", 1, engine.U32, linkMacvlanModes),
 	enumAttr("IFLA_MACVLAN_FLAGS", 2, engine.U16, linkMacvlanFlags),
-	linkDoc(enumAttr("IFLA_MACVLAN_MACADDR_MODE", 3, engine.U32, linkMacvlanMacaddrModes), "how to apply IFLA_MACVLAN_MACADDR(_DATA) in source mode"),
+	{Name: "IFLA_MACVLAN_MACADDR_MODE", Type: 3, Kind: engine.U32, Enum: linkMacvlanMacaddrModes, Doc: "how to apply IFLA_MACVLAN_MACADDR(_DATA) in source mode"},
 	attr("IFLA_MACVLAN_MACADDR", 4, engine.LLAddr),
-	linkDoc(nest("IFLA_MACVLAN_MACADDR_DATA", 5, linkMacvlanMacaddrDataAttrs), "list of IFLA_MACVLAN_MACADDR (source mode)"),
+	{Name: "IFLA_MACVLAN_MACADDR_DATA", Type: 5, Kind: engine.Nested, Set: linkMacvlanMacaddrDataAttrs, Doc: "list of IFLA_MACVLAN_MACADDR (source mode)"},
 	attr("IFLA_MACVLAN_MACADDR_COUNT", 6, engine.U32),
-	linkDoc(attr("IFLA_MACVLAN_BC_QUEUE_LEN", 7, engine.U32), "requested broadcast queue length"),
-	linkDoc(attr("IFLA_MACVLAN_BC_QUEUE_LEN_USED", 8, engine.U32), "broadcast queue length in use"),
-)
+	{Name: "IFLA_MACVLAN_BC_QUEUE_LEN", Type: 7, Kind: engine.U32, Doc: "requested broadcast queue length"},
+	{Name: "IFLA_MACVLAN_BC_QUEUE_LEN_USED", Type: 8, Kind: engine.U32, Doc: "broadcast queue length in use"},
+}}
 
-var linkMacvlanMacaddrDataAttrs = engine.NewAttrSet("macvlan_macaddr_data", "IFLA_MACVLAN_",
+var linkMacvlanMacaddrDataAttrs = &engine.AttrSet{Name: "macvlan_macaddr_data", Prefix: "IFLA_MACVLAN_", Attrs: []*engine.AttrDesc{
 	attr("IFLA_MACVLAN_MACADDR", 4, engine.LLAddr),
-)
+}}
 
 // vxlan: IFLA_VXLAN_*.
 var (
@@ -232,22 +232,22 @@ var (
 	)
 )
 
-var linkVxlanAttrs = engine.NewAttrSet("vxlan", "IFLA_VXLAN_",
-	linkDoc(attr("IFLA_VXLAN_ID", 1, engine.U32), "VNI"),
-	linkDoc(attr("IFLA_VXLAN_GROUP", 2, engine.IPv4), "multicast group or remote address"),
-	linkDoc(attr("IFLA_VXLAN_LINK", 3, engine.U32), "ifindex of the underlying device"),
+var linkVxlanAttrs = &engine.AttrSet{Name: "vxlan", Prefix: "IFLA_VXLAN_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_VXLAN_ID", Type: 1, Kind: engine.U32, Doc: "VNI"},
+	{Name: "IFLA_VXLAN_GROUP", Type: 2, Kind: engine.IPv4, Doc: "multicast group or remote address"},
+	{Name: "IFLA_VXLAN_LINK", Type: 3, Kind: engine.U32, Doc: "ifindex of the underlying device"},
 	attr("IFLA_VXLAN_LOCAL", 4, engine.IPv4),
 	attr("IFLA_VXLAN_TTL", 5, engine.U8),
 	attr("IFLA_VXLAN_TOS", 6, engine.U8),
 	attr("IFLA_VXLAN_LEARNING", 7, engine.U8),
-	linkDoc(attr("IFLA_VXLAN_AGEING", 8, engine.U32), "FDB entry lifetime in seconds"),
-	linkDoc(attr("IFLA_VXLAN_LIMIT", 9, engine.U32), "maximum number of FDB entries"),
-	linkDoc(strct("IFLA_VXLAN_PORT_RANGE", 10, linkVxlanPortRange), "UDP source port range"),
+	{Name: "IFLA_VXLAN_AGEING", Type: 8, Kind: engine.U32, Doc: "FDB entry lifetime in seconds"},
+	{Name: "IFLA_VXLAN_LIMIT", Type: 9, Kind: engine.U32, Doc: "maximum number of FDB entries"},
+	{Name: "IFLA_VXLAN_PORT_RANGE", Type: 10, Kind: engine.Struct, Struct: linkVxlanPortRange, Doc: "UDP source port range"},
 	attr("IFLA_VXLAN_PROXY", 11, engine.U8),
-	linkDoc(attr("IFLA_VXLAN_RSC", 12, engine.U8), "route short circuit"),
+	{Name: "IFLA_VXLAN_RSC", Type: 12, Kind: engine.U8, Doc: "route short circuit"},
 	attr("IFLA_VXLAN_L2MISS", 13, engine.U8),
 	attr("IFLA_VXLAN_L3MISS", 14, engine.U8),
-	linkDoc(attr("IFLA_VXLAN_PORT", 15, engine.BE16), "UDP destination port"),
+	{Name: "IFLA_VXLAN_PORT", Type: 15, Kind: engine.BE16, Doc: "UDP destination port"},
 	attr("IFLA_VXLAN_GROUP6", 16, engine.IPv6),
 	attr("IFLA_VXLAN_LOCAL6", 17, engine.IPv6),
 	attr("IFLA_VXLAN_UDP_CSUM", 18, engine.U8),
@@ -255,30 +255,30 @@ var linkVxlanAttrs = engine.NewAttrSet("vxlan", "IFLA_VXLAN_",
 	attr("IFLA_VXLAN_UDP_ZERO_CSUM6_RX", 20, engine.U8),
 	attr("IFLA_VXLAN_REMCSUM_TX", 21, engine.U8),
 	attr("IFLA_VXLAN_REMCSUM_RX", 22, engine.U8),
-	linkDoc(attr("IFLA_VXLAN_GBP", 23, engine.Flag), "group based policy extension"),
+	{Name: "IFLA_VXLAN_GBP", Type: 23, Kind: engine.Flag, Doc: "group based policy extension"},
 	attr("IFLA_VXLAN_REMCSUM_NOPARTIAL", 24, engine.Flag),
-	linkDoc(attr("IFLA_VXLAN_COLLECT_METADATA", 25, engine.U8), "external (metadata) mode"),
-	linkDoc(attr("IFLA_VXLAN_LABEL", 26, engine.BE32), "IPv6 flow label"),
-	linkDoc(attr("IFLA_VXLAN_GPE", 27, engine.Flag), "generic protocol extension"),
-	linkDoc(attr("IFLA_VXLAN_TTL_INHERIT", 28, engine.Flag), "inherit TTL from the inner packet (requests: flag; dumps carry a u8 0/1)"),
+	{Name: "IFLA_VXLAN_COLLECT_METADATA", Type: 25, Kind: engine.U8, Doc: "external (metadata) mode"},
+	{Name: "IFLA_VXLAN_LABEL", Type: 26, Kind: engine.BE32, Doc: "IPv6 flow label"},
+	{Name: "IFLA_VXLAN_GPE", Type: 27, Kind: engine.Flag, Doc: "generic protocol extension"},
+	{Name: "IFLA_VXLAN_TTL_INHERIT", Type: 28, Kind: engine.Flag, Doc: "inherit TTL from the inner packet (requests: flag; dumps carry a u8 0/1)"},
 	enumAttr("IFLA_VXLAN_DF", 29, engine.U8, linkVxlanDF),
-	linkDoc(attr("IFLA_VXLAN_VNIFILTER", 30, engine.U8), "per-VNI filtering (with COLLECT_METADATA)"),
-)
+	{Name: "IFLA_VXLAN_VNIFILTER", Type: 30, Kind: engine.U8, Doc: "per-VNI filtering (with COLLECT_METADATA)"},
+}}
 
 // tun and tap: IFLA_TUN_*.
-var linkTunTypes = engine.NewEnum("tun_type", ev("IFF_TUN", 0x0001), ev("IFF_TAP", 0x0002))
+var linkTunTypes = &engine.Enum{Name: "tun_type", Values: []engine.EnumValue{ev("IFF_TUN", 0x0001), ev("IFF_TAP", 0x0002)}}
 
-var linkTunAttrs = engine.NewAttrSet("tun", "IFLA_TUN_",
-	linkDoc(attr("IFLA_TUN_OWNER", 1, engine.U32), "owning uid"),
-	linkDoc(attr("IFLA_TUN_GROUP", 2, engine.U32), "owning gid"),
+var linkTunAttrs = &engine.AttrSet{Name: "tun", Prefix: "IFLA_TUN_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_TUN_OWNER", Type: 1, Kind: engine.U32, Doc: "owning uid"},
+	{Name: "IFLA_TUN_GROUP", Type: 2, Kind: engine.U32, Doc: "owning gid"},
 	enumAttr("IFLA_TUN_TYPE", 3, engine.U8, linkTunTypes),
-	linkDoc(attr("IFLA_TUN_PI", 4, engine.U8), "packets carry packet information"),
+	{Name: "IFLA_TUN_PI", Type: 4, Kind: engine.U8, Doc: "packets carry packet information"},
 	attr("IFLA_TUN_VNET_HDR", 5, engine.U8),
 	attr("IFLA_TUN_PERSIST", 6, engine.U8),
 	attr("IFLA_TUN_MULTI_QUEUE", 7, engine.U8),
 	attr("IFLA_TUN_NUM_QUEUES", 8, engine.U32),
 	attr("IFLA_TUN_NUM_DISABLED_QUEUES", 9, engine.U32),
-)
+}}
 
 // vlan: IFLA_VLAN_*.
 var (
@@ -292,80 +292,80 @@ var (
 		f("to", engine.U32),
 	)
 
-	linkVlanQosAttrs = engine.NewAttrSet("vlan_qos", "IFLA_VLAN_QOS_",
+	linkVlanQosAttrs = &engine.AttrSet{Name: "vlan_qos", Prefix: "IFLA_VLAN_QOS_", Attrs: []*engine.AttrDesc{
 		strct("IFLA_VLAN_QOS_MAPPING", 1, linkVlanQosMapping),
-	)
+	}}
 )
 
-var linkVlanAttrs = engine.NewAttrSet("vlan", "IFLA_VLAN_",
+var linkVlanAttrs = &engine.AttrSet{Name: "vlan", Prefix: "IFLA_VLAN_", Attrs: []*engine.AttrDesc{
 	attr("IFLA_VLAN_ID", 1, engine.U16),
 	strct("IFLA_VLAN_FLAGS", 2, linkVlanFlags),
-	linkDoc(nest("IFLA_VLAN_EGRESS_QOS", 3, linkVlanQosAttrs), "skb priority to VLAN PCP mappings"),
-	linkDoc(nest("IFLA_VLAN_INGRESS_QOS", 4, linkVlanQosAttrs), "VLAN PCP to skb priority mappings"),
-	linkDoc(attr("IFLA_VLAN_PROTOCOL", 5, engine.BE16), "VLAN ethertype (0x8100 or 0x88a8)"),
-)
+	{Name: "IFLA_VLAN_EGRESS_QOS", Type: 3, Kind: engine.Nested, Set: linkVlanQosAttrs, Doc: "skb priority to VLAN PCP mappings"},
+	{Name: "IFLA_VLAN_INGRESS_QOS", Type: 4, Kind: engine.Nested, Set: linkVlanQosAttrs, Doc: "VLAN PCP to skb priority mappings"},
+	{Name: "IFLA_VLAN_PROTOCOL", Type: 5, Kind: engine.BE16, Doc: "VLAN ethertype (0x8100 or 0x88a8)"},
+}}
 
 // vrf: IFLA_VRF_* and, for its ports, IFLA_VRF_PORT_*.
-var linkVRFAttrs = engine.NewAttrSet("vrf", "IFLA_VRF_",
-	linkDoc(attr("IFLA_VRF_TABLE", 1, engine.U32), "routing table id"),
-)
+var linkVRFAttrs = &engine.AttrSet{Name: "vrf", Prefix: "IFLA_VRF_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_VRF_TABLE", Type: 1, Kind: engine.U32, Doc: "routing table id"},
+}}
 
-var linkVRFPortAttrs = engine.NewAttrSet("vrf_port", "IFLA_VRF_PORT_",
-	linkDoc(attr("IFLA_VRF_PORT_TABLE", 1, engine.U32), "routing table id of the master VRF"),
-)
+var linkVRFPortAttrs = &engine.AttrSet{Name: "vrf_port", Prefix: "IFLA_VRF_PORT_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_VRF_PORT_TABLE", Type: 1, Kind: engine.U32, Doc: "routing table id of the master VRF"},
+}}
 
 // ipvlan and ipvtap: IFLA_IPVLAN_*.
 var (
 	linkIpvlanModes = engine.NewEnum("ipvlan_mode", engine.Seq(0,
 		"IPVLAN_MODE_L2", "IPVLAN_MODE_L3", "IPVLAN_MODE_L3S")...)
 
-	linkIpvlanFlags = engine.NewFlags("ipvlan_flags",
-		ev("IPVLAN_F_PRIVATE", 0x01), ev("IPVLAN_F_VEPA", 0x02))
+	linkIpvlanFlags = &engine.Enum{Name: "ipvlan_flags", Flags: true, Values: []engine.EnumValue{
+		ev("IPVLAN_F_PRIVATE", 0x01), ev("IPVLAN_F_VEPA", 0x02)}}
 )
 
-var linkIpvlanAttrs = engine.NewAttrSet("ipvlan", "IFLA_IPVLAN_",
+var linkIpvlanAttrs = &engine.AttrSet{Name: "ipvlan", Prefix: "IFLA_IPVLAN_", Attrs: []*engine.AttrDesc{
 	enumAttr("IFLA_IPVLAN_MODE", 1, engine.U16, linkIpvlanModes),
 	enumAttr("IFLA_IPVLAN_FLAGS", 2, engine.U16, linkIpvlanFlags),
-)
+}}
 
 // geneve: IFLA_GENEVE_*.
 var linkGeneveDF = engine.NewEnum("ifla_geneve_df", engine.Seq(0,
 	"GENEVE_DF_UNSET", "GENEVE_DF_SET", "GENEVE_DF_INHERIT")...)
 
-var linkGeneveAttrs = engine.NewAttrSet("geneve", "IFLA_GENEVE_",
-	linkDoc(attr("IFLA_GENEVE_ID", 1, engine.U32), "VNI"),
+var linkGeneveAttrs = &engine.AttrSet{Name: "geneve", Prefix: "IFLA_GENEVE_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_GENEVE_ID", Type: 1, Kind: engine.U32, Doc: "VNI"},
 	attr("IFLA_GENEVE_REMOTE", 2, engine.IPv4),
 	attr("IFLA_GENEVE_TTL", 3, engine.U8),
 	attr("IFLA_GENEVE_TOS", 4, engine.U8),
-	linkDoc(attr("IFLA_GENEVE_PORT", 5, engine.BE16), "UDP destination port"),
-	linkDoc(attr("IFLA_GENEVE_COLLECT_METADATA", 6, engine.Flag), "external (metadata) mode"),
+	{Name: "IFLA_GENEVE_PORT", Type: 5, Kind: engine.BE16, Doc: "UDP destination port"},
+	{Name: "IFLA_GENEVE_COLLECT_METADATA", Type: 6, Kind: engine.Flag, Doc: "external (metadata) mode"},
 	attr("IFLA_GENEVE_REMOTE6", 7, engine.IPv6),
 	attr("IFLA_GENEVE_UDP_CSUM", 8, engine.U8),
 	attr("IFLA_GENEVE_UDP_ZERO_CSUM6_TX", 9, engine.U8),
 	attr("IFLA_GENEVE_UDP_ZERO_CSUM6_RX", 10, engine.U8),
-	linkDoc(attr("IFLA_GENEVE_LABEL", 11, engine.BE32), "IPv6 flow label"),
+	{Name: "IFLA_GENEVE_LABEL", Type: 11, Kind: engine.BE32, Doc: "IPv6 flow label"},
 	attr("IFLA_GENEVE_TTL_INHERIT", 12, engine.U8),
 	enumAttr("IFLA_GENEVE_DF", 13, engine.U8, linkGeneveDF),
 	attr("IFLA_GENEVE_INNER_PROTO_INHERIT", 14, engine.Flag),
-)
+}}
 
 // bond: IFLA_BOND_* and, for its slaves, IFLA_BOND_SLAVE_*. The mode, hash
 // policy and slave state values are the BOND_* macros of linux/if_bonding.h.
-var linkBondAttrs = engine.NewAttrSet("bond", "IFLA_BOND_",
-	linkDoc(attr("IFLA_BOND_MODE", 1, engine.U8), "BOND_MODE_*"),
-	linkDoc(attr("IFLA_BOND_ACTIVE_SLAVE", 2, engine.U32), "ifindex of the active slave"),
+var linkBondAttrs = &engine.AttrSet{Name: "bond", Prefix: "IFLA_BOND_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_BOND_MODE", Type: 1, Kind: engine.U8, Doc: "BOND_MODE_*"},
+	{Name: "IFLA_BOND_ACTIVE_SLAVE", Type: 2, Kind: engine.U32, Doc: "ifindex of the active slave"},
 	attr("IFLA_BOND_MIIMON", 3, engine.U32),
 	attr("IFLA_BOND_UPDELAY", 4, engine.U32),
 	attr("IFLA_BOND_DOWNDELAY", 5, engine.U32),
 	attr("IFLA_BOND_USE_CARRIER", 6, engine.U8),
 	attr("IFLA_BOND_ARP_INTERVAL", 7, engine.U32),
-	linkDoc(attr("IFLA_BOND_ARP_IP_TARGET", 8, engine.Binary), "nest of IPv4 addresses (be32) typed 0, 1, 2, ..."),
+	{Name: "IFLA_BOND_ARP_IP_TARGET", Type: 8, Kind: engine.Binary, Doc: "nest of IPv4 addresses (be32) typed 0, 1, 2, ..."},
 	attr("IFLA_BOND_ARP_VALIDATE", 9, engine.U32),
 	attr("IFLA_BOND_ARP_ALL_TARGETS", 10, engine.U32),
-	linkDoc(attr("IFLA_BOND_PRIMARY", 11, engine.U32), "ifindex of the primary slave"),
+	{Name: "IFLA_BOND_PRIMARY", Type: 11, Kind: engine.U32, Doc: "ifindex of the primary slave"},
 	attr("IFLA_BOND_PRIMARY_RESELECT", 12, engine.U8),
 	attr("IFLA_BOND_FAIL_OVER_MAC", 13, engine.U8),
-	linkDoc(attr("IFLA_BOND_XMIT_HASH_POLICY", 14, engine.U8), "BOND_XMIT_POLICY_*"),
+	{Name: "IFLA_BOND_XMIT_HASH_POLICY", Type: 14, Kind: engine.U8, Doc: "BOND_XMIT_POLICY_*"},
 	attr("IFLA_BOND_RESEND_IGMP", 15, engine.U32),
 	attr("IFLA_BOND_NUM_PEER_NOTIF", 16, engine.U8),
 	attr("IFLA_BOND_ALL_SLAVES_ACTIVE", 17, engine.U8),
@@ -382,21 +382,21 @@ var linkBondAttrs = engine.NewAttrSet("bond", "IFLA_BOND_",
 	attr("IFLA_BOND_PEER_NOTIF_DELAY", 28, engine.U32),
 	attr("IFLA_BOND_AD_LACP_ACTIVE", 29, engine.U8),
 	attr("IFLA_BOND_MISSED_MAX", 30, engine.U8),
-	linkDoc(attr("IFLA_BOND_NS_IP6_TARGET", 31, engine.Binary), "nest of IPv6 addresses typed 0, 1, 2, ..."),
+	{Name: "IFLA_BOND_NS_IP6_TARGET", Type: 31, Kind: engine.Binary, Doc: "nest of IPv6 addresses typed 0, 1, 2, ..."},
 	attr("IFLA_BOND_COUPLED_CONTROL", 32, engine.U8),
-)
+}}
 
-var linkBondADInfoAttrs = engine.NewAttrSet("bond_ad_info", "IFLA_BOND_AD_INFO_",
+var linkBondADInfoAttrs = &engine.AttrSet{Name: "bond_ad_info", Prefix: "IFLA_BOND_AD_INFO_", Attrs: []*engine.AttrDesc{
 	attr("IFLA_BOND_AD_INFO_AGGREGATOR", 1, engine.U16),
 	attr("IFLA_BOND_AD_INFO_NUM_PORTS", 2, engine.U16),
 	attr("IFLA_BOND_AD_INFO_ACTOR_KEY", 3, engine.U16),
 	attr("IFLA_BOND_AD_INFO_PARTNER_KEY", 4, engine.U16),
 	attr("IFLA_BOND_AD_INFO_PARTNER_MAC", 5, engine.LLAddr),
-)
+}}
 
-var linkBondSlaveAttrs = engine.NewAttrSet("bond_slave", "IFLA_BOND_SLAVE_",
-	linkDoc(attr("IFLA_BOND_SLAVE_STATE", 1, engine.U8), "BOND_STATE_*"),
-	linkDoc(attr("IFLA_BOND_SLAVE_MII_STATUS", 2, engine.U8), "BOND_LINK_*"),
+var linkBondSlaveAttrs = &engine.AttrSet{Name: "bond_slave", Prefix: "IFLA_BOND_SLAVE_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_BOND_SLAVE_STATE", Type: 1, Kind: engine.U8, Doc: "BOND_STATE_*"},
+	{Name: "IFLA_BOND_SLAVE_MII_STATUS", Type: 2, Kind: engine.U8, Doc: "BOND_LINK_*"},
 	attr("IFLA_BOND_SLAVE_LINK_FAILURE_COUNT", 3, engine.U32),
 	attr("IFLA_BOND_SLAVE_PERM_HWADDR", 4, engine.LLAddr),
 	attr("IFLA_BOND_SLAVE_QUEUE_ID", 5, engine.U16),
@@ -407,7 +407,7 @@ var linkBondSlaveAttrs = engine.NewAttrSet("bond_slave", "IFLA_BOND_SLAVE_",
 	attr("IFLA_BOND_SLAVE_ACTOR_PORT_PRIO", 10, engine.U16),
 	attr("IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE", 11, engine.U8),
 	attr("IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE", 12, engine.U8),
-)
+}}
 
 // macsec: IFLA_MACSEC_*.
 var (
@@ -418,84 +418,84 @@ var (
 		"MACSEC_OFFLOAD_OFF", "MACSEC_OFFLOAD_PHY", "MACSEC_OFFLOAD_MAC")...)
 )
 
-var linkMacsecAttrs = engine.NewAttrSet("macsec", "IFLA_MACSEC_",
-	linkDoc(attr("IFLA_MACSEC_SCI", 1, engine.BE64), "secure channel identifier: MAC address then port"),
+var linkMacsecAttrs = &engine.AttrSet{Name: "macsec", Prefix: "IFLA_MACSEC_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_MACSEC_SCI", Type: 1, Kind: engine.BE64, Doc: "secure channel identifier: MAC address then port"},
 	attr("IFLA_MACSEC_PORT", 2, engine.BE16),
 	attr("IFLA_MACSEC_ICV_LEN", 3, engine.U8),
-	linkDoc(attr("IFLA_MACSEC_CIPHER_SUITE", 4, engine.U64), "MACSEC_CIPHER_ID_* (linux/if_macsec.h)"),
-	linkDoc(attr("IFLA_MACSEC_WINDOW", 5, engine.U32), "replay protection window"),
+	{Name: "IFLA_MACSEC_CIPHER_SUITE", Type: 4, Kind: engine.U64, Doc: "MACSEC_CIPHER_ID_* (linux/if_macsec.h)"},
+	{Name: "IFLA_MACSEC_WINDOW", Type: 5, Kind: engine.U32, Doc: "replay protection window"},
 	attr("IFLA_MACSEC_ENCODING_SA", 6, engine.U8),
 	attr("IFLA_MACSEC_ENCRYPT", 7, engine.U8),
 	attr("IFLA_MACSEC_PROTECT", 8, engine.U8),
 	attr("IFLA_MACSEC_INC_SCI", 9, engine.U8),
-	linkDoc(attr("IFLA_MACSEC_ES", 10, engine.U8), "end station"),
-	linkDoc(attr("IFLA_MACSEC_SCB", 11, engine.U8), "single copy broadcast"),
+	{Name: "IFLA_MACSEC_ES", Type: 10, Kind: engine.U8, Doc: "end station"},
+	{Name: "IFLA_MACSEC_SCB", Type: 11, Kind: engine.U8, Doc: "single copy broadcast"},
 	attr("IFLA_MACSEC_REPLAY_PROTECT", 12, engine.U8),
 	enumAttr("IFLA_MACSEC_VALIDATION", 13, engine.U8, linkMacsecValidation),
 	attr("IFLA_MACSEC_PAD", 14, engine.Binary),
 	enumAttr("IFLA_MACSEC_OFFLOAD", 15, engine.U8, linkMacsecOffload),
-)
+}}
 
 // xfrm: IFLA_XFRM_*.
-var linkXfrmAttrs = engine.NewAttrSet("xfrm", "IFLA_XFRM_",
-	linkDoc(attr("IFLA_XFRM_LINK", 1, engine.U32), "ifindex of the underlying device"),
-	linkDoc(attr("IFLA_XFRM_IF_ID", 2, engine.U32), "interface id matched against xfrm policies and states"),
-	linkDoc(attr("IFLA_XFRM_COLLECT_METADATA", 3, engine.Flag), "external (metadata) mode"),
-)
+var linkXfrmAttrs = &engine.AttrSet{Name: "xfrm", Prefix: "IFLA_XFRM_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_XFRM_LINK", Type: 1, Kind: engine.U32, Doc: "ifindex of the underlying device"},
+	{Name: "IFLA_XFRM_IF_ID", Type: 2, Kind: engine.U32, Doc: "interface id matched against xfrm policies and states"},
+	{Name: "IFLA_XFRM_COLLECT_METADATA", Type: 3, Kind: engine.Flag, Doc: "external (metadata) mode"},
+}}
 
 // hsr and prp: IFLA_HSR_*.
 var linkHSRProtocols = engine.NewEnum("hsr_protocol", engine.Seq(0, "HSR_PROTOCOL_HSR", "HSR_PROTOCOL_PRP")...)
 
-var linkHSRAttrs = engine.NewAttrSet("hsr", "IFLA_HSR_",
-	linkDoc(attr("IFLA_HSR_SLAVE1", 1, engine.U32), "ifindex of the first slave"),
-	linkDoc(attr("IFLA_HSR_SLAVE2", 2, engine.U32), "ifindex of the second slave"),
-	linkDoc(attr("IFLA_HSR_MULTICAST_SPEC", 3, engine.U8), "last byte of the supervision address"),
+var linkHSRAttrs = &engine.AttrSet{Name: "hsr", Prefix: "IFLA_HSR_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_HSR_SLAVE1", Type: 1, Kind: engine.U32, Doc: "ifindex of the first slave"},
+	{Name: "IFLA_HSR_SLAVE2", Type: 2, Kind: engine.U32, Doc: "ifindex of the second slave"},
+	{Name: "IFLA_HSR_MULTICAST_SPEC", Type: 3, Kind: engine.U8, Doc: "last byte of the supervision address"},
 	attr("IFLA_HSR_SUPERVISION_ADDR", 4, engine.LLAddr),
 	attr("IFLA_HSR_SEQ_NR", 5, engine.U16),
 	attr("IFLA_HSR_VERSION", 6, engine.U8),
 	enumAttr("IFLA_HSR_PROTOCOL", 7, engine.U8, linkHSRProtocols),
-)
+}}
 
 // gtp: IFLA_GTP_*.
 var linkGTPRoles = engine.NewEnum("ifla_gtp_role", engine.Seq(0, "GTP_ROLE_GGSN", "GTP_ROLE_SGSN")...)
 
-var linkGTPAttrs = engine.NewAttrSet("gtp", "IFLA_GTP_",
-	linkDoc(attr("IFLA_GTP_FD0", 1, engine.U32), "GTPv0 UDP socket file descriptor"),
-	linkDoc(attr("IFLA_GTP_FD1", 2, engine.U32), "GTPv1-U UDP socket file descriptor"),
+var linkGTPAttrs = &engine.AttrSet{Name: "gtp", Prefix: "IFLA_GTP_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_GTP_FD0", Type: 1, Kind: engine.U32, Doc: "GTPv0 UDP socket file descriptor"},
+	{Name: "IFLA_GTP_FD1", Type: 2, Kind: engine.U32, Doc: "GTPv1-U UDP socket file descriptor"},
 	attr("IFLA_GTP_PDP_HASHSIZE", 3, engine.U32),
 	enumAttr("IFLA_GTP_ROLE", 4, engine.U32, linkGTPRoles),
 	attr("IFLA_GTP_CREATE_SOCKETS", 5, engine.U8),
 	attr("IFLA_GTP_RESTART_COUNT", 6, engine.U8),
-)
+}}
 
 // ipoib: IFLA_IPOIB_*.
 var linkIPoIBModes = engine.NewEnum("ipoib_mode", engine.Seq(0, "IPOIB_MODE_DATAGRAM", "IPOIB_MODE_CONNECTED")...)
 
-var linkIPoIBAttrs = engine.NewAttrSet("ipoib", "IFLA_IPOIB_",
-	linkDoc(attr("IFLA_IPOIB_PKEY", 1, engine.U16), "partition key"),
+var linkIPoIBAttrs = &engine.AttrSet{Name: "ipoib", Prefix: "IFLA_IPOIB_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_IPOIB_PKEY", Type: 1, Kind: engine.U16, Doc: "partition key"},
 	enumAttr("IFLA_IPOIB_MODE", 2, engine.U16, linkIPoIBModes),
 	attr("IFLA_IPOIB_UMCAST", 3, engine.U16),
-)
+}}
 
 // bareudp: IFLA_BAREUDP_*.
-var linkBareudpAttrs = engine.NewAttrSet("bareudp", "IFLA_BAREUDP_",
-	linkDoc(attr("IFLA_BAREUDP_PORT", 1, engine.BE16), "UDP destination port"),
-	linkDoc(attr("IFLA_BAREUDP_ETHERTYPE", 2, engine.BE16), "ethertype of the tunnelled protocol"),
+var linkBareudpAttrs = &engine.AttrSet{Name: "bareudp", Prefix: "IFLA_BAREUDP_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_BAREUDP_PORT", Type: 1, Kind: engine.BE16, Doc: "UDP destination port"},
+	{Name: "IFLA_BAREUDP_ETHERTYPE", Type: 2, Kind: engine.BE16, Doc: "ethertype of the tunnelled protocol"},
 	attr("IFLA_BAREUDP_SRCPORT_MIN", 3, engine.U16),
 	attr("IFLA_BAREUDP_MULTIPROTO_MODE", 4, engine.Flag),
-)
+}}
 
 // ppp: IFLA_PPP_*.
-var linkPPPAttrs = engine.NewAttrSet("ppp", "IFLA_PPP_",
-	linkDoc(attr("IFLA_PPP_DEV_FD", 1, engine.S32), "file descriptor of the /dev/ppp unit"),
-)
+var linkPPPAttrs = &engine.AttrSet{Name: "ppp", Prefix: "IFLA_PPP_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_PPP_DEV_FD", Type: 1, Kind: engine.S32, Doc: "file descriptor of the /dev/ppp unit"},
+}}
 
 // rmnet: IFLA_RMNET_*.
 var (
-	linkRmnetFlags = engine.NewFlags("rmnet_flags",
+	linkRmnetFlags = &engine.Enum{Name: "rmnet_flags", Flags: true, Values: []engine.EnumValue{
 		ev("RMNET_FLAGS_INGRESS_DEAGGREGATION", 1<<0), ev("RMNET_FLAGS_INGRESS_MAP_COMMANDS", 1<<1),
 		ev("RMNET_FLAGS_INGRESS_MAP_CKSUMV4", 1<<2), ev("RMNET_FLAGS_EGRESS_MAP_CKSUMV4", 1<<3),
-		ev("RMNET_FLAGS_INGRESS_MAP_CKSUMV5", 1<<4), ev("RMNET_FLAGS_EGRESS_MAP_CKSUMV5", 1<<5))
+		ev("RMNET_FLAGS_INGRESS_MAP_CKSUMV5", 1<<4), ev("RMNET_FLAGS_EGRESS_MAP_CKSUMV5", 1<<5)}}
 
 	linkRmnetFlagsStruct = engine.NewStruct("ifla_rmnet_flags",
 		fe("flags", engine.U32, linkRmnetFlags),
@@ -503,12 +503,12 @@ var (
 	)
 )
 
-var linkRmnetAttrs = engine.NewAttrSet("rmnet", "IFLA_RMNET_",
+var linkRmnetAttrs = &engine.AttrSet{Name: "rmnet", Prefix: "IFLA_RMNET_", Attrs: []*engine.AttrDesc{
 	attr("IFLA_RMNET_MUX_ID", 1, engine.U16),
 	strct("IFLA_RMNET_FLAGS", 2, linkRmnetFlagsStruct),
-)
+}}
 
 // dsa: IFLA_DSA_*.
-var linkDSAAttrs = engine.NewAttrSet("dsa", "IFLA_DSA_",
-	linkDoc(attr("IFLA_DSA_MASTER", 1, engine.U32), "ifindex of the conduit (master) device"),
-)
+var linkDSAAttrs = &engine.AttrSet{Name: "dsa", Prefix: "IFLA_DSA_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_DSA_MASTER", Type: 1, Kind: engine.U32, Doc: "ifindex of the conduit (master) device"},
+}}

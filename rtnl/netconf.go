@@ -6,7 +6,7 @@ import "nlsh/engine"
 // (linux/netconf.h). The kernel sends them to monitors when forwarding or
 // rp_filter change, and answers RTM_GETNETCONF dumps with them.
 
-var netconfAttrs = engine.NewAttrSet("netconf_attrs", "NETCONFA_",
+var netconfAttrs = &engine.AttrSet{Name: "netconf_attrs", Prefix: "NETCONFA_", Attrs: []*engine.AttrDesc{
 	attr("NETCONFA_IFINDEX", 1, engine.S32),
 	attr("NETCONFA_FORWARDING", 2, engine.S32),
 	attr("NETCONFA_RP_FILTER", 3, engine.S32),
@@ -15,7 +15,7 @@ var netconfAttrs = engine.NewAttrSet("netconf_attrs", "NETCONFA_",
 	attr("NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN", 6, engine.S32),
 	attr("NETCONFA_INPUT", 7, engine.S32),
 	attr("NETCONFA_BC_FORWARDING", 8, engine.S32),
-)
+}}
 
 // NetconfClass is struct netconfmsg with its attributes.
 var NetconfClass = &engine.Class{

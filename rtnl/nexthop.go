@@ -45,37 +45,37 @@ func nhDoc(a *engine.AttrDesc, doc string) *engine.AttrDesc {
 	return a
 }
 
-var nexthopResGroupAttrs = engine.NewAttrSet("nexthop_res_group", "NHA_RES_GROUP_",
+var nexthopResGroupAttrs = &engine.AttrSet{Name: "nexthop_res_group", Prefix: "NHA_RES_GROUP_", Attrs: []*engine.AttrDesc{
 	attr("NHA_RES_GROUP_PAD", 0, engine.Binary),
-	nhDoc(attr("NHA_RES_GROUP_BUCKETS", 1, engine.U16), "number of buckets"),
-	nhDoc(attr("NHA_RES_GROUP_IDLE_TIMER", 2, engine.U32), "bucket idle timer, clock_t"),
-	nhDoc(attr("NHA_RES_GROUP_UNBALANCED_TIMER", 3, engine.U32), "unbalanced timer, clock_t"),
-	nhDoc(attr("NHA_RES_GROUP_UNBALANCED_TIME", 4, engine.U64), "time the group has been unbalanced, clock_t"),
-)
+	{Name: "NHA_RES_GROUP_BUCKETS", Type: 1, Kind: engine.U16, Doc: "number of buckets"},
+	{Name: "NHA_RES_GROUP_IDLE_TIMER", Type: 2, Kind: engine.U32, Doc: "bucket idle timer, clock_t"},
+	{Name: "NHA_RES_GROUP_UNBALANCED_TIMER", Type: 3, Kind: engine.U32, Doc: "unbalanced timer, clock_t"},
+	{Name: "NHA_RES_GROUP_UNBALANCED_TIME", Type: 4, Kind: engine.U64, Doc: "time the group has been unbalanced, clock_t"},
+}}
 
-var nexthopResBucketAttrs = engine.NewAttrSet("nexthop_res_bucket", "NHA_RES_BUCKET_",
+var nexthopResBucketAttrs = &engine.AttrSet{Name: "nexthop_res_bucket", Prefix: "NHA_RES_BUCKET_", Attrs: []*engine.AttrDesc{
 	attr("NHA_RES_BUCKET_PAD", 0, engine.Binary),
-	nhDoc(attr("NHA_RES_BUCKET_INDEX", 1, engine.U16), "bucket index"),
-	nhDoc(attr("NHA_RES_BUCKET_IDLE_TIME", 2, engine.U64), "time the bucket has been idle, clock_t"),
-	nhDoc(attr("NHA_RES_BUCKET_NH_ID", 3, engine.U32), "nexthop the bucket uses"),
-)
+	{Name: "NHA_RES_BUCKET_INDEX", Type: 1, Kind: engine.U16, Doc: "bucket index"},
+	{Name: "NHA_RES_BUCKET_IDLE_TIME", Type: 2, Kind: engine.U64, Doc: "time the bucket has been idle, clock_t"},
+	{Name: "NHA_RES_BUCKET_NH_ID", Type: 3, Kind: engine.U32, Doc: "nexthop the bucket uses"},
+}}
 
 // NexthopAttrs is the NHA_* attribute set of nexthop messages.
-var NexthopAttrs = engine.NewAttrSet("nexthop", "NHA_",
-	nhDoc(attr("NHA_ID", 1, engine.U32), "nexthop id; 0 in RTM_NEWNEXTHOP lets the kernel choose"),
-	nhDoc(strct("NHA_GROUP", 2, nexthopGroup), "the group's members: {entries = {{id = 1, weight = 0}, …}}"),
+var NexthopAttrs = &engine.AttrSet{Name: "nexthop", Prefix: "NHA_", Attrs: []*engine.AttrDesc{
+	{Name: "NHA_ID", Type: 1, Kind: engine.U32, Doc: "nexthop id; 0 in RTM_NEWNEXTHOP lets the kernel choose"},
+	{Name: "NHA_GROUP", Type: 2, Kind: engine.Struct, Struct: nexthopGroup, Doc: "the group's members: {entries = {{id = 1, weight = 0}, …}}"},
 	enumAttr("NHA_GROUP_TYPE", 3, engine.U16, nexthopGroupTypes),
-	nhDoc(attr("NHA_BLACKHOLE", 4, engine.Flag), "drop the packets"),
-	nhDoc(attr("NHA_OIF", 5, engine.U32), "output interface index; in a dump request, only nexthops using it"),
+	{Name: "NHA_BLACKHOLE", Type: 4, Kind: engine.Flag, Doc: "drop the packets"},
+	{Name: "NHA_OIF", Type: 5, Kind: engine.U32, Doc: "output interface index; in a dump request, only nexthops using it"},
 	attr("NHA_GATEWAY", 6, engine.IP),
 	enumAttr("NHA_ENCAP_TYPE", 7, engine.U16, routeEncapTypes),
 	nhDoc(sub("NHA_ENCAP", 8, "NHA_ENCAP_TYPE", encapFormats("NHA_ENCAP", 8)), "lightweight tunnel encapsulation, format chosen by NHA_ENCAP_TYPE"),
-	nhDoc(attr("NHA_GROUPS", 9, engine.Flag), "in a dump request: only groups"),
-	nhDoc(attr("NHA_MASTER", 10, engine.U32), "in a dump request: only nexthops whose device has this master"),
-	nhDoc(attr("NHA_FDB", 11, engine.Flag), "the nexthop belongs to bridge FDB entries (in a dump request: only those)"),
-	nhDoc(nestFlagged(nest("NHA_RES_GROUP", 12, nexthopResGroupAttrs)), "resilient group parameters"),
-	nhDoc(nestFlagged(nest("NHA_RES_BUCKET", 13, nexthopResBucketAttrs)), "one bucket of a resilient group (bucket messages)"),
-)
+	{Name: "NHA_GROUPS", Type: 9, Kind: engine.Flag, Doc: "in a dump request: only groups"},
+	{Name: "NHA_MASTER", Type: 10, Kind: engine.U32, Doc: "in a dump request: only nexthops whose device has this master"},
+	{Name: "NHA_FDB", Type: 11, Kind: engine.Flag, Doc: "the nexthop belongs to bridge FDB entries (in a dump request: only those)"},
+	{Name: "NHA_RES_GROUP", Type: 12, Kind: engine.Nested, Set: nexthopResGroupAttrs, NestFlag: true, Doc: "resilient group parameters"},
+	{Name: "NHA_RES_BUCKET", Type: 13, Kind: engine.Nested, Set: nexthopResBucketAttrs, NestFlag: true, Doc: "one bucket of a resilient group (bucket messages)"},
+}}
 
 // NexthopClass is the layout of nexthop messages: struct nhmsg followed by
 // NHA_* attributes.

@@ -8,13 +8,13 @@ import "nlsh/engine"
 // ids a link's IFLA_LINK_NETNSID and IFLA_TARGET_NETNSID refer to.
 
 // NsidAttrs is the NETNSA_* set of namespace id messages.
-var NsidAttrs = engine.NewAttrSet("netnsa_attrs", "NETNSA_",
-	routeDoc(attr("NETNSA_NSID", 1, engine.S32), "the id; -1 is none assigned (in RTM_NEWNSID: let the kernel pick one)"),
-	routeDoc(attr("NETNSA_PID", 2, engine.U32), "the namespace of this process"),
-	routeDoc(attr("NETNSA_FD", 3, engine.U32), "the namespace of this file descriptor"),
-	routeDoc(attr("NETNSA_TARGET_NSID", 4, engine.S32), "answer in the namespace of this id"),
-	routeDoc(attr("NETNSA_CURRENT_NSID", 5, engine.S32), "the id the asker's namespace has in the target's"),
-)
+var NsidAttrs = &engine.AttrSet{Name: "netnsa_attrs", Prefix: "NETNSA_", Attrs: []*engine.AttrDesc{
+	{Name: "NETNSA_NSID", Type: 1, Kind: engine.S32, Doc: "the id; -1 is none assigned (in RTM_NEWNSID: let the kernel pick one)"},
+	{Name: "NETNSA_PID", Type: 2, Kind: engine.U32, Doc: "the namespace of this process"},
+	{Name: "NETNSA_FD", Type: 3, Kind: engine.U32, Doc: "the namespace of this file descriptor"},
+	{Name: "NETNSA_TARGET_NSID", Type: 4, Kind: engine.S32, Doc: "answer in the namespace of this id"},
+	{Name: "NETNSA_CURRENT_NSID", Type: 5, Kind: engine.S32, Doc: "the id the asker's namespace has in the target's"},
+}}
 
 // NsidClass is the namespace id message (pyroute2's nsidmsg).
 var NsidClass = &engine.Class{

@@ -12,12 +12,12 @@ var ruleActions = engine.NewEnum("fr_act", engine.Seq(0,
 
 // ruleFlags names fib_rule_hdr.flags (FIB_RULE_*). FIB_RULE_DEV_DETACHED is
 // the old name of FIB_RULE_IIF_DETACHED.
-var ruleFlags = engine.NewFlags("fib_rule_flags",
+var ruleFlags = &engine.Enum{Name: "fib_rule_flags", Flags: true, Values: []engine.EnumValue{
 	ev("FIB_RULE_PERMANENT", 0x00000001), ev("FIB_RULE_INVERT", 0x00000002),
 	ev("FIB_RULE_UNRESOLVED", 0x00000004), ev("FIB_RULE_IIF_DETACHED", 0x00000008),
 	ev("FIB_RULE_DEV_DETACHED", 0x00000008), ev("FIB_RULE_OIF_DETACHED", 0x00000010),
 	ev("FIB_RULE_FIND_SADDR", 0x00010000),
-)
+}}
 
 // ruleUIDRange is struct fib_rule_uid_range (FRA_UID_RANGE).
 var ruleUIDRange = engine.NewStruct("fib_rule_uid_range",
@@ -33,32 +33,32 @@ var rulePortRange = engine.NewStruct("fib_rule_port_range",
 )
 
 // RuleAttrs is the FRA_* set of rule messages.
-var RuleAttrs = engine.NewAttrSet("fib_rule_attrs", "FRA_",
+var RuleAttrs = &engine.AttrSet{Name: "fib_rule_attrs", Prefix: "FRA_", Attrs: []*engine.AttrDesc{
 	attr("FRA_DST", 1, engine.IP),
 	attr("FRA_SRC", 2, engine.IP),
-	routeDoc(attr("FRA_IIFNAME", 3, engine.Asciiz), "input interface name"),
-	routeDoc(attr("FRA_GOTO", 4, engine.U32), "priority of the rule to jump to (FR_ACT_GOTO)"),
-	routeDoc(attr("FRA_UNUSED2", 5, engine.Binary), "unused"),
-	routeDoc(attr("FRA_PRIORITY", 6, engine.U32), "rule priority (preference)"),
-	routeDoc(attr("FRA_UNUSED3", 7, engine.Binary), "unused"),
-	routeDoc(attr("FRA_UNUSED4", 8, engine.Binary), "unused"),
-	routeDoc(attr("FRA_UNUSED5", 9, engine.Binary), "unused"),
-	routeDoc(attr("FRA_FWMARK", 10, engine.U32), "firewall mark to match"),
-	routeDoc(attr("FRA_FLOW", 11, engine.U32), "realms to match"),
-	routeDoc(attr("FRA_TUN_ID", 12, engine.BE64), "tunnel id to match"),
-	routeDoc(attr("FRA_SUPPRESS_IFGROUP", 13, engine.U32), "reject lookup results whose device is in this group"),
-	routeDoc(attr("FRA_SUPPRESS_PREFIXLEN", 14, engine.U32), "reject lookup results with a prefix this short or shorter"),
-	routeDoc(enumAttr("FRA_TABLE", 15, engine.U32, routeTables), "routing table id; supersedes the header's table"),
-	routeDoc(attr("FRA_FWMASK", 16, engine.U32), "mask applied to the firewall mark"),
-	routeDoc(attr("FRA_OIFNAME", 17, engine.Asciiz), "output interface name"),
+	{Name: "FRA_IIFNAME", Type: 3, Kind: engine.Asciiz, Doc: "input interface name"},
+	{Name: "FRA_GOTO", Type: 4, Kind: engine.U32, Doc: "priority of the rule to jump to (FR_ACT_GOTO)"},
+	{Name: "FRA_UNUSED2", Type: 5, Kind: engine.Binary, Doc: "unused"},
+	{Name: "FRA_PRIORITY", Type: 6, Kind: engine.U32, Doc: "rule priority (preference)"},
+	{Name: "FRA_UNUSED3", Type: 7, Kind: engine.Binary, Doc: "unused"},
+	{Name: "FRA_UNUSED4", Type: 8, Kind: engine.Binary, Doc: "unused"},
+	{Name: "FRA_UNUSED5", Type: 9, Kind: engine.Binary, Doc: "unused"},
+	{Name: "FRA_FWMARK", Type: 10, Kind: engine.U32, Doc: "firewall mark to match"},
+	{Name: "FRA_FLOW", Type: 11, Kind: engine.U32, Doc: "realms to match"},
+	{Name: "FRA_TUN_ID", Type: 12, Kind: engine.BE64, Doc: "tunnel id to match"},
+	{Name: "FRA_SUPPRESS_IFGROUP", Type: 13, Kind: engine.U32, Doc: "reject lookup results whose device is in this group"},
+	{Name: "FRA_SUPPRESS_PREFIXLEN", Type: 14, Kind: engine.U32, Doc: "reject lookup results with a prefix this short or shorter"},
+	{Name: "FRA_TABLE", Type: 15, Kind: engine.U32, Enum: routeTables, Doc: "routing table id; supersedes the header's table"},
+	{Name: "FRA_FWMASK", Type: 16, Kind: engine.U32, Doc: "mask applied to the firewall mark"},
+	{Name: "FRA_OIFNAME", Type: 17, Kind: engine.Asciiz, Doc: "output interface name"},
 	attr("FRA_PAD", 18, engine.Binary),
-	routeDoc(attr("FRA_L3MDEV", 19, engine.U8), "use the table of the L3 master device"),
+	{Name: "FRA_L3MDEV", Type: 19, Kind: engine.U8, Doc: "use the table of the L3 master device"},
 	strct("FRA_UID_RANGE", 20, ruleUIDRange),
-	routeDoc(enumAttr("FRA_PROTOCOL", 21, engine.U8, routeProtocols), "originator of the rule"),
-	routeDoc(attr("FRA_IP_PROTO", 22, engine.U8), "IP protocol to match"),
+	{Name: "FRA_PROTOCOL", Type: 21, Kind: engine.U8, Enum: routeProtocols, Doc: "originator of the rule"},
+	{Name: "FRA_IP_PROTO", Type: 22, Kind: engine.U8, Doc: "IP protocol to match"},
 	strct("FRA_SPORT_RANGE", 23, rulePortRange),
 	strct("FRA_DPORT_RANGE", 24, rulePortRange),
-)
+}}
 
 // RuleClass is the rule message (RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE).
 var RuleClass = &engine.Class{

@@ -11,14 +11,14 @@ import "nlsh/engine"
 // requests without attributes do not need.
 
 // StatsAttrs is the IFLA_STATS_* set of statistics messages.
-var StatsAttrs = engine.NewAttrSet("ifla_stats_attrs", "IFLA_STATS_",
-	routeDoc(attr("IFLA_STATS_UNSPEC", 0, engine.Binary), "padding before a 64-bit aligned attribute"),
+var StatsAttrs = &engine.AttrSet{Name: "ifla_stats_attrs", Prefix: "IFLA_STATS_", Attrs: []*engine.AttrDesc{
+	{Name: "IFLA_STATS_UNSPEC", Type: 0, Kind: engine.Binary, Doc: "padding before a 64-bit aligned attribute"},
 	strct("IFLA_STATS_LINK_64", 1, linkStats64),
-	routeDoc(attr("IFLA_STATS_LINK_XSTATS", 2, engine.Binary), "the link kind's extended statistics (LINK_XSTATS_TYPE_* nests)"),
-	routeDoc(attr("IFLA_STATS_LINK_XSTATS_SLAVE", 3, engine.Binary), "the master's kind's statistics of this port"),
-	routeDoc(attr("IFLA_STATS_LINK_OFFLOAD_XSTATS", 4, engine.Binary), "offloaded traffic (IFLA_OFFLOAD_XSTATS_* nests)"),
-	routeDoc(attr("IFLA_STATS_AF_SPEC", 5, engine.Binary), "per address family statistics (MPLS)"),
-)
+	{Name: "IFLA_STATS_LINK_XSTATS", Type: 2, Kind: engine.Binary, Doc: "the link kind's extended statistics (LINK_XSTATS_TYPE_* nests)"},
+	{Name: "IFLA_STATS_LINK_XSTATS_SLAVE", Type: 3, Kind: engine.Binary, Doc: "the master's kind's statistics of this port"},
+	{Name: "IFLA_STATS_LINK_OFFLOAD_XSTATS", Type: 4, Kind: engine.Binary, Doc: "offloaded traffic (IFLA_OFFLOAD_XSTATS_* nests)"},
+	{Name: "IFLA_STATS_AF_SPEC", Type: 5, Kind: engine.Binary, Doc: "per address family statistics (MPLS)"},
+}}
 
 // StatsClass is the link statistics message (pyroute2's ifstatsmsg).
 var StatsClass = &engine.Class{

@@ -9,22 +9,22 @@ import "nlsh/engine"
 
 // tcHandles names the special u32 handles of tcm_parent (TC_H_*). TC_H_CLSACT
 // is the same number as TC_H_INGRESS.
-var tcHandles = engine.NewEnum("tc_handle",
+var tcHandles = &engine.Enum{Name: "tc_handle", Values: []engine.EnumValue{
 	ev("TC_H_UNSPEC", 0), ev("TC_H_ROOT", 0xFFFFFFFF), ev("TC_H_INGRESS", 0xFFFFFFF1),
-	ev("TC_H_CLSACT", 0xFFFFFFF1))
+	ev("TC_H_CLSACT", 0xFFFFFFF1)}}
 
 // tcHandleMinors are the minor numbers that pick a clsact/ingress hook, and the
 // masks that split a handle into major:minor.
-var tcHandleMinors = engine.NewEnum("tc_handle_minor",
-	ev("TC_H_MIN_PRIORITY", 0xFFE0), ev("TC_H_MIN_INGRESS", 0xFFF2), ev("TC_H_MIN_EGRESS", 0xFFF3))
+var tcHandleMinors = &engine.Enum{Name: "tc_handle_minor", Values: []engine.EnumValue{
+	ev("TC_H_MIN_PRIORITY", 0xFFE0), ev("TC_H_MIN_INGRESS", 0xFFF2), ev("TC_H_MIN_EGRESS", 0xFFF3)}}
 
-var tcHandleMasks = engine.NewEnum("tc_handle_mask",
-	ev("TC_H_MAJ_MASK", 0xFFFF0000), ev("TC_H_MIN_MASK", 0x0000FFFF))
+var tcHandleMasks = &engine.Enum{Name: "tc_handle_mask", Values: []engine.EnumValue{
+	ev("TC_H_MAJ_MASK", 0xFFFF0000), ev("TC_H_MIN_MASK", 0x0000FFFF)}}
 
 // tcBlock names the tcm_ifindex value that addresses a shared filter block
 // (tcm_parent then holds the block index).
-var tcBlock = engine.NewEnum("tcm_ifindex_magic",
-	ev("TCM_IFINDEX_MAGIC_BLOCK", 0xFFFFFFFF))
+var tcBlock = &engine.Enum{Name: "tcm_ifindex_magic", Values: []engine.EnumValue{
+	ev("TCM_IFINDEX_MAGIC_BLOCK", 0xFFFFFFFF)}}
 
 // tcLinkLayers is enum tc_link_layer, stored in the low 4 bits of a ratespec's
 // linklayer byte.
@@ -32,15 +32,15 @@ var tcLinkLayers = engine.NewEnum("tc_link_layer",
 	engine.Seq(0, "TC_LINKLAYER_UNAWARE", "TC_LINKLAYER_ETHERNET", "TC_LINKLAYER_ATM")...)
 
 // tcDumpFlags are the TCA_DUMP_FLAGS bits.
-var tcDumpFlags = engine.NewFlags("tca_dump_flags", ev("TCA_DUMP_FLAGS_TERSE", 1<<0))
+var tcDumpFlags = &engine.Enum{Name: "tca_dump_flags", Flags: true, Values: []engine.EnumValue{ev("TCA_DUMP_FLAGS_TERSE", 1<<0)}}
 
 // tcActions are the TC_ACT_* verdicts of actions and policers. TC_ACT_UNSPEC
 // (-1) is left out: enum values are unsigned. TC_ACT_JUMP and
 // TC_ACT_GOTO_CHAIN carry an operand in the low 28 bits.
-var tcActions = engine.NewEnum("tc_act",
+var tcActions = &engine.Enum{Name: "tc_act", Values: []engine.EnumValue{
 	ev("TC_ACT_OK", 0), ev("TC_ACT_RECLASSIFY", 1), ev("TC_ACT_SHOT", 2), ev("TC_ACT_PIPE", 3),
 	ev("TC_ACT_STOLEN", 4), ev("TC_ACT_QUEUED", 5), ev("TC_ACT_REPEAT", 6), ev("TC_ACT_REDIRECT", 7),
-	ev("TC_ACT_TRAP", 8), ev("TC_ACT_JUMP", 1<<28), ev("TC_ACT_GOTO_CHAIN", 2<<28))
+	ev("TC_ACT_TRAP", 8), ev("TC_ACT_JUMP", 1<<28), ev("TC_ACT_GOTO_CHAIN", 2<<28)}}
 
 // tcRatespec returns the fields of a struct tc_ratespec embedded in another
 // struct, named prefix_member.
@@ -146,10 +146,10 @@ var tcSizespec = engine.NewStruct("tc_sizespec",
 )
 
 // tcStabAttrs is the TCA_STAB_* set of a qdisc size table.
-var tcStabAttrs = engine.NewAttrSet("tc_stab_attrs", "TCA_STAB_",
+var tcStabAttrs = &engine.AttrSet{Name: "tc_stab_attrs", Prefix: "TCA_STAB_", Attrs: []*engine.AttrDesc{
 	strct("TCA_STAB_BASE", 1, tcSizespec),
-	tcDoc(array("TCA_STAB_DATA", 2, engine.U16), "size table, tsize entries"),
-)
+	{Name: "TCA_STAB_DATA", Type: 2, Kind: engine.Array, Elem: engine.U16, Doc: "size table, tsize entries"},
+}}
 
 // tcAppStats is the kind-specific statistics block of TCA_XSTATS and
 // TCA_STATS_APP, chosen by the top-level TCA_KIND.
@@ -160,36 +160,36 @@ func tcAppStats() map[string]*engine.AttrDesc {
 }
 
 // tcStatsAttrs is the TCA_STATS_* set of TCA_STATS2 and TCA_ACT_STATS.
-var tcStatsAttrs = engine.NewAttrSet("tc_stats_attrs", "TCA_STATS_",
+var tcStatsAttrs = &engine.AttrSet{Name: "tc_stats_attrs", Prefix: "TCA_STATS_", Attrs: []*engine.AttrDesc{
 	strct("TCA_STATS_BASIC", 1, tcStatsBasic),
 	strct("TCA_STATS_RATE_EST", 2, tcStatsRateEst),
 	strct("TCA_STATS_QUEUE", 3, tcStatsQueue),
 	tcDoc(sub("TCA_STATS_APP", 4, "TCA_KIND", tcAppStats()), "kind-specific statistics"),
 	strct("TCA_STATS_RATE_EST64", 5, tcStatsRateEst64),
 	attr("TCA_STATS_PAD", 6, engine.Binary),
-	tcDoc(strct("TCA_STATS_BASIC_HW", 7, tcStatsBasic), "the part of TCA_STATS_BASIC counted in hardware"),
-	tcDoc(attr("TCA_STATS_PKT64", 8, engine.U64), "packet count when it exceeds 32 bits"),
-)
+	{Name: "TCA_STATS_BASIC_HW", Type: 7, Kind: engine.Struct, Struct: tcStatsBasic, Doc: "the part of TCA_STATS_BASIC counted in hardware"},
+	{Name: "TCA_STATS_PKT64", Type: 8, Kind: engine.U64, Doc: "packet count when it exceeds 32 bits"},
+}}
 
 // TcAttrs is the TCA_* attribute set of tcmsg.
-var TcAttrs = engine.NewAttrSet("tc_attrs", "TCA_",
-	tcDoc(attr("TCA_KIND", 1, engine.Asciiz), "qdisc, class or filter kind (\"htb\", \"u32\", …)"),
+var TcAttrs = &engine.AttrSet{Name: "tc_attrs", Prefix: "TCA_", Attrs: []*engine.AttrDesc{
+	{Name: "TCA_KIND", Type: 1, Kind: engine.Asciiz, Doc: "qdisc, class or filter kind (\"htb\", \"u32\", …)"},
 	tcDoc(sub("TCA_OPTIONS", 2, "TCA_KIND", tcOptions), "kind-specific parameters"),
-	tcDoc(strct("TCA_STATS", 3, tcStats), "legacy statistics; see TCA_STATS2"),
+	{Name: "TCA_STATS", Type: 3, Kind: engine.Struct, Struct: tcStats, Doc: "legacy statistics; see TCA_STATS2"},
 	tcDoc(sub("TCA_XSTATS", 4, "TCA_KIND", tcAppStats()), "legacy copy of TCA_STATS_APP"),
-	tcDoc(strct("TCA_RATE", 5, tcEstimator), "rate estimator configuration"),
+	{Name: "TCA_RATE", Type: 5, Kind: engine.Struct, Struct: tcEstimator, Doc: "rate estimator configuration"},
 	attr("TCA_FCNT", 6, engine.U32),
 	nest("TCA_STATS2", 7, tcStatsAttrs),
-	tcDoc(nest("TCA_STAB", 8, tcStabAttrs), "packet size table"),
+	{Name: "TCA_STAB", Type: 8, Kind: engine.Nested, Set: tcStabAttrs, Doc: "packet size table"},
 	attr("TCA_PAD", 9, engine.Binary),
-	tcDoc(attr("TCA_DUMP_INVISIBLE", 10, engine.Flag), "request: also dump qdiscs hidden from the default dump"),
-	tcDoc(attr("TCA_CHAIN", 11, engine.U32), "filter chain index"),
-	tcDoc(attr("TCA_HW_OFFLOAD", 12, engine.U8), "1 when offloaded to hardware"),
-	tcDoc(attr("TCA_INGRESS_BLOCK", 13, engine.U32), "shared filter block index of the ingress hook"),
-	tcDoc(attr("TCA_EGRESS_BLOCK", 14, engine.U32), "shared filter block index of the egress hook"),
-	tcDoc(strct("TCA_DUMP_FLAGS", 15, tcBitfield32(tcDumpFlags)), "dump request flags (TCA_DUMP_FLAGS_*)"),
-	tcDoc(attr("TCA_EXT_WARN_MSG", 16, engine.Asciiz), "warning from the kernel about the object"),
-)
+	{Name: "TCA_DUMP_INVISIBLE", Type: 10, Kind: engine.Flag, Doc: "request: also dump qdiscs hidden from the default dump"},
+	{Name: "TCA_CHAIN", Type: 11, Kind: engine.U32, Doc: "filter chain index"},
+	{Name: "TCA_HW_OFFLOAD", Type: 12, Kind: engine.U8, Doc: "1 when offloaded to hardware"},
+	{Name: "TCA_INGRESS_BLOCK", Type: 13, Kind: engine.U32, Doc: "shared filter block index of the ingress hook"},
+	{Name: "TCA_EGRESS_BLOCK", Type: 14, Kind: engine.U32, Doc: "shared filter block index of the egress hook"},
+	{Name: "TCA_DUMP_FLAGS", Type: 15, Kind: engine.Struct, Struct: tcBitfield32(tcDumpFlags), Doc: "dump request flags (TCA_DUMP_FLAGS_*)"},
+	{Name: "TCA_EXT_WARN_MSG", Type: 16, Kind: engine.Asciiz, Doc: "warning from the kernel about the object"},
+}}
 
 // TcClass is the layout of qdisc, class, filter and chain messages.
 var TcClass = &engine.Class{

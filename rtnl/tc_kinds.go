@@ -11,7 +11,7 @@ import (
 
 // tcNoAttrs is the empty option set of kinds that take no parameters but still
 // send an empty TCA_OPTIONS nest (ingress, clsact).
-var tcNoAttrs = engine.NewAttrSet("tc_no_attrs", "")
+var tcNoAttrs = &engine.AttrSet{Name: "tc_no_attrs", Prefix: ""}
 
 var tcOptions = map[string]*engine.AttrDesc{
 	"htb":             {Kind: engine.Nested, Set: tcHtbAttrs},
@@ -66,17 +66,17 @@ var tcHtbXstats = engine.NewStruct("tc_htb_xstats",
 	f("ctokens", engine.S32),
 )
 
-var tcHtbAttrs = engine.NewAttrSet("tc_htb_attrs", "TCA_HTB_",
-	tcDoc(strct("TCA_HTB_PARMS", 1, tcHtbOpt), "class parameters"),
-	tcDoc(strct("TCA_HTB_INIT", 2, tcHtbGlob), "qdisc parameters"),
-	tcDoc(attr("TCA_HTB_CTAB", 3, engine.Binary), "ceil rate table (256 u32)"),
-	tcDoc(attr("TCA_HTB_RTAB", 4, engine.Binary), "rate table (256 u32)"),
+var tcHtbAttrs = &engine.AttrSet{Name: "tc_htb_attrs", Prefix: "TCA_HTB_", Attrs: []*engine.AttrDesc{
+	{Name: "TCA_HTB_PARMS", Type: 1, Kind: engine.Struct, Struct: tcHtbOpt, Doc: "class parameters"},
+	{Name: "TCA_HTB_INIT", Type: 2, Kind: engine.Struct, Struct: tcHtbGlob, Doc: "qdisc parameters"},
+	{Name: "TCA_HTB_CTAB", Type: 3, Kind: engine.Binary, Doc: "ceil rate table (256 u32)"},
+	{Name: "TCA_HTB_RTAB", Type: 4, Kind: engine.Binary, Doc: "rate table (256 u32)"},
 	attr("TCA_HTB_DIRECT_QLEN", 5, engine.U32),
-	tcDoc(attr("TCA_HTB_RATE64", 6, engine.U64), "rate in bytes/s when it exceeds 32 bits"),
-	tcDoc(attr("TCA_HTB_CEIL64", 7, engine.U64), "ceil in bytes/s when it exceeds 32 bits"),
+	{Name: "TCA_HTB_RATE64", Type: 6, Kind: engine.U64, Doc: "rate in bytes/s when it exceeds 32 bits"},
+	{Name: "TCA_HTB_CEIL64", Type: 7, Kind: engine.U64, Doc: "ceil in bytes/s when it exceeds 32 bits"},
 	attr("TCA_HTB_PAD", 8, engine.Binary),
-	tcDoc(attr("TCA_HTB_OFFLOAD", 9, engine.Flag), "offload the hierarchy to hardware"),
-)
+	{Name: "TCA_HTB_OFFLOAD", Type: 9, Kind: engine.Flag, Doc: "offload the hierarchy to hardware"},
+}}
 
 // TBF (pkt_sched.h).
 
@@ -89,16 +89,16 @@ var tcTbfQopt = engine.NewStruct("tc_tbf_qopt", tcFields(
 		f("mtu", engine.U32),
 	})...)
 
-var tcTbfAttrs = engine.NewAttrSet("tc_tbf_attrs", "TCA_TBF_",
+var tcTbfAttrs = &engine.AttrSet{Name: "tc_tbf_attrs", Prefix: "TCA_TBF_", Attrs: []*engine.AttrDesc{
 	strct("TCA_TBF_PARMS", 1, tcTbfQopt),
-	tcDoc(attr("TCA_TBF_RTAB", 2, engine.Binary), "rate table (256 u32)"),
-	tcDoc(attr("TCA_TBF_PTAB", 3, engine.Binary), "peak rate table (256 u32)"),
-	tcDoc(attr("TCA_TBF_RATE64", 4, engine.U64), "rate in bytes/s when it exceeds 32 bits"),
-	tcDoc(attr("TCA_TBF_PRATE64", 5, engine.U64), "peak rate in bytes/s when it exceeds 32 bits"),
-	tcDoc(attr("TCA_TBF_BURST", 6, engine.U32), "bucket size in bytes"),
-	tcDoc(attr("TCA_TBF_PBURST", 7, engine.U32), "peak bucket size in bytes"),
+	{Name: "TCA_TBF_RTAB", Type: 2, Kind: engine.Binary, Doc: "rate table (256 u32)"},
+	{Name: "TCA_TBF_PTAB", Type: 3, Kind: engine.Binary, Doc: "peak rate table (256 u32)"},
+	{Name: "TCA_TBF_RATE64", Type: 4, Kind: engine.U64, Doc: "rate in bytes/s when it exceeds 32 bits"},
+	{Name: "TCA_TBF_PRATE64", Type: 5, Kind: engine.U64, Doc: "peak rate in bytes/s when it exceeds 32 bits"},
+	{Name: "TCA_TBF_BURST", Type: 6, Kind: engine.U32, Doc: "bucket size in bytes"},
+	{Name: "TCA_TBF_PBURST", Type: 7, Kind: engine.U32, Doc: "peak bucket size in bytes"},
 	attr("TCA_TBF_PAD", 8, engine.Binary),
-)
+}}
 
 // Policer (pkt_cls.h).
 
@@ -126,50 +126,50 @@ var tcfT = engine.NewStruct("tcf_t",
 	f("firstuse", engine.U64),
 )
 
-var tcPoliceAttrs = engine.NewAttrSet("tc_police_attrs", "TCA_POLICE_",
+var tcPoliceAttrs = &engine.AttrSet{Name: "tc_police_attrs", Prefix: "TCA_POLICE_", Attrs: []*engine.AttrDesc{
 	strct("TCA_POLICE_TBF", 1, tcPolice),
-	tcDoc(attr("TCA_POLICE_RATE", 2, engine.Binary), "rate table (256 u32)"),
-	tcDoc(attr("TCA_POLICE_PEAKRATE", 3, engine.Binary), "peak rate table (256 u32)"),
-	tcDoc(attr("TCA_POLICE_AVRATE", 4, engine.U32), "average rate limit in bytes/s"),
-	tcDoc(enumAttr("TCA_POLICE_RESULT", 5, engine.U32, tcActions), "verdict when within the rate"),
-	tcDoc(strct("TCA_POLICE_TM", 6, tcfT), "timestamps"),
+	{Name: "TCA_POLICE_RATE", Type: 2, Kind: engine.Binary, Doc: "rate table (256 u32)"},
+	{Name: "TCA_POLICE_PEAKRATE", Type: 3, Kind: engine.Binary, Doc: "peak rate table (256 u32)"},
+	{Name: "TCA_POLICE_AVRATE", Type: 4, Kind: engine.U32, Doc: "average rate limit in bytes/s"},
+	{Name: "TCA_POLICE_RESULT", Type: 5, Kind: engine.U32, Enum: tcActions, Doc: "verdict when within the rate"},
+	{Name: "TCA_POLICE_TM", Type: 6, Kind: engine.Struct, Struct: tcfT, Doc: "timestamps"},
 	attr("TCA_POLICE_PAD", 7, engine.Binary),
 	attr("TCA_POLICE_RATE64", 8, engine.U64),
 	attr("TCA_POLICE_PEAKRATE64", 9, engine.U64),
-	tcDoc(attr("TCA_POLICE_PKTRATE64", 10, engine.U64), "packet rate limit in packets/s"),
-	tcDoc(attr("TCA_POLICE_PKTBURST64", 11, engine.U64), "packet burst"),
-)
+	{Name: "TCA_POLICE_PKTRATE64", Type: 10, Kind: engine.U64, Doc: "packet rate limit in packets/s"},
+	{Name: "TCA_POLICE_PKTBURST64", Type: 11, Kind: engine.U64, Doc: "packet burst"},
+}}
 
 // Actions (pkt_cls.h).
 
-var tcActFlags = engine.NewFlags("tca_act_flags",
-	ev("TCA_ACT_FLAGS_NO_PERCPU_STATS", 1<<0), ev("TCA_ACT_FLAGS_SKIP_HW", 1<<1), ev("TCA_ACT_FLAGS_SKIP_SW", 1<<2))
+var tcActFlags = &engine.Enum{Name: "tca_act_flags", Flags: true, Values: []engine.EnumValue{
+	ev("TCA_ACT_FLAGS_NO_PERCPU_STATS", 1<<0), ev("TCA_ACT_FLAGS_SKIP_HW", 1<<1), ev("TCA_ACT_FLAGS_SKIP_SW", 1<<2)}}
 
-var tcActHwStats = engine.NewFlags("tca_act_hw_stats",
-	ev("TCA_ACT_HW_STATS_IMMEDIATE", 1<<0), ev("TCA_ACT_HW_STATS_DELAYED", 1<<1))
+var tcActHwStats = &engine.Enum{Name: "tca_act_hw_stats", Flags: true, Values: []engine.EnumValue{
+	ev("TCA_ACT_HW_STATS_IMMEDIATE", 1<<0), ev("TCA_ACT_HW_STATS_DELAYED", 1<<1)}}
 
 // tcActAttrs is the TCA_ACT_* set of one action.
-var tcActAttrs = engine.NewAttrSet("tc_act_attrs", "TCA_ACT_",
-	tcDoc(attr("TCA_ACT_KIND", 1, engine.Asciiz), "action kind (\"gact\", \"mirred\", …)"),
+var tcActAttrs = &engine.AttrSet{Name: "tc_act_attrs", Prefix: "TCA_ACT_", Attrs: []*engine.AttrDesc{
+	{Name: "TCA_ACT_KIND", Type: 1, Kind: engine.Asciiz, Doc: "action kind (\"gact\", \"mirred\", …)"},
 	tcDoc(withDefault(sub("TCA_ACT_OPTIONS", 2, "TCA_ACT_KIND", map[string]*engine.AttrDesc{
 		// tc flags the options of an action (the kernel reads them either way).
-		"mirred": nestFlagged(nest("TCA_ACT_OPTIONS", 2, tcMirredAttrs)),
+		"mirred": &engine.AttrDesc{Name: "TCA_ACT_OPTIONS", Type: 2, Kind: engine.Nested, Set: tcMirredAttrs, NestFlag: true},
 	}), attr("TCA_ACT_OPTIONS", 2, engine.Binary)), "kind-specific parameters"),
 	attr("TCA_ACT_INDEX", 3, engine.U32),
 	nest("TCA_ACT_STATS", 4, tcStatsAttrs),
 	attr("TCA_ACT_PAD", 5, engine.Binary),
-	tcDoc(attr("TCA_ACT_COOKIE", 6, engine.Binary), "user data, up to 16 bytes"),
+	{Name: "TCA_ACT_COOKIE", Type: 6, Kind: engine.Binary, Doc: "user data, up to 16 bytes"},
 	strct("TCA_ACT_FLAGS", 7, tcBitfield32(tcActFlags)),
-	tcDoc(strct("TCA_ACT_HW_STATS", 8, tcBitfield32(tcActHwStats)), "hardware statistics types allowed"),
-	tcDoc(strct("TCA_ACT_USED_HW_STATS", 9, tcBitfield32(tcActHwStats)), "hardware statistics types in use"),
-	tcDoc(attr("TCA_ACT_IN_HW_COUNT", 10, engine.U32), "number of devices the action is offloaded to"),
-)
+	{Name: "TCA_ACT_HW_STATS", Type: 8, Kind: engine.Struct, Struct: tcBitfield32(tcActHwStats), Doc: "hardware statistics types allowed"},
+	{Name: "TCA_ACT_USED_HW_STATS", Type: 9, Kind: engine.Struct, Struct: tcBitfield32(tcActHwStats), Doc: "hardware statistics types in use"},
+	{Name: "TCA_ACT_IN_HW_COUNT", Type: 10, Kind: engine.U32, Doc: "number of devices the action is offloaded to"},
+}}
 
 // tcActList is a filter's action list: one TCA_ACT_* nest per action,
 // numbered by its position (1..TCA_ACT_MAX_PRIO). C leaves the positions
 // unnamed; pyroute2 calls them TCA_ACT_PRIO_1, … and so does nlsh.
 var tcActList = func() *engine.AttrSet {
-	s := engine.NewAttrSet("tc_act_list", "TCA_ACT_PRIO_")
+	s := &engine.AttrSet{Name: "tc_act_list", Prefix: "TCA_ACT_PRIO_"}
 	for i := 1; i <= 32; i++ {
 		s.Add(nest("TCA_ACT_PRIO_"+strconv.Itoa(i), uint16(i), tcActAttrs))
 	}
@@ -179,8 +179,8 @@ var tcActList = func() *engine.AttrSet {
 // Mirred (linux/tc_act/tc_mirred.h): mirror or redirect packets to a link.
 
 // tcMirredEactions names tc_mirred's eaction.
-var tcMirredEactions = engine.NewEnum("tca_mirred_eaction",
-	ev("TCA_EGRESS_REDIR", 1), ev("TCA_EGRESS_MIRROR", 2), ev("TCA_INGRESS_REDIR", 3), ev("TCA_INGRESS_MIRROR", 4))
+var tcMirredEactions = &engine.Enum{Name: "tca_mirred_eaction", Values: []engine.EnumValue{
+	ev("TCA_EGRESS_REDIR", 1), ev("TCA_EGRESS_MIRROR", 2), ev("TCA_INGRESS_REDIR", 3), ev("TCA_INGRESS_MIRROR", 4)}}
 
 // tcMirred is struct tc_mirred: tc_gen, then what to do and where.
 var tcMirred = engine.NewStruct("tc_mirred",
@@ -193,24 +193,24 @@ var tcMirred = engine.NewStruct("tc_mirred",
 	engine.Field{Name: "ifindex", Kind: engine.U32, Doc: "the link packets go to"},
 )
 
-var tcMirredAttrs = engine.NewAttrSet("tc_mirred_attrs", "TCA_MIRRED_",
-	tcDoc(strct("TCA_MIRRED_TM", 1, tcfT), "timestamps"),
+var tcMirredAttrs = &engine.AttrSet{Name: "tc_mirred_attrs", Prefix: "TCA_MIRRED_", Attrs: []*engine.AttrDesc{
+	{Name: "TCA_MIRRED_TM", Type: 1, Kind: engine.Struct, Struct: tcfT, Doc: "timestamps"},
 	strct("TCA_MIRRED_PARMS", 2, tcMirred),
 	attr("TCA_MIRRED_PAD", 3, engine.Binary),
-)
+}}
 
 // U32 classifier (pkt_cls.h).
 
-var tcClsFlags = engine.NewFlags("tca_cls_flags",
+var tcClsFlags = &engine.Enum{Name: "tca_cls_flags", Flags: true, Values: []engine.EnumValue{
 	ev("TCA_CLS_FLAGS_SKIP_HW", 1<<0), ev("TCA_CLS_FLAGS_SKIP_SW", 1<<1), ev("TCA_CLS_FLAGS_IN_HW", 1<<2),
-	ev("TCA_CLS_FLAGS_NOT_IN_HW", 1<<3), ev("TCA_CLS_FLAGS_VERBOSE", 1<<4))
+	ev("TCA_CLS_FLAGS_NOT_IN_HW", 1<<3), ev("TCA_CLS_FLAGS_VERBOSE", 1<<4)}}
 
-var tcU32SelFlags = engine.NewFlags("tc_u32_sel_flags",
-	ev("TC_U32_TERMINAL", 1), ev("TC_U32_OFFSET", 2), ev("TC_U32_VAROFFSET", 4), ev("TC_U32_EAT", 8))
+var tcU32SelFlags = &engine.Enum{Name: "tc_u32_sel_flags", Flags: true, Values: []engine.EnumValue{
+	ev("TC_U32_TERMINAL", 1), ev("TC_U32_OFFSET", 2), ev("TC_U32_VAROFFSET", 4), ev("TC_U32_EAT", 8)}}
 
 // tcU32Handles names special u32 filter handles.
-var tcU32Handles = engine.NewEnum("tc_u32_handle",
-	ev("TC_U32_UNSPEC", 0), ev("TC_U32_ROOT", 0xFFF00000))
+var tcU32Handles = &engine.Enum{Name: "tc_u32_handle", Values: []engine.EnumValue{
+	ev("TC_U32_UNSPEC", 0), ev("TC_U32_ROOT", 0xFFF00000)}}
 
 var tcU32Key = engine.NewStruct("tc_u32_key",
 	f("mask", engine.BE32),
@@ -256,17 +256,17 @@ var tcU32Mark = engine.NewStruct("tc_u32_mark",
 	f("success", engine.U32),
 )
 
-var tcU32Attrs = engine.NewAttrSet("tc_u32_attrs", "TCA_U32_",
-	tcDoc(attr("TCA_U32_CLASSID", 1, engine.U32), "class handle of matching packets"),
-	tcDoc(attr("TCA_U32_HASH", 2, engine.U32), "handle of the hash table to insert into"),
-	tcDoc(attr("TCA_U32_LINK", 3, engine.U32), "handle of the hash table to continue in"),
-	tcDoc(attr("TCA_U32_DIVISOR", 4, engine.U32), "number of buckets of a new hash table"),
+var tcU32Attrs = &engine.AttrSet{Name: "tc_u32_attrs", Prefix: "TCA_U32_", Attrs: []*engine.AttrDesc{
+	{Name: "TCA_U32_CLASSID", Type: 1, Kind: engine.U32, Doc: "class handle of matching packets"},
+	{Name: "TCA_U32_HASH", Type: 2, Kind: engine.U32, Doc: "handle of the hash table to insert into"},
+	{Name: "TCA_U32_LINK", Type: 3, Kind: engine.U32, Doc: "handle of the hash table to continue in"},
+	{Name: "TCA_U32_DIVISOR", Type: 4, Kind: engine.U32, Doc: "number of buckets of a new hash table"},
 	strct("TCA_U32_SEL", 5, tcU32Sel),
 	nest("TCA_U32_POLICE", 6, tcPoliceAttrs),
-	tcDoc(nest("TCA_U32_ACT", 7, tcActList), "actions: TCA_ACT_PRIO_1, … each a TCA_ACT_* set"),
-	tcDoc(attr("TCA_U32_INDEV", 8, engine.Asciiz), "match only packets from this device"),
-	tcDoc(strct("TCA_U32_PCNT", 9, tcU32Pcnt), "hit counters"),
-	tcDoc(strct("TCA_U32_MARK", 10, tcU32Mark), "match on the packet mark"),
+	{Name: "TCA_U32_ACT", Type: 7, Kind: engine.Nested, Set: tcActList, Doc: "actions: TCA_ACT_PRIO_1, … each a TCA_ACT_* set"},
+	{Name: "TCA_U32_INDEV", Type: 8, Kind: engine.Asciiz, Doc: "match only packets from this device"},
+	{Name: "TCA_U32_PCNT", Type: 9, Kind: engine.Struct, Struct: tcU32Pcnt, Doc: "hit counters"},
+	{Name: "TCA_U32_MARK", Type: 10, Kind: engine.Struct, Struct: tcU32Mark, Doc: "match on the packet mark"},
 	enumAttr("TCA_U32_FLAGS", 11, engine.U32, tcClsFlags),
 	attr("TCA_U32_PAD", 12, engine.Binary),
-)
+}}
