@@ -97,7 +97,7 @@ func New(opts Options) *Env {
 		opts.TraceOut = os.Stderr
 	}
 	e := &Env{
-		L:          lua.NewState(),
+		L:          newState(),
 		opts:       opts,
 		route:      rtnl.Route,
 		reg:        newRegistry(rtnl.Route),
@@ -112,6 +112,20 @@ func New(opts Options) *Env {
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
 	e.setup()
 	return e
+}
+
+// newState is a Lua state with the standard libraries. Its value stack
+// may grow to gopher-lua's default size, but starts at a fifth of it and
+// grows when a script goes deeper: the default allocates and clears
+// 80 KB at once (for every coroutine and protected call's thread too),
+// which most scripts never reach.
+func newState() *lua.LState {
+	return lua.NewState(lua.Options{
+		CallStackSize:    lua.CallStackSize,
+		RegistrySize:     lua.RegistrySize / 5,
+		RegistryGrowStep: lua.RegistrySize / 5,
+		RegistryMaxSize:  lua.RegistrySize,
+	})
 }
 
 // Close closes the sockets the scripts left open and the Lua state.
