@@ -179,13 +179,16 @@ const notesOnMethod = `
   no-op row runs the same script with a function that does nothing in
   ip.route's place: what the interpreter alone costs. The loop does the
   work of both rows, so it takes at least their sum less a start-up.
-- Start-up: a profile of 200 start-ups (perf record -e cpu-clock -g) puts
-  about 15% of nlsh's samples in the Go runtime's own start (CPU feature
-  detection, which traps in a virtual machine, and reading the cgroup
-  limits behind GOMAXPROCS), about 13% in the dynamic loader and libc, 13%
-  in building the Lua state (a third of it filling the rtnl table with its
-  five hundred constants) and 6% in rtnl's descriptions; page faults on
-  fresh memory run through all of it.
+- Start-up: a profile of 200 start-ups (perf record -e cpu-clock -g, all
+  threads) puts about 30% of nlsh's samples in the Go runtime's own start
+  (CPU feature detection, which traps in a virtual machine, the heap, and
+  reading the cgroup limits behind GOMAXPROCS), 12% in sysmon polling on
+  the other CPU, about 26% in package initialisation (9% rtnl's
+  descriptions, mostly page faults on the static data it patches with
+  structs and enums built at start-up; 3% the YAML library's own tables
+  and regular expressions; 1% runtime/metrics), 8% in building the Lua
+  state, 8% in the threads os/signal starts for Ctrl-C and 4% in running
+  the chunk; page faults on fresh memory run through all of it.
 - Profiles: the Go benchmarks below run the same paths in-process, e.g.
   go test -run '^$' -bench DumpFilter -cpuprofile cpu.out ./luabind (as
   root: it makes a namespace of 100,000 routes).
