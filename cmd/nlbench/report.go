@@ -149,6 +149,9 @@ const notesOnMethod = `
 
 - Every figure is a whole process, from exec to exit, started through GNU
   time (which reports the peak memory; it adds about a millisecond to each).
+- nlsh is built as the README builds it, without cgo (CGO_ENABLED=0), so
+  it is a static binary; with cgo, which go build turns on where a C
+  compiler is installed, it starts about a millisecond later.
 - The dump workloads run one Lua script in four forms: s:each walks the
   dump as it arrives (the streaming form: each datagram's messages are
   handed out while a goroutine receives the next), s:request returns the
