@@ -115,18 +115,24 @@ func New(opts Options) *Env {
 }
 
 // newState is a Lua state with the standard libraries. Its value stack
-// may grow to gopher-lua's default size, but starts at a fifth of it and
-// grows when a script goes deeper: the default allocates and clears
-// 80 KB at once (for every coroutine and protected call's thread too),
-// which most scripts never reach.
+// starts at a fifth of gopher-lua's default size and grows when a script
+// goes deeper: the default allocates and clears 80 KB at once (for every
+// coroutine and protected call's thread too), which most scripts never
+// reach. It may grow to maxValueStack values, past gopher-lua's default
+// (5,120), so that unpack of a list of some thousands works, as in Lua
+// 5.1 (which allows about 8,000).
 func newState() *lua.LState {
 	return lua.NewState(lua.Options{
 		CallStackSize:    lua.CallStackSize,
 		RegistrySize:     lua.RegistrySize / 5,
 		RegistryGrowStep: lua.RegistrySize / 5,
-		RegistryMaxSize:  lua.RegistrySize,
+		RegistryMaxSize:  maxValueStack,
 	})
 }
+
+// maxValueStack bounds the Lua value stack: a megabyte, reached in
+// growth steps of a thousand values.
+const maxValueStack = 64 << 10
 
 // Close closes the sockets the scripts left open and the Lua state.
 func (e *Env) Close() {
@@ -145,6 +151,7 @@ func (e *Env) Close() {
 func (e *Env) setup() {
 	L := e.L
 	installFastFormat(L)
+	installTableConcat(L)
 	e.guardStdlib()
 	e.guardChannels()
 	L.SetGlobal("print", L.NewFunction(e.luaPrint))

@@ -49,15 +49,42 @@ func TestValueStackLimits(t *testing.T) {
 	e, _ := newEnv(t, "")
 	vals := run(t, e, `
 		local t = {}
-		for i = 1, 5000 do t[i] = i end
+		for i = 1, 20000 do t[i] = i end
 		return select('#', unpack(t))`)
-	if vals[0] != lua.LNumber(5000) {
-		t.Errorf("unpack of 5,000 values gave %v values", vals[0])
+	if vals[0] != lua.LNumber(20000) {
+		t.Errorf("unpack of 20,000 values gave %v values", vals[0])
 	}
-	if msg := runErr(t, e, `local t = {} for i = 1, 6000 do t[i] = i end return unpack(t)`); !strings.Contains(msg, "registry overflow") {
-		t.Errorf("unpack of 6,000 values: %q, want registry overflow", msg)
+	if msg := runErr(t, e, `local t = {} for i = 1, 70000 do t[i] = i end return unpack(t)`); !strings.Contains(msg, "registry overflow") {
+		t.Errorf("unpack of 70,000 values: %q, want registry overflow", msg)
 	}
 	if msg := runErr(t, e, `local function f(n) return 1 + f(n + 1) end return f(1)`); !strings.Contains(msg, "stack overflow") {
 		t.Errorf("endless recursion: %q, want stack overflow", msg)
+	}
+}
+
+// table.concat joins any number of values, as Lua's does; gopher-lua's own
+// pushed them all on the value stack and failed past a few thousand.
+func TestTableConcat(t *testing.T) {
+	e, _ := newEnv(t, "")
+	for _, c := range []struct{ code, want string }{
+		{`local t = {} for i = 1, 100000 do t[i] = i end local s = table.concat(t, ",") return #s .. ' ' .. s:sub(1, 8) .. ' ' .. s:sub(-6)`, "588894 1,2,3,4, 100000"},
+		{`return table.concat({'a', 'b', 3, 4.5}, '-')`, "a-b-3-4.5"},
+		{`return table.concat({'a', 'b', 'c'})`, "abc"},
+		{`return table.concat({'a', 'b', 'c', 'd'}, ' ', 2, 3)`, "b c"},
+		{`return table.concat({'a', 'b'}, ' ', 3)`, ""},
+		{`return table.concat({})`, ""},
+	} {
+		if got := run(t, e, c.code); len(got) != 1 || got[0].String() != c.want {
+			t.Errorf("%s = %v, want %q", c.code, got, c.want)
+		}
+	}
+	for _, c := range []struct{ code, want string }{
+		{`return table.concat({'a', {}, 'c'})`, "invalid value (at index 2) in table for 'concat'"},
+		{`return table.concat({'a', 'b'}, ',', 1, 3)`, "invalid value (at index 3) in table for 'concat'"},
+		{`return table.concat('abc')`, "table expected"},
+	} {
+		if msg := runErr(t, e, c.code); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q, want %q", c.code, msg, c.want)
+		}
 	}
 }
