@@ -423,7 +423,7 @@ func (c *Conn) RequestWith(ctx context.Context, p *Protocol, req []byte, o Reque
 	w := makeReplyWait(resolveIdle(o.Idle, c.idle))
 	direct := c.ackOnly(p, h, len(req))
 	for {
-		b, borrowed, full, group, err := c.recvBorrowed(ctx, w.left(), direct)
+		b, acked, full, group, err := c.recvReply(ctx, w.left(), direct, h.Seq)
 		if err == nil && full > len(b) {
 			// Read without peeking, and larger than any acknowledgement:
 			// a late reply to an earlier request given up on, which no
@@ -441,14 +441,9 @@ func (c *Conn) RequestWith(ctx context.Context, p *Protocol, req []byte, o Reque
 			}
 			return col.msgs, w.err(err, &col)
 		}
-		if borrowed {
-			// A lone acknowledgement of this request ends it with nothing
-			// to keep; anything else is kept, so it needs its own copy.
-			if group == 0 && isAck(b, h.Seq) {
-				col.finish(nil)
-				return col.Result()
-			}
-			b = append([]byte(nil), b...)
+		if acked {
+			col.finish(nil)
+			return col.Result()
 		}
 		done := col.Feed(b, group)
 		w.fed(&col)

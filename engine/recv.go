@@ -70,28 +70,36 @@ func (c *Conn) recv(ctx context.Context, idle time.Duration) ([]byte, uint32, er
 	return buf, group, nil
 }
 
-// recvBorrowed is recv for a caller that will most likely keep nothing of
-// the datagram (a request's lone acknowledgement): if it fits the scratch
-// buffer it is returned there, valid until the next read, and borrowed is
-// true. Copy it to keep it. With direct (see ackOnly) it is read there at
-// once, without peeking at its size first; full is then its length, which
-// is more than len(b) if the datagram did not fit and lost its tail.
-func (c *Conn) recvBorrowed(ctx context.Context, idle time.Duration, direct bool) (b []byte, borrowed bool, full int, group uint32, err error) {
+// recvReply reads the next datagram for the request numbered seq. Its
+// lone acknowledgement, the usual answer to a change, is read into the
+// scratch buffer and reported by acked (b is then nil), with no copy
+// made; any other datagram is returned in a buffer of its own. With
+// direct (see ackOnly) the datagram is read at once, without peeking at
+// its size first; full is then its length, which is more than len(b) if
+// it did not fit the scratch buffer and lost its tail.
+func (c *Conn) recvReply(ctx context.Context, idle time.Duration, direct bool, seq uint32) (b []byte, acked bool, full int, group uint32, err error) {
 	mode := readBorrow
 	if direct {
 		mode = readDirect
 	}
+	// The scratch buffer is the next read's too: what is in it is judged,
+	// shown to the tap and copied before readMu is let go.
 	c.readMu.Lock()
+	defer c.readMu.Unlock()
 	b, full, group, err = c.recvLocked(ctx, idle, mode)
-	scratch := c.rd.scratch
-	c.readMu.Unlock()
 	if err != nil {
 		return nil, false, 0, 0, err
 	}
 	if c.tap != nil {
 		c.tap(false, b)
 	}
-	return b, len(scratch) > 0 && len(b) > 0 && &b[0] == &scratch[0], full, group, nil
+	if s := c.rd.scratch; len(b) > 0 && len(s) > 0 && &b[0] == &s[0] {
+		if group == 0 && full == len(b) && isAck(b, seq) {
+			return nil, true, 0, 0, nil
+		}
+		b = append([]byte(nil), b...)
+	}
+	return b, false, full, group, nil
 }
 
 // peekBuf is the buffer recvOne peeks with (see peekSize); readMu is held.
