@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"syscall"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -430,20 +428,13 @@ func (c *Conn) sendKernel(b []byte) error {
 	if err := c.check(b); err != nil {
 		return err
 	}
-	var errno syscall.Errno
-	err := c.rc.Control(func(fd uintptr) {
-		for {
-			_, _, errno = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0)
-			if errno != unix.EINTR {
-				return
-			}
-		}
-	})
-	if err == nil && errno == unix.EAGAIN {
+	var serr error
+	err := c.rc.Control(func(fd uintptr) { serr = sendto(fd, b, true) })
+	if err == nil && serr == unix.EAGAIN {
 		return c.Send(b)
 	}
-	if err == nil && errno != 0 {
-		err = errno
+	if err == nil {
+		err = serr
 	}
 	return c.sent(b, err)
 }

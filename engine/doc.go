@@ -12,7 +12,8 @@
 // large dumps cheap.
 //
 // The package also holds the sockets (conn.go: requests, whose waits are
-// bounded by an idle time, DefaultIdle unless told; batch.go; listen.go, a
+// bounded by an idle time, DefaultIdle unless told; send.go and recv.go,
+// the system calls under them; batch.go; listen.go, a
 // multicast reader that keeps up with any storm and reports what it loses),
 // network-namespace handling (netns.go) and the error type (errors.go) that
 // wraps unix.Errno together with the kernel's extended acknowledgement.

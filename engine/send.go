@@ -20,7 +20,7 @@ type sending struct {
 
 func (c *Conn) initSend() {
 	c.snd.fn = func(fd uintptr) bool {
-		c.snd.err = sendto(fd, c.snd.b)
+		c.snd.err = sendto(fd, c.snd.b, false)
 		return c.snd.err != unix.EAGAIN
 	}
 }
@@ -43,14 +43,19 @@ func (c *Conn) Send(b []byte) error {
 }
 
 // sendto sends b to the kernel. An unconnected netlink socket sends to the
-// kernel when given no address, which spares building one per call.
-func sendto(fd uintptr, b []byte) error {
+// kernel when given no address, which spares building one per call. raw
+// makes it a system call the scheduler does not hear of (see sendKernel).
+func sendto(fd uintptr, b []byte, raw bool) error {
 	var p unsafe.Pointer
 	if len(b) > 0 {
 		p = unsafe.Pointer(&b[0])
 	}
+	call := unix.Syscall6
+	if raw {
+		call = unix.RawSyscall6
+	}
 	for {
-		_, _, errno := unix.Syscall6(unix.SYS_SENDTO, fd, uintptr(p), uintptr(len(b)), 0, 0, 0)
+		_, _, errno := call(unix.SYS_SENDTO, fd, uintptr(p), uintptr(len(b)), 0, 0, 0)
 		switch errno {
 		case 0:
 			return nil
@@ -85,8 +90,10 @@ func (c *Conn) check(b []byte) error {
 	c.checkMu.Lock()
 	defer c.checkMu.Unlock()
 	msgs, err := splitInto(c.checkRoom, b)
-	defer func() { c.checkRoom = msgs[:0] }()
-	defer clear(msgs)
+	defer func() {
+		clear(msgs) // the room keeps no datagram alive
+		c.checkRoom = msgs[:0]
+	}()
 	if err != nil {
 		return c.guard(&Message{Header: Header{Type: 0xffff, Flags: NLM_F_REQUEST}, Body: b})
 	}
