@@ -14,6 +14,10 @@ var Route = (&engine.Protocol{
 	Enums:   routeAllEnums(),
 	// A change's doit sends its requester nothing but the ACK: what it
 	// did goes to the groups, and to the requester only with NLM_F_ECHO.
+	// The kernel's netlink notes for developers (core-api/netlink.rst)
+	// say so of the older families, and that whether a command replies is
+	// uAPI, fixed once added; engine's TestAckOnlyReadsOnce counts one
+	// datagram per RTM_NEWLINK.
 	AckOnly: true,
 }).Build()
 
