@@ -73,11 +73,15 @@ const reqAck uint16 = engine.NLM_F_REQUEST | engine.NLM_F_ACK
 var routeVerb = sync.OnceValue(func() *ipVerb {
 	c := rtnl.RouteClass
 	flags := fieldKey(c, "flags", vFlags, useAll, "rtm_flags: RTM_F_* and RTNH_F_* names ('onlink'), or a number")
-	nhFlags := nexthopClass().Struct.Fields[1].Enum
-	flags.enum = engine.NewFlags("rtm_flags", append(append([]engine.EnumValue(nil), flags.enum.Values...), nhFlags.Values...)...)
-	flags.short = enumShort(c.Struct.Fields[8].Enum)
-	for k, v := range enumShort(nhFlags) {
-		flags.short[k] = v
+	// rtm_flags names RTM_F_* and the next hop's RTNH_F_* bits: a short
+	// name drops either prefix, the next hop's first ('offload' is
+	// RTNH_F_OFFLOAD, as in ip route's output).
+	flags.short = map[string]uint64{}
+	for _, ev := range flags.enum.Values {
+		s := strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(ev.Name, "RTNH_F_"), "RTM_F_"))
+		if _, dup := flags.short[s]; !dup {
+			flags.short[s] = ev.Value
+		}
 	}
 	scope := fieldKey(c, "scope", vEnum, useAll, "universe (global), site, link, host or nowhere; chosen as iproute2 does when absent")
 	scope.short = enumShort(rtnl.Scopes)

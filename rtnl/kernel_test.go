@@ -52,6 +52,9 @@ func dumpMsg(typ uint16, body []byte) []byte {
 func TestKernelRoundTrip(t *testing.T) {
 	ns := nstest.New(t)
 	nstest.Topology(t, ns)
+	// A gateway outside every subnet: the route's rtm_flags carry the
+	// next hop's RTNH_F_ONLINK, as fib_dump_info copies them there.
+	nstest.IP(t, ns, "route", "add", "10.77.0.0/16", "via", "10.99.0.1", "dev", "v0", "onlink")
 	cfg := engine.DefaultConnConfig()
 	cfg.NetNS = ns
 	c, err := engine.Dial(0, cfg)
@@ -116,6 +119,9 @@ func TestKernelRoundTrip(t *testing.T) {
 			for _, p := range undecoded(mt.Class.Attrs, rec.Attrs, mt.Name) {
 				t.Errorf("%s: %s", rq.name, p)
 			}
+			for _, p := range unnamedFlags(rec.Fields, mt.Name) {
+				t.Errorf("%s: %s", rq.name, p)
+			}
 			if rec.Tail != nil {
 				t.Errorf("%s #%d (%s): %d trailing bytes did not parse", rq.name, i, mt.Name, len(rec.Tail))
 			}
@@ -178,8 +184,43 @@ func undecodedValue(v any, p string) []string {
 		if x.Tail != nil {
 			return []string{fmt.Sprintf("%s: struct %s has %d bytes more than described", p, x.Desc.Name, len(x.Tail))}
 		}
+		return unnamedFlags(x, p)
 	}
 	return nil
+}
+
+// unnamedFlags lists the fields of s described as flag sets whose value
+// has bits the set does not name: what the kernel sets, a reader of the
+// decoded message should see by name.
+func unnamedFlags(s *engine.StructValue, path string) []string {
+	if s == nil {
+		return nil
+	}
+	var bad []string
+	for i, f := range s.Desc.Fields {
+		if f.Enum == nil || !f.Enum.Flags || i >= len(s.Values) {
+			continue
+		}
+		n, ok := s.Values[i].(int64)
+		if !ok {
+			if u, isU := s.Values[i].(uint64); isU {
+				n, ok = int64(u), true
+			}
+		}
+		if !ok {
+			continue
+		}
+		rest := uint64(n)
+		for _, ev := range f.Enum.Values {
+			if ev.Value&(ev.Value-1) == 0 {
+				rest &^= ev.Value
+			}
+		}
+		if rest != 0 {
+			bad = append(bad, fmt.Sprintf("%s.%s = %#x: bits %#x have no name in %s", path, f.Name, uint64(n), rest, f.Enum.Name))
+		}
+	}
+	return bad
 }
 
 func linkIndex(t *testing.T, c *engine.Conn, name string) uint32 {

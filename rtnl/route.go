@@ -36,12 +36,15 @@ var routeTables = &engine.Enum{Name: "rt_class_t", Values: []engine.EnumValue{
 	ev("RT_TABLE_MAIN", 254), ev("RT_TABLE_LOCAL", 255),
 }}
 
-// routeFlags names rtm_flags (RTM_F_*).
-var routeFlags = &engine.Enum{Name: "rtm_flags", Flags: true, Values: []engine.EnumValue{
+// routeFlags names rtm_flags: the RTM_F_* bits and, in the low byte, the
+// next hop's RTNH_F_* bits, which the kernel copies there when it reports a
+// route with one next hop (fib_dump_info, rt6_fill_node: 'onlink',
+// 'linkdown' in ip route's output).
+var routeFlags = &engine.Enum{Name: "rtm_flags", Flags: true, Values: append(append([]engine.EnumValue(nil), routeNexthopFlags.Values...),
 	ev("RTM_F_NOTIFY", 0x100), ev("RTM_F_CLONED", 0x200), ev("RTM_F_EQUALIZE", 0x400),
 	ev("RTM_F_PREFIX", 0x800), ev("RTM_F_LOOKUP_TABLE", 0x1000), ev("RTM_F_FIB_MATCH", 0x2000),
 	ev("RTM_F_OFFLOAD", 0x4000), ev("RTM_F_TRAP", 0x8000), ev("RTM_F_OFFLOAD_FAILED", 0x20000000),
-}}
+)}
 
 // routeCacheFlags names the IPv4 routing cache flags (RTCF_*, linux/in_route.h)
 // that RTM_GETROUTE answers carry in the upper bits of rtm_flags. They clash
