@@ -25,6 +25,7 @@ func routeSaveSetup(t *testing.T, ns string) {
 	} {
 		nstest.IP(t, ns, c...)
 	}
+	waitLocalRoute(t, ns, "2001:db8::1")
 }
 
 // headerless returns the messages of a route dump with their headers'

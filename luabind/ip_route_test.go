@@ -1,9 +1,12 @@
 package luabind
 
 import (
+	"bytes"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -27,7 +30,24 @@ func routeEnv(t *testing.T) (string, *Env) {
 	} {
 		nstest.IP(t, ns, c...)
 	}
+	waitLocalRoute(t, ns, "2001:db8::1")
 	return ns, e
+}
+
+// waitLocalRoute waits for the kernel's local route of an IPv6 address:
+// even with nodad, the address's work queue adds it after ip returns, so a
+// dump taken at once may miss it and a later one find it.
+func waitLocalRoute(t *testing.T, ns, addr string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		out, err := exec.Command("ip", "-n", ns, "-6", "route", "show", "table", "local", addr).Output()
+		if err == nil && len(bytes.TrimSpace(out)) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no local route for %s in %s after 5 s (%v)", addr, ns, err)
+		}
+	}
 }
 
 // wantKeys fails unless obj (one route of ip -j) has each key with the value
