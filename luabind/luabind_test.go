@@ -382,3 +382,25 @@ func TestUnderscoreKeysNotSent(t *testing.T) {
 		t.Errorf("ifinfomsg with _ keys encodes to %s bytes, want 32", vals[0])
 	}
 }
+
+// TestPlainTableTypeNames: a plain table (built without a constructor)
+// finds its class from header.type given as a name, as the encoder reads
+// it, and its flags given as a list or an 'A|B' string.
+func TestPlainTableTypeNames(t *testing.T) {
+	e, _ := newEnv(t, "")
+	vals := run(t, e, `
+local function msg(ty, flags)
+  return {header = {type = ty, flags = flags}, family = AF_INET, prefixlen = 24, index = 3,
+          attrs = {{'IFA_LOCAL', '10.1.1.1'}}}
+end
+local byNumber = nl.explain(msg(RTM_NEWADDR, NLM_F_REQUEST + NLM_F_ACK), {text = true})
+local byName = nl.explain(msg('RTM_NEWADDR', {'NLM_F_REQUEST', 'NLM_F_ACK'}), {text = true})
+local byString = nl.explain(msg('RTM_NEWADDR', 'NLM_F_REQUEST|NLM_F_ACK'), {text = true})
+return byNumber, byName == byNumber, byString == byNumber`)
+	if got := vals[0].String(); !strings.Contains(got, "ifaddrmsg.index (ifa_index) = 3") || !strings.Contains(got, "IFA_LOCAL") {
+		t.Errorf("a plain RTM_NEWADDR table explains as:\n%s", got)
+	}
+	if vals[1] != lua.LTrue || vals[2] != lua.LTrue {
+		t.Errorf("type and flags by name explain otherwise than by number: %v %v", vals[1], vals[2])
+	}
+}

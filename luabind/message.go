@@ -138,14 +138,21 @@ func (e *Env) typeOf(t *lua.LTable) *engine.MsgType {
 	if !ok {
 		return nil
 	}
+	// The type and flags as encoding reads them: numbers or names.
 	var h engine.Header
-	if n, ok := ht.RawGetString("type").(lua.LNumber); ok && n >= 0 && n <= 0xffff {
-		h.Type = uint16(n)
-	} else {
+	v := ht.RawGetString("type")
+	if v == lua.LNil {
 		return nil
 	}
-	if n, ok := ht.RawGetString("flags").(lua.LNumber); ok && n >= 0 && n <= 0xffff {
-		h.Flags = uint16(n)
+	n, err := engine.ParseInt(engine.U16, e.typeEnum(), e.fromLua(v))
+	if err != nil {
+		return nil
+	}
+	h.Type = uint16(n)
+	if v := ht.RawGetString("flags"); v != lua.LNil {
+		if n, err := engine.ParseInt(engine.U16, engine.AllFlags, e.fromLua(v)); err == nil {
+			h.Flags = uint16(n)
+		}
 	}
 	var body []byte
 	if n, ok := t.RawGetString("cmd").(lua.LNumber); ok && n >= 0 && n <= 0xff {
