@@ -97,10 +97,10 @@ func TestComplete(t *testing.T) {
 		// The receiver's own set, through indexes and calls: a link's
 		// attributes, not every IFLA_ set's.
 		{"l[1]:get('IFLA_MT", []string{"IFLA_MTU'"}, 7},
-		{"l[1]:get('IFLA_MA", []string{"IFLA_MAP'", "IFLA_MASTER'", "IFLA_MAX_MTU'"}, 7},
+		{"l[1]:get('IFLA_MA", []string{"IFLA_MAP'", "IFLA_MASTER'", "IFLA_MAX_MTU'", "IFLA_MAX_PACING_OFFLOAD_HORIZON'"}, 7},
 		{"l[2]:get('RTA_GA", []string{"RTA_GATEWAY'"}, 6},
 		{"l[1]:get_all('IFLA_LINKINFO', 'IFLA_INFO_K", []string{"IFLA_INFO_KIND'"}, 11},
-		{"local ls = ip.links()\nls[1]:get('IFLA_MA", []string{"IFLA_MAP'", "IFLA_MASTER'", "IFLA_MAX_MTU'"}, 7},
+		{"local ls = ip.links()\nls[1]:get('IFLA_MA", []string{"IFLA_MAP'", "IFLA_MASTER'", "IFLA_MAX_MTU'", "IFLA_MAX_PACING_OFFLOAD_HORIZON'"}, 7},
 		{"ip.links()[1]:get('IFLA_MT", []string{"IFLA_MTU'"}, 7},
 		{"ip.netns('x').routes()[1]:get('RTA_GA", []string{"RTA_GATEWAY'"}, 6},
 		{"for _, r in ipairs(ip.routes{table = 254}) do print(r:get('RTA_GA", []string{"RTA_GATEWAY'"}, 6},

@@ -289,11 +289,17 @@ var LinkAttrs = &engine.AttrSet{Name: "link", Prefix: "IFLA_", Attrs: []*engine.
 	{Name: "IFLA_ALLMULTI", Type: 61, Kind: engine.U32, Doc: "all-multicast users; > 0 means all-multicast"},
 	// 62 to 65 are newer than the uAPI headers uapi_test.go reads; they
 	// come from the kernel's rt-link YNL spec, which ynl's tests compare
-	// with this set. Newer numbers still (66 on) stay unnamed.
+	// with this set. 66 to 69 are newer than the installed spec too (linux
+	// 6.13 to 6.15's if_link.h): this kernel sends them for every link,
+	// and TestKernelRoundTrip checks their payloads against these kinds.
 	{Name: "IFLA_DEVLINK_PORT", Type: 62, Kind: engine.Nested, Set: linkDevlinkPortAttrs, Doc: "the device's devlink port, by its handle"},
 	{Name: "IFLA_GSO_IPV4_MAX_SIZE", Type: 63, Kind: engine.U32, Doc: "largest IPv4 GSO packet"},
 	{Name: "IFLA_GRO_IPV4_MAX_SIZE", Type: 64, Kind: engine.U32, Doc: "largest IPv4 GRO packet"},
 	{Name: "IFLA_DPLL_PIN", Type: 65, Kind: engine.Nested, Set: linkDPLLPinAttrs, Doc: "the DPLL pin the device's clock comes from"},
+	{Name: "IFLA_MAX_PACING_OFFLOAD_HORIZON", Type: 66, Kind: engine.Uint, Doc: "furthest a packet may be paced in the future by the device, in nanoseconds"},
+	{Name: "IFLA_NETNS_IMMUTABLE", Type: 67, Kind: engine.U8, Doc: "1 if the device cannot move to another network namespace"},
+	{Name: "IFLA_HEADROOM", Type: 68, Kind: engine.U16, Doc: "bytes the device needs before a packet's headers"},
+	{Name: "IFLA_TAILROOM", Type: 69, Kind: engine.U16, Doc: "bytes the device needs after a packet's end"},
 }}
 
 // LinkClass is the layout of link messages: struct ifinfomsg followed by

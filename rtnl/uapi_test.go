@@ -113,10 +113,14 @@ var uapiHeaders = []string{
 }
 
 // newerThanHeaders are names the installed headers (6.1) do not have yet;
-// ynl's TestRtnlAgrees checks them against the kernel's YNL specs.
+// ynl's TestRtnlAgrees checks them against the kernel's YNL specs, and
+// TestKernelRoundTrip those newer than the specs too (IFLA_HEADROOM…)
+// against what the running kernel sends.
 var newerThanHeaders = map[string]bool{
 	"IFLA_DEVLINK_PORT": true, "IFLA_GSO_IPV4_MAX_SIZE": true, "IFLA_GRO_IPV4_MAX_SIZE": true,
 	"IFLA_DPLL_PIN": true, "DPLL_A_PIN_ID": true,
+	"IFLA_MAX_PACING_OFFLOAD_HORIZON": true, "IFLA_NETNS_IMMUTABLE": true,
+	"IFLA_HEADROOM": true, "IFLA_TAILROOM": true,
 }
 
 // positional are attribute names that number the entries of a list, which
