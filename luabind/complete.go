@@ -23,11 +23,23 @@ import (
 // Tab on a short prefix lists families of names instead of a thousand lines.
 const maxCandidates = 100
 
+// completer holds tab completion apart from the Env it reads (globals,
+// session locals, descriptions, the default namespace through NetNS). It
+// keeps nothing between calls, so each Complete makes one.
+type completer struct {
+	e *Env
+}
+
 // Complete proposes completions for the text before byte offset pos of
 // line (which may hold several lines: the chunk typed so far). Every
 // candidate replaces the last replaceLen bytes before pos and starts with
 // them, so a line editor that can only insert may append the rest.
 func (e *Env) Complete(line string, pos int) (candidates []string, replaceLen int) {
+	return (&completer{e: e}).complete(line, pos)
+}
+
+// complete is Complete.
+func (c *completer) complete(line string, pos int) ([]string, int) {
 	if pos < 0 || pos > len(line) {
 		pos = len(line)
 	}
@@ -37,15 +49,15 @@ func (e *Env) Complete(line string, pos int) (candidates []string, replaceLen in
 	case sc.comment:
 		return nil, 0
 	case sc.inString:
-		return e.completeString(sc, before, after)
+		return c.completeString(sc, before, after)
 	}
-	return e.completeName(sc, before)
+	return c.completeName(sc, before)
 }
 
 // completeString completes the word typed inside a string literal.
-func (e *Env) completeString(sc *scan, before, after string) ([]string, int) {
+func (c *completer) completeString(sc *scan, before, after string) ([]string, int) {
 	typed := before[sc.strStart:]
-	ctx := e.stringContext(sc, before[:sc.strStart-1])
+	ctx := c.stringContext(sc, before[:sc.strStart-1])
 	word := typed
 	closing := string(sc.quote)
 	if ctx.kind == ctxFlags || ctx.kind == ctxNames && strings.Contains(typed, "|") {
@@ -65,33 +77,33 @@ func (e *Env) completeString(sc *scan, before, after string) ([]string, int) {
 				names = append(names, d.Name)
 			}
 		} else {
-			names = e.catalog().attrNames()
+			names = c.e.catalog().attrNames()
 		}
 	case ctxIfname:
-		names = e.linkNames()
+		names = c.linkNames()
 	case ctxHelp:
-		names = e.topicNames(e.catalog())
+		names = c.e.topicNames(c.e.catalog())
 	case ctxProtocol:
-		names = e.protocolNames()
+		names = c.e.protocolNames()
 	case ctxFlags:
-		names = e.constNames()
+		names = c.constNames()
 	case ctxList:
 		names = ctx.names
 	case ctxNames:
 		if word == "" || !isConstLike(word) {
 			return nil, 0
 		}
-		names = append(e.constNames(), e.catalog().attrNames()...)
+		names = append(c.constNames(), c.e.catalog().attrNames()...)
 	}
 	cands := filterPrefix(names, word)
 	if len(cands) == 0 && ctx.kind == ctxAttr && ctx.set != nil {
 		// The guess of the class was wrong, or the user knows better.
-		cands = filterPrefix(e.catalog().attrNames(), word)
+		cands = filterPrefix(c.e.catalog().attrNames(), word)
 	}
 	cands, short := collapse(cands, word)
 	if closing != "" && !short {
-		for i, c := range cands {
-			cands[i] = c + closing
+		for i, cand := range cands {
+			cands[i] = cand + closing
 		}
 	}
 	return cands, len(word)
@@ -108,11 +120,11 @@ func isConstLike(s string) bool {
 }
 
 // constNames lists the global constants' names.
-func (e *Env) constNames() []string {
-	consts := e.Consts()
+func (c *completer) constNames() []string {
+	consts := c.e.Consts()
 	names := make([]string, len(consts))
-	for i, c := range consts {
-		names[i] = c.Name
+	for i, k := range consts {
+		names[i] = k.Name
 	}
 	return names
 }
@@ -174,7 +186,7 @@ var (
 )
 
 // stringContext decides what the string starting after ctx is for.
-func (e *Env) stringContext(sc *scan, ctx string) strContext {
+func (c *completer) stringContext(sc *scan, ctx string) strContext {
 	ctx = strings.TrimRight(ctx, " \t\n")
 	top := sc.top()
 	if reIfnameKey().MatchString(ctx) {
@@ -186,13 +198,13 @@ func (e *Env) stringContext(sc *scan, ctx string) strContext {
 	if top == nil {
 		return strContext{kind: ctxNames}
 	}
-	if names, ok := e.genlStringNames(sc, top); ok {
+	if names, ok := c.genlStringNames(sc, top); ok {
 		return strContext{kind: ctxList, names: names}
 	}
-	if names, ok := e.ipStringNames(top); ok {
+	if names, ok := c.ipStringNames(top); ok {
 		return strContext{kind: ctxList, names: names}
 	}
-	if names, ok := e.ipValueNames(sc, ctx); ok {
+	if names, ok := c.ipValueNames(sc, ctx); ok {
 		return strContext{kind: ctxList, names: names}
 	}
 	if top.open == '(' {
@@ -206,7 +218,7 @@ func (e *Env) stringContext(sc *scan, ctx string) strContext {
 			return strContext{kind: ctxIfname}
 		case strings.HasSuffix(callee, ":get") || strings.HasSuffix(callee, ":get_all"):
 			recv := callee[:strings.LastIndexByte(callee, ':')]
-			set := e.receiverSet(sc, recv)
+			set := c.receiverSet(sc, recv)
 			for _, name := range top.strs[:top.elem] {
 				set = innerSet(set, name)
 			}
@@ -219,7 +231,7 @@ func (e *Env) stringContext(sc *scan, ctx string) strContext {
 	}
 	if top.elem == 0 && reAttrsElement().MatchString(top.assign) {
 		// m.attrs[#m.attrs + 1] = {'IFLA_…
-		return strContext{kind: ctxAttr, set: e.attrsOwnerSet(sc, top.assign)}
+		return strContext{kind: ctxAttr, set: c.attrsOwnerSet(sc, top.assign)}
 	}
 	n := len(sc.frames) - 1
 	if top.elem == 1 && top.strs[0] == "IFLA_IFNAME" {
@@ -228,9 +240,9 @@ func (e *Env) stringContext(sc *scan, ctx string) strContext {
 	if top.elem == 0 {
 		if top.key == "attrs" {
 			// m.attrs = {'IFA_ (a pair's braces not typed yet)
-			return strContext{kind: ctxAttr, set: e.listSet(sc, n)}
+			return strContext{kind: ctxAttr, set: c.listSet(sc, n)}
 		}
-		return strContext{kind: ctxAttr, set: e.listSet(sc, n-1)}
+		return strContext{kind: ctxAttr, set: c.listSet(sc, n-1)}
 	}
 	return strContext{kind: ctxNames}
 }
@@ -246,28 +258,28 @@ func innerSet(set *engine.AttrSet, name string) *engine.AttrSet {
 
 // listSet is the attribute set of the list of pairs at frame i, inferred
 // from what encloses it; nil when it cannot be told.
-func (e *Env) listSet(sc *scan, i int) *engine.AttrSet {
+func (c *completer) listSet(sc *scan, i int) *engine.AttrSet {
 	if i < 0 {
-		return e.lineSet(sc, "")
+		return c.lineSet(sc, "")
 	}
 	f := sc.frames[i]
 	if f.open == '(' && f.callee == "table.insert" && f.elem == 1 && len(f.args) > 0 {
 		// table.insert(m.attrs, {…}): the pairs of m's attributes.
-		return e.attrsOwnerSet(sc, f.args[0])
+		return c.attrsOwnerSet(sc, f.args[0])
 	}
 	if f.key == "attrs" {
 		if i == 0 || sc.frames[i-1].open != '{' {
-			return e.lineSet(sc, strings.TrimSuffix(f.assign, ".attrs"))
+			return c.lineSet(sc, strings.TrimSuffix(f.assign, ".attrs"))
 		}
-		if c := e.recordClass(sc, i-1); c != nil {
-			return c.Attrs
+		if cl := c.recordClass(sc, i-1); cl != nil {
+			return cl.Attrs
 		}
 		return nil
 	}
 	if i > 0 {
 		p := sc.frames[i-1]
 		if p.open == '{' && p.elem == 1 && p.strs[0] != "" {
-			d := e.pairAttr(sc, i-1)
+			d := c.pairAttr(sc, i-1)
 			if d == nil {
 				return nil
 			}
@@ -278,18 +290,18 @@ func (e *Env) listSet(sc *scan, i int) *engine.AttrSet {
 		}
 	}
 	if i == 0 {
-		return e.lineSet(sc, "")
+		return c.lineSet(sc, "")
 	}
 	return nil
 }
 
 // pairAttr describes the attribute whose pair is the table at frame j, its
 // sub-message format chosen by a selector pair typed beside it.
-func (e *Env) pairAttr(sc *scan, j int) *engine.AttrDesc {
+func (c *completer) pairAttr(sc *scan, j int) *engine.AttrDesc {
 	f := sc.frames[j]
-	set := e.listSet(sc, j-1)
+	set := c.listSet(sc, j-1)
 	if reAttrsElement().MatchString(f.assign) {
-		set = e.attrsOwnerSet(sc, f.assign) // m.attrs[k] = {'NAME', …
+		set = c.attrsOwnerSet(sc, f.assign) // m.attrs[k] = {'NAME', …
 	}
 	d, ok := set.ByName(f.strs[0])
 	if !ok {
@@ -307,30 +319,30 @@ func (e *Env) pairAttr(sc *scan, j int) *engine.AttrDesc {
 }
 
 // recordClass is the class of the record or message table at frame j.
-func (e *Env) recordClass(sc *scan, j int) *engine.Class {
+func (c *completer) recordClass(sc *scan, j int) *engine.Class {
 	f := sc.frames[j]
-	if c := classFromPath(e, f.callee); c != nil {
-		return c
+	if cl := classFromPath(c.e, f.callee); cl != nil {
+		return cl
 	}
 	if j > 0 {
 		p := sc.frames[j-1]
 		if p.open == '(' {
-			if c := classFromPath(e, p.callee); c != nil {
-				return c
+			if cl := classFromPath(c.e, p.callee); cl != nil {
+				return cl
 			}
 		}
 		// A record inside a Records list: {'RTA_MULTIPATH', {{hops = 0, attrs = ...
 		if p.open == '{' && j > 1 {
 			pp := sc.frames[j-2]
 			if pp.open == '{' && pp.elem == 1 && pp.strs[0] != "" {
-				if d := e.pairAttr(sc, j-2); d != nil && d.Kind == engine.Records {
+				if d := c.pairAttr(sc, j-2); d != nil && d.Kind == engine.Records {
 					return d.Record
 				}
 			}
 		}
 		// An embedded record: {'VETH_INFO_PEER', {index = 0, attrs = ...
 		if p.open == '{' && p.elem == 1 && p.strs[0] != "" {
-			if d := e.pairAttr(sc, j-1); d != nil && d.Kind == engine.Embedded {
+			if d := c.pairAttr(sc, j-1); d != nil && d.Kind == engine.Embedded {
 				return d.Record
 			}
 		}
@@ -352,25 +364,25 @@ var reRtnlClass = lazyRE(`rtnl\.([A-Za-z_][A-Za-z0-9_]*)`)
 // message named recv (a global message table, or a name assigned
 // rtnl.CLASS(...) earlier), else the last class the text mentions. nil
 // means any attribute.
-func (e *Env) lineSet(sc *scan, recv string) *engine.AttrSet {
+func (c *completer) lineSet(sc *scan, recv string) *engine.AttrSet {
 	if recv != "" {
-		if s := e.receiverSet(sc, recv); s != nil {
+		if s := c.receiverSet(sc, recv); s != nil {
 			return s
 		}
 	}
 	ms := reRtnlClass().FindAllStringSubmatch(sc.text, -1)
 	for i := len(ms) - 1; i >= 0; i-- {
-		if c := e.route.Class(ms[i][1]); c != nil {
-			return c.Attrs
+		if cl := c.e.route.Class(ms[i][1]); cl != nil {
+			return cl.Attrs
 		}
 	}
 	return nil
 }
 
 // receiverSet is the attribute set of the message a name path refers to.
-func (e *Env) receiverSet(sc *scan, recv string) *engine.AttrSet {
-	if c := e.receiverClass(sc, recv); c != nil {
-		return c.Attrs
+func (c *completer) receiverSet(sc *scan, recv string) *engine.AttrSet {
+	if cl := c.receiverClass(sc, recv); cl != nil {
+		return cl.Attrs
 	}
 	return nil
 }
@@ -378,11 +390,11 @@ func (e *Env) receiverSet(sc *scan, recv string) *engine.AttrSet {
 // receiverClass is the class of the message a name path refers to: a
 // message reachable from the globals, or a name the text assigns a
 // constructor call.
-func (e *Env) receiverClass(sc *scan, recv string) *engine.Class {
-	if v := e.lookupIndexed(recv); v != nil {
+func (c *completer) receiverClass(sc *scan, recv string) *engine.Class {
+	if v := c.lookupIndexed(recv); v != nil {
 		if t, ok := v.(*lua.LTable); ok {
-			if c := e.classOf(t); c != nil {
-				return c
+			if cl := c.e.classOf(t); cl != nil {
+				return cl
 			}
 		}
 	}
@@ -392,7 +404,7 @@ func (e *Env) receiverClass(sc *scan, recv string) *engine.Class {
 	}
 	ms := re.FindAllStringSubmatch(sc.text, -1)
 	if len(ms) > 0 {
-		return e.route.Class(ms[len(ms)-1][1])
+		return c.e.route.Class(ms[len(ms)-1][1])
 	}
-	return e.inferredClass(sc, recv, 0) // l[1], ip.links()[1], a loop's variable
+	return c.inferredClass(sc, recv, 0) // l[1], ip.links()[1], a loop's variable
 }
