@@ -23,12 +23,12 @@ var opMethods = map[string]bool{"doit": true, "dumpit": true, "each": true, "pol
 
 // completionFamilies lists the families of the Env's namespace: those
 // bound already, else what the kernel says, within linkTimeout.
-func (e *Env) completionFamilies() []string {
-	g := e.genlFor("")
+func (c *completer) completionFamilies() []string {
+	g := c.e.genlFor("")
 	if bs := g.tab.Bound(); len(bs) > 1 {
 		return boundNames(bs)
 	}
-	s, err := e.genlConn(g)
+	s, err := c.e.genlConn(g)
 	if err != nil {
 		return nil
 	}
@@ -51,11 +51,11 @@ func boundNames(bs []*genl.Bound) []string {
 
 // familyAt is the family a receiver path names: a family object among the
 // globals, or a name the text assigns genl.family('NAME').
-func (e *Env) familyAt(sc *scan, recv string) *genl.Bound {
-	if v := e.lookupPath(splitPath(recv)); v != nil {
+func (c *completer) familyAt(sc *scan, recv string) *genl.Bound {
+	if v := c.lookupPath(splitPath(recv)); v != nil {
 		if ud, ok := v.(*lua.LUserData); ok {
 			if f, ok := ud.Value.(*genlFamily); ok {
-				return e.boundForCompletion(f.g, f.name)
+				return c.e.boundForCompletion(f.g, f.name)
 			}
 		}
 	}
@@ -64,13 +64,14 @@ func (e *Env) familyAt(sc *scan, recv string) *genl.Bound {
 		return nil
 	}
 	if ms := re.FindAllStringSubmatch(sc.text, -1); len(ms) > 0 {
-		return e.boundForCompletion(e.genlFor(""), ms[len(ms)-1][1])
+		return c.e.boundForCompletion(c.e.genlFor(""), ms[len(ms)-1][1])
 	}
 	return nil
 }
 
 // boundForCompletion returns the family bound as name, asking the kernel
-// (briefly) when it is not bound yet.
+// (briefly) when it is not bound yet. It stays on Env: help's family pages
+// ask it too.
 func (e *Env) boundForCompletion(g *genlNS, name string) *genl.Bound {
 	if b := g.tab.ByName(name); b != nil {
 		return b
@@ -90,12 +91,12 @@ func (e *Env) boundForCompletion(g *genlNS, name string) *genl.Bound {
 
 // genlStringNames proposes what a string being typed as the first argument
 // of a generic netlink call names; ok is false when it is no such call.
-func (e *Env) genlStringNames(sc *scan, top *frame) ([]string, bool) {
+func (c *completer) genlStringNames(sc *scan, top *frame) ([]string, bool) {
 	if top == nil || top.open != '(' || top.elem != 0 {
 		return nil, false
 	}
 	if top.callee == "genl.family" {
-		return e.completionFamilies(), true
+		return c.completionFamilies(), true
 	}
 	i := strings.LastIndexByte(top.callee, ':')
 	if i < 0 {
@@ -105,7 +106,7 @@ func (e *Env) genlStringNames(sc *scan, top *frame) ([]string, bool) {
 	if !opMethods[method] && method != "subscribe" {
 		return nil, false
 	}
-	b := e.familyAt(sc, top.callee[:i])
+	b := c.familyAt(sc, top.callee[:i])
 	if b == nil {
 		return nil, false
 	}
@@ -127,12 +128,12 @@ func (e *Env) genlStringNames(sc *scan, top *frame) ([]string, bool) {
 
 // genlKeySet is the attribute set whose keys the table at frame i takes:
 // the attributes argument of a family call, or a nest inside one.
-func (e *Env) genlKeySet(sc *scan, i int) *engine.AttrSet {
+func (c *completer) genlKeySet(sc *scan, i int) *engine.AttrSet {
 	if i < 0 || sc.frames[i].open != '{' {
 		return nil
 	}
 	f := sc.frames[i]
-	if op := e.constructorOp(sc, f.callee); op != nil {
+	if op := c.constructorOp(sc, f.callee); op != nil {
 		// f.linkinfo_get{…}: the table opens right after the callee.
 		return op.Set
 	}
@@ -146,18 +147,18 @@ func (e *Env) genlKeySet(sc *scan, i int) *engine.AttrSet {
 		if j < 0 || !opMethods[p.callee[j+1:]] || p.strs[0] == "" {
 			return nil
 		}
-		if b := e.familyAt(sc, p.callee[:j]); b != nil {
+		if b := c.familyAt(sc, p.callee[:j]); b != nil {
 			if op := b.Op(p.strs[0]); op != nil {
 				return op.Set
 			}
 		}
 	case p.open == '(' && p.elem == 0:
 		// f.linkinfo_get({…})
-		if op := e.constructorOp(sc, p.callee); op != nil {
+		if op := c.constructorOp(sc, p.callee); op != nil {
 			return op.Set
 		}
 	case p.open == '{' && f.key != "":
-		if set := e.genlKeySet(sc, i-1); set != nil {
+		if set := c.genlKeySet(sc, i-1); set != nil {
 			return innerSet(set, f.key)
 		}
 	}
@@ -166,12 +167,12 @@ func (e *Env) genlKeySet(sc *scan, i int) *engine.AttrSet {
 
 // constructorOp is the operation a family constructor path names
 // (f.linkinfo_get), or nil.
-func (e *Env) constructorOp(sc *scan, callee string) *genl.Op {
+func (c *completer) constructorOp(sc *scan, callee string) *genl.Op {
 	j := strings.LastIndexByte(callee, '.')
 	if j <= 0 {
 		return nil
 	}
-	b := e.familyAt(sc, callee[:j])
+	b := c.familyAt(sc, callee[:j])
 	if b == nil {
 		return nil
 	}
@@ -193,9 +194,9 @@ func luaKeys(set *engine.AttrSet) []string {
 
 // familyKeys lists what follows a family object and '.' (fields and
 // operation constructors) or ':' (methods).
-func (e *Env) familyKeys(f *genlFamily, methods bool) []string {
+func (c *completer) familyKeys(f *genlFamily, methods bool) []string {
 	var names []string
-	e.famMethods.ForEach(func(k, _ lua.LValue) { names = append(names, k.String()) })
+	c.e.famMethods.ForEach(func(k, _ lua.LValue) { names = append(names, k.String()) })
 	if methods {
 		return names
 	}

@@ -26,7 +26,7 @@ var ipVerbs = map[string]func() *ipVerb{
 
 // ipCallee returns the ip function a callee path names ("ip.link",
 // "ns.route" for ns = ip.netns(…)), as its name, or "".
-func (e *Env) ipCallee(callee string) string {
+func (c *completer) ipCallee(callee string) string {
 	i := strings.LastIndexByte(callee, '.')
 	if i <= 0 {
 		return ""
@@ -42,7 +42,7 @@ func (e *Env) ipCallee(callee string) string {
 	if recv == "ip" {
 		return name
 	}
-	if t, ok := e.lookupPath(splitPath(recv)).(*lua.LTable); ok && e.ip != nil && e.ip.instOf(t) != nil {
+	if t, ok := c.lookupPath(splitPath(recv)).(*lua.LTable); ok && c.e.ip != nil && c.e.ip.instOf(t) != nil {
 		return name
 	}
 	return ""
@@ -50,11 +50,11 @@ func (e *Env) ipCallee(callee string) string {
 
 // ipStringNames proposes what a string argument of an ip call names: a
 // verb's command, or ip.tc's kind.
-func (e *Env) ipStringNames(top *frame) ([]string, bool) {
+func (c *completer) ipStringNames(top *frame) ([]string, bool) {
 	if top == nil || top.open != '(' {
 		return nil, false
 	}
-	name := e.ipCallee(top.callee)
+	name := c.ipCallee(top.callee)
 	verb := ipVerbs[name]
 	switch {
 	case verb == nil:
@@ -77,14 +77,14 @@ func (e *Env) ipStringNames(top *frame) ([]string, bool) {
 
 // ipSpecAt returns the call whose spec or filter table the frame at i is,
 // with the keys it takes: the verb, the use, and the kind's table, if any.
-func (e *Env) ipSpecAt(sc *scan, i int) (*ipVerb, keyUse, *ipVerb) {
+func (c *completer) ipSpecAt(sc *scan, i int) (*ipVerb, keyUse, *ipVerb) {
 	if i < 0 || sc.frames[i].open != '{' {
 		return nil, 0, nil
 	}
 	f := sc.frames[i]
 	// ip.links{…}: the table opens right after the callee.
-	if g := ipGetters[e.ipCallee(f.callee)]; g != nil {
-		return g(), useFilter, ipKindAt(sc, e.ipCallee(f.callee), "", "")
+	if g := ipGetters[c.ipCallee(f.callee)]; g != nil {
+		return g(), useFilter, ipKindAt(sc, c.ipCallee(f.callee), "", "")
 	}
 	if i == 0 {
 		return nil, 0, nil
@@ -93,7 +93,7 @@ func (e *Env) ipSpecAt(sc *scan, i int) (*ipVerb, keyUse, *ipVerb) {
 	if p.open != '(' {
 		return nil, 0, nil
 	}
-	name := e.ipCallee(p.callee)
+	name := c.ipCallee(p.callee)
 	if g := ipGetters[name]; g != nil && p.elem == 0 {
 		return g(), useFilter, ipKindAt(sc, name, "", "")
 	}
@@ -141,8 +141,8 @@ var reKindKey = lazyRE(`\bkind\s*=\s*['"]([A-Za-z_0-9]+)['"]`)
 
 // ipKeyNames lists the keys the table at the cursor takes, when it is an
 // ip verb's spec or filter.
-func (e *Env) ipKeyNames(sc *scan) []string {
-	verb, use, kind := e.ipSpecAt(sc, len(sc.frames)-1)
+func (c *completer) ipKeyNames(sc *scan) []string {
+	verb, use, kind := c.ipSpecAt(sc, len(sc.frames)-1)
 	if verb == nil {
 		return nil
 	}
@@ -161,12 +161,12 @@ var reKeyValue = lazyRE(`\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*$`)
 
 // ipValueNames proposes the names a key's value takes (proto = 'st…),
 // when the string is a value in an ip verb's table.
-func (e *Env) ipValueNames(sc *scan, ctx string) ([]string, bool) {
+func (c *completer) ipValueNames(sc *scan, ctx string) ([]string, bool) {
 	m := reKeyValue().FindStringSubmatch(ctx)
 	if m == nil {
 		return nil, false
 	}
-	verb, use, kind := e.ipSpecAt(sc, len(sc.frames)-1)
+	verb, use, kind := c.ipSpecAt(sc, len(sc.frames)-1)
 	if verb == nil {
 		return nil, false
 	}
@@ -187,7 +187,7 @@ func (e *Env) ipValueNames(sc *scan, ctx string) ([]string, bool) {
 	case vTable:
 		return []string{"main", "local", "default"}, true
 	case vIfindex, vIfname:
-		return e.linkNames(), true
+		return c.linkNames(), true
 	}
 	switch k.name {
 	case "state":

@@ -13,8 +13,8 @@ const linkTimeout = 2 * time.Second
 
 // linkNames lists the interfaces of the Env's network namespace, read live
 // with an RTM_GETLINK dump; nil when the kernel cannot be asked.
-func (e *Env) linkNames() []string {
-	t := e.route.TypeByName("RTM_GETLINK")
+func (c *completer) linkNames() []string {
+	t := c.e.route.TypeByName("RTM_GETLINK")
 	if t == nil {
 		return nil
 	}
@@ -28,11 +28,11 @@ func (e *Env) linkNames() []string {
 	// A busy machine can fail a dump (interrupted by changes, a transient
 	// socket error); completion tries again rather than offer nothing.
 	for try := 0; try < 3; try++ {
-		conn, err := engine.Dial(0, engine.ConnConfig{NetNS: e.NetNS(), Guard: e.guard(0, e.route)})
+		conn, err := engine.Dial(0, engine.ConnConfig{NetNS: c.e.NetNS(), Guard: c.e.guard(0, c.e.route)})
 		if err != nil {
 			continue
 		}
-		msgs, err = conn.Request(ctx, e.route, req)
+		msgs, err = conn.Request(ctx, c.e.route, req)
 		conn.Close()
 		if err == nil || errors.Is(err, engine.ErrDumpInterrupted) && len(msgs) > 0 {
 			break
@@ -41,7 +41,7 @@ func (e *Env) linkNames() []string {
 	}
 	var names []string
 	for i := range msgs {
-		for _, v := range msgs[i].Lookup(e.route, []string{"IFLA_IFNAME"}, true) {
+		for _, v := range msgs[i].Lookup(c.e.route, []string{"IFLA_IFNAME"}, true) {
 			if s, ok := v.(string); ok {
 				names = append(names, s)
 			}

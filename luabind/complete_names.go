@@ -18,29 +18,29 @@ func splitPath(p string) []string {
 
 // lookupPath follows a path of names from the globals with raw reads
 // (through __index tables, never functions). nil when it leads nowhere.
-func (e *Env) lookupPath(path []string) lua.LValue {
+func (c *completer) lookupPath(path []string) lua.LValue {
 	if len(path) == 0 {
 		return nil
 	}
-	v := e.global(path[0])
+	v := c.global(path[0])
 	for _, name := range path[1:] {
 		if v == nil {
 			return nil
 		}
-		v = e.field(v, name)
+		v = c.field(v, name)
 	}
 	return v
 }
 
 // global reads a global; a lazily loaded module is loaded (in protected
 // mode) so its functions can be completed.
-func (e *Env) global(name string) lua.LValue {
-	if e.session != nil {
-		if v, ok := e.session.Local(name); ok && v != lua.LNil {
+func (c *completer) global(name string) lua.LValue {
+	if c.e.session != nil {
+		if v, ok := c.e.session.Local(name); ok && v != lua.LNil {
 			return v
 		}
 	}
-	v := e.L.G.Global.RawGetString(name)
+	v := c.e.L.G.Global.RawGetString(name)
 	if v != lua.LNil {
 		return v
 	}
@@ -48,21 +48,21 @@ func (e *Env) global(name string) lua.LValue {
 		if lg != name {
 			continue
 		}
-		top := e.L.GetTop()
-		defer e.L.SetTop(top)
-		e.L.Push(e.L.NewFunction(func(L *lua.LState) int {
+		top := c.e.L.GetTop()
+		defer c.e.L.SetTop(top)
+		c.e.L.Push(c.e.L.NewFunction(func(L *lua.LState) int {
 			L.Push(L.GetGlobal(name))
 			return 1
 		}))
-		if err := e.pcall(e.L, "completion", 0, 1, nil); err == nil && e.L.Get(-1) != lua.LNil {
-			return e.L.Get(-1)
+		if err := c.e.pcall(c.e.L, "completion", 0, 1, nil); err == nil && c.e.L.Get(-1) != lua.LNil {
+			return c.e.L.Get(-1)
 		}
 	}
 	return nil
 }
 
 // field reads v[name] raw, following __index tables.
-func (e *Env) field(v lua.LValue, name string) lua.LValue {
+func (c *completer) field(v lua.LValue, name string) lua.LValue {
 	for depth := 0; depth < 8; depth++ {
 		var mt lua.LValue = lua.LNil
 		switch x := v.(type) {
@@ -70,7 +70,7 @@ func (e *Env) field(v lua.LValue, name string) lua.LValue {
 			if r := x.RawGetString(name); r != lua.LNil {
 				return r
 			}
-			if e.isMessage(x) && name == "header" {
+			if c.e.isMessage(x) && name == "header" {
 				return headerStub
 			}
 			mt = x.Metatable
@@ -106,7 +106,7 @@ var reLocals = lazyRE(`\b(?:local\s+(?:function\s+)?|for\s+)([A-Za-z_][A-Za-z0-9
 
 // completeName completes a global, a keyword, a local the text declares,
 // or a field or method after '.' or ':'.
-func (e *Env) completeName(sc *scan, before string) ([]string, int) {
+func (c *completer) completeName(sc *scan, before string) ([]string, int) {
 	i := len(before)
 	for i > 0 {
 		if isPathByte(before[i-1]) {
@@ -124,7 +124,7 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 	path := before[i:]
 	if top := sc.top(); path == "" && top != nil && top.open == '{' && top.tokens == 0 {
 		// An ip verb's table, nothing typed yet: every key it takes.
-		if keys := e.ipKeyNames(sc); keys != nil {
+		if keys := c.ipKeyNames(sc); keys != nil {
 			cands, _ := collapse(filterPrefix(keys, ""), "")
 			return cands, 0
 		}
@@ -142,17 +142,17 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 		if word == "" {
 			return nil, 0
 		}
-		e.L.G.Global.ForEach(func(k, _ lua.LValue) {
+		c.e.L.G.Global.ForEach(func(k, _ lua.LValue) {
 			if s, ok := k.(lua.LString); ok && isIdent(string(s)) {
 				names = append(names, string(s))
 			}
 		})
 		names = append(names, lazyGlobals...)
-		names = append(names, e.constNames()...) // globals found on first use
-		if set := e.genlKeySet(sc, len(sc.frames)-1); set != nil && sc.top().tokens <= 1 {
+		names = append(names, c.constNames()...) // globals found on first use
+		if set := c.genlKeySet(sc, len(sc.frames)-1); set != nil && sc.top().tokens <= 1 {
 			names = append(names, luaKeys(set)...)
 		}
-		if keys := e.ipKeyNames(sc); keys != nil && sc.top().tokens <= 1 {
+		if keys := c.ipKeyNames(sc); keys != nil && sc.top().tokens <= 1 {
 			names = append(names, keys...)
 		}
 		for k := range luaKeywords {
@@ -167,13 +167,13 @@ func (e *Env) completeName(sc *scan, before string) ([]string, int) {
 		}
 	} else {
 		methods := path[cut] == ':'
-		v := e.lookupIndexed(path[:cut])
+		v := c.lookupIndexed(path[:cut])
 		if v == nil {
-			if c := e.receiverClass(sc, path[:cut]); c != nil {
-				names = messageKeys(e, c, methods)
+			if cl := c.receiverClass(sc, path[:cut]); cl != nil {
+				names = c.messageKeys(cl, methods)
 			}
 		} else {
-			names = e.keysOf(v, methods)
+			names = c.keysOf(v, methods)
 		}
 	}
 	cands, _ := collapse(filterPrefix(names, word), word)
@@ -185,20 +185,20 @@ func isPathByte(c byte) bool {
 }
 
 // keysOf lists the names that may follow v and '.' (or ':' when methods).
-func (e *Env) keysOf(v lua.LValue, methods bool) []string {
+func (c *completer) keysOf(v lua.LValue, methods bool) []string {
 	if ud, ok := v.(*lua.LUserData); ok {
 		if f, ok := ud.Value.(*genlFamily); ok {
-			return e.familyKeys(f, methods)
+			return c.familyKeys(f, methods)
 		}
 	}
 	if _, ok := v.(lua.LString); ok {
 		if methods {
-			return e.keysOf(e.L.G.Global.RawGetString("string"), false)
+			return c.keysOf(c.e.L.G.Global.RawGetString("string"), false)
 		}
 		return nil
 	}
-	if t, ok := v.(*lua.LTable); ok && e.isMessage(t) {
-		names := messageKeys(e, e.classOf(t), methods)
+	if t, ok := v.(*lua.LTable); ok && c.e.isMessage(t) {
+		names := c.messageKeys(c.e.classOf(t), methods)
 		if !methods {
 			t.ForEach(func(k, _ lua.LValue) {
 				if s, ok := k.(lua.LString); ok && isIdent(string(s)) {
@@ -240,17 +240,17 @@ func (e *Env) keysOf(v lua.LValue, methods bool) []string {
 	return names
 }
 
-// messageKeys lists what follows a message of class c: its methods, and
+// messageKeys lists what follows a message of class cl: its methods, and
 // unless only methods are wanted its fields, header, attrs and event.
-func messageKeys(e *Env, c *engine.Class, methods bool) []string {
+func (c *completer) messageKeys(cl *engine.Class, methods bool) []string {
 	var names []string
-	e.methods.ForEach(func(k, _ lua.LValue) { names = append(names, k.String()) })
+	c.e.methods.ForEach(func(k, _ lua.LValue) { names = append(names, k.String()) })
 	if methods {
 		return names
 	}
 	names = append(names, "header", "attrs", "event")
-	if c != nil && c.Struct != nil {
-		names = append(names, fieldNames(c.Struct)...)
+	if cl != nil && cl.Struct != nil {
+		names = append(names, fieldNames(cl.Struct)...)
 	}
 	return names
 }

@@ -21,18 +21,18 @@ import (
 // lookupIndexed follows a path of names and literal indexes ("l[1]",
 // "t['k'].m", "m.attrs") from the globals and session locals with raw
 // reads. A call in the path is never made: the path leads nowhere (nil).
-func (e *Env) lookupIndexed(path string) lua.LValue {
+func (c *completer) lookupIndexed(path string) lua.LValue {
 	segs, ok := pathSegments(path)
 	if !ok || len(segs) == 0 || segs[0].index != nil {
 		return nil
 	}
-	v := e.global(segs[0].name)
+	v := c.global(segs[0].name)
 	for _, s := range segs[1:] {
 		if v == nil || s.call {
 			return nil
 		}
 		if s.index == nil {
-			v = e.field(v, s.name)
+			v = c.field(v, s.name)
 			continue
 		}
 		t, ok := v.(*lua.LTable)
@@ -113,13 +113,13 @@ var reIPGetter = lazyRE(`(?:^|[.:])(links|addrs|routes|neighs|rules|qdiscs|class
 // inferredClass is the class of the message the path recv names, read
 // from the text when no value says: an element of a list of messages
 // (l[1], ip.links()[1]), or the loop variable of a for over one.
-func (e *Env) inferredClass(sc *scan, recv string, depth int) *engine.Class {
+func (c *completer) inferredClass(sc *scan, recv string, depth int) *engine.Class {
 	if depth > 4 {
 		return nil
 	}
 	if strings.HasSuffix(recv, "]") {
 		if i := strings.LastIndexByte(recv, '['); i > 0 {
-			return e.listClass(sc, recv[:i], depth+1)
+			return c.listClass(sc, recv[:i], depth+1)
 		}
 		return nil
 	}
@@ -132,7 +132,7 @@ func (e *Env) inferredClass(sc *scan, recv string, depth int) *engine.Class {
 		return nil
 	}
 	if ms := loop.FindAllStringSubmatch(sc.text, -1); len(ms) > 0 {
-		return e.listClass(sc, ms[len(ms)-1][1], depth+1)
+		return c.listClass(sc, ms[len(ms)-1][1], depth+1)
 	}
 	return nil
 }
@@ -140,20 +140,20 @@ func (e *Env) inferredClass(sc *scan, recv string, depth int) *engine.Class {
 // listClass is the class of the messages in the list the path list names:
 // a value that holds messages, an ip getter's result (ip.links()), or a
 // name the text assigns one (l = ip.links()).
-func (e *Env) listClass(sc *scan, list string, depth int) *engine.Class {
-	if v, ok := e.lookupIndexed(list + "[1]").(*lua.LTable); ok && e.isMessage(v) {
-		return e.classOf(v)
+func (c *completer) listClass(sc *scan, list string, depth int) *engine.Class {
+	if v, ok := c.lookupIndexed(list + "[1]").(*lua.LTable); ok && c.e.isMessage(v) {
+		return c.e.classOf(v)
 	}
 	if strings.HasSuffix(list, ")") || strings.HasSuffix(list, "}") {
 		if i := strings.IndexAny(list, "({"); i > 0 {
 			if m := reIPGetter().FindStringSubmatch(list[:i]); m != nil {
-				return e.route.Class(getterClasses[m[1]])
+				return c.e.route.Class(getterClasses[m[1]])
 			}
 		}
 		return nil
 	}
 	if !isIdent(list) {
-		return e.inferredClass(sc, list, depth+1) // a list inside a list
+		return c.inferredClass(sc, list, depth+1) // a list inside a list
 	}
 	re, err := regexp.Compile(`\b` + regexp.QuoteMeta(list) + `\s*=\s*([A-Za-z_][\w.:]*)\s*[({]`)
 	if err != nil {
@@ -161,7 +161,7 @@ func (e *Env) listClass(sc *scan, list string, depth int) *engine.Class {
 	}
 	if ms := re.FindAllStringSubmatch(sc.text, -1); len(ms) > 0 {
 		if m := reIPGetter().FindStringSubmatch(ms[len(ms)-1][1]); m != nil {
-			return e.route.Class(getterClasses[m[1]])
+			return c.e.route.Class(getterClasses[m[1]])
 		}
 	}
 	return nil
@@ -173,7 +173,7 @@ var reAttrsElement = lazyRE(`^(.+)\.attrs\[[^\]]*\]$`)
 
 // attrsOwnerSet is the attribute set of the message whose attrs path
 // (X.attrs, X.attrs[…]) names, or nil.
-func (e *Env) attrsOwnerSet(sc *scan, path string) *engine.AttrSet {
+func (c *completer) attrsOwnerSet(sc *scan, path string) *engine.AttrSet {
 	owner, ok := strings.CutSuffix(path, ".attrs")
 	if !ok {
 		m := reAttrsElement().FindStringSubmatch(path)
@@ -182,5 +182,5 @@ func (e *Env) attrsOwnerSet(sc *scan, path string) *engine.AttrSet {
 		}
 		owner = m[1]
 	}
-	return e.receiverSet(sc, owner)
+	return c.receiverSet(sc, owner)
 }

@@ -176,7 +176,7 @@ func TestCompleteInterfaceNames(t *testing.T) {
 	// The kernel frees the namespaces earlier tests deleted later, under
 	// the rtnl lock, which can hold up a dump past completion's 2-second
 	// limit: wait until the namespace answers before judging completion.
-	for deadline := time.Now().Add(20 * time.Second); len(e.linkNames()) == 0; {
+	for deadline := time.Now().Add(20 * time.Second); len((&completer{e: e}).linkNames()) == 0; {
 		if time.Now().After(deadline) {
 			t.Fatal("the namespace's links could not be dumped for 20 s")
 		}

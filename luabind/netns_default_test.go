@@ -78,7 +78,7 @@ func TestSetNetNSMovesEverything(t *testing.T) {
 				t.Errorf("round %d: %s%d is not in %s's links:\n%s", n, made, n, own, links)
 			}
 		}
-		names := e.linkNames()
+		names := (&completer{e: e}).linkNames()
 		sort.Strings(names)
 		if !contains(names, own) {
 			t.Errorf("round %d: completion offers %v, not %s", n, names, own)

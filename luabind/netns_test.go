@@ -188,7 +188,7 @@ func TestNetNSConfined(t *testing.T) {
 
 	// Completion's interface names (the kernel may be slow to answer just
 	// after other tests deleted namespaces; see TestCompleteInterfaceNames).
-	for deadline := time.Now().Add(20 * time.Second); len(e.linkNames()) == 0; {
+	for deadline := time.Now().Add(20 * time.Second); len((&completer{e: e}).linkNames()) == 0; {
 		if time.Now().After(deadline) {
 			t.Fatal("the namespace's links could not be dumped for 20 s")
 		}
