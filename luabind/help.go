@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/helptext"
 )
 
 // help() and show(): the shell explains itself from the same descriptions
@@ -134,9 +135,9 @@ func (e *Env) numberText(n lua.LNumber) string {
 func (e *Env) helpTopic(topic string) string {
 	topic = strings.TrimSpace(topic)
 	topic = strings.TrimSuffix(topic, "()")
-	for _, u := range usages {
-		if u.name == topic {
-			return usageText(u) + ipKeysText(u.name)
+	for _, u := range helptext.Usages {
+		if u.Name == topic {
+			return usageText(u) + ipKeysText(u.Name)
 		}
 	}
 	if text := ipKindHelp(topic); text != "" {
@@ -145,9 +146,9 @@ func (e *Env) helpTopic(topic string) string {
 	if m, ok := moduleAliases[topic]; ok {
 		topic = m
 	}
-	for _, m := range moduleDocs {
-		if m.name == topic {
-			return e.moduleText(m.name, m.text)
+	for _, m := range helptext.Modules {
+		if m.Name == topic {
+			return e.moduleText(m.Name, m.Text)
 		}
 	}
 	cat := e.catalog()
@@ -180,8 +181,8 @@ func (e *Env) helpTopic(topic string) string {
 	}
 	if len(parts) == 0 {
 		// A bare method or function name: 'request', 'decode'.
-		for _, u := range usages {
-			if i := strings.LastIndexAny(u.name, ".:"); i >= 0 && u.name[i+1:] == topic {
+		for _, u := range helptext.Usages {
+			if i := strings.LastIndexAny(u.Name, ".:"); i >= 0 && u.Name[i+1:] == topic {
 				parts = append(parts, usageText(u))
 			}
 		}
@@ -246,11 +247,11 @@ func (e *Env) topicNames(cat *catalog) []string {
 			names = append(names, n)
 		}
 	}
-	for _, u := range usages {
-		add(u.name)
+	for _, u := range helptext.Usages {
+		add(u.Name)
 	}
-	for _, m := range moduleDocs {
-		add(m.name)
+	for _, m := range helptext.Modules {
+		add(m.Name)
 	}
 	for _, n := range e.route.ClassNames() {
 		add(n)
@@ -275,9 +276,9 @@ func (e *Env) topicNames(cat *catalog) []string {
 func (e *Env) moduleNames() map[*lua.LTable]string {
 	out := map[*lua.LTable]string{}
 	g := e.L.G.Global
-	for _, m := range moduleDocs {
-		if t, ok := e.moduleTable(m.name); ok {
-			out[t] = m.name
+	for _, m := range helptext.Modules {
+		if t, ok := e.moduleTable(m.Name); ok {
+			out[t] = m.Name
 		}
 	}
 	if nl, ok := g.RawGetString("nl").(*lua.LTable); ok {
@@ -314,9 +315,9 @@ func (e *Env) functionNames() map[*lua.LFunction]string {
 		})
 	}
 	g := e.L.G.Global
-	for _, m := range moduleDocs {
-		if t, ok := e.moduleTable(m.name); ok {
-			walk(t, m.name+".", 1)
+	for _, m := range helptext.Modules {
+		if t, ok := e.moduleTable(m.Name); ok {
+			walk(t, m.Name+".", 1)
 		}
 	}
 	walk(e.methods, "msg:", 2)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"nlsh/engine"
+	"nlsh/luabind/helptext"
 )
 
 //go:generate go test -run TestReferenceIsCurrent -update .
@@ -34,22 +35,22 @@ func (e *Env) Reference() string {
 	block(e.overviewText())
 
 	b.WriteString("## Functions\n\n")
-	for _, m := range moduleDocs {
+	for _, m := range helptext.Modules {
 		var texts []string
-		for _, u := range usages {
-			if moduleOf(u.name) == m.name {
+		for _, u := range helptext.Usages {
+			if moduleOf(u.Name) == m.Name {
 				texts = append(texts, usageText(u))
 			}
 		}
 		if len(texts) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "### %s\n\n%s.\n\n", m.name, upperFirst(m.text))
+		fmt.Fprintf(&b, "### %s\n\n%s.\n\n", m.Name, upperFirst(m.Text))
 		block(strings.Join(texts, "\n"))
 	}
 	var globals []string
-	for _, u := range usages {
-		if moduleOf(u.name) == "" {
+	for _, u := range helptext.Usages {
+		if moduleOf(u.Name) == "" {
 			globals = append(globals, usageText(u))
 		}
 	}
@@ -59,9 +60,9 @@ func (e *Env) Reference() string {
 	b.WriteString("## The ip module's keys\n\n")
 	b.WriteString("The keys each ip function's table takes, from the one table each verb checks,\n" +
 		"builds and filters with (`help('ip.link')` shows the same).\n\n")
-	for _, u := range usages {
-		if keys := ipKeysText(u.name); keys != "" {
-			fmt.Fprintf(&b, "### %s\n\n", u.name)
+	for _, u := range helptext.Usages {
+		if keys := ipKeysText(u.Name); keys != "" {
+			fmt.Fprintf(&b, "### %s\n\n", u.Name)
 			block(strings.TrimPrefix(keys, "\n"))
 		}
 	}

@@ -1,6 +1,7 @@
 package luabind
 
 import (
+	"nlsh/luabind/helptext"
 	"os"
 	"path/filepath"
 	"sort"
@@ -124,23 +125,23 @@ func TestUsageCoversEveryFunction(t *testing.T) {
 	}
 	sort.Strings(missing)
 	if len(missing) > 0 {
-		t.Errorf("functions without a usage text in help_usage.go: %s", strings.Join(missing, ", "))
+		t.Errorf("functions without a usage text in helptext/usage.go: %s", strings.Join(missing, ", "))
 	}
-	for _, u := range usages {
-		if !have[u.name] {
-			t.Errorf("usage text for %s, which does not exist", u.name)
+	for _, u := range helptext.Usages {
+		if !have[u.Name] {
+			t.Errorf("usage text for %s, which does not exist", u.Name)
 		}
 	}
-	for _, u := range usages {
-		if m := moduleOf(u.name); m != "" && !hasModule(m) {
-			t.Errorf("usage %s: module %s is not in moduleDocs", u.name, m)
+	for _, u := range helptext.Usages {
+		if m := moduleOf(u.Name); m != "" && !hasModule(m) {
+			t.Errorf("usage %s: module %s is not in helptext.Modules", u.Name, m)
 		}
 	}
 }
 
 func hasUsage(name string) bool {
-	for _, u := range usages {
-		if u.name == name {
+	for _, u := range helptext.Usages {
+		if u.Name == name {
 			return true
 		}
 	}
@@ -148,8 +149,8 @@ func hasUsage(name string) bool {
 }
 
 func hasModule(name string) bool {
-	for _, m := range moduleDocs {
-		if m.name == name {
+	for _, m := range helptext.Modules {
+		if m.Name == name {
 			return true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"nlsh/engine"
+	"nlsh/luabind/helptext"
 )
 
 // Help texts generated from the descriptions. Each builder returns text
@@ -505,8 +506,8 @@ func opText(op engine.Op) string {
 func (c *catalog) enumByName(n string) *engine.Enum { return c.enum(n) }
 
 // usageText is help(nl.socket): the call and what it does.
-func usageText(u usage) string {
-	return u.name + u.args + "\n" + indentText("  ", u.text)
+func usageText(u helptext.Usage) string {
+	return u.Name + u.Args + "\n" + indentText("  ", u.Text)
 }
 
 // moduleText is help(nl): the functions of a module or method set.
@@ -514,9 +515,9 @@ func (e *Env) moduleText(name, doc string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s — %s\n", name, doc)
 	var rows [][]string
-	for _, u := range usages {
-		if moduleOf(u.name) == name {
-			rows = append(rows, []string{u.name + u.args, summary(u.text)})
+	for _, u := range helptext.Usages {
+		if moduleOf(u.Name) == name {
+			rows = append(rows, []string{u.Name + u.Args, summary(u.Text)})
 		}
 	}
 	b.WriteString(table(nil, rows))
@@ -562,16 +563,16 @@ func (e *Env) overviewText() string {
 	var b strings.Builder
 	b.WriteString("nlsh — a netlink shell. Lua 5.1 with these modules:\n")
 	var rows [][]string
-	for _, m := range moduleDocs {
-		rows = append(rows, []string{m.name, m.text})
+	for _, m := range helptext.Modules {
+		rows = append(rows, []string{m.Name, m.Text})
 	}
 	b.WriteString(table(nil, rows))
 	b.WriteString("help(nl), help('msg') and so on list each one's functions.\n")
 	b.WriteString("\nFunctions\n")
 	rows = nil
-	for _, u := range usages {
-		if moduleOf(u.name) == "" {
-			rows = append(rows, []string{u.name + u.args, summary(u.text)})
+	for _, u := range helptext.Usages {
+		if moduleOf(u.Name) == "" {
+			rows = append(rows, []string{u.Name + u.Args, summary(u.Text)})
 		}
 	}
 	b.WriteString(table(nil, rows))
