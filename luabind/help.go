@@ -5,16 +5,17 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/helptext"
 )
 
 // help() and show(): the shell explains itself from the same descriptions
 // the codec uses, and docs/reference.md is generated from the same texts
-// (see Reference).
+// (see Reference). The texts are helptext's; what is here finds the one a
+// value or a name asks for, which takes the Lua state.
 
 // setupHelp defines the globals help and show.
 func (e *Env) setupHelp() {
@@ -27,7 +28,7 @@ func (e *Env) setupHelp() {
 func (e *Env) luaHelp(L *lua.LState) int {
 	var text string
 	if L.GetTop() == 0 {
-		text = e.overviewText()
+		text = helptext.Overview(e.route)
 	} else {
 		text = e.helpValue(L.Get(1))
 	}
@@ -49,7 +50,7 @@ func (e *Env) luaShow(L *lua.LState) int {
 // is the overview help() prints.
 func (e *Env) Help(topic string) string {
 	if topic == "" {
-		return e.overviewText()
+		return helptext.Overview(e.route)
 	}
 	return e.helpTopic(topic)
 }
@@ -78,7 +79,7 @@ func (e *Env) helpValue(v lua.LValue) string {
 		}
 		if e.isMessage(x) {
 			if c := e.classOf(x); c != nil {
-				return e.classText(c)
+				return helptext.ClassText(e.route, c)
 			}
 			return "a message of a type nlsh has no description for; its body is in .payload.\n"
 		}
@@ -125,7 +126,7 @@ func (e *Env) numberText(n lua.LNumber) string {
 	if len(names) == 0 {
 		return fmt.Sprintf("%s is a number no constant has.\n", number(n))
 	}
-	return fmt.Sprintf("%s is the value of %s.\nhelp('NAME') (quoted) explains one.\n", number(n), listSome(names, 12))
+	return fmt.Sprintf("%s is the value of %s.\nhelp('NAME') (quoted) explains one.\n", number(n), helptext.ListSome(names, 12))
 }
 
 // helpTopic explains a name: a function, module, class, constant,
@@ -134,70 +135,29 @@ func (e *Env) numberText(n lua.LNumber) string {
 func (e *Env) helpTopic(topic string) string {
 	topic = strings.TrimSpace(topic)
 	topic = strings.TrimSuffix(topic, "()")
-	for _, u := range usages {
-		if u.name == topic {
-			return usageText(u) + ipKeysText(u.name)
-		}
+	if text, ok := helptext.UsageText(topic); ok {
+		return text + ipKeysText(topic)
 	}
 	if text := ipKindHelp(topic); text != "" {
 		return text
 	}
-	if m, ok := moduleAliases[topic]; ok {
-		topic = m
-	}
-	for _, m := range moduleDocs {
-		if m.name == topic {
-			return e.moduleText(m.name, m.text)
-		}
+	if text, ok := helptext.ModuleText(e.route, topic); ok {
+		return text
 	}
 	cat := e.catalog()
-	var parts []string
 	// rtnl.ifaddrmsg and nl.RTM_NEWADDR name what ifaddrmsg and RTM_NEWADDR do.
 	if name, ok := strings.CutPrefix(topic, "rtnl."); ok {
 		topic = name
 	} else if name, ok := strings.CutPrefix(topic, "nl."); ok {
 		topic = name
 	}
-	if c := e.route.Class(topic); c != nil {
-		parts = append(parts, e.classText(c))
+	if parts := cat.Topic(topic); len(parts) > 0 {
+		return strings.Join(parts, "\n")
 	}
-	if c, ok := e.constant(topic); ok {
-		parts = append(parts, e.constText(cat, c))
+	if text, ok := e.genlHelpTopic(topic); ok {
+		return text
 	}
-	for _, ref := range cat.attrs[topic] {
-		parts = append(parts, e.attrText(cat, ref))
-	}
-	for _, s := range cat.sets {
-		if s.Name == topic {
-			parts = append(parts, setText(s)+"  used by: "+listSome(cat.setUsers[s], 8)+"\n")
-		}
-	}
-	if en := cat.enum(topic); en != nil {
-		parts = append(parts, enumText(en)+"  used by: "+listSome(cat.enumUsers[en], 8)+"\n")
-	}
-	if s := cat.structNamed(topic); s != nil && e.route.Class(topic) == nil {
-		parts = append(parts, structText(s)+"  used by: "+listSome(cat.structUse[s], 8)+"\n")
-	}
-	if len(parts) == 0 {
-		// A bare method or function name: 'request', 'decode'.
-		for _, u := range usages {
-			if i := strings.LastIndexAny(u.name, ".:"); i >= 0 && u.name[i+1:] == topic {
-				parts = append(parts, usageText(u))
-			}
-		}
-	}
-	if len(parts) == 0 {
-		if text, ok := e.genlHelpTopic(topic); ok {
-			return text
-		}
-		return e.unknownText(cat, topic)
-	}
-	return strings.Join(parts, "\n")
-}
-
-// moduleAliases maps other words for the method sets to their names.
-var moduleAliases = map[string]string{
-	"socket": "sock", "sockets": "sock", "message": "msg", "messages": "msg",
+	return cat.Unknown(topic)
 }
 
 // constant returns the global constant named n.
@@ -210,74 +170,13 @@ func (e *Env) constant(n string) (engine.Const, bool) {
 	return engine.Const{}, false
 }
 
-// unknownText says there is no such topic and suggests the nearest names.
-func (e *Env) unknownText(cat *catalog, topic string) string {
-	near := engine.Closest(topic, e.topicNames(cat), 5)
-	msg := fmt.Sprintf("no help for %s", quoteTopic(topic))
-	if len(near) > 0 {
-		msg += "; did you mean " + strings.Join(near, ", ") + "?"
-	}
-	return msg + "\nhelp() lists what there is.\n"
-}
-
-// topicShown is how much of an unknown topic help repeats back.
-const topicShown = 60
-
-// quoteTopic quotes a topic for a message, cut short (at a character
-// boundary) when it is long: help of a pasted megabyte says so in a line.
-func quoteTopic(topic string) string {
-	if len(topic) <= topicShown {
-		return "'" + topic + "'"
-	}
-	cut := topicShown
-	for cut > 0 && !utf8.RuneStart(topic[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("'%s…' (%d bytes)", topic[:cut], len(topic))
-}
-
-// topicNames lists every name help knows, for suggestions and completion.
-func (e *Env) topicNames(cat *catalog) []string {
-	seen := map[string]bool{}
-	var names []string
-	add := func(n string) {
-		if !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
-	for _, u := range usages {
-		add(u.name)
-	}
-	for _, m := range moduleDocs {
-		add(m.name)
-	}
-	for _, n := range e.route.ClassNames() {
-		add(n)
-	}
-	for _, c := range e.Consts() {
-		add(c.Name)
-	}
-	for _, n := range cat.attrNames() {
-		add(n)
-	}
-	for _, s := range cat.sets {
-		add(s.Name)
-	}
-	for _, en := range cat.enums {
-		add(en.Name)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // moduleNames maps the module tables to their names, for help(nl).
 func (e *Env) moduleNames() map[*lua.LTable]string {
 	out := map[*lua.LTable]string{}
 	g := e.L.G.Global
-	for _, m := range moduleDocs {
-		if t, ok := e.moduleTable(m.name); ok {
-			out[t] = m.name
+	for _, m := range helptext.Modules {
+		if t, ok := e.moduleTable(m.Name); ok {
+			out[t] = m.Name
 		}
 	}
 	if nl, ok := g.RawGetString("nl").(*lua.LTable); ok {
@@ -314,9 +213,9 @@ func (e *Env) functionNames() map[*lua.LFunction]string {
 		})
 	}
 	g := e.L.G.Global
-	for _, m := range moduleDocs {
-		if t, ok := e.moduleTable(m.name); ok {
-			walk(t, m.name+".", 1)
+	for _, m := range helptext.Modules {
+		if t, ok := e.moduleTable(m.Name); ok {
+			walk(t, m.Name+".", 1)
 		}
 	}
 	walk(e.methods, "msg:", 2)

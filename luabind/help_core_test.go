@@ -1,13 +1,12 @@
 package luabind
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"nlsh/engine"
 	"nlsh/engine/nstest"
+	"nlsh/luabind/helptext"
 )
 
 // coreNames lists the netlink core's names: header flags, control types,
@@ -27,37 +26,31 @@ func coreNames(e *Env) []string {
 	return names
 }
 
-// TestCoreHelp: help of every core name says what it means, who sets it,
-// shows an example and names a section the tutorial has.
+// TestCoreHelp: help of every core name says what it means, who sets it
+// and shows its example; helptext's TestCoreSections checks the tutorial
+// sections they name.
 func TestCoreHelp(t *testing.T) {
 	e, _ := newEnv(t, "")
-	tutorial, err := os.ReadFile(filepath.Join("..", "docs", "tutorial.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	names := coreNames(e)
 	if len(names) < 40 {
 		t.Fatalf("only %d core names", len(names))
 	}
 	for _, n := range names {
-		d, ok := coreDocs[n]
+		example, ok := helptext.CoreExample(n)
 		if !ok {
-			t.Errorf("%s has no entry in coreDocs", n)
+			t.Errorf("%s has no entry in helptext's coreDocs", n)
 			continue
 		}
 		text := e.Help(n)
-		for _, w := range []string{"  means:    ", "  set by:   ", "  example:  " + d.example, "  tutorial: docs/tutorial.md §"} {
+		for _, w := range []string{"  means:    ", "  set by:   ", "  example:  " + example, "  tutorial: docs/tutorial.md §"} {
 			if !strings.Contains(text, w) {
 				t.Errorf("help('%s') lacks %q:\n%s", n, w, text)
 			}
 		}
-		if !strings.Contains(string(tutorial), "## "+strings.Replace(d.section, " ", ". ", 1)+"\n") {
-			t.Errorf("%s names section %q, which docs/tutorial.md does not have", n, d.section)
-		}
 	}
-	for n := range coreDocs {
+	for _, n := range helptext.CoreNames() {
 		if !contains(names, n) {
-			t.Errorf("coreDocs explains %s, which is no core name", n)
+			t.Errorf("helptext's coreDocs explains %s, which is no core name", n)
 		}
 	}
 }
@@ -65,47 +58,18 @@ func TestCoreHelp(t *testing.T) {
 // TestCoreExamples runs every core name's example, each in a namespace of
 // its own holding the veth pair v0/v1.
 func TestCoreExamples(t *testing.T) {
-	for name, d := range coreDocs {
+	for _, name := range helptext.CoreNames() {
+		example, _ := helptext.CoreExample(name)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ns := nstest.New(t)
 			nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
 			e, out := newEnv(t, ns)
-			run(t, e, d.example)
+			run(t, e, example)
 			if out.Len() == 0 {
 				t.Errorf("the example printed nothing")
 			}
 			t.Logf("%s", out)
 		})
-	}
-}
-
-// TestTypeFlagsHelp: a message type's help tells a request's flags from
-// those the kernel's messages carry.
-func TestTypeFlagsHelp(t *testing.T) {
-	e, _ := newEnv(t, "")
-	for _, tc := range []struct {
-		name string
-		want []string
-		not  []string
-	}{
-		{"RTM_NEWADDR", []string{"as a request it takes:\n    NLM_F_REQUEST NLM_F_ACK NLM_F_ECHO", "NLM_F_CREATE",
-			"it carries:\n    NLM_F_MULTI (in a dump) NLM_F_DUMP_INTR NLM_F_DUMP_FILTERED"}, nil},
-		{"RTM_GETLINK", []string{"as a request it takes:", "NLM_F_DUMP", "answers with RTM_NEWLINK messages"}, []string{"NLM_F_MULTI"}},
-		{"RTM_DELROUTE", []string{"as a request it takes:", "NLM_F_NONREC", "carries no flags"}, []string{"NLM_F_MULTI"}},
-		{"NLMSG_ERROR", []string{"sent by the kernel only; the flags it carries:\n    NLM_F_CAPPED NLM_F_ACK_TLVS\n", "means:"}, []string{"as a request"}},
-		{"NLMSG_DONE", []string{"carries:\n    NLM_F_MULTI NLM_F_DUMP_INTR NLM_F_ACK_TLVS\n", "an int error of its own"}, []string{"as a request"}},
-	} {
-		text := e.Help(tc.name)
-		for _, w := range tc.want {
-			if !strings.Contains(text, w) {
-				t.Errorf("help('%s') lacks %q:\n%s", tc.name, w, text)
-			}
-		}
-		for _, w := range tc.not {
-			if strings.Contains(text, w) {
-				t.Errorf("help('%s') has %q:\n%s", tc.name, w, text)
-			}
-		}
 	}
 }

@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"fmt"
+	"nlsh/luabind/helptext"
 	"sort"
 	"strings"
 )
@@ -96,7 +97,7 @@ func keyTable(v *ipVerb, use keyUse) string {
 		}
 		rows = append(rows, []string{name, k.typeName(), doc})
 	}
-	return table(nil, rows)
+	return helptext.Table(nil, rows)
 }
 
 // ipKindHelp is help('ip.link KIND') and help('ip.tc KIND'), or "".

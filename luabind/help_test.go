@@ -1,6 +1,7 @@
 package luabind
 
 import (
+	"nlsh/luabind/helptext"
 	"os"
 	"path/filepath"
 	"sort"
@@ -102,7 +103,8 @@ func TestHelpEveryName(t *testing.T) {
 
 // TestUsageCoversEveryFunction keeps the usage table and the modules in
 // step: every function of nl, rtnl, bit and ip and every message and socket
-// method has a usage text, and every usage text names a real function.
+// method has a usage text, and every usage text names a real function
+// (helptext's TestUsageModules checks the modules they name).
 func TestUsageCoversEveryFunction(t *testing.T) {
 	e, _ := newEnv(t, "")
 	run(t, e, `local _, _ = ip, rtnl`) // load the lazily loaded modules
@@ -124,32 +126,18 @@ func TestUsageCoversEveryFunction(t *testing.T) {
 	}
 	sort.Strings(missing)
 	if len(missing) > 0 {
-		t.Errorf("functions without a usage text in help_usage.go: %s", strings.Join(missing, ", "))
+		t.Errorf("functions without a usage text in helptext/usage.go: %s", strings.Join(missing, ", "))
 	}
-	for _, u := range usages {
-		if !have[u.name] {
-			t.Errorf("usage text for %s, which does not exist", u.name)
-		}
-	}
-	for _, u := range usages {
-		if m := moduleOf(u.name); m != "" && !hasModule(m) {
-			t.Errorf("usage %s: module %s is not in moduleDocs", u.name, m)
+	for _, u := range helptext.Usages {
+		if !have[u.Name] {
+			t.Errorf("usage text for %s, which does not exist", u.Name)
 		}
 	}
 }
 
 func hasUsage(name string) bool {
-	for _, u := range usages {
-		if u.name == name {
-			return true
-		}
-	}
-	return false
-}
-
-func hasModule(name string) bool {
-	for _, m := range moduleDocs {
-		if m.name == name {
+	for _, u := range helptext.Usages {
+		if u.Name == name {
 			return true
 		}
 	}

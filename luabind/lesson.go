@@ -16,6 +16,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/helptext"
 )
 
 // Lessons teach netlink by having the learner do it, and check the result
@@ -193,7 +194,7 @@ func (e *Env) lessonList(b *lessonBook) string {
 		rows = append(rows, []string{mark + fmt.Sprintf("%2d", i+1), in.Title, in.Concept})
 	}
 	s := "Lessons: lesson(n) starts one, in a network namespace of its own that nlsh makes\n" +
-		"and deletes (your machine's own network is never touched).\n" + table(nil, rows)
+		"and deletes (your machine's own network is never touched).\n" + helptext.Table(nil, rows)
 	if r := b.run; r != nil {
 		s += fmt.Sprintf("Lesson %d is running: lesson.task(), lesson.hint(), lesson.check(...), lesson.stop().\n", r.n)
 	} else {
@@ -412,7 +413,7 @@ func (e *Env) luaLessonHint(L *lua.LState) int {
 	}
 	r.hints = len(hints) + 1
 	fmt.Fprintf(e.opts.Stdout, "Hint %d of %d, a solution:\n%s\n%s\n", len(hints)+1, len(hints)+1,
-		indentText("  ", r.info.Solution), indentText("  ", r.info.Check))
+		helptext.Indent("  ", r.info.Solution), helptext.Indent("  ", r.info.Check))
 	return 0
 }
 

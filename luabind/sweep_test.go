@@ -25,6 +25,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/engine/nstest"
+	"nlsh/luabind/helptext"
 )
 
 // The malformed-argument sweep (docs/reliability.md): every public function
@@ -1097,9 +1098,9 @@ func (s *sweeper) keys(e *Env, tg *sweepTarget, self sweepArg, lead []sweepArg) 
 		words[w] = true
 	}
 	wordRE := regexp.MustCompile(`[a-z][a-z0-9_]+`)
-	for _, u := range usages {
-		if u.name == tg.name || s.full {
-			for _, w := range wordRE.FindAllString(u.args+" "+u.text, -1) {
+	for _, u := range helptext.Usages {
+		if u.Name == tg.name || s.full {
+			for _, w := range wordRE.FindAllString(u.Args+" "+u.Text, -1) {
 				words[w] = true
 			}
 		}

@@ -1,17 +1,16 @@
-package luabind
+package helptext
 
 import (
 	"fmt"
 	"strings"
-
-	"nlsh/engine"
 )
 
 // Help that teaches netlink's own vocabulary: for every constant of the
 // netlink core (header flags, control message types, attribute flags,
 // socket options, protocols) and every extended-ACK attribute, what it
 // means, who sets it and in which messages, a line of Lua that shows it
-// (TestCoreExamples runs them all) and the tutorial section about it.
+// (luabind's TestCoreExamples runs them all) and the tutorial section about
+// it.
 
 // coreDoc explains one core name.
 type coreDoc struct {
@@ -193,53 +192,12 @@ func coreText(name string) string {
 	return b.String()
 }
 
-// replyOnly are the header flags only the kernel sets, on what it sends.
-var replyOnly = map[string]bool{
-	"NLM_F_MULTI": true, "NLM_F_DUMP_INTR": true, "NLM_F_DUMP_FILTERED": true,
-	"NLM_F_CAPPED": true, "NLM_F_ACK_TLVS": true,
-}
+// CoreNames lists, sorted, the core names help teaches.
+func CoreNames() []string { return sortedKeys(coreDocs) }
 
-// typeFlagsText says which header flags a message type takes as a request
-// and which it carries from the kernel.
-func (e *Env) typeFlagsText(t *engine.MsgType) string {
-	var req []string
-	for _, v := range engine.FlagsFor(t).Values {
-		if !replyOnly[v.Name] {
-			req = append(req, v.Name)
-		}
-	}
-	var b strings.Builder
-	switch {
-	case t.Type == engine.NLMSG_ERROR:
-		b.WriteString("  sent by the kernel only; the flags it carries:\n" + wrap("    ", []string{"NLM_F_CAPPED", "NLM_F_ACK_TLVS"}))
-	case t.Type == engine.NLMSG_DONE:
-		b.WriteString("  sent by the kernel only; the flags it carries:\n" +
-			wrap("    ", []string{"NLM_F_MULTI", "NLM_F_DUMP_INTR", "NLM_F_ACK_TLVS"}))
-	case t.Op == engine.OpGet:
-		b.WriteString("  as a request it takes:\n" + wrap("    ", req))
-		if n := e.newTypeOf(t); n != nil {
-			fmt.Fprintf(&b, "  the kernel answers with %s messages (help('%s')), a dump ending with NLMSG_DONE\n", n.Name, n.Name)
-		}
-	case t.Op == engine.OpNew:
-		b.WriteString("  as a request it takes:\n" + wrap("    ", req))
-		b.WriteString("  from the kernel (a GET's answer, a dump, a notification) it carries:\n" +
-			wrap("    ", []string{"NLM_F_MULTI (in a dump)", "NLM_F_DUMP_INTR", "NLM_F_DUMP_FILTERED"}))
-	case t.Op == engine.OpDel:
-		b.WriteString("  as a request it takes:\n" + wrap("    ", req))
-		b.WriteString("  from the kernel (a notification of a deletion) it carries no flags\n")
-	default:
-		b.WriteString("  as a request it takes:\n" + wrap("    ", req))
-	}
-	return b.String()
-}
-
-// newTypeOf is the NEW type that answers GET type t: the one of the same
-// class whose operation is OpNew.
-func (e *Env) newTypeOf(t *engine.MsgType) *engine.MsgType {
-	for _, n := range e.route.Types {
-		if n.Class == t.Class && n.Op == engine.OpNew && n.Type+2 == t.Type {
-			return n
-		}
-	}
-	return nil
+// CoreExample is the line of Lua help shows for a core name, for the tests
+// that run every one.
+func CoreExample(name string) (string, bool) {
+	d, ok := coreDocs[name]
+	return d.example, ok
 }

@@ -1,18 +1,18 @@
-package luabind
+package helptext
 
-// usage documents one function for help() and docs/reference.md. Every
+// A Usage documents one function for help() and docs/reference.md. Every
 // function of nl, rtnl, bit and ip, and every message and socket method,
-// has one: TestUsageCoversEveryFunction fails when a function is added
-// without it.
-type usage struct {
-	name string // as scripts write it: "nl.socket", "msg:get", "sock:recv"
-	args string // the argument list, with optional parts in brackets
-	text string // what it does, in a few lines
+// has one: luabind's TestUsageCoversEveryFunction fails when a function is
+// added without it.
+type Usage struct {
+	Name string // as scripts write it: "nl.socket", "msg:get", "sock:recv"
+	Args string // the argument list, with optional parts in brackets
+	Text string // what it does, in a few lines
 }
 
-// usages is the table of every documented function, grouped by module in
+// Usages is the table of every documented function, grouped by module in
 // the order help() lists them.
-var usages = []usage{
+var Usages = []Usage{
 	{"help", "([x])", `Shows help about x: a module (help(nl)), a function (help(nl.socket)), a message
 class (help(rtnl.ifaddrmsg)), or any name as a string: an attribute (help('IFA_LOCAL')),
 a constant (help('RTM_NEWADDR')), a class, an attribute set or a value enum.
@@ -270,8 +270,11 @@ strict, no_enobufs (booleans), rcvbuf (bytes), groups (the numbers of the multic
 groups joined)}. lesson.check reads a socket handed to it so.`},
 }
 
-// moduleDocs introduces the modules and method sets help() lists, in order.
-var moduleDocs = []struct{ name, text string }{
+// A Module is a module or method set help() lists, with a line about it.
+type Module struct{ Name, Text string }
+
+// Modules introduces the modules and method sets help() lists, in order.
+var Modules = []Module{
 	{"nl", "netlink sockets, decoding, explaining bytes, tracing"},
 	{"rtnl", "NETLINK_ROUTE message classes (rtnl.ifaddrmsg, ...), constants and rtnl.decode"},
 	{"genl", "generic netlink: genl.families(), genl.family(name) and genl.decode"},
