@@ -185,6 +185,27 @@ PASS
 	}
 }
 
+// TestLoopParts: the report parts the plain loop's time from the
+// IPRouteAdd benchmarks, and says nothing when one of them is missing.
+func TestLoopParts(t *testing.T) {
+	out := []byte(`BenchmarkIPRouteAdd/loop-2   5  151550588 ns/op  1013 B/route  19.84 allocs/route  15155 ns/route
+BenchmarkIPRouteAdd/batch-2  5   57282817 ns/op  1099 B/route  18.90 allocs/route   5728 ns/route
+BenchmarkIPRouteAdd/request-2 5  84900044 ns/op  51.28 B/route  1.000 allocs/route  8490 ns/route
+BenchmarkIPRouteAdd/noop-2   5   17415643 ns/op  911.3 B/route  14.83 allocs/route   1742 ns/route
+`)
+	r := &report{gobench: parseBench("luabind", out)}
+	got := r.loopParts()
+	for _, want := range []string{"15.2 µs a route in all", "takes 8.5 µs", "ip.route's place and no kernel (noop: gopher-lua running the script's own Lua), 1.7 µs", "The rest, 4.9 µs"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("loop parts lack %q:\n%s", want, got)
+		}
+	}
+	r.gobench = r.gobench[:3] // no noop
+	if got := r.loopParts(); got != "" {
+		t.Errorf("without the noop figure: %q", got)
+	}
+}
+
 func TestMonitorParsers(t *testing.T) {
 	for _, tc := range []struct {
 		parse func(string) (string, bool)
