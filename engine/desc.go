@@ -97,6 +97,12 @@ type Enum struct {
 	Name   string
 	Flags  bool
 	Values []EnumValue // in declaration order
+	// Other writes a value no EnumValue names in the form people know it
+	// by (a tc handle's major:minor, "1:10"), and ParseOther reads that
+	// form back; both optional. Other's text is shown beside the number,
+	// never used as a name to choose a layout by.
+	Other      func(v uint64) (string, bool)
+	ParseOther func(s string) (uint64, bool)
 
 	idx lazyIndex[enumIndex]
 }
@@ -211,12 +217,15 @@ func (e *Enum) Lookup(n string) (uint64, bool) {
 	return v, ok
 }
 
-// Format renders v: the value's name, or for a flag set the names of its bits
-// joined by '|' with any unnamed remainder in hex. ok is false when no name
-// applies.
+// Format renders v: the value's name (or Other's text for it), or for a
+// flag set the names of its bits joined by '|' with any unnamed remainder
+// in hex. ok is false when no name applies.
 func (e *Enum) Format(v uint64) (string, bool) {
 	if !e.Flags {
-		return e.NameOf(v)
+		if n, ok := e.NameOf(v); ok || e.Other == nil {
+			return n, ok
+		}
+		return e.Other(v)
 	}
 	if v == 0 {
 		return "", false
@@ -238,11 +247,17 @@ func (e *Enum) Format(v uint64) (string, bool) {
 	return strings.Join(parts, "|"), true
 }
 
-// Parse turns a name (or for flags a '|'-separated list of names) into a value.
+// Parse turns a name (or for flags a '|'-separated list of names, or a form
+// ParseOther reads) into a value.
 func (e *Enum) Parse(s string) (uint64, error) {
 	if !e.Flags {
 		if v, ok := e.Lookup(s); ok {
 			return v, nil
+		}
+		if e.ParseOther != nil {
+			if v, ok := e.ParseOther(s); ok {
+				return v, nil
+			}
 		}
 		return 0, fmt.Errorf("unknown %s value %q", e.Name, s)
 	}

@@ -160,11 +160,9 @@ func parseHandle(v lua.LValue, hooks bool) (uint64, string) {
 		if w, ok := handleWords[s]; ok {
 			return w, ""
 		}
-		if maj, min, ok := strings.Cut(s, ":"); ok {
-			a, aerr := hexOrZero(maj)
-			b, berr := hexOrZero(min)
-			if aerr == nil && berr == nil && a < 0x10000 && b < 0x10000 {
-				return a<<16 | b, ""
+		if strings.Contains(s, ":") {
+			if h, ok := rtnl.ParseTCHandle(s); ok {
+				return h, ""
 			}
 		} else if n, err := strconv.ParseUint(s, 16, 32); err == nil {
 			return n, ""
@@ -208,13 +206,10 @@ func (i *ipInst) tcHandle(L *lua.LState) int {
 	switch v := L.Get(1).(type) {
 	case lua.LNumber:
 		n := uint64(v)
-		switch {
-		case n == 0xFFFFFFFF:
+		if n == 0xFFFFFFFF {
 			L.Push(lua.LString("root"))
-		case n&0xFFFF == 0:
-			L.Push(lua.LString(fmt.Sprintf("%x:", n>>16)))
-		default:
-			L.Push(lua.LString(fmt.Sprintf("%x:%x", n>>16, n&0xFFFF)))
+		} else {
+			L.Push(lua.LString(rtnl.TCHandleText(n)))
 		}
 	default:
 		h, err := parseHandle(v, true)

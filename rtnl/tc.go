@@ -1,17 +1,61 @@
 package rtnl
 
-import "nlsh/engine"
+import (
+	"strconv"
+	"strings"
+
+	"nlsh/engine"
+)
 
 // Traffic control: qdiscs, classes, filters and filter chains
 // (RTM_*QDISC, RTM_*TCLASS, RTM_*TFILTER, RTM_*CHAIN) all carry a tcmsg
 // followed by TCA_* attributes (linux/rtnetlink.h, pkt_sched.h, pkt_cls.h,
 // gen_stats.h). The per-kind TCA_OPTIONS formats live in tc_kinds.go.
 
-// tcHandles names the special u32 handles of tcm_parent (TC_H_*). TC_H_CLSACT
-// is the same number as TC_H_INGRESS.
+// tcHandles names the special u32 handles of tcm_parent (TC_H_*), and shows
+// any other handle as tc writes it, major:minor in hex ("1:", "1:10").
+// TC_H_CLSACT is the same number as TC_H_INGRESS.
 var tcHandles = &engine.Enum{Name: "tc_handle", Values: []engine.EnumValue{
 	ev("TC_H_UNSPEC", 0), ev("TC_H_ROOT", 0xFFFFFFFF), ev("TC_H_INGRESS", 0xFFFFFFF1),
-	ev("TC_H_CLSACT", 0xFFFFFFF1)}}
+	ev("TC_H_CLSACT", 0xFFFFFFF1)},
+	Other:      func(v uint64) (string, bool) { return TCHandleText(v), v <= 0xFFFFFFFF },
+	ParseOther: ParseTCHandle,
+}
+
+// TCHandleText writes a tc handle as tc does: the major and minor numbers
+// in hex, "1:" when the minor is 0 (a qdisc's handle), ":10" when the major
+// is.
+func TCHandleText(h uint64) string {
+	maj, min := h>>16, h&0xFFFF
+	switch {
+	case min == 0:
+		return strconv.FormatUint(maj, 16) + ":"
+	case maj == 0:
+		return ":" + strconv.FormatUint(min, 16)
+	}
+	return strconv.FormatUint(maj, 16) + ":" + strconv.FormatUint(min, 16)
+}
+
+// ParseTCHandle reads a handle written as tc writes it: "1:", "1:10",
+// ":10", hex on both sides of the colon.
+func ParseTCHandle(s string) (uint64, bool) {
+	maj, min, colon := strings.Cut(s, ":")
+	if !colon {
+		return 0, false
+	}
+	a, okA := hex16(maj)
+	b, okB := hex16(min)
+	return a<<16 | b, okA && okB && (maj != "" || min != "")
+}
+
+// hex16 reads one side of a handle: up to 16 bits in hex, empty for 0.
+func hex16(s string) (uint64, bool) {
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseUint(s, 16, 16)
+	return n, err == nil
+}
 
 // tcHandleMinors are the minor numbers that pick a clsact/ingress hook, and the
 // masks that split a handle into major:minor.
@@ -76,6 +120,8 @@ var tcmsgStruct = engine.NewStruct("tcmsg",
 	pad("pad1", 1),
 	pad("pad2", 2),
 	c("tcm_ifindex", f("index", engine.S32)),
+	// No names for tcm_handle: in a filter message it is the classifier's
+	// own (a u32 filter's htid:hash:node), not a major:minor handle.
 	c("tcm_handle", f("handle", engine.U32)),
 	c("tcm_parent", fe("parent", engine.U32, tcHandles)),
 	c("tcm_info", f("info", engine.U32)),

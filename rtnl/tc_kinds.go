@@ -257,7 +257,7 @@ var tcU32Mark = engine.NewStruct("tc_u32_mark",
 )
 
 var tcU32Attrs = &engine.AttrSet{Name: "tc_u32_attrs", Prefix: "TCA_U32_", Attrs: []*engine.AttrDesc{
-	{Name: "TCA_U32_CLASSID", Type: 1, Kind: engine.U32, Doc: "class handle of matching packets"},
+	{Name: "TCA_U32_CLASSID", Type: 1, Kind: engine.U32, Enum: tcHandles, Doc: "class handle of matching packets"},
 	{Name: "TCA_U32_HASH", Type: 2, Kind: engine.U32, Doc: "handle of the hash table to insert into"},
 	{Name: "TCA_U32_LINK", Type: 3, Kind: engine.U32, Doc: "handle of the hash table to continue in"},
 	{Name: "TCA_U32_DIVISOR", Type: 4, Kind: engine.U32, Doc: "number of buckets of a new hash table"},
