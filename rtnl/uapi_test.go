@@ -121,6 +121,9 @@ var newerThanHeaders = map[string]bool{
 	"IFLA_DPLL_PIN": true, "DPLL_A_PIN_ID": true,
 	"IFLA_MAX_PACING_OFFLOAD_HORIZON": true, "IFLA_NETNS_IMMUTABLE": true,
 	"IFLA_HEADROOM": true, "IFLA_TAILROOM": true,
+	"IFLA_BR_FDB_N_LEARNED": true, "IFLA_BR_FDB_MAX_LEARNED": true,
+	"IFLA_BRPORT_MAB": true, "IFLA_BRPORT_MCAST_N_GROUPS": true, "IFLA_BRPORT_MCAST_MAX_GROUPS": true,
+	"IFLA_BRPORT_NEIGH_VLAN_SUPPRESS": true, "IFLA_BRPORT_BACKUP_NHID": true,
 }
 
 // positional are attribute names that number the entries of a list, which
