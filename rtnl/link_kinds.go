@@ -237,9 +237,19 @@ var (
 	linkVxlanDF = engine.NewEnum("ifla_vxlan_df", engine.Seq(0,
 		"VXLAN_DF_UNSET", "VXLAN_DF_SET", "VXLAN_DF_INHERIT")...)
 
+	linkVxlanLabelPolicies = engine.NewEnum("ifla_vxlan_label_policy", engine.Seq(0,
+		"VXLAN_LABEL_FIXED", "VXLAN_LABEL_INHERIT")...)
+
 	linkVxlanPortRange = engine.NewStruct("ifla_vxlan_port_range",
 		f("low", engine.BE16),
 		f("high", engine.BE16),
+	)
+
+	// linkVxlanHdr is the VXLAN header (struct vxlanhdr, include/net/vxlan.h):
+	// IFLA_VXLAN_RESERVED_BITS is a mask of it.
+	linkVxlanHdr = engine.NewStruct("vxlanhdr",
+		f("vx_flags", engine.BE32),
+		f("vx_vni", engine.BE32),
 	)
 )
 
@@ -274,6 +284,11 @@ var linkVxlanAttrs = &engine.AttrSet{Name: "vxlan", Prefix: "IFLA_VXLAN_", Attrs
 	{Name: "IFLA_VXLAN_TTL_INHERIT", Type: 28, Kind: engine.Flag, Doc: "inherit TTL from the inner packet (requests: flag; dumps carry a u8 0/1)"},
 	enumAttr("IFLA_VXLAN_DF", 29, engine.U8, linkVxlanDF),
 	{Name: "IFLA_VXLAN_VNIFILTER", Type: 30, Kind: engine.U8, Doc: "per-VNI filtering (with COLLECT_METADATA)"},
+	// 31 to 33 are newer than the 6.1 headers: linux 6.18's if_link.h
+	// (the rt-link spec has no vxlan).
+	{Name: "IFLA_VXLAN_LOCALBYPASS", Type: 31, Kind: engine.U8, Doc: "deliver to a local destination directly, not through the tunnel"},
+	{Name: "IFLA_VXLAN_LABEL_POLICY", Type: 32, Kind: engine.U32, Enum: linkVxlanLabelPolicies, Doc: "IPv6 flow label: IFLA_VXLAN_LABEL or the inner packet's"},
+	{Name: "IFLA_VXLAN_RESERVED_BITS", Type: 33, Kind: engine.Struct, Struct: linkVxlanHdr, Doc: "VXLAN header bits accepted though reserved"},
 }}
 
 // tun and tap: IFLA_TUN_*.

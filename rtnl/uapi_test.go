@@ -124,6 +124,8 @@ var newerThanHeaders = map[string]bool{
 	"IFLA_BR_FDB_N_LEARNED": true, "IFLA_BR_FDB_MAX_LEARNED": true,
 	"IFLA_BRPORT_MAB": true, "IFLA_BRPORT_MCAST_N_GROUPS": true, "IFLA_BRPORT_MCAST_MAX_GROUPS": true,
 	"IFLA_BRPORT_NEIGH_VLAN_SUPPRESS": true, "IFLA_BRPORT_BACKUP_NHID": true,
+	"IFLA_VXLAN_LOCALBYPASS": true, "IFLA_VXLAN_LABEL_POLICY": true, "IFLA_VXLAN_RESERVED_BITS": true,
+	"VXLAN_LABEL_FIXED": true, "VXLAN_LABEL_INHERIT": true,
 }
 
 // positional are attribute names that number the entries of a list, which
@@ -132,8 +134,9 @@ var newerThanHeaders = map[string]bool{
 func positional(name string) bool { return strings.HasPrefix(name, "TCA_ACT_PRIO_") }
 
 // notC are descriptions that are not C structs of their own (an element of a
-// flexible array, for instance).
-var notC = map[string]bool{"tc_u32_pcnt_key": true, "nexthop_grp_list": true}
+// flexible array, for instance), or whose C struct the uapi headers lack
+// (vxlanhdr is the kernel's, include/net/vxlan.h).
+var notC = map[string]bool{"tc_u32_pcnt_key": true, "nexthop_grp_list": true, "vxlanhdr": true}
 
 type walker struct {
 	want        map[string]uint64
