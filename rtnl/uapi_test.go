@@ -126,6 +126,10 @@ var newerThanHeaders = map[string]bool{
 	"IFLA_BRPORT_NEIGH_VLAN_SUPPRESS": true, "IFLA_BRPORT_BACKUP_NHID": true,
 	"IFLA_VXLAN_LOCALBYPASS": true, "IFLA_VXLAN_LABEL_POLICY": true, "IFLA_VXLAN_RESERVED_BITS": true,
 	"VXLAN_LABEL_FIXED": true, "VXLAN_LABEL_INHERIT": true,
+	"NHA_OP_FLAGS": true, "NHA_GROUP_STATS": true, "NHA_HW_STATS_ENABLE": true, "NHA_HW_STATS_USED": true,
+	"NHA_OP_FLAG_DUMP_STATS": true, "NHA_OP_FLAG_DUMP_HW_STATS": true, "NHA_OP_FLAG_RESP_GRP_RESVD_0": true,
+	"NHA_GROUP_STATS_ENTRY": true, "NHA_GROUP_STATS_ENTRY_ID": true,
+	"NHA_GROUP_STATS_ENTRY_PACKETS": true, "NHA_GROUP_STATS_ENTRY_PACKETS_HW": true,
 }
 
 // positional are attribute names that number the entries of a list, which
