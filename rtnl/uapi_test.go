@@ -109,7 +109,7 @@ var uapiHeaders = []string{
 	"linux/neighbour.h", "linux/fib_rules.h", "linux/lwtunnel.h", "linux/in_route.h",
 	"linux/icmpv6.h", "linux/netconf.h", "linux/pkt_sched.h", "linux/pkt_cls.h", "linux/gen_stats.h",
 	"linux/if_addrlabel.h", "linux/ipv6.h", "linux/devlink.h", "linux/nexthop.h", "linux/net_namespace.h",
-	"linux/tc_act/tc_mirred.h",
+	"linux/tc_act/tc_mirred.h", "linux/if_bonding.h", "linux/mpls.h",
 }
 
 // newerThanHeaders are names the installed headers (6.1) do not have yet;
