@@ -194,10 +194,10 @@ end`,
 }
 
 // TestNexthops adds nexthops and a group with rtnl.nhmsg and dumps them
-// back. The running kernel is newer than the uapi headers nlsh is described
-// from: it adds NHA_OP_FLAGS (14) to every group, and statistics
-// (NHA_GROUP_STATS 15, NHA_HW_STATS_ENABLE 16) when the dump asks with
-// NHA_OP_FLAGS. Those keep their numbers and re-encode to the same bytes.
+// back. The running kernel adds NHA_OP_FLAGS to every group, and statistics
+// (NHA_GROUP_STATS, NHA_HW_STATS_ENABLE) when the dump asks with
+// NHA_OP_FLAGS: names newer than the 6.1 headers, which decode by name and
+// re-encode to the same bytes.
 func TestNexthops(t *testing.T) {
 	ns := nstest.New(t)
 	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
@@ -225,19 +225,19 @@ local function show(filter)
       members[#members + 1] = g.id .. '/' .. (g.weight + 1)
     end
     print(m.event, m:get('NHA_ID'), table.concat(names, ' '), table.concat(members, ','),
-      m:get('NHA_14') == '\0\0\0\128' and 'NHA_14=0x80000000' or '', m:encode() == raw)
+      m:get('NHA_OP_FLAGS') and ('NHA_OP_FLAGS=0x%x'):format(m:get('NHA_OP_FLAGS')) or '', m:encode() == raw)
   end
 end
 show({})
-print('-- groups, with NHA_OP_FLAGS = NHA_OP_FLAG_DUMP_STATS (a number the headers lack)')
-show({{'NHA_GROUPS', true}, {'NHA_14', '\1\0\0\0'}})
+print('-- groups, with NHA_OP_FLAGS = NHA_OP_FLAG_DUMP_STATS')
+show({{'NHA_GROUPS', true}, {'NHA_OP_FLAGS', 'NHA_OP_FLAG_DUMP_STATS'}})
 `)
 	want := []string{
 		"RTM_NEWNEXTHOP\t1\tNHA_ID NHA_OIF\t\t\ttrue",
 		"RTM_NEWNEXTHOP\t2\tNHA_ID NHA_OIF NHA_GATEWAY\t\t\ttrue",
-		"RTM_NEWNEXTHOP\t10\tNHA_ID NHA_GROUP_TYPE NHA_GROUP NHA_14\t1/1,2/3\tNHA_14=0x80000000\ttrue",
-		"-- groups, with NHA_OP_FLAGS = NHA_OP_FLAG_DUMP_STATS (a number the headers lack)",
-		"RTM_NEWNEXTHOP\t10\tNHA_ID NHA_GROUP_TYPE NHA_GROUP NHA_16 NHA_15 NHA_14\t1/1,2/3\tNHA_14=0x80000000\ttrue",
+		"RTM_NEWNEXTHOP\t10\tNHA_ID NHA_GROUP_TYPE NHA_GROUP NHA_OP_FLAGS\t1/1,2/3\tNHA_OP_FLAGS=0x80000000\ttrue",
+		"-- groups, with NHA_OP_FLAGS = NHA_OP_FLAG_DUMP_STATS",
+		"RTM_NEWNEXTHOP\t10\tNHA_ID NHA_GROUP_TYPE NHA_GROUP NHA_HW_STATS_ENABLE NHA_GROUP_STATS NHA_OP_FLAGS\t1/1,2/3\tNHA_OP_FLAGS=0x80000000\ttrue",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("nexthop dumps (-want +got):\n%s", diff)

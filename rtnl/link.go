@@ -608,7 +608,7 @@ var LinkEnums = []*engine.Enum{
 	linkIFFlags, linkARPHRD, linkOperStates, linkModes, linkEvents, linkExtFilter,
 	linkAddrGenModes, linkXDPAttached, linkXDPFlags, linkVFLinkStates, linkPortRequests, linkPortResponses,
 	linkBridgeFlags, linkBridgeModes, linkBoolopts, linkBridgeVlanFlags, linkBrPortStates, linkMdbRtrTypes,
-	linkMacvlanModes, linkMacvlanMacaddrModes, linkMacvlanFlags, linkVxlanDF, linkGeneveDF,
+	linkMacvlanModes, linkMacvlanMacaddrModes, linkMacvlanFlags, linkVxlanDF, linkVxlanLabelPolicies, linkGeneveDF,
 	linkTunTypes, linkIpvlanModes, linkIpvlanFlags, linkMacsecValidation, linkMacsecOffload,
 	linkHSRProtocols, linkGTPRoles, linkIPoIBModes, linkRmnetFlags,
 }

@@ -138,6 +138,10 @@ var linkBridgeAttrs = &engine.AttrSet{Name: "bridge", Prefix: "IFLA_BR_", Attrs:
 	attr("IFLA_BR_VLAN_STATS_PER_PORT", 45, engine.U8),
 	{Name: "IFLA_BR_MULTI_BOOLOPT", Type: 46, Kind: engine.Struct, Struct: linkBoolopt, Doc: "boolean options (BR_BOOLOPT_*)"},
 	nest("IFLA_BR_MCAST_QUERIER_STATE", 47, linkBridgeQuerierAttrs),
+	// 48 and 49 are newer than the 6.1 headers: linux 6.18's if_link.h
+	// and the rt-link spec.
+	{Name: "IFLA_BR_FDB_N_LEARNED", Type: 48, Kind: engine.U32, Doc: "number of learned FDB entries"},
+	{Name: "IFLA_BR_FDB_MAX_LEARNED", Type: 49, Kind: engine.U32, Doc: "most learned FDB entries allowed (0: no limit)"},
 }}
 
 var linkBridgeQuerierAttrs = &engine.AttrSet{Name: "bridge_querier", Prefix: "BRIDGE_QUERIER_", Attrs: []*engine.AttrDesc{
@@ -191,6 +195,13 @@ var linkBrportAttrs = &engine.AttrSet{Name: "brport", Prefix: "IFLA_BRPORT_", At
 	attr("IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT", 37, engine.U32),
 	attr("IFLA_BRPORT_MCAST_EHT_HOSTS_CNT", 38, engine.U32),
 	attr("IFLA_BRPORT_LOCKED", 39, engine.U8),
+	// 40 to 44 are newer than the 6.1 headers: linux 6.18's if_link.h
+	// and the rt-link spec.
+	{Name: "IFLA_BRPORT_MAB", Type: 40, Kind: engine.U8, Doc: "MAC authentication bypass (with LOCKED)"},
+	{Name: "IFLA_BRPORT_MCAST_N_GROUPS", Type: 41, Kind: engine.U32, Doc: "multicast groups the port is member of"},
+	{Name: "IFLA_BRPORT_MCAST_MAX_GROUPS", Type: 42, Kind: engine.U32, Doc: "most multicast groups allowed (0: no limit)"},
+	{Name: "IFLA_BRPORT_NEIGH_VLAN_SUPPRESS", Type: 43, Kind: engine.U8, Doc: "neighbour suppression per VLAN"},
+	{Name: "IFLA_BRPORT_BACKUP_NHID", Type: 44, Kind: engine.U32, Doc: "nexthop id of the backup (for VXLAN ports)"},
 }}
 
 // macvlan and macvtap: IFLA_MACVLAN_*.
@@ -226,9 +237,19 @@ var (
 	linkVxlanDF = engine.NewEnum("ifla_vxlan_df", engine.Seq(0,
 		"VXLAN_DF_UNSET", "VXLAN_DF_SET", "VXLAN_DF_INHERIT")...)
 
+	linkVxlanLabelPolicies = engine.NewEnum("ifla_vxlan_label_policy", engine.Seq(0,
+		"VXLAN_LABEL_FIXED", "VXLAN_LABEL_INHERIT")...)
+
 	linkVxlanPortRange = engine.NewStruct("ifla_vxlan_port_range",
 		f("low", engine.BE16),
 		f("high", engine.BE16),
+	)
+
+	// linkVxlanHdr is the VXLAN header (struct vxlanhdr, include/net/vxlan.h):
+	// IFLA_VXLAN_RESERVED_BITS is a mask of it.
+	linkVxlanHdr = engine.NewStruct("vxlanhdr",
+		f("vx_flags", engine.BE32),
+		f("vx_vni", engine.BE32),
 	)
 )
 
@@ -263,6 +284,11 @@ var linkVxlanAttrs = &engine.AttrSet{Name: "vxlan", Prefix: "IFLA_VXLAN_", Attrs
 	{Name: "IFLA_VXLAN_TTL_INHERIT", Type: 28, Kind: engine.Flag, Doc: "inherit TTL from the inner packet (requests: flag; dumps carry a u8 0/1)"},
 	enumAttr("IFLA_VXLAN_DF", 29, engine.U8, linkVxlanDF),
 	{Name: "IFLA_VXLAN_VNIFILTER", Type: 30, Kind: engine.U8, Doc: "per-VNI filtering (with COLLECT_METADATA)"},
+	// 31 to 33 are newer than the 6.1 headers: linux 6.18's if_link.h
+	// (the rt-link spec has no vxlan).
+	{Name: "IFLA_VXLAN_LOCALBYPASS", Type: 31, Kind: engine.U8, Doc: "deliver to a local destination directly, not through the tunnel"},
+	{Name: "IFLA_VXLAN_LABEL_POLICY", Type: 32, Kind: engine.U32, Enum: linkVxlanLabelPolicies, Doc: "IPv6 flow label: IFLA_VXLAN_LABEL or the inner packet's"},
+	{Name: "IFLA_VXLAN_RESERVED_BITS", Type: 33, Kind: engine.Struct, Struct: linkVxlanHdr, Doc: "VXLAN header bits accepted though reserved"},
 }}
 
 // tun and tap: IFLA_TUN_*.

@@ -7,12 +7,18 @@ import "nlsh/engine"
 // (linux/nexthop.h). The kernel parses these messages strictly: every nest
 // must carry NLA_F_NESTED, so the nests here say so.
 //
-// Kernels newer than the headers send attributes numbered past NHA_RES_BUCKET
-// (statistics, operation flags); they decode by number.
+// NHA_OP_FLAGS to NHA_HW_STATS_USED (14 to 17), their flags and the group
+// statistics nests are newer than the 6.1 headers: linux 6.18's nexthop.h.
 
 // nexthopGroupTypes names NHA_GROUP_TYPE.
 var nexthopGroupTypes = engine.NewEnum("nexthop_grp_type", engine.Seq(0,
 	"NEXTHOP_GRP_TYPE_MPATH", "NEXTHOP_GRP_TYPE_RES")...)
+
+// nexthopOpFlags names NHA_OP_FLAGS' bits: a dump request's (bits 0 and
+// 1) and the kernel's answer (bit 31).
+var nexthopOpFlags = &engine.Enum{Name: "nha_op_flags", Flags: true, Values: []engine.EnumValue{
+	ev("NHA_OP_FLAG_DUMP_STATS", 1<<0), ev("NHA_OP_FLAG_DUMP_HW_STATS", 1<<1),
+	ev("NHA_OP_FLAG_RESP_GRP_RESVD_0", 1<<31)}}
 
 // nhmsg is struct nhmsg with pyroute2-style short names.
 var nhmsg = engine.NewStruct("nhmsg",
@@ -60,6 +66,16 @@ var nexthopResBucketAttrs = &engine.AttrSet{Name: "nexthop_res_bucket", Prefix: 
 	{Name: "NHA_RES_BUCKET_NH_ID", Type: 3, Kind: engine.U32, Doc: "nexthop the bucket uses"},
 }}
 
+var nexthopGroupStatsEntryAttrs = &engine.AttrSet{Name: "nexthop_group_stats_entry", Prefix: "NHA_GROUP_STATS_ENTRY_", Attrs: []*engine.AttrDesc{
+	{Name: "NHA_GROUP_STATS_ENTRY_ID", Type: 1, Kind: engine.U32, Doc: "the member nexthop"},
+	{Name: "NHA_GROUP_STATS_ENTRY_PACKETS", Type: 2, Kind: engine.Uint, Doc: "packets forwarded through the member"},
+	{Name: "NHA_GROUP_STATS_ENTRY_PACKETS_HW", Type: 3, Kind: engine.Uint, Doc: "of those, packets forwarded in hardware"},
+}}
+
+var nexthopGroupStatsAttrs = &engine.AttrSet{Name: "nexthop_group_stats", Prefix: "NHA_GROUP_STATS_", Attrs: []*engine.AttrDesc{
+	{Name: "NHA_GROUP_STATS_ENTRY", Type: 1, Kind: engine.Nested, Set: nexthopGroupStatsEntryAttrs, Doc: "one member's counters, repeated"},
+}}
+
 // NexthopAttrs is the NHA_* attribute set of nexthop messages.
 var NexthopAttrs = &engine.AttrSet{Name: "nexthop", Prefix: "NHA_", Attrs: []*engine.AttrDesc{
 	{Name: "NHA_ID", Type: 1, Kind: engine.U32, Doc: "nexthop id; 0 in RTM_NEWNEXTHOP lets the kernel choose"},
@@ -75,6 +91,10 @@ var NexthopAttrs = &engine.AttrSet{Name: "nexthop", Prefix: "NHA_", Attrs: []*en
 	{Name: "NHA_FDB", Type: 11, Kind: engine.Flag, Doc: "the nexthop belongs to bridge FDB entries (in a dump request: only those)"},
 	{Name: "NHA_RES_GROUP", Type: 12, Kind: engine.Nested, Set: nexthopResGroupAttrs, NestFlag: true, Doc: "resilient group parameters"},
 	{Name: "NHA_RES_BUCKET", Type: 13, Kind: engine.Nested, Set: nexthopResBucketAttrs, NestFlag: true, Doc: "one bucket of a resilient group (bucket messages)"},
+	{Name: "NHA_OP_FLAGS", Type: 14, Kind: engine.U32, Enum: nexthopOpFlags, Doc: "in a request: what to dump besides; in a reply: what the kernel guarantees"},
+	{Name: "NHA_GROUP_STATS", Type: 15, Kind: engine.Nested, Set: nexthopGroupStatsAttrs, NestFlag: true, Doc: "a group's per-member packet counters (NHA_OP_FLAG_DUMP_STATS)"},
+	{Name: "NHA_HW_STATS_ENABLE", Type: 16, Kind: engine.U32, Doc: "1 to have drivers count the group's packets in hardware"},
+	{Name: "NHA_HW_STATS_USED", Type: 17, Kind: engine.U32, Doc: "1 if a driver counts the group's packets in hardware"},
 }}
 
 // NexthopClass is the layout of nexthop messages: struct nhmsg followed by
@@ -87,4 +107,4 @@ var NexthopClass = &engine.Class{
 }
 
 // NexthopEnums lists the enums of nexthop messages.
-var NexthopEnums = []*engine.Enum{nexthopGroupTypes}
+var NexthopEnums = []*engine.Enum{nexthopGroupTypes, nexthopOpFlags}

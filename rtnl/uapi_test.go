@@ -109,7 +109,7 @@ var uapiHeaders = []string{
 	"linux/neighbour.h", "linux/fib_rules.h", "linux/lwtunnel.h", "linux/in_route.h",
 	"linux/icmpv6.h", "linux/netconf.h", "linux/pkt_sched.h", "linux/pkt_cls.h", "linux/gen_stats.h",
 	"linux/if_addrlabel.h", "linux/ipv6.h", "linux/devlink.h", "linux/nexthop.h", "linux/net_namespace.h",
-	"linux/tc_act/tc_mirred.h",
+	"linux/tc_act/tc_mirred.h", "linux/if_bonding.h", "linux/mpls.h",
 }
 
 // newerThanHeaders are names the installed headers (6.1) do not have yet;
@@ -121,6 +121,15 @@ var newerThanHeaders = map[string]bool{
 	"IFLA_DPLL_PIN": true, "DPLL_A_PIN_ID": true,
 	"IFLA_MAX_PACING_OFFLOAD_HORIZON": true, "IFLA_NETNS_IMMUTABLE": true,
 	"IFLA_HEADROOM": true, "IFLA_TAILROOM": true,
+	"IFLA_BR_FDB_N_LEARNED": true, "IFLA_BR_FDB_MAX_LEARNED": true,
+	"IFLA_BRPORT_MAB": true, "IFLA_BRPORT_MCAST_N_GROUPS": true, "IFLA_BRPORT_MCAST_MAX_GROUPS": true,
+	"IFLA_BRPORT_NEIGH_VLAN_SUPPRESS": true, "IFLA_BRPORT_BACKUP_NHID": true,
+	"IFLA_VXLAN_LOCALBYPASS": true, "IFLA_VXLAN_LABEL_POLICY": true, "IFLA_VXLAN_RESERVED_BITS": true,
+	"VXLAN_LABEL_FIXED": true, "VXLAN_LABEL_INHERIT": true,
+	"NHA_OP_FLAGS": true, "NHA_GROUP_STATS": true, "NHA_HW_STATS_ENABLE": true, "NHA_HW_STATS_USED": true,
+	"NHA_OP_FLAG_DUMP_STATS": true, "NHA_OP_FLAG_DUMP_HW_STATS": true, "NHA_OP_FLAG_RESP_GRP_RESVD_0": true,
+	"NHA_GROUP_STATS_ENTRY": true, "NHA_GROUP_STATS_ENTRY_ID": true,
+	"NHA_GROUP_STATS_ENTRY_PACKETS": true, "NHA_GROUP_STATS_ENTRY_PACKETS_HW": true,
 }
 
 // positional are attribute names that number the entries of a list, which
@@ -129,8 +138,9 @@ var newerThanHeaders = map[string]bool{
 func positional(name string) bool { return strings.HasPrefix(name, "TCA_ACT_PRIO_") }
 
 // notC are descriptions that are not C structs of their own (an element of a
-// flexible array, for instance).
-var notC = map[string]bool{"tc_u32_pcnt_key": true, "nexthop_grp_list": true}
+// flexible array, for instance), or whose C struct the uapi headers lack
+// (vxlanhdr is the kernel's, include/net/vxlan.h).
+var notC = map[string]bool{"tc_u32_pcnt_key": true, "nexthop_grp_list": true, "vxlanhdr": true}
 
 type walker struct {
 	want        map[string]uint64
