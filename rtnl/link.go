@@ -333,8 +333,18 @@ var linkInetAttrs = &engine.AttrSet{Name: "inet", Prefix: "IFLA_INET_", Attrs: [
 	{Name: "IFLA_INET_CONF", Type: 1, Kind: engine.Array, Elem: engine.U32, Doc: "IPv4 devconf values indexed by IPV4_DEVCONF_* - 1"},
 }}
 
+// linkInet6Flags names IFLA_INET6_FLAGS, the IPv6 state of a link. The
+// kernel keeps these out of its uAPI headers (they are inet6_dev.if_flags,
+// include/net/if_inet6.h), so TestUAPI cannot check them; the running
+// kernel sends IF_READY and IF_RS_SENT on any link with IPv6, which
+// TestKernelRoundTrip sees named.
+var linkInet6Flags = &engine.Enum{Name: "inet6_if_flags", Flags: true, Values: []engine.EnumValue{
+	ev("IF_RS_SENT", 0x10), ev("IF_RA_RCVD", 0x20), ev("IF_RA_MANAGED", 0x40),
+	ev("IF_RA_OTHERCONF", 0x80), ev("IF_READY", 0x80000000),
+}}
+
 var linkInet6Attrs = &engine.AttrSet{Name: "inet6", Prefix: "IFLA_INET6_", Attrs: []*engine.AttrDesc{
-	{Name: "IFLA_INET6_FLAGS", Type: 1, Kind: engine.U32, Doc: "IPv6 link flags (IF_RA_*, IF_READY)"},
+	{Name: "IFLA_INET6_FLAGS", Type: 1, Kind: engine.U32, Enum: linkInet6Flags, Doc: "IPv6 link flags (IF_RA_*, IF_RS_SENT, IF_READY)"},
 	{Name: "IFLA_INET6_CONF", Type: 2, Kind: engine.Array, Elem: engine.S32, Doc: "IPv6 devconf values indexed by DEVCONF_*"},
 	{Name: "IFLA_INET6_STATS", Type: 3, Kind: engine.Array, Elem: engine.U64, Doc: "IPv6 statistics indexed by IPSTATS_MIB_*"},
 	{Name: "IFLA_INET6_MCAST", Type: 4, Kind: engine.Binary, Doc: "unused by the kernel"},
@@ -610,5 +620,5 @@ var LinkEnums = []*engine.Enum{
 	linkBridgeFlags, linkBridgeModes, linkBoolopts, linkBridgeVlanFlags, linkBrPortStates, linkMdbRtrTypes,
 	linkMacvlanModes, linkMacvlanMacaddrModes, linkMacvlanFlags, linkVxlanDF, linkVxlanLabelPolicies, linkGeneveDF,
 	linkTunTypes, linkIpvlanModes, linkIpvlanFlags, linkMacsecValidation, linkMacsecOffload,
-	linkHSRProtocols, linkGTPRoles, linkIPoIBModes, linkRmnetFlags,
+	linkHSRProtocols, linkGTPRoles, linkIPoIBModes, linkRmnetFlags, linkInet6Flags,
 }
