@@ -75,7 +75,7 @@ func (p *parser) constDef(m mapping, name string) {
 		return
 	}
 	cname := constCName(p.family, name, p.str(m, "header") != "")
-	if v.y != nil && v.y.ShortTag() == "!!int" {
+	if v.y.isScalar(typeInt) {
 		x := p.integer(v, math.MinInt64, math.MaxInt64)
 		p.consts[name] = x
 		p.spec.Consts = append(p.spec.Consts, engine.Const{Name: cname, Value: x})
@@ -87,7 +87,7 @@ func (p *parser) constDef(m mapping, name string) {
 // number reads an integer given as a number, as digits in text, or as
 // the name of a const (with " - 1" after it, as len-or-define allows).
 func (p *parser) number(n node, lo, hi int64) int64 {
-	if n.y == nil || n.y.ShortTag() == "!!int" {
+	if n.y == nil || n.y.isScalar(typeInt) {
 		return p.integer(n, lo, hi)
 	}
 	s := p.scalarText(n)
@@ -130,7 +130,7 @@ func (p *parser) enumDef(m mapping) {
 	for _, it := range p.listAt(m, "entries") {
 		var en string
 		v := next
-		if it.y != nil && it.y.ShortTag() != "!!map" && !isNull(it.y) {
+		if it.y != nil && !it.y.isMap() && !isNull(it.y) {
 			en = p.scalarText(it)
 		} else {
 			em := p.mapping(it)

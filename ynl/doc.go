@@ -10,6 +10,11 @@
 // C naming rules in names.go, the numbering of operations in ops.go.
 // RawProtocol makes an engine.Protocol of a netlink-raw spec.
 //
+// The YAML is read by the package's own parser (yaml*.go), which knows
+// the part of YAML the specs use and refuses the rest by line; a YAML
+// library would cost every nlsh start its initialisation. The tests
+// check the parser against go.yaml.in/yaml/v3.
+//
 // Keys the parser does not use (checks, pre/post hooks, kernel-only
 // settings, and keys newer schemas add) are ignored, so that specs from
 // newer kernels still load; keys it does use must have the right type,

@@ -5,11 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
-	"sync"
-
-	"go.yaml.in/yaml/v3"
 
 	"nlsh/engine"
 )
@@ -43,15 +39,16 @@ func Parse(file string, data []byte) (spec *Spec, err error) {
 	if err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(text, &doc); err != nil {
-		return nil, yamlError(file, err)
+	root, err := parseYAML(text)
+	if err != nil {
+		e := err.(*yamlSyntaxError)
+		return nil, &Error{File: file, Line: e.line, Msg: "bad YAML: " + e.msg, Err: err}
 	}
-	if len(doc.Content) == 0 {
+	if root == nil {
 		return nil, &Error{File: file, Msg: "the spec is empty"}
 	}
 	p := newParser(file)
-	p.parse(node{y: deref(doc.Content[0])})
+	p.parse(node{y: root})
 	if p.err != nil {
 		return nil, p.err
 	}
@@ -74,23 +71,6 @@ func gunzip(file string, data []byte) ([]byte, error) {
 		return nil, &Error{File: file, Msg: "the spec is larger than " + strconv.Itoa(maxText>>20) + " MiB"}
 	}
 	return text, nil
-}
-
-// yamlLine finds the line number in the YAML library's messages
-// ("yaml: line 3: did not find expected key").
-// Compiled on first use: start-up never needs it.
-var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): `) })
-
-func yamlError(file string, err error) error {
-	msg := err.Error()
-	e := &Error{File: file, Msg: msg, Err: err}
-	if m := yamlLine().FindStringSubmatch(msg); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
-		e.Msg = "bad YAML: " + msg[len(m[0]):]
-	} else if len(msg) > 6 && msg[:6] == "yaml: " {
-		e.Msg = "bad YAML: " + msg[6:]
-	}
-	return e
 }
 
 // parser turns one spec's YAML into a Spec. It reads in phases, each

@@ -3,14 +3,12 @@ package ynl
 import (
 	"fmt"
 	"strconv"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // node is a YAML node together with the path of keys that led to it, so
 // that every error can say where it is.
 type node struct {
-	y    *yaml.Node
+	y    *yamlNode
 	path string
 }
 
@@ -36,49 +34,33 @@ func (r *reader) failf(n node, format string, args ...any) {
 	}
 	line := 0
 	if n.y != nil {
-		line = n.y.Line
+		line = n.y.line
 	}
 	r.err = &Error{File: r.file, Line: line, Path: n.path, Msg: fmt.Sprintf(format, args...)}
 }
 
-// deref follows aliases (*name) to the node they stand for. An alias of
-// an alias is allowed a few times over; a longer chain is malformed.
-func deref(y *yaml.Node) *yaml.Node {
-	for i := 0; y != nil && y.Kind == yaml.AliasNode; i++ {
-		if i == 8 {
-			return nil
-		}
-		y = y.Alias
-	}
-	return y
-}
+func isNull(y *yamlNode) bool { return y == nil || y.isScalar(typeNull) }
 
-func isNull(y *yaml.Node) bool {
-	return y == nil || y.Kind == yaml.ScalarNode && y.ShortTag() == "!!null"
-}
-
-func kindName(y *yaml.Node) string {
+func kindName(y *yamlNode) string {
 	switch {
 	case y == nil:
 		return "nothing"
-	case y.Kind == yaml.MappingNode:
+	case y.kind == yamlMapping:
 		return "a mapping"
-	case y.Kind == yaml.SequenceNode:
+	case y.kind == yamlSequence:
 		return "a list"
-	case y.Kind == yaml.ScalarNode:
-		switch y.ShortTag() {
-		case "!!null":
-			return "null"
-		case "!!int":
-			return "an integer"
-		case "!!bool":
-			return "a boolean"
-		case "!!float":
-			return "a number"
-		}
-		return fmt.Sprintf("%q", y.Value)
 	}
-	return "a YAML node of kind " + strconv.Itoa(int(y.Kind))
+	switch y.typ {
+	case typeNull:
+		return "null"
+	case typeInt:
+		return "an integer"
+	case typeBool:
+		return "a boolean"
+	case typeFloat:
+		return "a number"
+	}
+	return fmt.Sprintf("%q", y.value)
 }
 
 // mapping is a YAML mapping whose keys have been checked to be distinct
@@ -91,24 +73,23 @@ type mapping struct {
 // mapping reads n as a mapping. null reads as an empty one: "do:" with
 // nothing under it says as little as "do: {}".
 func (r *reader) mapping(n node) mapping {
-	y := deref(n.y)
-	n.y = y
+	y := n.y
 	if isNull(y) {
 		return mapping{node: n, ok: true}
 	}
-	if y.Kind != yaml.MappingNode {
+	if y.kind != yamlMapping {
 		r.failf(n, "expected a mapping, got %s", kindName(y))
 		return mapping{node: n}
 	}
-	for i := 0; i+1 < len(y.Content); i += 2 {
-		k := deref(y.Content[i])
-		if k == nil || k.Kind != yaml.ScalarNode {
-			r.failf(node{y.Content[i], n.path}, "a key must be a plain word, got %s", kindName(k))
+	for i := 0; i+1 < len(y.items); i += 2 {
+		k := y.items[i]
+		if k.kind != yamlScalar {
+			r.failf(node{k, n.path}, "a key must be a plain word, got %s", kindName(k))
 			return mapping{node: n}
 		}
 		for j := 0; j < i; j += 2 {
-			if deref(y.Content[j]).Value == k.Value {
-				r.failf(node{k, at(n.path, k.Value)}, "key given twice")
+			if y.items[j].value == k.value {
+				r.failf(node{k, at(n.path, k.value)}, "key given twice")
 				return mapping{node: n}
 			}
 		}
@@ -118,13 +99,13 @@ func (r *reader) mapping(n node) mapping {
 
 // get returns the value of key k.
 func (m mapping) get(k string) (node, bool) {
-	if !m.ok || m.y == nil || m.y.Kind != yaml.MappingNode {
+	if !m.ok || !m.y.isMap() {
 		return node{}, false
 	}
-	c := m.y.Content
+	c := m.y.items
 	for i := 0; i+1 < len(c); i += 2 {
-		if deref(c[i]).Value == k {
-			return node{deref(c[i+1]), at(m.path, k)}, true
+		if c[i].value == k {
+			return node{c[i+1], at(m.path, k)}, true
 		}
 	}
 	return node{}, false
@@ -145,11 +126,11 @@ func (m mapping) missing(r *reader, k string) {
 // "8021q" or a sub-message format's "1" are text whatever YAML would
 // call them.
 func (r *reader) scalarText(n node) string {
-	if n.y == nil || n.y.Kind != yaml.ScalarNode || isNull(n.y) {
+	if n.y == nil || n.y.kind != yamlScalar || isNull(n.y) {
 		r.failf(n, "expected text, got %s", kindName(n.y))
 		return ""
 	}
-	return n.y.Value
+	return n.y.value
 }
 
 // str returns the text under key k, "" when absent.
@@ -187,14 +168,14 @@ func (r *reader) reqStr(m mapping, k string) string {
 
 // integer reads n as an integer in [min, max].
 func (r *reader) integer(n node, lo, hi int64) int64 {
-	if n.y == nil || n.y.Kind != yaml.ScalarNode || n.y.ShortTag() != "!!int" {
+	if !n.y.isScalar(typeInt) {
 		r.failf(n, "expected an integer, got %s", kindName(n.y))
 		return 0
 	}
-	var v int64
-	if err := n.y.Decode(&v); err != nil {
-		// Too large for an int64 (a u64 mask), or not a number at all.
-		r.failf(n, "%s is out of range (%d..%d)", n.y.Value, lo, hi)
+	v, ok := yamlInt(n.y.value)
+	if !ok {
+		// Too large for an int64 (a u64 mask).
+		r.failf(n, "%s is out of range (%d..%d)", n.y.value, lo, hi)
 		return 0
 	}
 	if v < lo || v > hi {
@@ -219,30 +200,27 @@ func (r *reader) boolean(m mapping, k string) bool {
 	if !ok {
 		return false
 	}
-	if n.y == nil || n.y.Kind != yaml.ScalarNode || n.y.ShortTag() != "!!bool" {
+	if !n.y.isScalar(typeBool) {
 		r.failf(n, "expected true or false, got %s", kindName(n.y))
 		return false
 	}
-	var b bool
-	if err := n.y.Decode(&b); err != nil {
-		r.failf(n, "expected true or false, got %q", n.y.Value)
-	}
-	return b
+	v := n.y.value
+	return v[0] == 't' || v[0] == 'T' // true, True, TRUE
 }
 
 // list returns the items of the list n; null reads as an empty list.
 func (r *reader) list(n node) []node {
-	y := deref(n.y)
+	y := n.y
 	if isNull(y) {
 		return nil
 	}
-	if y.Kind != yaml.SequenceNode {
+	if y.kind != yamlSequence {
 		r.failf(n, "expected a list, got %s", kindName(y))
 		return nil
 	}
-	items := make([]node, len(y.Content))
-	for i, c := range y.Content {
-		items[i] = node{deref(c), n.path + "[" + strconv.Itoa(i) + "]"}
+	items := make([]node, len(y.items))
+	for i, c := range y.items {
+		items[i] = node{c, n.path + "[" + strconv.Itoa(i) + "]"}
 	}
 	return items
 }

@@ -189,7 +189,8 @@ const notesOnMethod = `
   the other CPU, about 26% in package initialisation (9% rtnl's
   descriptions, mostly page faults on the static data it patches with
   structs and enums built at start-up; 3% the YAML library's own tables
-  and regular expressions; 1% runtime/metrics), 8% in building the Lua
+  and regular expressions, since gone: ynl now has its own YAML parser;
+  1% runtime/metrics), 8% in building the Lua
   state, 8% in the threads os/signal starts for Ctrl-C and 4% in running
   the chunk; page faults on fresh memory run through all of it.
 - Profiles: the Go benchmarks below run the same paths in-process, e.g.
