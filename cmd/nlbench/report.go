@@ -182,17 +182,17 @@ const notesOnMethod = `
   no-op row runs the same script with a function that does nothing in
   ip.route's place: what the interpreter alone costs. The loop does the
   work of both rows, so it takes at least their sum less a start-up.
-- Start-up: a profile of 200 start-ups (perf record -e cpu-clock -g, all
-  threads) puts about 30% of nlsh's samples in the Go runtime's own start
-  (CPU feature detection, which traps in a virtual machine, the heap, and
-  reading the cgroup limits behind GOMAXPROCS), 12% in sysmon polling on
-  the other CPU, about 26% in package initialisation (9% rtnl's
-  descriptions, mostly page faults on the static data it patches with
-  structs and enums built at start-up; 3% the YAML library's own tables
-  and regular expressions, since gone: ynl now has its own YAML parser;
-  1% runtime/metrics), 8% in building the Lua
-  state, 8% in the threads os/signal starts for Ctrl-C and 4% in running
-  the chunk; page faults on fresh memory run through all of it.
+- Start-up: a profile of 400 start-ups (perf record -e cpu-clock -g, all
+  threads) puts about a third of nlsh's samples in the Go runtime's own
+  start (20% CPU feature detection, which traps in a virtual machine; 4%
+  reading the cgroup limits behind GOMAXPROCS; the heap), 19% in package
+  initialisation (6% rtnl's descriptions, mostly page faults on the static
+  data it patches with structs and enums built at start-up; 1% each the
+  engine, luabind and runtime/metrics; ynl reads YNL specs with its own
+  YAML parser, which builds nothing at start-up), 15% in building the Lua
+  state (9% gopher-lua opening its standard libraries), 5% in running the
+  chunk, 8% in starting threads and about 4% in os/signal's handling of
+  Ctrl-C; page faults on fresh memory run through all of it.
 - Profiles: the Go benchmarks below run the same paths in-process, e.g.
   go test -run '^$' -bench DumpFilter -cpuprofile cpu.out ./luabind (as
   root: it makes a namespace of 100,000 routes).
