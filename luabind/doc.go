@@ -5,4 +5,6 @@
 // lives in an Env, one per Lua state. The texts help() prints and
 // docs/reference.md holds are written by the subpackage helptext, from the
 // descriptions alone; help.go picks the one a value or a name asks for.
+// Tab completion is the completer type (complete*.go), which reads an Env
+// but keeps nothing in it; the ip module is its own types (ip*.go) over one.
 package luabind
