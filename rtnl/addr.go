@@ -19,10 +19,15 @@ var addrFlags = &engine.Enum{Name: "ifa_flags", Flags: true, Values: []engine.En
 var addrProtocols = engine.NewEnum("ifa_proto", engine.Seq(0,
 	"IFAPROT_UNSPEC", "IFAPROT_KERNEL_LO", "IFAPROT_KERNEL_RA", "IFAPROT_KERNEL_LL")...)
 
+// addrLifetimes names the lifetime that never ends, which ip shows as
+// "forever". The kernel keeps the name out of its uAPI headers
+// (INFINITY_LIFE_TIME, include/net/addrconf.h).
+var addrLifetimes = &engine.Enum{Name: "ifa_lifetime", Values: []engine.EnumValue{ev("INFINITY_LIFE_TIME", 0xFFFFFFFF)}}
+
 // addrCacheInfo is struct ifa_cacheinfo (IFA_CACHEINFO).
 var addrCacheInfo = engine.NewStruct("ifa_cacheinfo",
-	c("ifa_prefered", f("ifa_preferred", engine.U32)), // pyroute2's spelling, and the kernel's
-	f("ifa_valid", engine.U32),
+	c("ifa_prefered", fe("ifa_preferred", engine.U32, addrLifetimes)), // pyroute2's spelling, and the kernel's
+	fe("ifa_valid", engine.U32, addrLifetimes),
 	f("cstamp", engine.U32),
 	f("tstamp", engine.U32),
 )
@@ -58,4 +63,4 @@ var AddrClass = &engine.Class{
 }
 
 // AddrEnums lists the enums of address messages; Scopes is in RouteEnums.
-var AddrEnums = []*engine.Enum{addrFlags, addrProtocols}
+var AddrEnums = []*engine.Enum{addrFlags, addrProtocols, addrLifetimes}

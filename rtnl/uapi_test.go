@@ -133,10 +133,12 @@ var newerThanHeaders = map[string]bool{
 }
 
 // notInUAPI are names the kernel sends values of but keeps out of its uAPI
-// headers (IFLA_INET6_FLAGS' bits live in include/net/if_inet6.h);
-// TestKernelRoundTrip checks that the bits the kernel sets are named.
+// headers (IFLA_INET6_FLAGS' bits live in include/net/if_inet6.h, the
+// endless address lifetime in include/net/addrconf.h); TestKernelRoundTrip
+// checks that the bits the kernel sets are named.
 var notInUAPI = map[string]bool{
 	"IF_RS_SENT": true, "IF_RA_RCVD": true, "IF_RA_MANAGED": true, "IF_RA_OTHERCONF": true, "IF_READY": true,
+	"INFINITY_LIFE_TIME": true,
 }
 
 // positional are attribute names that number the entries of a list, which
