@@ -53,7 +53,7 @@ func DefaultConnConfig() ConnConfig {
 // used for requests should not also be read by another goroutine at the same
 // time: that reader would take replies the request is waiting for.
 type Conn struct {
-	nc   *netlink.Conn
+	sock Socket
 	rc   syscall.RawConn
 	port uint32
 	seq  atomic.Uint32
@@ -117,14 +117,11 @@ func Dial(family int, cfg ConnConfig) (*Conn, error) {
 		}
 		return nil, sysError(op, err)
 	}
-	rc, err := nc.SyscallConn()
+	c, err := newConn(nc, cfg)
 	if err != nil {
 		nc.Close()
 		return nil, sysError("dial netlink", err)
 	}
-	c := &Conn{nc: nc, rc: rc, port: nc.PID(), tap: cfg.Tap, guard: cfg.Guard, idle: resolveIdle(cfg.Idle, DefaultIdle)}
-	c.initRead()
-	c.initSend()
 	opts := []struct {
 		on  bool
 		opt int
@@ -143,19 +140,71 @@ func Dial(family int, cfg ConnConfig) (*Conn, error) {
 			return nil, err
 		}
 	}
+	if err := c.configure(cfg); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Socket is what a Conn needs of its socket besides the descriptor's
+// reads and writes: *netlink.Conn (github.com/mdlayher/netlink) for the
+// sockets Dial opens, or a stand-in for tests (package nltest).
+type Socket interface {
+	// SyscallConn gives the descriptor the Conn sends and receives on,
+	// one datagram per call, registered with the runtime's poller.
+	SyscallConn() (syscall.RawConn, error)
+	PID() uint32 // the port id replies are addressed to
+	Close() error
+	JoinGroup(group uint32) error
+	LeaveGroup(group uint32) error
+	SetReadBuffer(bytes int) error
+	SetReadDeadline(t time.Time) error
+}
+
+// NewConn makes a Conn of a socket opened by other means than Dial: it is
+// how package nltest's fake kernel hands out its sockets. Of cfg it uses
+// Tap, Guard, Idle, RcvBuf and Groups (through sock); the netlink socket
+// options (Strict, ExtAck, CapAck, NoENOBUFS) and NetNS are Dial's alone,
+// and ignored here. Closing the Conn closes sock.
+func NewConn(sock Socket, cfg ConnConfig) (*Conn, error) {
+	c, err := newConn(sock, cfg)
+	if err != nil {
+		return nil, sysError("new conn", err)
+	}
+	if err := c.configure(cfg); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// newConn wraps sock, readied for reading and sending, but configures
+// nothing of the socket.
+func newConn(sock Socket, cfg ConnConfig) (*Conn, error) {
+	rc, err := sock.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	c := &Conn{sock: sock, rc: rc, port: sock.PID(), tap: cfg.Tap, guard: cfg.Guard, idle: resolveIdle(cfg.Idle, DefaultIdle)}
+	c.initRead()
+	c.initSend()
+	return c, nil
+}
+
+// configure sets the receive buffer and joins the groups cfg asks for.
+func (c *Conn) configure(cfg ConnConfig) error {
 	if cfg.RcvBuf > 0 {
 		if err := c.SetReadBuffer(cfg.RcvBuf); err != nil {
-			c.Close()
-			return nil, err
+			return err
 		}
 	}
 	for _, g := range cfg.Groups {
 		if err := c.JoinGroup(g); err != nil {
-			c.Close()
-			return nil, err
+			return err
 		}
 	}
-	return c, nil
+	return nil
 }
 
 // sysError wraps a system call failure as an *Error naming what was being
@@ -178,13 +227,13 @@ func (c *Conn) PortID() uint32 { return c.port }
 
 // Close closes the socket, waking any blocked read.
 func (c *Conn) Close() error {
-	return sysError("close", c.nc.Close())
+	return sysError("close", c.sock.Close())
 }
 
 // JoinGroup subscribes to a multicast group by number (RTNLGRP_LINK, ...).
 // Numbers above 31 work too, unlike the bind-time bitmask.
 func (c *Conn) JoinGroup(g uint32) error {
-	if err := c.nc.JoinGroup(g); err != nil {
+	if err := c.sock.JoinGroup(g); err != nil {
 		return sysError("join group", err)
 	}
 	c.groupMu.Lock()
@@ -198,7 +247,7 @@ func (c *Conn) JoinGroup(g uint32) error {
 
 // LeaveGroup unsubscribes from a multicast group.
 func (c *Conn) LeaveGroup(g uint32) error {
-	if err := c.nc.LeaveGroup(g); err != nil {
+	if err := c.sock.LeaveGroup(g); err != nil {
 		return sysError("leave group", err)
 	}
 	c.groupMu.Lock()
@@ -238,7 +287,7 @@ func (c *Conn) ackOnly(p *Protocol, h Header, n int) bool {
 // permitted, so root can exceed net.core.rmem_max; SO_RCVBUF otherwise).
 // Busy multicast listeners need a large one to avoid ENOBUFS.
 func (c *Conn) SetReadBuffer(n int) error {
-	if err := c.nc.SetReadBuffer(n); err != nil {
+	if err := c.sock.SetReadBuffer(n); err != nil {
 		return sysError("set receive buffer", err)
 	}
 	c.readMu.Lock()

@@ -154,12 +154,12 @@ func (c *Conn) readLocked(ctx context.Context, idle time.Duration, fn func(fd in
 			dl, idleDL = t, true
 		}
 	}
-	if err := c.nc.SetReadDeadline(dl); err != nil {
+	if err := c.sock.SetReadDeadline(dl); err != nil {
 		return sysError("recv", err)
 	}
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
-		c.nc.SetReadDeadline(time.Unix(1, 0))
+		c.sock.SetReadDeadline(time.Unix(1, 0))
 		close(fired)
 	})
 	defer func() {

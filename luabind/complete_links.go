@@ -28,7 +28,7 @@ func (c *completer) linkNames() []string {
 	// A busy machine can fail a dump (interrupted by changes, a transient
 	// socket error); completion tries again rather than offer nothing.
 	for try := 0; try < 3; try++ {
-		conn, err := engine.Dial(0, engine.ConnConfig{NetNS: c.e.NetNS(), Guard: c.e.guard(0, c.e.route)})
+		conn, err := c.e.opts.Dial(0, engine.ConnConfig{NetNS: c.e.NetNS(), Guard: c.e.guard(0, c.e.route)})
 		if err != nil {
 			continue
 		}

@@ -29,6 +29,11 @@ type Options struct {
 	// system's (see ynl.DefaultDirs); specs are read when a family is
 	// first described, never at start-up.
 	YNLPath []string
+	// Dial, if set, opens every socket the Env uses (nl.socket's, the ip
+	// module's, generic netlink's, completion's) in place of engine.Dial,
+	// which it is called as: tests hand it a fake kernel's
+	// (engine/nltest.Kernel.Dial) to run scripts without root.
+	Dial func(family int, cfg engine.ConnConfig) (*engine.Conn, error)
 }
 
 // Env is one Lua state with nlsh's modules loaded. It is not safe for
@@ -95,6 +100,9 @@ func New(opts Options) *Env {
 	}
 	if opts.TraceOut == nil {
 		opts.TraceOut = os.Stderr
+	}
+	if opts.Dial == nil {
+		opts.Dial = engine.Dial
 	}
 	e := &Env{
 		L:          newState(),

@@ -76,7 +76,7 @@ func (e *Env) policyFamily(g *genlNS, in genl.Info) (*genl.Family, error) {
 		cfg := engine.DefaultConnConfig()
 		cfg.NetNS = g.ns
 		cfg.Guard = e.guard(16, g.tab.Protocol())
-		c, err := engine.Dial(16, cfg)
+		c, err := e.opts.Dial(16, cfg)
 		if err != nil {
 			return nil, err
 		}

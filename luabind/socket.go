@@ -180,10 +180,10 @@ func (e *Env) luaSocket(L *lua.LState) int {
 func (e *Env) dial(family int, p *engine.Protocol, name string, cfg engine.ConnConfig) (*socket, error) {
 	cfg.Tap = e.tap(family, p)
 	cfg.Guard = e.guard(family, p)
-	conn, err := engine.Dial(family, cfg)
+	conn, err := e.opts.Dial(family, cfg)
 	if errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE) {
 		e.closeDropped()
-		conn, err = engine.Dial(family, cfg)
+		conn, err = e.opts.Dial(family, cfg)
 	}
 	if err != nil {
 		return nil, err
