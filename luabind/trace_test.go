@@ -195,43 +195,6 @@ return table.concat(names, ' ')
 	}
 }
 
-// TestErrorsTeach: a refused request is explained with the attribute the
-// kernel pointed at marked, by e:explain() and by the trace in both modes.
-func TestErrorsTeach(t *testing.T) {
-	ns := nstest.New(t)
-	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
-	var out, tr bytes.Buffer
-	e := New(Options{NetNS: ns, Stdout: &out, TraceOut: &tr})
-	defer e.Close()
-	run(t, e, `
-local ok, err = pcall(ip.link, 'set', {ifname = 'v0', mtu = nl.raw('\1\0')})
-err:explain()
-nl.trace(true)
-pcall(ip.link, 'set', {ifname = 'v0', mtu = nl.raw('\1\0')})
-nl.trace('explain')
-pcall(ip.link, 'set', {ifname = 'v0', mtu = nl.raw('\1\0')})
-`)
-	marked := func(s string) string {
-		for _, l := range strings.Split(s, "\n") {
-			if strings.HasSuffix(l, "<-- here") {
-				return l
-			}
-		}
-		return ""
-	}
-	if l := marked(out.String()); !strings.Contains(l, "nla_len = 6") || !strings.HasPrefix(out.String(), "RTM_NEWLINK: numerical result out of range (ERANGE") {
-		t.Errorf("e:explain() printed (marked row %q):\n%s", l, out.String())
-	}
-	trace := tr.String()
-	if !strings.Contains(trace, `error=ERANGE "Attribute failed policy validation" [at IFLA_MTU]`) {
-		t.Errorf("compact trace lacks the error's attribute:\n%s", trace)
-	}
-	if !strings.Contains(trace, "the kernel refused request seq=") || !strings.Contains(marked(trace), "nla_len = 6") ||
-		!strings.Contains(trace, "nlmsgerr.type (msg.nlmsg_type) = 16 RTM_NEWLINK") {
-		t.Errorf("explain trace does not mark the request:\n%s", trace)
-	}
-}
-
 // TestTraceBatch traces and captures an ip.batch whose verbs look up an
 // interface by name: the batch's acknowledgements are tapped on its own
 // goroutine while the lookups are tapped on the Lua one (go test -race
