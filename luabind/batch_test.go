@@ -110,25 +110,3 @@ assert(ip.batch(function() ip.route('add', {dst = '10.98.0.0/16', gateway = '10.
 		t.Error("ip.route after the cancelled batch added nothing")
 	}
 }
-
-// TestIPBatchRefusesEcho: a verb asked for echo inside ip.batch says it
-// cannot (the answer would come after the batch), ip.route's Go path and
-// ip.neigh's read-back alike; nothing is added.
-func TestIPBatchRefusesEcho(t *testing.T) {
-	ns, e := ipEnv(t)
-	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
-	nstest.IP(t, ns, "link", "set", "v0", "up")
-	nstest.IP(t, ns, "addr", "add", "10.0.0.1/24", "dev", "v0")
-	for _, verb := range []string{
-		`ip.route('add', {dst='10.7.0.0/16', gateway='10.0.0.2', echo=true})`,
-		`ip.neigh('add', {dst='10.0.0.9', lladdr='02:00:00:00:00:09', ifname='v0', echo=true})`,
-	} {
-		msg := runErr(t, e, `ip.batch(function() `+verb+` end)`)
-		if !strings.Contains(msg, "echo is not available inside ip.batch") {
-			t.Errorf("%s inside ip.batch: %q", verb, msg)
-		}
-	}
-	if out := nstest.IP(t, ns, "route", "show", "10.7.0.0/16") + nstest.IP(t, ns, "neigh", "show", "10.0.0.9"); out != "" {
-		t.Errorf("refused requests were sent: %q", out)
-	}
-}
