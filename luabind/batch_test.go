@@ -6,16 +6,14 @@ import (
 	"testing"
 	"time"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"nlsh/engine/nstest"
 )
 
-// TestSockBatch drives s:batch from Lua: requests queued by add (tables
-// and bytes) reach the kernel, failures come back per request, the socket
-// refuses other use meanwhile, and add is dead once the batch is over.
-func TestSockBatch(t *testing.T) {
-	ns, e := ipEnv(t)
-	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
-	vals := run(t, e, `
+// sockBatchScript drives s:batch; TestSockBatch runs it against the kernel,
+// TestFakeSockBatch against the fake one.
+const sockBatchScript = `
 local s = nl.socket('route')
 local function route(i)
   local m = rtnl.rtmsg{family = AF_INET, dst_len = 32, table = RT_TABLE_MAIN,
@@ -39,7 +37,13 @@ local results, failed = s:batch(function(add)
 end)
 local late = select(2, pcall(added, route(1)))
 return #results, failed, results[501].code, results[500], tostring(busy), tostring(late)
-`)
+`
+
+// checkSockBatch checks what sockBatchScript returns: 501 results, the
+// repeated route's EEXIST among them, and the socket's refusals during and
+// after the batch.
+func checkSockBatch(t *testing.T, vals []lua.LValue) {
+	t.Helper()
 	if got := []string{vals[0].String(), vals[1].String(), vals[2].String(), vals[3].String()}; strings.Join(got, " ") != "501 1 EEXIST true" {
 		t.Errorf("results: %v", got)
 	}
@@ -49,10 +53,28 @@ return #results, failed, results[501].code, results[500], tostring(busy), tostri
 	if !strings.Contains(vals[5].String(), "after the batch finished") {
 		t.Errorf("add after the batch: %s", vals[5])
 	}
+}
+
+// TestSockBatch drives s:batch from Lua: requests queued by add (tables
+// and bytes) reach the kernel, failures come back per request, the socket
+// refuses other use meanwhile, and add is dead once the batch is over.
+func TestSockBatch(t *testing.T) {
+	ns, e := ipEnv(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	checkSockBatch(t, run(t, e, sockBatchScript))
 	if out := nstest.IP(t, ns, "route", "show", "type", "blackhole"); strings.Count(out, "\n") != 500 {
 		t.Errorf("%d blackhole routes, want 500", strings.Count(out, "\n"))
 	}
 }
+
+// ipBatchRaisesScript raises inside ip.batch; TestIPBatchRaises runs it
+// against the kernel, TestFakeIPBatchRaises against the fake one.
+const ipBatchRaisesScript = `ip.batch(function()
+  for i = 1, 300 do
+    ip.route('add', {dst = ('10.9.%d.0/24'):format(i % 256 + math.floor(i / 256)), gateway = '10.0.0.2', dev = 'v0'})
+  end
+  error('stop here')
+end)`
 
 // TestIPBatchRaises checks that when the function given to ip.batch raises,
 // the requests it queued before are still sent and its error comes out
@@ -62,12 +84,7 @@ func TestIPBatchRaises(t *testing.T) {
 	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
 	nstest.IP(t, ns, "link", "set", "v0", "up")
 	nstest.IP(t, ns, "addr", "add", "10.0.0.1/24", "dev", "v0")
-	msg := runErr(t, e, `ip.batch(function()
-  for i = 1, 300 do
-    ip.route('add', {dst = ('10.9.%d.0/24'):format(i % 256 + math.floor(i / 256)), gateway = '10.0.0.2', dev = 'v0'})
-  end
-  error('stop here')
-end)`)
+	msg := runErr(t, e, ipBatchRaisesScript)
 	if !strings.HasSuffix(msg, "stop here") {
 		t.Errorf("error %q, want fn's own", msg)
 	}

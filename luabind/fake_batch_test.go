@@ -68,40 +68,7 @@ func (f *fakeRoutes) counts() (asked, distinct int) {
 func TestFakeSockBatch(t *testing.T) {
 	f := newFakeRoutes(t, "lo")
 	e, _, _ := newFakeEnv(t, f.handle)
-	vals := run(t, e, `
-local s = nl.socket('route')
-local function route(i)
-  local m = rtnl.rtmsg{family = AF_INET, dst_len = 32, table = RT_TABLE_MAIN,
-    proto = RTPROT_BOOT, type = RTN_BLACKHOLE}
-  m.header.type = RTM_NEWROUTE
-  m.header.flags = 'NLM_F_REQUEST|NLM_F_CREATE|NLM_F_EXCL'
-  m.attrs = {{'RTA_DST', ('10.7.%d.%d'):format(math.floor(i / 256), i % 256)}}
-  return m
-end
--- The busy socket raises, and fn's assignments to the chunk's locals
--- after that error was caught still count.
-local busy, added
-local results, failed = s:batch(function(add)
-  for i = 1, 500 do
-    local n = add(i % 2 == 0 and route(i) or route(i):encode())
-    assert(n == i, 'add returned ' .. tostring(n))
-  end
-  add(route(7))                                   -- 501: exists already
-  busy = select(2, pcall(s.request, s, route(9999)))
-  added = add
-end)
-local late = select(2, pcall(added, route(1)))
-return #results, failed, results[501].code, results[500], tostring(busy), tostring(late)
-`)
-	if got := []string{vals[0].String(), vals[1].String(), vals[2].String(), vals[3].String()}; strings.Join(got, " ") != "501 1 EEXIST true" {
-		t.Errorf("results: %v", got)
-	}
-	if !strings.Contains(vals[4].String(), "socket is busy with a batch") {
-		t.Errorf("request inside the batch: %s", vals[4])
-	}
-	if !strings.Contains(vals[5].String(), "after the batch finished") {
-		t.Errorf("add after the batch: %s", vals[5])
-	}
+	checkSockBatch(t, run(t, e, sockBatchScript))
 	if asked, distinct := f.counts(); asked != 501 || distinct != 500 {
 		t.Errorf("the kernel was asked for %d routes, %d distinct; want 501 and 500", asked, distinct)
 	}
@@ -115,12 +82,7 @@ return #results, failed, results[501].code, results[500], tostring(busy), tostri
 func TestFakeIPBatchRaises(t *testing.T) {
 	f := newFakeRoutes(t, "lo", "v0")
 	e, _, _ := newFakeEnv(t, f.handle)
-	msg := runErr(t, e, `ip.batch(function()
-  for i = 1, 300 do
-    ip.route('add', {dst = ('10.9.%d.0/24'):format(i % 256 + math.floor(i / 256)), gateway = '10.0.0.2', dev = 'v0'})
-  end
-  error('stop here')
-end)`)
+	msg := runErr(t, e, ipBatchRaisesScript)
 	if !strings.HasSuffix(msg, "stop here") {
 		t.Errorf("error %q, want fn's own", msg)
 	}

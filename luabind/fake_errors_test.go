@@ -129,61 +129,10 @@ func TestFakeKernelErrors(t *testing.T) {
 		}
 		return [][]byte{policyError(t, m, ifinfomsgLen, unix.IFLA_MTU)}
 	})
-	vals := run(t, e, `
-local s = nl.socket('route')
-local function newlink(name)
-  local m = rtnl.ifinfomsg()
-  m.header.type = RTM_NEWLINK
-  m.header.flags = 'NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL'
-  m.attrs = {{'IFLA_IFNAME', name}, {'IFLA_LINKINFO', {{'IFLA_INFO_KIND', 'veth'}}}}
-  return m
-end
-local ok, e1 = pcall(s.request, s, newlink('v0'))
-assert(not ok and e1.errno == 17 and e1.code == 'EEXIST', tostring(e1))
-assert(e1.message == 'file exists', e1.message)
-assert(e1.request.event == 'RTM_NEWLINK')
-local d = rtnl.ifinfomsg{index = 9999}
-d.header.type = RTM_DELLINK
-d.header.flags = NLM_F_REQUEST + NLM_F_ACK
-local ok, e2 = pcall(s.request, s, d)
-assert(not ok and e2.code == 'ENODEV' and e2.errno == 19, tostring(e2))
--- an MTU below the minimum: the kernel says why
-local get = rtnl.ifinfomsg()
-get.header.type = RTM_GETLINK
-get.header.flags = NLM_F_REQUEST
-get.attrs = {{'IFLA_IFNAME', 'v0'}}
-local idx = s:request(get)[1].index
-local set = rtnl.ifinfomsg{index = idx}
-set.header.type = RTM_NEWLINK
-set.header.flags = NLM_F_REQUEST + NLM_F_ACK
-set.attrs = {{'IFLA_MTU', 10}}
-local ok, e3 = pcall(s.request, s, set)
-assert(not ok and e3.code == 'EINVAL', tostring(e3))
--- a malformed attribute: the kernel points at it
-set.attrs = {{'IFLA_MTU', nl.raw('\1\0')}}
-local ok, e4 = pcall(s.request, s, set)
-assert(not ok and e4.offset and e4.ext_ack, tostring(e4))
--- and inside nests, by path
-local vx = rtnl.ifinfomsg()
-vx.header.type = RTM_NEWLINK
-vx.header.flags = 'NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL'
-vx.attrs = {{'IFLA_IFNAME', 'vx0'}, {'IFLA_LINKINFO', {{'IFLA_INFO_KIND', 'vxlan'},
-  {'IFLA_INFO_DATA', {{'IFLA_VXLAN_ID', nl.raw('\1\0')}}}}}}
-local ok, e5 = pcall(s.request, s, vx)
-assert(not ok and e5.offset, tostring(e5))
-return tostring(e1), e3.ext_ack, e4.attr, tostring(e4), e5.attr, tostring(e3)
-`)
-	if got := lua.LVAsString(vals[0]); !strings.Contains(got, "EEXIST") || strings.Contains(got, "\n") {
-		t.Errorf("tostring(EEXIST error) = %q, want one line naming EEXIST", got)
-	}
+	vals := run(t, e, kernelErrorsScript)
+	checkKernelErrors(t, vals)
 	if ack := lua.LVAsString(vals[1]); ack != "mtu less than device minimum" {
 		t.Errorf("ext_ack = %q, want the kernel's MTU message", ack)
-	}
-	if attr := lua.LVAsString(vals[2]); attr != "IFLA_MTU" {
-		t.Errorf("attr = %q, want IFLA_MTU (%s)", attr, lua.LVAsString(vals[3]))
-	}
-	if attr := lua.LVAsString(vals[4]); attr != "IFLA_LINKINFO > IFLA_INFO_DATA > IFLA_VXLAN_ID" {
-		t.Errorf("attr = %q, want the path to IFLA_VXLAN_ID", attr)
 	}
 	if got, want := lua.LVAsString(vals[5]), "RTM_NEWLINK: invalid argument (EINVAL, errno 22): mtu less than device minimum"; got != want {
 		t.Errorf("tostring(EINVAL error) = %q, want %q", got, want)
@@ -203,18 +152,9 @@ func TestFakeDroppedRequest(t *testing.T) {
 		m := r.Messages[0]
 		return [][]byte{nltest.Reply(m, unix.RTM_NEWLINK, 0, fakeLinkBody(t, 1, "lo")), nltest.Ack(m)}
 	})
-	vals := run(t, e, `
-local s = nl.socket('route')
-local get = rtnl.ifinfomsg{header = {type = RTM_GETLINK, flags = 'NLM_F_REQUEST|NLM_F_ACK'}, index = 1}
-local bad = get:encode()
-bad = string.char(bad:byte(1) + 8) .. bad:sub(2)      -- nlmsg_len 8 bytes too long
-local ok, e = pcall(s.request, s, bad, {timeout = 0.1})
-local ok2, e2 = pcall(function() for m in s:each(bad, {timeout = 0.1}) do end end)
-return ok, e.code, e.errno, tostring(e), ok2, e2.code, #s:request(get)
-`)
-	want := "false ETIMEDOUT 110 RTM_GETLINK: no reply from the kernel for 0.1 s (the request may have been dropped: check its length) false ETIMEDOUT 1"
-	if got := luaJoin(vals); got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
+	vals := run(t, e, droppedRequestScript)
+	if got := luaJoin(vals); got != droppedRequestWant {
+		t.Errorf("got  %s\nwant %s", got, droppedRequestWant)
 	}
 	if n := len(k.Requests()); n != 3 {
 		t.Errorf("the kernel saw %d datagrams, want the two dropped and the get", n)

@@ -68,24 +68,7 @@ func fakeInterruptedAddrs(t *testing.T, n, perDatagram, intrAt int) nltest.Handl
 func TestFakeEachInterrupted(t *testing.T) {
 	const n = 500
 	e, _, _ := newFakeEnv(t, fakeInterruptedAddrs(t, n, 30, 100))
-	vals := run(t, e, `
-local s, other = nl.socket('route', {rcvbuf = 4096}), nl.socket('route')
-local req = rtnl.ifaddrmsg{family = AF_INET}
-req.header.type, req.header.flags = RTM_GETADDR, 'NLM_F_REQUEST|NLM_F_DUMP'
-local n, changed = 0, false
-local ok, err = pcall(function()
-  for m in s:each(req) do
-    n = n + 1
-    if n == 10 and not changed then
-      changed = true
-      local a = rtnl.ifaddrmsg{family = AF_INET, prefixlen = 32, index = ip.link_lookup('v1')}
-      a.header.type, a.header.flags = RTM_NEWADDR, 'NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL'
-      a.attrs = {{'IFA_LOCAL', '10.200.0.1'}}
-      other:request(a)
-    end
-  end
-end)
-return ok, err and err.code, n`)
+	vals := run(t, e, eachInterruptedScript)
 	if vals[0].String() != "false" || vals[1].String() != "NLM_F_DUMP_INTR" {
 		t.Fatalf("s:each of an interrupted dump: ok=%s code=%s after %s messages", vals[0], vals[1], vals[2])
 	}
@@ -99,18 +82,7 @@ return ok, err and err.code, n`)
 func TestFakeIPEachInterrupted(t *testing.T) {
 	const n = 8000
 	e, _, _ := newFakeEnv(t, fakeInterruptedAddrs(t, n, 60, 4000))
-	vals := run(t, e, `
-local n, changed = 0, false
-local ok, err = pcall(function()
-  for a in ip.each.addrs{family = AF_INET} do
-    n = n + 1
-    if n == 10 and not changed then
-      changed = true
-      ip.addr('add', {ifname = 'v1', address = '10.200.0.1/32'})
-    end
-  end
-end)
-return ok, err and err.code, n`)
+	vals := run(t, e, ipEachInterruptedScript)
 	if vals[0].String() != "false" || vals[1].String() != "NLM_F_DUMP_INTR" {
 		t.Fatalf("ip.each.addrs of an interrupted dump: ok=%s code=%s after %s messages", vals[0], vals[1], vals[2])
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -21,32 +20,9 @@ func TestFakeTraceDatagrams(t *testing.T) {
 	var tr bytes.Buffer
 	e := New(Options{Stdout: io.Discard, TraceOut: &tr, Dial: k.Dial})
 	defer e.Close()
-	run(t, e, `
-nl.trace(true)
-local s = nl.socket('route')
-local m = rtnl.ifinfomsg()
-m.header.type, m.header.flags = RTM_GETLINK, NLM_F_REQUEST + NLM_F_DUMP
-s:request(m)
-`)
+	run(t, e, traceDumpScript)
 	trace := tr.String()
-	head := regexp.MustCompile(`^< \[datagram: (\d+) messages, \d+ bytes\]$`)
-	lines := strings.Split(strings.TrimSpace(trace), "\n")
-	var marked []int
-	for i := 0; i < len(lines); i++ {
-		m := head.FindStringSubmatch(lines[i])
-		if m == nil {
-			continue
-		}
-		var n int
-		fmt.Sscan(m[1], &n)
-		marked = append(marked, n)
-		for j := 1; j <= n; j++ {
-			if i+j >= len(lines) || !strings.HasPrefix(lines[i+j], "< RTM_NEWLINK ") {
-				t.Fatalf("the datagram at line %d says %d messages; line %d is not one:\n%s", i+1, n, i+j+1, trace)
-			}
-		}
-		i += n
-	}
+	marked := datagramMarks(t, trace, "< RTM_NEWLINK ")
 	// Each datagram of several messages is marked, the lone b5 and
 	// NLMSG_DONE are not.
 	if got := fmt.Sprint(marked); got != "[4 3 5]" {

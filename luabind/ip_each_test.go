@@ -105,6 +105,22 @@ return n, #ip.routes{table = 100}, none`)
 	}
 }
 
+// ipEachInterruptedScript streams an interrupted dump with ip.each;
+// TestIPEachInterrupted runs it against the kernel,
+// TestFakeIPEachInterrupted against the fake one.
+const ipEachInterruptedScript = `
+local n, changed = 0, false
+local ok, err = pcall(function()
+  for a in ip.each.addrs{family = AF_INET} do
+    n = n + 1
+    if n == 10 and not changed then
+      changed = true
+      ip.addr('add', {ifname = 'v1', address = '10.200.0.1/32'})
+    end
+  end
+end)
+return ok, err and err.code, n`
+
 // TestIPEachInterrupted: a change made while ip.each walks a dump hands out
 // every message first, then raises code NLM_F_DUMP_INTR (a stream cannot
 // ask again for what it handed out).
@@ -124,18 +140,7 @@ func TestIPEachInterrupted(t *testing.T) {
 	}
 	nstest.IP(t, ns, "-batch", batch)
 	e, _ := newEnv(t, ns)
-	vals := run(t, e, `
-local n, changed = 0, false
-local ok, err = pcall(function()
-  for a in ip.each.addrs{family = AF_INET} do
-    n = n + 1
-    if n == 10 and not changed then
-      changed = true
-      ip.addr('add', {ifname = 'v1', address = '10.200.0.1/32'})
-    end
-  end
-end)
-return ok, err and err.code, n`)
+	vals := run(t, e, ipEachInterruptedScript)
 	if vals[0].String() != "false" || vals[1].String() != "NLM_F_DUMP_INTR" {
 		t.Fatalf("ip.each.addrs under a change: ok=%s code=%s after %s messages", vals[0], vals[1], vals[2])
 	}

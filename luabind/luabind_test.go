@@ -174,13 +174,9 @@ return n, got.routes, got.classes
 	}
 }
 
-// TestKernelErrors checks error values for EEXIST, ENODEV and an extended ACK
-// that points at an attribute.
-func TestKernelErrors(t *testing.T) {
-	ns := nstest.New(t)
-	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
-	e, _ := newEnv(t, ns)
-	vals := run(t, e, `
+// kernelErrorsScript meets the kernel's refusals from Lua; TestKernelErrors runs it
+// against the kernel, TestFakeKernelErrors against the fake one.
+const kernelErrorsScript = `
 local s = nl.socket('route')
 local function newlink(name)
   local m = rtnl.ifinfomsg()
@@ -198,7 +194,7 @@ d.header.type = RTM_DELLINK
 d.header.flags = NLM_F_REQUEST + NLM_F_ACK
 local ok, e2 = pcall(s.request, s, d)
 assert(not ok and e2.code == 'ENODEV' and e2.errno == 19, tostring(e2))
--- an MTU below the minimum: the kernel says why and points at IFLA_MTU
+-- an MTU below the minimum: the kernel says why
 local get = rtnl.ifinfomsg()
 get.header.type = RTM_GETLINK
 get.header.flags = NLM_F_REQUEST
@@ -223,18 +219,34 @@ vx.attrs = {{'IFLA_IFNAME', 'vx0'}, {'IFLA_LINKINFO', {{'IFLA_INFO_KIND', 'vxlan
 local ok, e5 = pcall(s.request, s, vx)
 assert(not ok and e5.offset, tostring(e5))
 return tostring(e1), e3.ext_ack, e4.attr, tostring(e4), e5.attr, tostring(e3)
-`)
+`
+
+// checkKernelErrors checks what kernelErrorsScript returns, but for the
+// kernel's own message: one line naming EEXIST, and the attribute the
+// kernel pointed at, at the top level and inside nests.
+func checkKernelErrors(t *testing.T, vals []lua.LValue) {
+	t.Helper()
 	if got := lua.LVAsString(vals[0]); !strings.Contains(got, "EEXIST") || strings.Contains(got, "\n") {
 		t.Errorf("tostring(EEXIST error) = %q, want one line naming EEXIST", got)
-	}
-	if ack := lua.LVAsString(vals[1]); !strings.Contains(strings.ToLower(ack), "mtu") {
-		t.Errorf("ext_ack = %q, want the kernel's MTU message", ack)
 	}
 	if attr := lua.LVAsString(vals[2]); attr != "IFLA_MTU" {
 		t.Errorf("attr = %q, want IFLA_MTU (%s)", attr, lua.LVAsString(vals[3]))
 	}
 	if attr := lua.LVAsString(vals[4]); attr != "IFLA_LINKINFO > IFLA_INFO_DATA > IFLA_VXLAN_ID" {
 		t.Errorf("attr = %q, want the path to IFLA_VXLAN_ID", attr)
+	}
+}
+
+// TestKernelErrors checks error values for EEXIST, ENODEV and an extended ACK
+// that points at an attribute.
+func TestKernelErrors(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	e, _ := newEnv(t, ns)
+	vals := run(t, e, kernelErrorsScript)
+	checkKernelErrors(t, vals)
+	if ack := lua.LVAsString(vals[1]); !strings.Contains(strings.ToLower(ack), "mtu") {
+		t.Errorf("ext_ack = %q, want the kernel's MTU message", ack)
 	}
 	t.Logf("MTU errors: %s / %s", lua.LVAsString(vals[5]), lua.LVAsString(vals[3]))
 }

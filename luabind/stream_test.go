@@ -16,22 +16,10 @@ import (
 	"nlsh/engine/nstest"
 )
 
-// TestEachInterrupted: a change made while s:each walks a dump interrupts
-// it; the stream cannot ask again for what it already handed out, so it
-// hands out the rest and then raises code NLM_F_DUMP_INTR.
-func TestEachInterrupted(t *testing.T) {
-	ns, e := ipEnv(t)
-	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
-	var b strings.Builder
-	for i := range 500 {
-		b.WriteString("addr add 10.1." + strconv.Itoa(i/200) + "." + strconv.Itoa(i%200+1) + "/32 dev v0\n")
-	}
-	batch := filepath.Join(t.TempDir(), "batch")
-	if err := os.WriteFile(batch, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	nstest.IP(t, ns, "-batch", batch)
-	vals := run(t, e, `
+// eachInterruptedScript streams an interrupted dump with s:each;
+// TestEachInterrupted runs it against the kernel, TestFakeEachInterrupted
+// against the fake one.
+const eachInterruptedScript = `
 -- A small receive buffer makes the kernel write the dump a datagram at a
 -- time, as the loop asks for more.
 local s, other = nl.socket('route', {rcvbuf = 4096}), nl.socket('route')
@@ -50,7 +38,24 @@ local ok, err = pcall(function()
     end
   end
 end)
-return ok, err and err.code, n`)
+return ok, err and err.code, n`
+
+// TestEachInterrupted: a change made while s:each walks a dump interrupts
+// it; the stream cannot ask again for what it already handed out, so it
+// hands out the rest and then raises code NLM_F_DUMP_INTR.
+func TestEachInterrupted(t *testing.T) {
+	ns, e := ipEnv(t)
+	nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+	var b strings.Builder
+	for i := range 500 {
+		b.WriteString("addr add 10.1." + strconv.Itoa(i/200) + "." + strconv.Itoa(i%200+1) + "/32 dev v0\n")
+	}
+	batch := filepath.Join(t.TempDir(), "batch")
+	if err := os.WriteFile(batch, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nstest.IP(t, ns, "-batch", batch)
+	vals := run(t, e, eachInterruptedScript)
 	if vals[0].String() != "false" || vals[1].String() != "NLM_F_DUMP_INTR" {
 		t.Fatalf("s:each under a change: ok=%s code=%s after %s messages", vals[0], vals[1], vals[2])
 	}

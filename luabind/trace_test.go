@@ -239,6 +239,51 @@ nl.trace(false)`)
 	}
 }
 
+// traceDumpScript traces a dump of the links; TestTraceDatagrams runs it
+// against the kernel, TestFakeTraceDatagrams against the fake one.
+const traceDumpScript = `
+nl.trace(true)
+local s = nl.socket('route')
+local m = rtnl.ifinfomsg()
+m.header.type, m.header.flags = RTM_GETLINK, NLM_F_REQUEST + NLM_F_DUMP
+s:request(m)
+`
+
+// datagramMarks reads a trace's datagram lines ("< [datagram: N messages,
+// B bytes]") and returns each one's N, failing the test unless the N lines
+// after it are messages, each starting with one of kinds.
+func datagramMarks(t *testing.T, trace string, kinds ...string) []int {
+	t.Helper()
+	head := regexp.MustCompile(`^< \[datagram: (\d+) messages, \d+ bytes\]$`)
+	lines := strings.Split(strings.TrimSpace(trace), "\n")
+	var marks []int
+	for i := 0; i < len(lines); i++ {
+		m := head.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		var n int
+		fmt.Sscan(m[1], &n)
+		marks = append(marks, n)
+		for j := 1; j <= n; j++ {
+			if i+j >= len(lines) || !hasAnyPrefix(lines[i+j], kinds) {
+				t.Fatalf("the datagram at line %d says %d messages; line %d is not one:\n%s", i+1, n, i+j+1, trace)
+			}
+		}
+		i += n
+	}
+	return marks
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // TestTraceDatagrams: a dump's datagrams each hold many messages; the
 // trace marks where each begins, and shows NLMSG_DONE's error, 0 or not,
 // with its extended ACK.
@@ -250,37 +295,14 @@ func TestTraceDatagrams(t *testing.T) {
 	var tr bytes.Buffer
 	e := New(Options{NetNS: ns, Stdout: io.Discard, TraceOut: &tr})
 	defer e.Close()
-	run(t, e, `
-nl.trace(true)
-local s = nl.socket('route')
-local m = rtnl.ifinfomsg()
-m.header.type, m.header.flags = RTM_GETLINK, NLM_F_REQUEST + NLM_F_DUMP
-s:request(m)
+	run(t, e, traceDumpScript+`
 m.flags = IFF_UP -- a strict socket refuses this dump in its NLMSG_DONE
 pcall(s.request, s, m)
 `)
 	trace := tr.String()
-	// Each datagram's line says how many messages follow; every message
-	// is in one, and the dump's messages come in several.
-	head := regexp.MustCompile(`^< \[datagram: (\d+) messages, \d+ bytes\]$`)
-	lines := strings.Split(strings.TrimSpace(trace), "\n")
-	datagrams := 0
-	for i := 0; i < len(lines); i++ {
-		m := head.FindStringSubmatch(lines[i])
-		if m == nil {
-			continue
-		}
-		datagrams++
-		var n int
-		fmt.Sscan(m[1], &n)
-		for j := 1; j <= n; j++ {
-			if i+j >= len(lines) || !strings.HasPrefix(lines[i+j], "< RTM_NEWLINK ") && !strings.HasPrefix(lines[i+j], "< NLMSG_DONE ") {
-				t.Fatalf("the datagram at line %d says %d messages; line %d is not one:\n%s", i+1, n, i+j+1, trace)
-			}
-		}
-		i += n
-	}
-	if datagrams < 2 {
+	// Every message is in a marked datagram, and the dump's messages come
+	// in several.
+	if datagrams := len(datagramMarks(t, trace, "< RTM_NEWLINK ", "< NLMSG_DONE ")); datagrams < 2 {
 		t.Errorf("%d datagrams of several messages marked, want the dump's:\n%s", datagrams, trace)
 	}
 	for _, want := range []string{"NLMSG_DONE MULTI seq=1 pid=", " error=0\n",
