@@ -152,15 +152,6 @@ func (x *explainer) body(off int, b []byte, h Header) {
 	if c == DoneClass {
 		x.nameErrno(first)
 	}
-	if mt.Family != "" && mt.Name != mt.Family {
-		// In generic netlink the command names the operation.
-		for i := first; i < len(x.lines); i++ {
-			if strings.Contains(x.lines[i].Text, ".cmd = ") {
-				x.lines[i].Text += " " + mt.Name
-				break
-			}
-		}
-	}
 }
 
 func (x *explainer) errBody(off int, b []byte, h Header) {

@@ -96,9 +96,34 @@ func (f *Family) Build() error {
 				return err
 			}
 		}
+		if h, err = withCmdName(h, op); err != nil {
+			return err
+		}
 		op.Class = &engine.Class{Name: op.Name, Struct: h, Attrs: op.Set, Doc: op.Doc}
 	}
 	return nil
+}
+
+// withCmdName is an operation's header: h with genlmsghdr.cmd naming the
+// operation's command numbers, so that print, nl.explain and traces show
+// which command the byte is (cmd = 2 linkinfo-get). The request's number
+// comes last, so that the name reads back as the request's.
+func withCmdName(h *engine.StructDesc, op *Op) (*engine.StructDesc, error) {
+	en := &engine.Enum{Name: op.Name + " command"}
+	for _, n := range []int{op.Reply, op.Req} {
+		if n >= 0 {
+			en.Values = append(en.Values, engine.EnumValue{Name: op.Name, Value: uint64(n)})
+		}
+	}
+	if len(en.Values) == 0 {
+		return h, nil
+	}
+	fields := append([]engine.Field{}, h.Fields...)
+	for i := range fields {
+		fields[i].Offset = 0
+	}
+	fields[0].Enum = en
+	return engine.MakeStruct(h.Name, fields...)
 }
 
 // headerWith is genlmsghdr followed by a family's fixed header.

@@ -42,9 +42,6 @@ type printer struct {
 	// req is set while a request (NLM_F_REQUEST) is rendered, where a
 	// field's 0 may mean "unspecified" rather than its enum's name.
 	req bool
-	// op names the generic netlink operation whose header is rendered:
-	// its cmd byte is that operation's number, as nl.explain also says.
-	op string
 }
 
 func (e *Env) newPrinter() *printer {
@@ -119,11 +116,7 @@ func (p *printer) message(t *lua.LTable, c *engine.Class) {
 		p.line(0, "%s", title)
 	}
 	if c != nil && c.Struct != nil {
-		if mt != nil && mt.Family != "" && mt.Name != mt.Family {
-			p.op = mt.Name
-		}
 		p.structFields(t, c.Struct, 1)
-		p.op = ""
 	}
 	if pl, ok := t.RawGetString("payload").(lua.LString); ok {
 		p.line(1, "payload: %s", p.scalar(pl, nil))
@@ -188,11 +181,7 @@ func (p *printer) structFields(t *lua.LTable, s *engine.StructDesc, indent int) 
 			p.line(indent, "%s: 0 (%s)", f.Label(), f.Unset)
 			continue
 		}
-		text := p.scalar(v, f.Enum)
-		if f.Name == "cmd" && p.op != "" {
-			text += " (" + p.op + ")"
-		}
-		p.line(indent, "%s: %s", f.Label(), text)
+		p.line(indent, "%s: %s", f.Label(), p.scalar(v, f.Enum))
 	}
 	if s.Flex != nil {
 		if l, ok := t.RawGetString(s.FlexName).(*lua.LTable); ok {
