@@ -64,24 +64,18 @@ func errorMessage(m engine.Message, code int64, ext ExtAck) []byte {
 	}
 	h := m.Header
 	h.Length = uint32(engine.HeaderLen + len(m.Body))
-	b := encode(engine.Header{Type: engine.NLMSG_ERROR, Flags: flags, Seq: m.Header.Seq, PID: m.Header.PID}, engine.ErrClass,
-		engine.Table{Map: map[string]any{
-			"error": code, "length": uint64(h.Length), "type": uint64(h.Type), "flags": uint64(h.Flags),
-			"sequence_number": uint64(h.Seq), "pid": uint64(h.PID),
-			"attrs": engine.Table{List: attrs},
-		}})
-	if ext.Capped {
-		return b
+	msg := map[string]any{
+		"error": code, "length": uint64(h.Length), "type": uint64(h.Type), "flags": uint64(h.Flags),
+		"sequence_number": uint64(h.Seq), "pid": uint64(h.PID),
+		"attrs": engine.Table{List: attrs},
 	}
-	// The echoed payload sits between struct nlmsgerr and the
-	// attributes, padded to 4 bytes; the encoder's Table has no place
-	// for it.
-	at := engine.HeaderLen + 4 + engine.HeaderLen
-	payload := align(append([]byte(nil), m.Body...))
-	out := make([]byte, 0, len(b)+len(payload))
-	out = append(append(append(out, b[:at]...), payload...), b[at:]...)
-	setLength(out)
-	return out
+	if !ext.Capped {
+		// The echoed payload, which the encoder places between struct
+		// nlmsgerr and the attributes.
+		msg["payload"] = m.Body
+	}
+	return encode(engine.Header{Type: engine.NLMSG_ERROR, Flags: flags, Seq: m.Header.Seq, PID: m.Header.PID}, engine.ErrClass,
+		engine.Table{Map: msg})
 }
 
 // Done ends a dump answering m: NLMSG_DONE with error 0, NLM_F_MULTI and
@@ -137,10 +131,4 @@ func align(b []byte) []byte {
 		b = append(b, 0)
 	}
 	return b
-}
-
-func setLength(b []byte) {
-	h := engine.ParseHeader(b)
-	h.Length = uint32(len(b))
-	h.Put(b)
 }
