@@ -15,7 +15,8 @@ var nexthopGroupTypes = engine.NewEnum("nexthop_grp_type", engine.Seq(0,
 	"NEXTHOP_GRP_TYPE_MPATH", "NEXTHOP_GRP_TYPE_RES")...)
 
 // nexthopOpFlags names NHA_OP_FLAGS' bits: a dump request's (bits 0 and
-// 1) and the kernel's answer (bit 31).
+// 1) and the kernel's answer (bit 31: it zeroes the reserved bytes of the
+// nexthop_grp entries it dumps).
 var nexthopOpFlags = &engine.Enum{Name: "nha_op_flags", Flags: true, Values: []engine.EnumValue{
 	ev("NHA_OP_FLAG_DUMP_STATS", 1<<0), ev("NHA_OP_FLAG_DUMP_HW_STATS", 1<<1),
 	ev("NHA_OP_FLAG_RESP_GRP_RESVD_0", 1<<31)}}
@@ -91,7 +92,7 @@ var NexthopAttrs = &engine.AttrSet{Name: "nexthop", Prefix: "NHA_", Attrs: []*en
 	{Name: "NHA_FDB", Type: 11, Kind: engine.Flag, Doc: "the nexthop belongs to bridge FDB entries (in a dump request: only those)"},
 	{Name: "NHA_RES_GROUP", Type: 12, Kind: engine.Nested, Set: nexthopResGroupAttrs, NestFlag: true, Doc: "resilient group parameters"},
 	{Name: "NHA_RES_BUCKET", Type: 13, Kind: engine.Nested, Set: nexthopResBucketAttrs, NestFlag: true, Doc: "one bucket of a resilient group (bucket messages)"},
-	{Name: "NHA_OP_FLAGS", Type: 14, Kind: engine.U32, Enum: nexthopOpFlags, Doc: "in a request: what to dump besides; in a reply: what the kernel guarantees"},
+	{Name: "NHA_OP_FLAGS", Type: 14, Kind: engine.U32, Enum: nexthopOpFlags, Doc: "in a dump request: the statistics to add; in a reply: NHA_OP_FLAG_RESP_GRP_RESVD_0 when the kernel zeroed the group entries' reserved bytes, so resvd1 is the weight's high byte"},
 	{Name: "NHA_GROUP_STATS", Type: 15, Kind: engine.Nested, Set: nexthopGroupStatsAttrs, NestFlag: true, Doc: "a group's per-member packet counters (NHA_OP_FLAG_DUMP_STATS)"},
 	{Name: "NHA_HW_STATS_ENABLE", Type: 16, Kind: engine.U32, Doc: "1 to have drivers count the group's packets in hardware"},
 	{Name: "NHA_HW_STATS_USED", Type: 17, Kind: engine.U32, Doc: "1 if a driver counts the group's packets in hardware"},
