@@ -22,7 +22,7 @@ func (m *Message) Decode(p *Protocol) *Record {
 	if t.Class == DoneClass && len(m.Body) < 4 {
 		return &Record{Class: DoneClass, Tail: m.Body}
 	}
-	return DecodeRecord(t.Class, m.Body)
+	return decodeRecordAs(t.Class, t.Class.Layout(t), m.Body, nil)
 }
 
 // Fields decodes only the message's fixed header struct, for a protocol
@@ -33,7 +33,7 @@ func (m *Message) Fields(p *Protocol) (*StructValue, bool) {
 	if t == nil || t.Class == nil || t.Class.Struct == nil || t.Class == ErrClass || t.Class == DoneClass {
 		return nil, false
 	}
-	s := t.Class.Struct
+	s := t.Class.Layout(t)
 	if len(m.Body) < s.Size {
 		return nil, false
 	}
@@ -72,14 +72,20 @@ func DecodeRecord(c *Class, b []byte) *Record {
 }
 
 func decodeRecord(c *Class, b []byte, sc *scope) *Record {
+	return decodeRecordAs(c, c.Struct, b, sc)
+}
+
+// decodeRecordAs is decodeRecord with the fixed struct s, c's as a message
+// type reads it (Class.Layout).
+func decodeRecordAs(c *Class, s *StructDesc, b []byte, sc *scope) *Record {
 	r := &Record{Class: c}
-	if c.Struct != nil {
-		n := c.Struct.Size
+	if s != nil {
+		n := s.Size
 		if len(b) < n {
 			r.Tail = b
 			return r
 		}
-		r.Fields = decodeStruct(c.Struct, b[:n])
+		r.Fields = decodeStruct(s, b[:n])
 		if align4(n) >= len(b) {
 			// What follows a struct up to the 4-byte boundary is padding,
 			// which the encoder writes again; only non-zero bytes are kept.

@@ -332,6 +332,23 @@ func MakeStruct(name string, fields ...Field) (*StructDesc, error) {
 	return makeStruct(name, fields, true)
 }
 
+// WithEnum returns a copy of s whose field named field takes its value
+// names from en: the same bytes read with other names, as a message type
+// reads its class's struct (MsgType.Fixed) or a generic netlink operation
+// names its command.
+func (s *StructDesc) WithEnum(field string, en *Enum) (*StructDesc, error) {
+	i, ok := s.FieldIndex(field)
+	if !ok {
+		return nil, fmt.Errorf("struct %s has no field %s", s.Name, field)
+	}
+	if !s.Fields[i].Kind.IsInt() {
+		return nil, fmt.Errorf("struct %s: field %s is %s, not an integer to name", s.Name, field, s.Fields[i].Kind)
+	}
+	c := &StructDesc{Name: s.Name, Fields: append([]Field(nil), s.Fields...), Size: s.Size, Doc: s.Doc, Flex: s.Flex, FlexName: s.FlexName}
+	c.Fields[i].Enum = en
+	return c, nil
+}
+
 func makeStruct(name string, fields []Field, checkNames bool) (*StructDesc, error) {
 	s := &StructDesc{Name: name, Fields: fields}
 	off := 0
@@ -678,6 +695,24 @@ type MsgType struct {
 	Op     Op
 	Family string
 	Doc    string
+	// Fixed, if set, is the class's struct as this type reads it: the
+	// same fields, some with other value names (a filter's tcm_info is
+	// its priority and protocol, a qdisc's a reference count). Make it
+	// with StructDesc.WithEnum, so that the bytes cannot differ.
+	Fixed *StructDesc
+}
+
+// Layout is the fixed struct of class c as a message of type t reads it:
+// t's own (MsgType.Fixed) when t is of class c, else c's. t and c may be
+// nil.
+func (c *Class) Layout(t *MsgType) *StructDesc {
+	if c == nil {
+		return nil
+	}
+	if t != nil && t.Fixed != nil && t.Class == c {
+		return t.Fixed
+	}
+	return c.Struct
 }
 
 // Title names the message type for people: "RTM_NEWLINK", or for a

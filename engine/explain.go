@@ -148,7 +148,7 @@ func (x *explainer) body(off int, b []byte, h Header) {
 		return
 	}
 	first := len(x.lines)
-	x.record(off, b, c, 0, nil)
+	x.recordAs(off, b, c, c.Layout(mt), 0, nil)
 	if c == DoneClass {
 		x.nameErrno(first)
 	}
@@ -211,14 +211,20 @@ func (x *explainer) nameErrno(first int) {
 
 // record explains a fixed struct followed by attributes.
 func (x *explainer) record(off int, b []byte, c *Class, depth int, parent *scope) {
-	if c.Struct != nil {
-		n := c.Struct.Size
+	x.recordAs(off, b, c, c.Struct, depth, parent)
+}
+
+// recordAs is record with the fixed struct s, c's as a message type reads
+// it (Class.Layout).
+func (x *explainer) recordAs(off int, b []byte, c *Class, s *StructDesc, depth int, parent *scope) {
+	if s != nil {
+		n := s.Size
 		if len(b) < n {
-			x.fail(off, b, depth, fmt.Sprintf("%s needs %d bytes, only %d left", c.Struct.Name, n, len(b)))
+			x.fail(off, b, depth, fmt.Sprintf("%s needs %d bytes, only %d left", s.Name, n, len(b)))
 			return
 		}
-		x.structure(off, b[:n], c.Struct, depth, c.Struct.Name+".")
-		parent = &scope{fields: decodeStruct(c.Struct, b[:n]), parent: parent}
+		x.structure(off, b[:n], s, depth, s.Name+".")
+		parent = &scope{fields: decodeStruct(s, b[:n]), parent: parent}
 		pn := min(align4(n), len(b))
 		x.pad(off+n, b[n:pn], depth)
 		off, b = off+pn, b[pn:]

@@ -118,12 +118,7 @@ func withCmdName(h *engine.StructDesc, op *Op) (*engine.StructDesc, error) {
 	if len(en.Values) == 0 {
 		return h, nil
 	}
-	fields := append([]engine.Field{}, h.Fields...)
-	for i := range fields {
-		fields[i].Offset = 0
-	}
-	fields[0].Enum = en
-	return engine.MakeStruct(h.Name, fields...)
+	return h.WithEnum(h.Fields[0].Name, en)
 }
 
 // headerWith is genlmsghdr followed by a family's fixed header.

@@ -115,8 +115,8 @@ func (p *printer) message(t *lua.LTable, c *engine.Class) {
 	} else {
 		p.line(0, "%s", title)
 	}
-	if c != nil && c.Struct != nil {
-		p.structFields(t, c.Struct, 1)
+	if s := c.Layout(mt); c != nil && s != nil {
+		p.structFields(t, s, 1)
 	}
 	if pl, ok := t.RawGetString("payload").(lua.LString); ok {
 		p.line(1, "payload: %s", p.scalar(pl, nil))

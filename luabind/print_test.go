@@ -59,6 +59,7 @@ var printCases = []struct {
 	{"route_multipath", "routes", `for _, m in ipairs(msgs) do if m:get('RTA_MULTIPATH') then return m end end`},
 	{"qdisc_htb", "qdiscs", `for _, m in ipairs(msgs) do if m:get('TCA_KIND') == 'htb' then return m end end`},
 	{"qdisc_tbf", "qdiscs", `for _, m in ipairs(msgs) do if m:get('TCA_KIND') == 'tbf' then return m end end`},
+	{"filter_u32", "filters", `for _, m in ipairs(msgs) do if m:get('TCA_OPTIONS') and m:get('TCA_OPTIONS'):get('TCA_U32_SEL') then return m end end`},
 	{"address_list", "addrs", `local l = {} for _, m in ipairs(msgs) do if m.family == AF_INET then l[#l+1] = m end end return l`},
 	{"built_route", "", `
 local r = rtnl.rtmsg{family = AF_INET, dst_len = 16, table = RT_TABLE_MAIN, proto = RTPROT_STATIC,

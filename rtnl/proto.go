@@ -40,7 +40,11 @@ func routeMsgTypes() []*engine.MsgType {
 	ts = append(ts, msgTriple(32, "RULE", RuleClass)...)
 	ts = append(ts, msgTriple(36, "QDISC", TcClass)...)
 	ts = append(ts, msgTriple(40, "TCLASS", TcClass)...)
-	ts = append(ts, msgTriple(44, "TFILTER", TcClass)...)
+	filters := msgTriple(44, "TFILTER", TcClass)
+	for _, t := range filters {
+		t.Fixed = tcmsgFilter
+	}
+	ts = append(ts, filters...)
 	ts = append(ts,
 		&engine.MsgType{Name: "RTM_NEWNEIGHTBL", Type: 64, Class: NeighTblClass, Op: engine.OpNew},
 		&engine.MsgType{Name: "RTM_GETNEIGHTBL", Type: 66, Class: NeighTblClass, Op: engine.OpGet},

@@ -124,7 +124,9 @@ var tcmsgStruct = engine.NewStruct("tcmsg",
 	// own (a u32 filter's htid:hash:node), not a major:minor handle.
 	c("tcm_handle", f("handle", engine.U32)),
 	c("tcm_parent", fe("parent", engine.U32, tcHandles)),
-	c("tcm_info", f("info", engine.U32)),
+	// A qdisc's reply holds its reference count here, a class's 0; a
+	// filter's messages lay it out as TcFilterClass says.
+	c("tcm_info", engine.Field{Name: "info", Kind: engine.U32, Doc: "a qdisc's reference count (replies); a filter's priority and protocol"}),
 )
 
 // nla_bitfield32 (linux/netlink.h): value bits, and which bits to change.
@@ -245,6 +247,52 @@ var TcClass = &engine.Class{
 	Doc:    "traffic control object: qdisc, class, filter or chain",
 	Brief:  []string{"index", "TCA_KIND", "handle", "parent"},
 }
+
+// tcmsgFilter is tcmsg as filter messages (RTM_*TFILTER) read it: the
+// same bytes, but tcm_info holds the filter's priority and protocol
+// (TC_H_MAKE(prio << 16, protocol), in tc and in the kernel's
+// tcf_fill_node), where a qdisc's reply holds a reference count.
+var tcmsgFilter = func() *engine.StructDesc {
+	s, err := tcmsgStruct.WithEnum("info", tcFilterInfo)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
+
+// tcFilterInfo shows a filter's tcm_info in tc's words for it: "prio 5
+// protocol ip". 0, a dump request's "any", has none. Only shown: a
+// message's fields are numbers to scripts.
+var tcFilterInfo = &engine.Enum{Name: "tc_filter_info",
+	Other: func(v uint64) (string, bool) {
+		if v == 0 || v > 0xFFFFFFFF {
+			return "", false
+		}
+		return "prio " + strconv.FormatUint(v>>16, 10) + " protocol " + TCProtocolText(htons16(v&0xFFFF)), true
+	},
+}
+
+// tcProtocols are the words tc and ip.tc use for a filter's protocol, by
+// ETH_P_* number (linux/if_ether.h); the first word for a number is the
+// one shown.
+var tcProtocols = []engine.EnumValue{
+	ev("all", 0x0003), ev("ip", 0x0800), ev("arp", 0x0806), ev("ipv6", 0x86DD),
+	ev("802.1q", 0x8100), ev("vlan", 0x8100), ev("802.1ad", 0x88A8), ev("mpls_uc", 0x8847),
+}
+
+// TCProtocolText writes an ETH_P_* number as tc does: its word, else hex.
+func TCProtocolText(n uint64) string {
+	for _, p := range tcProtocols {
+		if p.Value == n {
+			return p.Name
+		}
+	}
+	return "0x" + strconv.FormatUint(n, 16)
+}
+
+// htons16 swaps the bytes of a 16-bit number: tcm_info's protocol is in
+// network byte order.
+func htons16(n uint64) uint64 { return (n&0xFF)<<8 | (n>>8)&0xFF }
 
 // TcEnums are the traffic control value names exported to scripts.
 var TcEnums = []*engine.Enum{

@@ -1,6 +1,7 @@
 package rtnl
 
 import (
+	"strings"
 	"testing"
 
 	"nlsh/engine"
@@ -63,5 +64,75 @@ func TestTCHandles(t *testing.T) {
 	}
 	if cl != uint64(0x10010) {
 		t.Errorf("TCA_U32_CLASSID '1:10' encoded as %v (%T)", cl, cl)
+	}
+}
+
+// TestU32Handles: a u32 filter's handles read and write as tc's "fh" and
+// "ht" columns show them, and TCA_U32_HASH shows one beside its number.
+func TestU32Handles(t *testing.T) {
+	for _, c := range []struct {
+		h    uint64
+		text string
+	}{
+		{0x80000000, "800:"}, {0x80000800, "800::800"}, {0x80001002, "800:1:2"}, {0x80001000, "800:1"},
+		{0x00000800, "::800"}, {0x00001000, ":1"}, {0xFFF00000, "fff:"},
+	} {
+		if got := U32HandleText(c.h); got != c.text {
+			t.Errorf("U32HandleText(%#x) = %q, want %q", c.h, got, c.text)
+		}
+		if got, ok := ParseU32Handle(c.text); !ok || got != c.h {
+			t.Errorf("ParseU32Handle(%q) = %#x, %v; want %#x", c.text, got, ok, c.h)
+		}
+	}
+	for _, bad := range []string{"", ":", "::", "800", "1000:", "800:100:1", "800:1:1000", "1:2:3:4", "x:"} {
+		if h, ok := ParseU32Handle(bad); ok {
+			t.Errorf("ParseU32Handle(%q) = %#x, want no handle", bad, h)
+		}
+	}
+	if got, ok := tcU32Handles.Format(0xFFF00000); !ok || got != "TC_U32_ROOT" {
+		t.Errorf("0xfff00000 shows as %q, want its name TC_U32_ROOT", got)
+	}
+	if d, _ := tcU32Attrs.ByName("TCA_U32_HASH"); d == nil || d.Enum != tcU32Handles {
+		t.Fatal("TCA_U32_HASH does not read as a u32 handle")
+	}
+}
+
+// TestFilterInfo: a filter message's tcm_info shows as its priority and
+// protocol, as tc shows them, while a qdisc's (a reference count) stays a
+// bare number; the class and the bytes are tcmsg's either way.
+func TestFilterInfo(t *testing.T) {
+	info := uint64(5<<16 | 0x0008) // prio 5, ETH_P_IP in network byte order
+	if got, ok := tcFilterInfo.Format(info); !ok || got != "prio 5 protocol ip" {
+		t.Errorf("filter info %#x shows as %q, %v", info, got, ok)
+	}
+	if got, _ := tcFilterInfo.Format(1<<16 | 0xcc88); got != "prio 1 protocol 0x88cc" {
+		t.Errorf("an unnamed protocol shows as %q", got)
+	}
+	if _, ok := tcFilterInfo.Format(0); ok {
+		t.Error("0 (any) has words")
+	}
+	msg := engine.Table{Map: map[string]any{"index": 3, "info": info}}
+	for _, typ := range []uint16{44, 36} { // RTM_NEWTFILTER, RTM_NEWQDISC
+		mt := Route.TypeByNumber(typ)
+		b, err := engine.EncodeMessage(engine.Header{Type: typ}, TcClass, msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := engine.Message{Header: engine.Header{Type: typ}, Body: b[engine.HeaderLen:]}
+		rec := m.Decode(Route)
+		if v, _ := rec.Field("info"); v != info {
+			t.Errorf("%s: info encoded as %v", mt.Name, v)
+		}
+		var ex strings.Builder
+		for _, l := range engine.Explain(Route, b, engine.ExplainOptions{Mark: -1}) {
+			ex.WriteString(l.Text + "\n")
+		}
+		want := "327688 prio 5 protocol ip"
+		if got := strings.Contains(ex.String(), want); got != (typ == 44) {
+			t.Errorf("%s: explained with %q: %v, want %v:\n%s", mt.Name, want, got, typ == 44, ex.String())
+		}
+	}
+	if mt := Route.TypeByNumber(44); mt.Class != TcClass || mt.Fixed == nil {
+		t.Error("RTM_NEWTFILTER is not a tcmsg read its own way")
 	}
 }

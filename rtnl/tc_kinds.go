@@ -2,6 +2,7 @@ package rtnl
 
 import (
 	"strconv"
+	"strings"
 
 	"nlsh/engine"
 )
@@ -208,9 +209,55 @@ var tcClsFlags = &engine.Enum{Name: "tca_cls_flags", Flags: true, Values: []engi
 var tcU32SelFlags = &engine.Enum{Name: "tc_u32_sel_flags", Flags: true, Values: []engine.EnumValue{
 	ev("TC_U32_TERMINAL", 1), ev("TC_U32_OFFSET", 2), ev("TC_U32_VAROFFSET", 4), ev("TC_U32_EAT", 8)}}
 
-// tcU32Handles names special u32 filter handles.
+// tcU32Handles names special u32 filter handles, and shows any other as tc
+// writes it: hash table, bucket and node in hex ("800:", "800::800").
 var tcU32Handles = &engine.Enum{Name: "tc_u32_handle", Values: []engine.EnumValue{
-	ev("TC_U32_UNSPEC", 0), ev("TC_U32_ROOT", 0xFFF00000)}}
+	ev("TC_U32_UNSPEC", 0), ev("TC_U32_ROOT", 0xFFF00000)},
+	Other:      func(v uint64) (string, bool) { return U32HandleText(v), v <= 0xFFFFFFFF },
+	ParseOther: ParseU32Handle,
+}
+
+// U32HandleText writes a u32 filter handle as tc does: the hash table's
+// 12 bits, then the bucket's 8 and the node's 12 where not 0, in hex:
+// "800:" is table 800, "800::800" its node 800, "800:1:2" node 2 in
+// bucket 1 (the layout of TC_U32_HTID, TC_U32_HASH and TC_U32_NODE in
+// pkt_cls.h). With no table it starts with the colon tc reads it by
+// ("::800"), where tc would print ":800" and not read it back.
+func U32HandleText(h uint64) string {
+	htid, hash, node := h>>20&0xFFF, h>>12&0xFF, h&0xFFF
+	s := ":"
+	if htid != 0 {
+		s = strconv.FormatUint(htid, 16) + ":"
+	}
+	if hash != 0 {
+		s += strconv.FormatUint(hash, 16)
+	}
+	if node != 0 {
+		s += ":" + strconv.FormatUint(node, 16)
+	}
+	return s
+}
+
+// ParseU32Handle reads a u32 handle as U32HandleText writes it, and as tc
+// reads one: "800:", "800::800", "800:1:2", hex, empty parts 0.
+func ParseU32Handle(s string) (uint64, bool) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 || s == ":" || s == "::" {
+		return 0, false
+	}
+	var v [3]uint64
+	for i, p := range parts {
+		if p == "" {
+			continue
+		}
+		n, err := strconv.ParseUint(p, 16, 12)
+		if err != nil || i == 1 && n > 0xFF {
+			return 0, false
+		}
+		v[i] = n
+	}
+	return v[0]<<20 | v[1]<<12 | v[2], true
+}
 
 var tcU32Key = engine.NewStruct("tc_u32_key",
 	f("mask", engine.BE32),
@@ -258,8 +305,8 @@ var tcU32Mark = engine.NewStruct("tc_u32_mark",
 
 var tcU32Attrs = &engine.AttrSet{Name: "tc_u32_attrs", Prefix: "TCA_U32_", Attrs: []*engine.AttrDesc{
 	{Name: "TCA_U32_CLASSID", Type: 1, Kind: engine.U32, Enum: tcHandles, Doc: "class handle of matching packets"},
-	{Name: "TCA_U32_HASH", Type: 2, Kind: engine.U32, Doc: "handle of the hash table to insert into"},
-	{Name: "TCA_U32_LINK", Type: 3, Kind: engine.U32, Doc: "handle of the hash table to continue in"},
+	{Name: "TCA_U32_HASH", Type: 2, Kind: engine.U32, Enum: tcU32Handles, Doc: "handle of the hash table to insert into"},
+	{Name: "TCA_U32_LINK", Type: 3, Kind: engine.U32, Enum: tcU32Handles, Doc: "handle of the hash table to continue in"},
 	{Name: "TCA_U32_DIVISOR", Type: 4, Kind: engine.U32, Doc: "number of buckets of a new hash table"},
 	strct("TCA_U32_SEL", 5, tcU32Sel),
 	nest("TCA_U32_POLICE", 6, tcPoliceAttrs),
