@@ -171,3 +171,47 @@ func TestResolve(t *testing.T) {
 		t.Error("registry lookups failed")
 	}
 }
+
+// TestWithEnum: a struct read with other value names keeps its bytes and
+// leaves the original alone, and only a message type of the struct's
+// class reads it so.
+func TestWithEnum(t *testing.T) {
+	s := NewStruct("s", Field{Name: "a", Kind: U8}, Field{Name: "pad", Kind: Pad, Size: 3}, Field{Name: "b", Kind: U32}, Field{Name: "addr", Kind: IPv4})
+	en := NewEnum("b_names", EnumValue{Name: "B_ONE", Value: 1})
+	w, err := s.WithEnum("b", en)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Size != s.Size || len(w.Fields) != len(s.Fields) || w.Fields[2].Offset != s.Fields[2].Offset || w.Fields[2].Enum != en {
+		t.Errorf("WithEnum changed the layout or missed the field: %+v", w.Fields)
+	}
+	if s.Fields[2].Enum != nil {
+		t.Error("WithEnum changed the original")
+	}
+	if i, ok := w.FieldIndex("addr"); !ok || i != 3 {
+		t.Errorf("the copy finds addr at %d, %v", i, ok)
+	}
+	for _, bad := range []string{"nope", "addr"} {
+		if _, err := s.WithEnum(bad, en); err == nil {
+			t.Errorf("WithEnum(%q) gave no error", bad)
+		}
+	}
+
+	c, other := &Class{Name: "c", Struct: s}, &Class{Name: "o", Struct: s}
+	mt := &MsgType{Name: "T", Type: 16, Class: c, Fixed: w}
+	for _, x := range []struct {
+		c    *Class
+		t    *MsgType
+		want *StructDesc
+	}{{c, mt, w}, {c, nil, s}, {other, mt, s}, {c, &MsgType{Class: c}, s}, {nil, mt, nil}} {
+		if got := x.c.Layout(x.t); got != x.want {
+			t.Errorf("Layout: got %p, want %p", got, x.want)
+		}
+	}
+	b := []byte{7, 0, 0, 0, 1, 0, 0, 0, 10, 0, 0, 1}
+	p := (&Protocol{Name: "p", Types: []*MsgType{mt}, Classes: []*Class{c}}).Build()
+	r := (&Message{Header: Header{Type: 16}, Body: b}).Decode(p)
+	if r.Fields == nil || r.Fields.Desc != w {
+		t.Error("a message of type T decodes with its class's struct, not its own")
+	}
+}
