@@ -21,6 +21,8 @@ func TestClosest(t *testing.T) {
 		{"ADDR", 5, []string{"ifaddrmsg", "IFA_ADDRESS", "RTM_NEWADDR", "RTM_DELADDR"}},
 		{"rtm_newaddr", 1, []string{"RTM_NEWADDR"}},
 		{"zzzzzzzzzzzzzzzz", 5, nil},
+		{"LOCAL_IFAX", 5, nil}, // 6 edits from IFA_LOCAL: too far to be a hint
+		{"IFA_LBL", 1, []string{"IFA_LABEL"}},
 		{strings.Repeat("IFA_LOCAL", 1000), 5, nil},
 	} {
 		if diff := cmp.Diff(tc.want, Closest(tc.n, names, tc.max)); diff != "" {
@@ -94,7 +96,8 @@ func TestClosestHuge(t *testing.T) {
 	}
 }
 
-// unboundedClosest is Closest as it was before its work was bounded.
+// unboundedClosest is Closest as it was before its work was bounded, with
+// the same limit.
 func unboundedClosest(n string, candidates []string, max int) []string {
 	type scored struct {
 		s string
@@ -108,7 +111,7 @@ func unboundedClosest(n string, candidates []string, max int) []string {
 		if strings.HasPrefix(lc, ln) || strings.Contains(lc, ln) {
 			d = d / 3
 		}
-		if d <= len(n)/2+2 {
+		if d <= closestLimit(n) {
 			ss = append(ss, scored{c, d})
 		}
 	}

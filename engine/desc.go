@@ -873,7 +873,7 @@ func Closest(n string, candidates []string, max int) []string {
 	}
 	var ss []scored
 	ln := strings.ToLower(n)
-	limit := len(n)/2 + 2
+	limit := closestLimit(n)
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		var d int
@@ -896,6 +896,12 @@ func Closest(n string, candidates []string, max int) []string {
 	}
 	return out
 }
+
+// closestLimit is the farthest a candidate may be from n, in edits, to be
+// suggested: half of n's letters, rounded up. Farther, most of the name
+// was rewritten, and the hint only misleads ('team' is 3 edits from
+// 'IOAM6', 'galaxy' 5 from 'global').
+func closestLimit(n string) int { return (len(n) + 1) / 2 }
 
 func editDistance(a, b string) int {
 	prev := make([]int, len(b)+1)

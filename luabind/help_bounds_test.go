@@ -64,7 +64,7 @@ func TestHelpSuggestions(t *testing.T) {
 		{"RTM_NEWADR", "no help for 'RTM_NEWADR'; did you mean RTM_NEWADDR, RTM_NEWMDB, RTM_DELADDR, RTM_GETADDR, RTA_NEWDST?\nhelp() lists what there is.\n"},
 		{"rtnl.ifaddrmsgs", "no help for 'ifaddrmsgs'; did you mean ifaddrmsg, IFA_ADDRESS, IFA_FLAGS, IFLA_ADDRESS, ifa_flags?\nhelp() lists what there is.\n"},
 		{"ip.rout", "no help for 'ip.rout'; did you mean ip.route, ip.routes, ip.route_dumps, ip.route_loads, ip.brport?\nhelp() lists what there is.\n"},
-		{"nl.sockt", "no help for 'sockt'; did you mean sock, port, bit, bond, inet?\nhelp() lists what there is.\n"},
+		{"nl.sockt", "no help for 'sockt'; did you mean sock, port?\nhelp() lists what there is.\n"},
 		{"zzzzzzzzzzzzzzzzzzzzzz", "no help for 'zzzzzzzzzzzzzzzzzzzzzz'\nhelp() lists what there is.\n"},
 	} {
 		if diff := cmp.Diff(tc.want, e.Help(tc.topic)); diff != "" {

@@ -47,10 +47,10 @@ Options:
   -h, --help       show this help
 
 Exit status: 0 success, 1 a Lua or netlink error, 2 a usage error.
-Inside nlsh: modules nl, rtnl, ip and bit; constants such as RTM_NEWADDR and
-NLM_F_REQUEST are globals. In the shell, help() lists everything, Tab
-completes, Ctrl-C cancels what runs, history is kept in ~/.nlsh_history
-(NLSH_HISTORY overrides). See the README and docs/ for a tour.
+Inside nlsh: modules nl, rtnl, ip, genl and bit; constants such as
+RTM_NEWADDR and NLM_F_REQUEST are globals. In the shell, help() lists
+everything, Tab completes, Ctrl-C cancels what runs, history is kept in
+~/.nlsh_history (NLSH_HISTORY overrides). See the README and docs/ for a tour.
 `
 
 func main() {
