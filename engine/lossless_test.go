@@ -110,7 +110,17 @@ func TestListener(t *testing.T) {
 			c, ns := dialNS(t, cfg)
 			l := c.Listen(tt.backlog)
 			defer l.Close()
-			addLinks(t, ns, 20)
+			if tt.overrun {
+				addLinks(t, ns, 20)
+			} else {
+				// One pair at a time: what the listener must read ahead
+				// of the consumer is the 40 links, not a burst faster
+				// than a loaded machine schedules its goroutine (one
+				// batch of 20 pairs overran the 16 KiB now and then).
+				for i := range 20 {
+					nstest.IP(t, ns, "link", "add", "e"+strconv.Itoa(i), "type", "veth", "peer", "name", "f"+strconv.Itoa(i))
+				}
+			}
 			time.Sleep(100 * time.Millisecond) // the consumer is busy
 			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 			defer cancel()
