@@ -283,7 +283,7 @@ type Field struct {
 	Size   int         // wire size; required for Binary, Asciiz, LLAddr, Pad
 	Enum   *Enum       // names for an integer field
 	Struct *StructDesc // the layout of a Struct field (a struct inside a struct)
-	Hint   string      // how to show a Binary field: "hex", "uuid" (YNL's display-hint)
+	Hint   string      // how to show the value: HintHex, "uuid" (Binary only); YNL's display-hint
 	Doc    string
 	// Unset is what 0 means in a request ("unspecified"), shown there
 	// instead of the enum's name for 0 when that name is only a reply's
@@ -432,10 +432,15 @@ type AttrDesc struct {
 	// Multi says the attribute may appear more than once (YNL's
 	// multi-attr): a keyed table gives its values as a list.
 	Multi bool
-	// Hint says how to show a Binary value: "hex", "uuid" (YNL's
-	// display-hint; addresses become their own kinds instead).
+	// Hint says how to show the value: HintHex (an integer or Binary),
+	// "uuid" (Binary); YNL's display-hint (addresses become their own
+	// kinds instead).
 	Hint string
 }
+
+// HintHex shows an integer in hex (a mask, a mark: 0xff00), and binary as
+// hex digits.
+const HintHex = "hex"
 
 // InnerSet is the attribute set inside an attribute: a nest's, or that of
 // its records; nil when its payload holds no attributes of a fixed set.

@@ -246,7 +246,7 @@ func (x *explainer) structure(off int, b []byte, s *StructDesc, depth int, prefi
 		v, ok := decodeScalar(f.Kind, f.Size, raw)
 		text := "?"
 		if ok {
-			text = formatValue(v, f.Enum)
+			text = formatValue(v, f.Enum, f.Hint)
 			if x.req && f.Unset != "" && allZero(raw) {
 				text = "0 (" + f.Unset + ")"
 			}
@@ -380,7 +380,7 @@ func (x *explainer) payload(off int, p []byte, d *AttrDesc, name string, depth i
 		var vals []string
 		for i := 0; i < len(p); i += n {
 			v, _ := decodeScalar(kind.Elem, 0, p[i:i+n])
-			vals = append(vals, formatValue(v, nil))
+			vals = append(vals, formatValue(v, nil, ""))
 		}
 		x.add(off, p, depth+1, "%s = [%s]", name, strings.Join(vals, ", "))
 		return
@@ -396,11 +396,11 @@ func (x *explainer) payload(off int, p []byte, d *AttrDesc, name string, depth i
 		x.add(off, p, depth+1, "%s = %s (%d bytes do not fit %s)", name, hexBytes(p), len(p), kind.Kind)
 		return
 	}
-	x.add(off, p, depth+1, "%s = %s", name, formatValue(v, kind.Enum))
+	x.add(off, p, depth+1, "%s = %s", name, formatValue(v, kind.Enum, kind.Hint))
 }
 
 // formatValue renders a decoded scalar for people.
-func formatValue(v any, en *Enum) string {
+func formatValue(v any, en *Enum, hint string) string {
 	switch x := v.(type) {
 	case uint64:
 		s := strconv.FormatUint(x, 10)
@@ -411,6 +411,9 @@ func formatValue(v any, en *Enum) string {
 				}
 				return s + " " + n
 			}
+		}
+		if hint == HintHex {
+			return fmt.Sprintf("0x%x", x)
 		}
 		return s
 	case int64:

@@ -153,5 +153,5 @@ func shortValue(v any, en *Enum) string {
 		}
 		return fmt.Sprint(x)
 	}
-	return formatValue(v, en)
+	return formatValue(v, en, "")
 }

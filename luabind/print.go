@@ -181,7 +181,7 @@ func (p *printer) structFields(t *lua.LTable, s *engine.StructDesc, indent int) 
 			p.line(indent, "%s: 0 (%s)", f.Label(), f.Unset)
 			continue
 		}
-		p.line(indent, "%s: %s", f.Label(), p.scalar(v, f.Enum))
+		p.line(indent, "%s: %s", f.Label(), p.scalarAs(v, f.Enum, f.Hint))
 	}
 	if s.Flex != nil {
 		if l, ok := t.RawGetString(s.FlexName).(*lua.LTable); ok {
@@ -202,7 +202,7 @@ func (p *printer) inlineStruct(t *lua.LTable, s *engine.StructDesc) string {
 			continue
 		}
 		if v := t.RawGetString(f.Name); v != lua.LNil {
-			parts = append(parts, f.Name+"="+p.scalar(v, f.Enum))
+			parts = append(parts, f.Name+"="+p.scalarAs(v, f.Enum, f.Hint))
 		}
 	}
 	if b, ok := t.RawGetString("_tail").(lua.LString); ok && len(b) > 0 {
@@ -279,10 +279,11 @@ func (p *printer) value(indent int, label string, v lua.LValue, d *engine.AttrDe
 	t, isTable := v.(*lua.LTable)
 	if !isTable || d == nil {
 		var en *engine.Enum
+		hint := ""
 		if d != nil {
-			en = d.Enum
+			en, hint = d.Enum, d.Hint
 		}
-		p.line(indent, "%s: %s", label, p.scalar(v, en))
+		p.line(indent, "%s: %s", label, p.scalarAs(v, en, hint))
 		return
 	}
 	switch {
@@ -355,16 +356,26 @@ func (p *printer) record(t *lua.LTable, c *engine.Class, indent int, sel map[str
 // scalar renders a value on one line: a number with its enum or flag names,
 // a string quoted (or as hex when it is binary), a table inline.
 func (p *printer) scalar(v lua.LValue, en *engine.Enum) string {
+	return p.scalarAs(v, en, "")
+}
+
+// scalarAs is scalar for a value its description gives a display hint:
+// an integer hinted hex (a mask, a mark) shows as hex unless named.
+func (p *printer) scalarAs(v lua.LValue, en *engine.Enum, hint string) string {
 	switch x := v.(type) {
 	case lua.LNumber:
 		s := number(x)
-		if en != nil && x >= 0 && float64(x) == math.Trunc(float64(x)) {
+		whole := x >= 0 && float64(x) == math.Trunc(float64(x))
+		if en != nil && whole {
 			if name, ok := en.Format(uint64(x)); ok {
 				if en.Flags {
 					return fmt.Sprintf("0x%x (%s)", uint64(x), name)
 				}
 				return fmt.Sprintf("%s (%s)", s, name)
 			}
+		}
+		if hint == engine.HintHex && whole && float64(x) <= math.MaxUint64 {
+			return fmt.Sprintf("0x%x", uint64(x))
 		}
 		return s
 	case lua.LString:

@@ -62,6 +62,13 @@ func fe(name string, k engine.Kind, e *engine.Enum) engine.Field {
 }
 
 // c gives a field its C name where pyroute2's differs (see engine.Field.CName).
+// inHex shows a field's value in hex: a mask or a mark, as tc and ip write
+// them.
+func inHex(fl engine.Field) engine.Field {
+	fl.Hint = engine.HintHex
+	return fl
+}
+
 func c(cname string, fl engine.Field) engine.Field {
 	fl.CName = cname
 	return fl

@@ -260,7 +260,7 @@ var RouteAttrs = &engine.AttrSet{Name: "rtmsg_attrs", Prefix: "RTA_", Attrs: []*
 	{Name: "RTA_SESSION", Type: 13, Kind: engine.Struct, Struct: routeSession, Doc: "no longer used"},
 	{Name: "RTA_MP_ALGO", Type: 14, Kind: engine.U32, Doc: "no longer used"},
 	enumAttr("RTA_TABLE", 15, engine.U32, routeTables),
-	{Name: "RTA_MARK", Type: 16, Kind: engine.U32, Doc: "firewall mark for route lookups"},
+	{Name: "RTA_MARK", Type: 16, Kind: engine.U32, Hint: engine.HintHex, Doc: "firewall mark for route lookups"},
 	strct("RTA_MFC_STATS", 17, routeMfcStats),
 	{Name: "RTA_VIA", Type: 18, Kind: engine.Binary, Doc: "struct rtvia: u16 address family, then the gateway address of that family"},
 	{Name: "RTA_NEWDST", Type: 19, Kind: engine.Array, Elem: engine.BE32, Doc: "MPLS label stack entries to push (label<<12 | tc<<9 | bos<<8 | ttl)"},

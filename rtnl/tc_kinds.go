@@ -260,8 +260,8 @@ func ParseU32Handle(s string) (uint64, bool) {
 }
 
 var tcU32Key = engine.NewStruct("tc_u32_key",
-	f("mask", engine.BE32),
-	f("val", engine.BE32),
+	inHex(f("mask", engine.BE32)),
+	inHex(f("val", engine.BE32)),
 	f("off", engine.S32),
 	f("offmask", engine.S32),
 )
@@ -272,11 +272,11 @@ var tcU32Sel = func() *engine.StructDesc {
 		f("offshift", engine.U8),
 		f("nkeys", engine.U8),
 		pad("pad", 1),
-		f("offmask", engine.BE16),
+		inHex(f("offmask", engine.BE16)),
 		f("off", engine.U16),
 		f("offoff", engine.S16),
 		f("hoff", engine.S16),
-		f("hmask", engine.BE32),
+		inHex(f("hmask", engine.BE32)),
 	)
 	s.Flex, s.FlexName = tcU32Key, "keys"
 	return s
@@ -298,8 +298,8 @@ var tcU32Pcnt = func() *engine.StructDesc {
 }()
 
 var tcU32Mark = engine.NewStruct("tc_u32_mark",
-	f("val", engine.U32),
-	f("mask", engine.U32),
+	inHex(f("val", engine.U32)),
+	inHex(f("mask", engine.U32)),
 	f("success", engine.U32),
 )
 
