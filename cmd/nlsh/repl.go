@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/chzyer/readline"
@@ -54,6 +55,9 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 	comp := &completer{env: env}
 	// Pasted blocks bypass the line editor (paste.go).
 	in := newPasteReader(readline.NewCancelableStdin(os.Stdin))
+	// The editor, for its own goroutine's key filter (below), which may
+	// run before NewEx's result is stored.
+	var editor atomic.Pointer[readline.Instance]
 	rl, err := readline.NewEx(&readline.Config{
 		Stdin:             in,
 		Prompt:            prompt,
@@ -63,14 +67,26 @@ func repl(env *luabind.Env, stdout, stderr io.Writer) int {
 		AutoComplete:      comp,
 		InterruptPrompt:   "^C",
 		FuncGetWidth:      termWidth,
-		Stdout:            stdout,
-		Stderr:            stderr,
+		// While Tab's candidates are listed the line editor takes Ctrl-C
+		// to close the list only, and keeps the line: what is typed next
+		// joins it. Closing the list here first lets Ctrl-C clear the
+		// line, as it does everywhere else. The filter runs on the
+		// editor's own goroutine, before it looks at the key.
+		FuncFilterInputRune: func(r rune) (rune, bool) {
+			if rl := editor.Load(); r == readline.CharInterrupt && rl != nil && rl.Operation.IsInCompleteMode() {
+				rl.Operation.ExitCompleteMode(false)
+			}
+			return r, true
+		},
+		Stdout: stdout,
+		Stderr: stderr,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "nlsh: %v\n", err)
 		return exitError
 	}
 	defer rl.Close()
+	editor.Store(rl)
 
 	// SIGINT arrives while a chunk runs (the terminal is not in raw mode
 	// then) and cancels that chunk only; at the prompt Ctrl-C is a key that

@@ -282,6 +282,16 @@ func TestREPL(t *testing.T) {
 	s.expect(`\n9\n`)
 	s.prompt()
 
+	// Ctrl-C clears the line also while Tab's candidates are listed
+	// (the line editor would only close the list, and keep the line).
+	s.send("RTM_NEWAD\t\t")
+	s.expect(`RTM_NEWADDRLABEL`)
+	s.send("\x03")
+	s.prompt()
+	s.send("4*4\r")
+	s.expect(`\n16\n`)
+	s.prompt()
+
 	// Ctrl-C stops a blocking recv on a socket that gets no traffic, and the
 	// prompt works again within a second. A loaded machine can stall any
 	// one try, so the second is missed only if three tries all miss it.
