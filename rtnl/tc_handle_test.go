@@ -11,24 +11,9 @@ import (
 // tc message's parent and a u32 filter's class show them beside the number
 // while their names and numbers still encode as before.
 func TestTCHandles(t *testing.T) {
-	for _, c := range []struct {
-		h    uint64
-		text string
-	}{
-		{0x10000, "1:"}, {0x10010, "1:10"}, {0x10, ":10"}, {0xffff0000, "ffff:"}, {0x8001abcd, "8001:abcd"},
-	} {
-		if got := TCHandleText(c.h); got != c.text {
-			t.Errorf("TCHandleText(%#x) = %q, want %q", c.h, got, c.text)
-		}
-		if got, ok := ParseTCHandle(c.text); !ok || got != c.h {
-			t.Errorf("ParseTCHandle(%q) = %#x, %v; want %#x", c.text, got, ok, c.h)
-		}
-	}
-	for _, bad := range []string{"", ":", "1", "10010", "1:10000", "10000:", "x:1", "1:2:3", "TC_H_RROT"} {
-		if h, ok := ParseTCHandle(bad); ok {
-			t.Errorf("ParseTCHandle(%q) = %#x, want no handle", bad, h)
-		}
-	}
+	handleForms(t, "tc", TCHandleText, ParseTCHandle, map[uint64]string{
+		0x10000: "1:", 0x10010: "1:10", 0x10: ":10", 0xffff0000: "ffff:", 0x8001abcd: "8001:abcd",
+	}, "", ":", "1", "10010", "1:10000", "10000:", "x:1", "1:2:3", "TC_H_RROT")
 
 	// The names stay names; other values read as handles.
 	for v, want := range map[uint64]string{0xFFFFFFFF: "TC_H_ROOT", 0: "TC_H_UNSPEC", 0x10000: "1:", 0x10010: "1:10"} {
@@ -70,25 +55,10 @@ func TestTCHandles(t *testing.T) {
 // TestU32Handles: a u32 filter's handles read and write as tc's "fh" and
 // "ht" columns show them, and TCA_U32_HASH shows one beside its number.
 func TestU32Handles(t *testing.T) {
-	for _, c := range []struct {
-		h    uint64
-		text string
-	}{
-		{0x80000000, "800:"}, {0x80000800, "800::800"}, {0x80001002, "800:1:2"}, {0x80001000, "800:1"},
-		{0x00000800, "::800"}, {0x00001000, ":1"}, {0xFFF00000, "fff:"},
-	} {
-		if got := U32HandleText(c.h); got != c.text {
-			t.Errorf("U32HandleText(%#x) = %q, want %q", c.h, got, c.text)
-		}
-		if got, ok := ParseU32Handle(c.text); !ok || got != c.h {
-			t.Errorf("ParseU32Handle(%q) = %#x, %v; want %#x", c.text, got, ok, c.h)
-		}
-	}
-	for _, bad := range []string{"", ":", "::", "800", "1000:", "800:100:1", "800:1:1000", "1:2:3:4", "x:"} {
-		if h, ok := ParseU32Handle(bad); ok {
-			t.Errorf("ParseU32Handle(%q) = %#x, want no handle", bad, h)
-		}
-	}
+	handleForms(t, "u32", U32HandleText, ParseU32Handle, map[uint64]string{
+		0x80000000: "800:", 0x80000800: "800::800", 0x80001002: "800:1:2", 0x80001000: "800:1",
+		0x00000800: "::800", 0x00001000: ":1", 0xFFF00000: "fff:",
+	}, "", ":", "::", "800", "1000:", "800:100:1", "800:1:1000", "1:2:3:4", "x:")
 	if got, ok := tcU32Handles.Format(0xFFF00000); !ok || got != "TC_U32_ROOT" {
 		t.Errorf("0xfff00000 shows as %q, want its name TC_U32_ROOT", got)
 	}
@@ -134,5 +104,24 @@ func TestFilterInfo(t *testing.T) {
 	}
 	if mt := Route.TypeByNumber(44); mt.Class != TcClass || mt.Fixed == nil {
 		t.Error("RTM_NEWTFILTER is not a tcmsg read its own way")
+	}
+}
+
+// handleForms checks that a kind of handle writes as text and reads back
+// from it, and that the bad forms do not read.
+func handleForms(t *testing.T, kind string, text func(uint64) string, parse func(string) (uint64, bool), forms map[uint64]string, bad ...string) {
+	t.Helper()
+	for h, want := range forms {
+		if got := text(h); got != want {
+			t.Errorf("%s handle %#x writes as %q, want %q", kind, h, got, want)
+		}
+		if got, ok := parse(want); !ok || got != h {
+			t.Errorf("%s handle %q reads as %#x, %v; want %#x", kind, want, got, ok, h)
+		}
+	}
+	for _, b := range bad {
+		if h, ok := parse(b); ok {
+			t.Errorf("%s handle %q reads as %#x, want no handle", kind, b, h)
+		}
 	}
 }
