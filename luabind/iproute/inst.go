@@ -17,7 +17,7 @@ import (
 // the instance's table closes over.
 type ipInst struct {
 	m     *Module
-	netns string // "" for nlsh's own namespace (the Env's --netns)
+	netns string // "" for nlsh's own namespace (the host's --netns)
 	sock  Conn
 	// batch queues a request while ip.batch runs (nil otherwise).
 	batch func(*lua.LState, []byte) int
@@ -26,7 +26,7 @@ type ipInst struct {
 	// lookupFn, when set, looks interface names up instead of the kernel
 	// (tests that build messages without one).
 	lookupFn func(L *lua.LState, name string) (int, bool)
-	// each is set while ip.each's getter starts its call (ip_each.go).
+	// each is set while ip.each's getter starts its call (each.go).
 	each bool
 }
 

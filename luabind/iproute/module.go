@@ -19,7 +19,7 @@ import (
 type Module struct {
 	host Host
 	L    *lua.LState
-	root *ipInst     // the instance the global ip is, in the Env's namespace
+	root *ipInst     // the instance the global ip is, in the host's namespace
 	meta *lua.LTable // metatable of instance tables
 	// insts maps instance tables to their instances.
 	insts map[*lua.LTable]*ipInst

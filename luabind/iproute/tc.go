@@ -26,7 +26,7 @@ import (
 //	info     filters only: priority << 16 | protocol (network byte order)
 //
 // and attributes TCA_KIND ('htb', 'u32', …) and TCA_OPTIONS, whose content
-// depends on the kind (ip_tc_kinds.go). The commands follow pyroute2's
+// depends on the kind (tc_kinds.go). The commands follow pyroute2's
 // IPRoute.tc:
 //
 //	'add' 'replace' 'change' 'del'                             qdiscs
