@@ -4,25 +4,14 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"nlsh/luabind/iproute"
 )
 
 // Completion for the ip module, from its spec tables: the commands of a
 // verb in ip.link('…'), the kinds in ip.tc('add', '…'), the keys of the
 // table a verb takes (ip.link('add', {…) and ip.links{…), and the names a
 // key's value takes (proto = '…', state = '…').
-
-// ipGetters are the getters, by name, and the verb whose filter each
-// takes.
-var ipGetters = map[string]func() *ipVerb{
-	"links": linkVerb, "addrs": addrVerb, "routes": routeVerb, "neighs": neighVerb,
-	"rules": ruleVerb, "qdiscs": tcVerb, "classes": tcVerb, "filters": tcVerb, "ntables": ntableVerb, "route_dumps": routeVerb,
-}
-
-// ipVerbs are the verbs taking a command, by name.
-var ipVerbs = map[string]func() *ipVerb{
-	"link": linkVerb, "addr": addrVerb, "route": routeVerb, "neigh": neighVerb, "fdb": neighVerb,
-	"rule": ruleVerb, "tc": tcVerb, "brport": brportVerb, "stats": statsVerb,
-}
 
 // ipCallee returns the ip function a callee path names ("ip.link",
 // "ns.route" for ns = ip.netns(…)), as its name, or "".
@@ -32,17 +21,17 @@ func (c *completer) ipCallee(callee string) string {
 		return ""
 	}
 	name := callee[i+1:]
-	if ipVerbs[name] == nil && ipGetters[name] == nil {
+	if !iproute.IsVerb(name) && !iproute.IsGetter(name) {
 		return ""
 	}
 	recv := callee[:i]
-	if r, ok := strings.CutSuffix(recv, ".each"); ok && ipGetters[name] != nil && ipEachGetters[name] != nil {
+	if r, ok := strings.CutSuffix(recv, ".each"); ok && iproute.IsGetter(name) && iproute.Streams(name) {
 		recv = r // ip.each.routes{…} takes what ip.routes{…} takes
 	}
 	if recv == "ip" {
 		return name
 	}
-	if t, ok := c.lookupPath(splitPath(recv)).(*lua.LTable); ok && c.e.ip != nil && c.e.ip.instOf(t) != nil {
+	if t, ok := c.lookupPath(splitPath(recv)).(*lua.LTable); ok && c.e.ip != nil && c.e.ip.IsInstance(t) {
 		return name
 	}
 	return ""
@@ -55,86 +44,56 @@ func (c *completer) ipStringNames(top *frame) ([]string, bool) {
 		return nil, false
 	}
 	name := c.ipCallee(top.callee)
-	verb := ipVerbs[name]
 	switch {
-	case verb == nil:
+	case !iproute.IsVerb(name):
 		return nil, false
 	case top.elem == 0:
-		return verb().cmds, true
+		return iproute.Commands(name), true
 	case top.elem == 1 && name == "tc":
-		tc, ok := tcCommands[top.strs[0]]
-		if !ok {
-			return nil, false
-		}
-		var kinds []string
-		for k := range tcKinds(tc.object) {
-			kinds = append(kinds, k)
-		}
-		return kinds, true
+		return iproute.TCKinds(top.strs[0])
 	}
 	return nil, false
 }
 
-// ipSpecAt returns the call whose spec or filter table the frame at i is,
-// with the keys it takes: the verb, the use, and the kind's table, if any.
-func (c *completer) ipSpecAt(sc *scan, i int) (*ipVerb, keyUse, *ipVerb) {
+// ipSpecAt returns the keys of the ip call whose spec or filter table the
+// frame at i is, if it is one.
+func (c *completer) ipSpecAt(sc *scan, i int) (iproute.Keys, bool) {
 	if i < 0 || sc.frames[i].open != '{' {
-		return nil, 0, nil
+		return iproute.Keys{}, false
 	}
 	f := sc.frames[i]
 	// ip.links{…}: the table opens right after the callee.
-	if g := ipGetters[c.ipCallee(f.callee)]; g != nil {
-		return g(), useFilter, ipKindAt(sc, c.ipCallee(f.callee), "", "")
+	if name := c.ipCallee(f.callee); iproute.IsGetter(name) {
+		return iproute.KeysOf(name, "", ipKindAt(sc, ""))
 	}
 	if i == 0 {
-		return nil, 0, nil
+		return iproute.Keys{}, false
 	}
 	p := sc.frames[i-1]
 	if p.open != '(' {
-		return nil, 0, nil
+		return iproute.Keys{}, false
 	}
 	name := c.ipCallee(p.callee)
-	if g := ipGetters[name]; g != nil && p.elem == 0 {
-		return g(), useFilter, ipKindAt(sc, name, "", "")
+	if iproute.IsGetter(name) && p.elem == 0 {
+		return iproute.KeysOf(name, "", ipKindAt(sc, ""))
 	}
-	verb := ipVerbs[name]
-	if verb == nil || p.elem == 0 {
-		return nil, 0, nil
-	}
-	cmd := p.strs[0]
-	use := useChange
-	switch cmd {
-	case "get":
-		use = useGet
-	case "dump", "show", "flush":
-		use = useFilter
+	if !iproute.IsVerb(name) || p.elem == 0 {
+		return iproute.Keys{}, false
 	}
 	kind := ""
 	if name == "tc" && p.elem == 2 {
 		kind = p.strs[1]
 	}
-	return verb(), use, ipKindAt(sc, name, cmd, kind)
+	return iproute.KeysOf(name, p.strs[0], ipKindAt(sc, kind))
 }
 
-// ipKindAt is the table of the kind a spec names (ip.tc's kind
-// argument, or the last kind = '…' typed), or nil.
-func ipKindAt(sc *scan, name, cmd, kind string) *ipVerb {
+// ipKindAt is the kind a spec names: ip.tc's kind argument, or the last
+// kind = '…' typed.
+func ipKindAt(sc *scan, kind string) string {
 	if m := reKindKey().FindAllStringSubmatch(sc.text, -1); kind == "" && m != nil {
 		kind = m[len(m)-1][1]
 	}
-	if kind == "" {
-		return nil
-	}
-	switch name {
-	case "link", "links":
-		return linkKindVerb(kind)
-	case "tc":
-		if tc, ok := tcCommands[cmd]; ok {
-			v, _ := tcKindVerb(tc.object, kind)
-			return v
-		}
-	}
-	return nil
+	return kind
 }
 
 var reKindKey = lazyRE(`\bkind\s*=\s*['"]([A-Za-z_0-9]+)['"]`)
@@ -142,18 +101,11 @@ var reKindKey = lazyRE(`\bkind\s*=\s*['"]([A-Za-z_0-9]+)['"]`)
 // ipKeyNames lists the keys the table at the cursor takes, when it is an
 // ip verb's spec or filter.
 func (c *completer) ipKeyNames(sc *scan) []string {
-	verb, use, kind := c.ipSpecAt(sc, len(sc.frames)-1)
-	if verb == nil {
+	keys, ok := c.ipSpecAt(sc, len(sc.frames)-1)
+	if !ok {
 		return nil
 	}
-	names := verb.keyNames(use)
-	if kind != nil {
-		names = append(names, kind.keyNames(useChange)...)
-	}
-	for n := range options {
-		names = append(names, n)
-	}
-	return names
+	return keys.Names()
 }
 
 // reKeyValue finds the key a string value is being typed for: "proto = '".
@@ -166,47 +118,9 @@ func (c *completer) ipValueNames(sc *scan, ctx string) ([]string, bool) {
 	if m == nil {
 		return nil, false
 	}
-	verb, use, kind := c.ipSpecAt(sc, len(sc.frames)-1)
-	if verb == nil {
+	keys, ok := c.ipSpecAt(sc, len(sc.frames)-1)
+	if !ok {
 		return nil, false
 	}
-	k := verb.key(m[1], use)
-	if kind != nil {
-		if kk := kind.key(m[1], useChange); kk != nil {
-			k = kk
-		}
-	}
-	if k == nil {
-		return nil, false
-	}
-	switch k.kind {
-	case vEnum, vFlags:
-		return k.shortNames(), true
-	case vFamily:
-		return []string{"inet", "inet6", "bridge"}, true
-	case vTable:
-		return []string{"main", "local", "default"}, true
-	case vIfindex, vIfname:
-		return c.linkNames(), true
-	}
-	switch k.name {
-	case "state":
-		return []string{"up", "down"}, true
-	case "kind":
-		if verb == linkVerb() {
-			return linkKindNames(), true
-		}
-	}
-	return nil, false
-}
-
-// linkKindNames are the kinds ip.link describes.
-func linkKindNames() []string {
-	info := attrDesc(linkVerb().class, "IFLA_LINKINFO").Set
-	d, _ := info.ByName("IFLA_INFO_DATA")
-	names := []string{"tun", "tap", "ifb"}
-	for k := range d.Sub.Formats {
-		names = append(names, k)
-	}
-	return names
+	return keys.Values(m[1], c.linkNames)
 }

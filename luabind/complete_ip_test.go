@@ -1,6 +1,7 @@
 package luabind
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -44,7 +45,7 @@ func TestCompleteIP(t *testing.T) {
 	// Nothing typed in a spec: every key it takes.
 	got, _ := e.Complete("ip.route('add', {", len("ip.route('add', {"))
 	for _, k := range []string{"dst", "gateway", "dev", "metrics", "multipath", "dry"} {
-		if !hasString(got, k) {
+		if !slices.Contains(got, k) {
 			t.Errorf("ip.route('add', { offers %v, lacking %s", got, k)
 		}
 	}

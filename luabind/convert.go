@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // maxExact is the largest integer a Lua number (a float64) holds exactly;
@@ -272,22 +273,7 @@ func (c *looseConv) value(v lua.LValue, depth int) any {
 	case *lua.LNilType:
 		return nil
 	}
-	return engine.Opaque{Type: luaTypeName(v), Value: v}
-}
-
-// luaTypeName names a Lua value's type for an error: "a function".
-func luaTypeName(v lua.LValue) string {
-	switch v.Type() {
-	case lua.LTFunction:
-		return "a function"
-	case lua.LTThread:
-		return "a coroutine"
-	case lua.LTUserData:
-		return "userdata"
-	case lua.LTChannel:
-		return "a channel"
-	}
-	return "a " + v.Type().String()
+	return engine.Opaque{Type: luaarg.TypeName(v), Value: v}
 }
 
 // rawValue wraps bytes that must be sent verbatim whatever the attribute's

@@ -6,5 +6,9 @@
 // docs/reference.md holds are written by the subpackage helptext, from the
 // descriptions alone; help.go picks the one a value or a name asks for.
 // Tab completion is the completer type (complete*.go), which reads an Env
-// but keeps nothing in it; the ip module is its own types (ip*.go) over one.
+// but keeps nothing in it. The ip module is the subpackage iproute, which
+// asks what it needs of the Env through iproute.Host (iphost*.go); its key
+// tables also give help its key lists and completion its names
+// (complete_ip.go). The subpackage luaarg reads the arguments both take
+// alike: options tables, timeouts, namespaces.
 package luabind

@@ -16,6 +16,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/genl"
+	"nlsh/luabind/iproute"
 	"nlsh/rtnl"
 	"nlsh/ynl"
 )
@@ -57,10 +58,10 @@ type Env struct {
 	metaClass    map[*lua.LTable]msgKind
 	sockets      map[*socket]bool
 	trace        tracer
-	ip           *ipModule      // the ip module, once loaded
-	rtnl         *lua.LTable    // the rtnl module, once loaded
-	lazyStored   uint8          // the lazyGlobals stored in the globals, a bit each
-	nsFDs        map[string]int // namespace files opened by nl.netns.fd
+	ip           *iproute.Module // the ip module, once loaded
+	rtnl         *lua.LTable     // the rtnl module, once loaded
+	lazyStored   uint8           // the lazyGlobals stored in the globals, a bit each
+	nsFDs        map[string]int  // namespace files opened by nl.netns.fd
 	// genls is generic netlink's state per namespace ("" for the Env's).
 	genls      map[string]*genlNS
 	famMeta    *lua.LTable // metatable of family objects

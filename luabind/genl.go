@@ -10,6 +10,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/genl"
+	"nlsh/luabind/luaarg"
 )
 
 // The genl module: generic netlink families as Lua objects. A family
@@ -248,19 +249,12 @@ func (e *Env) famOp(L *lua.LState, b *genl.Bound, i int) *genl.Op {
 	if op == nil {
 		names := b.Family().OpNames()
 		L.ArgError(i, fmt.Sprintf("%s has no operation '%s'%s; operations: %s", b.Name, name,
-			suggestion(name, names), strings.Join(names, ", ")))
+			luaarg.Suggestion(name, names), strings.Join(names, ", ")))
 	}
 	if op.Req < 0 {
 		L.ArgError(i, fmt.Sprintf("%s %s is a notification: subscribe to its group instead", b.Name, op.Name))
 	}
 	return op
-}
-
-func suggestion(n string, names []string) string {
-	if c := engine.Closest(n, names, 1); len(c) > 0 {
-		return fmt.Sprintf(" (did you mean '%s'?)", c[0])
-	}
-	return ""
 }
 
 // genlAttrs reads a call's attrs argument: keyed by name (or a list of

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // famSubscribe is f:subscribe(group [, opts]): an iterator over the
@@ -31,12 +32,12 @@ func (e *Env) famSubscribe(L *lua.LState) int {
 		if len(names) == 0 {
 			L.ArgError(2, fmt.Sprintf("%s has no multicast groups", b.Name))
 		}
-		L.ArgError(2, fmt.Sprintf("%s has no group '%s'%s; groups: %s", b.Name, group, suggestion(group, names), strings.Join(names, ", ")))
+		L.ArgError(2, fmt.Sprintf("%s has no group '%s'%s; groups: %s", b.Name, group, luaarg.Suggestion(group, names), strings.Join(names, ", ")))
 	}
 	cfg := engine.DefaultConnConfig()
 	cfg.NetNS = f.g.ns
 	cfg.Groups = []uint32{id}
-	timeout, backlog := eventOptions(L, 3, "subscribe", &cfg, nil)
+	timeout, backlog := luaarg.EventOptions(L, 3, "subscribe", &cfg, nil)
 	s, err := e.dial(16, f.g.tab.Protocol(), b.Name+" "+group+" events", cfg)
 	if err != nil {
 		e.raise(L, "subscribe", err)
@@ -52,7 +53,7 @@ func (e *Env) famSubscribe(L *lua.LState) int {
 // notification loses none. An overrun (the kernel dropped notifications:
 // the socket's buffer was full, or the Listener's backlog) yields
 // {overrun=true, event='OVERRUN'} and the stream goes on. With a timeout
-// (noBound is none) the loop ends after that long without a notification.
+// (luaarg.NoBound is none) the loop ends after that long without a notification.
 // backlog bounds the bytes read ahead (0: engine.ListenBacklog).
 // The socket closes when the second value is called, or when the iterator
 // is collected.

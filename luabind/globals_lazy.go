@@ -10,7 +10,7 @@ var lazyGlobals = []string{"ip", "rtnl"}
 func (e *Env) lazyModule(name string) *lua.LTable {
 	switch name {
 	case "ip":
-		return e.ipModuleOf().root.table
+		return (&ipHost{e}).module().Table()
 	case "rtnl":
 		return e.rtnlModule()
 	}
@@ -74,7 +74,7 @@ func (e *Env) moduleTable(name string) (*lua.LTable, bool) {
 		}
 		switch {
 		case name == "ip" && e.ip != nil:
-			return e.ip.root.table, true
+			return e.ip.Table(), true
 		case name == "rtnl" && e.rtnl != nil:
 			return e.rtnl, true
 		}

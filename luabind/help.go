@@ -10,6 +10,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/luabind/helptext"
+	"nlsh/luabind/iproute"
 )
 
 // help() and show(): the shell explains itself from the same descriptions
@@ -136,9 +137,9 @@ func (e *Env) helpTopic(topic string) string {
 	topic = strings.TrimSpace(topic)
 	topic = strings.TrimSuffix(topic, "()")
 	if text, ok := helptext.UsageText(topic); ok {
-		return text + ipKeysText(topic)
+		return text + iproute.KeysText(topic)
 	}
-	if text := ipKindHelp(topic); text != "" {
+	if text := iproute.KindHelp(topic); text != "" {
 		return text
 	}
 	if text, ok := helptext.ModuleText(e.route, topic); ok {

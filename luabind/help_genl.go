@@ -8,6 +8,7 @@ import (
 
 	"nlsh/genl"
 	"nlsh/luabind/helptext"
+	"nlsh/luabind/luaarg"
 )
 
 // help for generic netlink: which family (help(f), help('ethtool')) or
@@ -32,7 +33,7 @@ func (e *Env) genlHelpTopic(topic string) (string, bool) {
 	op := b.Op(strings.TrimSpace(opName))
 	if op == nil {
 		return fmt.Sprintf("%s has no operation %s%s; operations: %s\n", b.Name, helptext.QuoteTopic(opName),
-			suggestion(opName, b.Family().OpNames()), strings.Join(b.Family().OpNames(), ", ")), true
+			luaarg.Suggestion(opName, b.Family().OpNames()), strings.Join(b.Family().OpNames(), ", ")), true
 	}
 	return helptext.FamilyOpText(b, op), true
 }

@@ -1,5 +1,7 @@
 package luabind
 
+import "nlsh/luabind/iproute"
+
 //go:generate go test -run TestReferenceIsCurrent -update .
 
 // Reference renders docs/reference.md: the texts help() prints for every
@@ -8,5 +10,5 @@ package luabind
 // file differs; `go test ./luabind -run TestReferenceIsCurrent -update`
 // rewrites it (so does go generate).
 func (e *Env) Reference() string {
-	return e.catalog().Reference(ipKeysText)
+	return e.catalog().Reference(iproute.KeysText)
 }

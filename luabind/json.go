@@ -12,6 +12,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // JSON for jq: nl.json and nlsh --json write any value nlsh produces as
@@ -331,7 +332,7 @@ func (w *jsonWriter) value(v lua.LValue) error {
 	case *lua.LTable:
 		return w.table(x, nil)
 	default:
-		return w.fail("%s has no JSON form", luaTypeName(v))
+		return w.fail("%s has no JSON form", luaarg.TypeName(v))
 	}
 	return nil
 }
@@ -433,7 +434,7 @@ func (w *jsonWriter) object(t *lua.LTable, skip, binary map[string]bool) error {
 			}
 			ks = number(x)
 		default:
-			return w.fail("a table key that is %s cannot be a JSON object key", luaTypeName(k))
+			return w.fail("a table key that is %s cannot be a JSON object key", luaarg.TypeName(k))
 		}
 		if skip[ks] {
 			continue
@@ -561,7 +562,7 @@ func (w *jsonWriter) rest(t *lua.LTable, skip map[string]bool) error {
 			if n, isNum := k.(lua.LNumber); isNum {
 				ks = lua.LString(number(n))
 			} else {
-				return w.fail("a table key that is %s cannot be a JSON object key", luaTypeName(k))
+				return w.fail("a table key that is %s cannot be a JSON object key", luaarg.TypeName(k))
 			}
 		}
 		if skip[string(ks)] {

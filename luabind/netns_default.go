@@ -47,8 +47,7 @@ func (e *Env) rebindIP(ns string) {
 	if e.ip == nil {
 		return // not made yet: making it binds it to NetNS
 	}
-	e.ip.root.close()
-	e.ip.root.netns = ns
+	e.ip.SetNetNS(ns)
 }
 
 // forgetNetNS closes every socket the Env opened in namespace ns and its

@@ -15,42 +15,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine/nstest"
+	"nlsh/luabind/luaarg"
 )
-
-func TestNetnsArg(t *testing.T) {
-	L := lua.NewState()
-	defer L.Close()
-	tests := []struct {
-		in   lua.LValue
-		want string // the namespace, or the error
-	}{
-		{lua.LString("blue"), "blue"},
-		{lua.LString("/run/netns/blue"), "/run/netns/blue"},
-		{lua.LString("1234"), "1234"}, // a string is a name, as `ip -n 1234`
-		{lua.LNumber(1234), "/proc/1234/ns/net"},
-		{lua.LNumber(1), "/proc/1/ns/net"},
-		{lua.LString(""), "error: got an empty string"},
-		{lua.LNumber(0), "error: got 0, which is not a process id"},
-		{lua.LNumber(-3), "error: got -3, which is not a process id"},
-		{lua.LNumber(1.5), "error: got 1.5, which is not a process id"},
-		{lua.LNumber(1 << 40), "error: got 1099511627776, which is not a process id"},
-		{lua.LFalse, "error: got false"},
-		{lua.LTrue, "error: got true"},
-		{lua.LNil, "error: got nil"},
-		{L.NewTable(), "error: got a table"},
-		{L.NewFunction(func(*lua.LState) int { return 0 }), "error: got a function"},
-		{L.NewUserData(), "error: got a userdata"},
-	}
-	for _, tt := range tests {
-		got, err := netnsArg(tt.in)
-		if err != nil {
-			got = "error: " + err.Error()
-		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("netnsArg(%s) (-want +got):\n%s", tt.in, diff)
-		}
-	}
-}
 
 // TestNetnsBadValues gives every function that takes a namespace values that
 // name none: each must raise an error naming the option and what it takes,
@@ -84,7 +50,7 @@ func TestNetnsBadValues(t *testing.T) {
 	for _, c := range calls {
 		for _, v := range values {
 			src := strings.ReplaceAll(c.src, "V", v.lua)
-			want := "test:1: " + c.what + " " + netnsTakes + ", " + v.got
+			want := "test:1: " + c.what + " " + luaarg.NetnsTakes + ", " + v.got
 			if diff := cmp.Diff(want, runErr(t, e, src)); diff != "" {
 				t.Errorf("%s (-want +got):\n%s", src, diff)
 			}
@@ -92,7 +58,7 @@ func TestNetnsBadValues(t *testing.T) {
 	}
 	// Where a namespace is required, nil is no namespace either.
 	for _, src := range []string{`nl.netns.fd()`, `ip.netns()`, `ip.netns(nil)`} {
-		if got := runErr(t, e, src); !strings.Contains(got, netnsTakes+", got nil") {
+		if got := runErr(t, e, src); !strings.Contains(got, luaarg.NetnsTakes+", got nil") {
 			t.Errorf("%s: error %q does not say nil names no namespace", src, got)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/genl"
+	"nlsh/luabind/luaarg"
 )
 
 // socket is the Go side of an nl.socket() userdata.
@@ -131,7 +132,7 @@ func (e *Env) luaSocket(L *lua.LState) int {
 			case "no_enobufs":
 				cfg.NoENOBUFS = lua.LVAsBool(v)
 			case "rcvbuf":
-				n, err := parseRcvBuf(v)
+				n, err := luaarg.RcvBuf(v)
 				if err != nil {
 					bad = err.Error()
 					return

@@ -13,6 +13,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/genl"
+	"nlsh/luabind/luaarg"
 )
 
 // direction is the way a tapped datagram went.
@@ -226,33 +227,6 @@ func (e *Env) openPcapModule(L *lua.LState) *lua.LTable {
 	})
 }
 
-// eventOptions reads the options table at index i of fname, a stream of
-// notifications: backlog, rcvbuf (into cfg, engine.EventRcvBuf unless
-// given), timeout and, where netns is not nil, netns.
-func eventOptions(L *lua.LState, i int, fname string, cfg *engine.ConnConfig, netns *lua.LValue) (timeout time.Duration, backlog int) {
-	keys := []string{"backlog", "rcvbuf", "timeout"}
-	if netns != nil {
-		keys = []string{"backlog", "netns", "rcvbuf", "timeout"}
-	}
-	forOptions(L, i, fname, keys, func(k string, v lua.LValue) (err error) {
-		switch k {
-		case "backlog":
-			backlog, err = parseBytes("backlog", v)
-		case "rcvbuf":
-			cfg.RcvBuf, err = parseRcvBuf(v)
-		case "netns":
-			*netns = v
-		case "timeout":
-			timeout, err = parseTimeout(v)
-		}
-		return err
-	})
-	if cfg.RcvBuf == 0 {
-		cfg.RcvBuf = engine.EventRcvBuf
-	}
-	return timeout, backlog
-}
-
 // luaEvents is nl.events(groups [, opts]): an iterator over multicast
 // notifications, decoded, and a function that closes the stream (see
 // eventIter). opts: rcvbuf (default engine.EventRcvBuf), backlog (default
@@ -272,7 +246,7 @@ func (e *Env) luaEvents(L *lua.LState) int {
 	if len(cfg.Groups) == 0 {
 		L.ArgError(1, "at least one multicast group expected, e.g. {'link', 'ipv4-ifaddr'}")
 	}
-	timeout, backlog := eventOptions(L, 2, "nl.events", &cfg, &netns)
+	timeout, backlog := luaarg.EventOptions(L, 2, "nl.events", &cfg, &netns)
 	cfg.NetNS = e.netnsOption(L, "nl.events: option netns", netns)
 	s, err := e.dial(0, e.route, "route events", cfg)
 	if err != nil {

@@ -1,8 +1,7 @@
-package luabind
+package iproute
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -17,9 +16,9 @@ import (
 // batch its changes join. Lua holds it as the userdata every function of
 // the instance's table closes over.
 type ipInst struct {
-	m     *ipModule
-	netns string // "" for nlsh's own namespace (the Env's --netns)
-	sock  *socket
+	m     *Module
+	netns string // "" for nlsh's own namespace (the host's --netns)
+	sock  Conn
 	// batch queues a request while ip.batch runs (nil otherwise).
 	batch func(*lua.LState, []byte) int
 	bound map[string]*lua.LTable // ip.netns(name) of this instance, by name
@@ -27,31 +26,23 @@ type ipInst struct {
 	// lookupFn, when set, looks interface names up instead of the kernel
 	// (tests that build messages without one).
 	lookupFn func(L *lua.LState, name string) (int, bool)
-	// each is set while ip.each's getter starts its call (ip_each.go).
+	// each is set while ip.each's getter starts its call (each.go).
 	each bool
 }
 
 // socket returns the instance's route socket, opening it on first use.
-func (i *ipInst) socket(L *lua.LState) *socket {
-	if i.sock != nil && !i.sock.closed.Load() {
+func (i *ipInst) socket(L *lua.LState) Conn {
+	if i.sock != nil && !i.sock.Closed() {
 		return i.sock
 	}
-	e := i.m.e
-	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = i.netns
-	s, err := e.dial(0, e.route, "route", cfg)
-	if err != nil {
-		e.raise(L, "nl.socket", err)
-	}
-	i.sock = s
-	return s
+	i.sock = i.m.host.Dial(L, i.netns)
+	return i.sock
 }
 
 // close closes the instance's socket; the next call opens another.
 func (i *ipInst) close() {
 	if i.sock != nil {
-		i.sock.close()
-		delete(i.m.e.sockets, i.sock)
+		i.sock.Close()
 		i.sock = nil
 	}
 }
@@ -59,11 +50,9 @@ func (i *ipInst) close() {
 // request sends b and returns the replies; a kernel error is raised as an
 // error value carrying the replies before it.
 func (i *ipInst) request(L *lua.LState, b []byte, o engine.RequestOptions) []engine.Message {
-	s := i.socket(L)
-	s.endStream()
-	msgs, err := s.conn.RequestWith(i.m.e.ctx(L), s.proto, b, o)
+	msgs, err := i.socket(L).Request(i.m.host.Context(L), b, o)
 	if err != nil {
-		i.m.e.raiseReplies(L, "request", err, s.proto, msgs)
+		i.m.host.RaiseReplies(L, "request", err, msgs)
 	}
 	return msgs
 }
@@ -83,13 +72,12 @@ const (
 // dump sends a dump request and returns every reply, under the policy
 // above; a kernel error is returned, for the getter to judge.
 func (i *ipInst) dump(L *lua.LState, b []byte, o engine.RequestOptions) ([]engine.Message, error) {
-	e := i.m.e
+	h := i.m.host
 	s := i.socket(L)
-	s.endStream()
-	ctx := e.ctx(L)
+	ctx := h.Context(L)
 	wait := dumpBackoff
 	for try := 1; ; try++ {
-		msgs, err := s.conn.RequestWith(ctx, s.proto, b, o)
+		msgs, err := s.Request(ctx, b, o)
 		if err == nil {
 			return msgs, nil
 		}
@@ -116,7 +104,7 @@ func (i *ipInst) dump(L *lua.LState, b []byte, o engine.RequestOptions) ([]engin
 
 // raiseDump raises a dump's error as the error value it is.
 func (i *ipInst) raiseDump(L *lua.LState, err error, msgs []engine.Message) {
-	i.m.e.raiseReplies(L, "request", err, i.m.e.route, msgs)
+	i.m.host.RaiseReplies(L, "request", err, msgs)
 }
 
 // lookup returns the index of the link named name (an alternative name
@@ -170,27 +158,25 @@ func (i *ipInst) getLink(L *lua.LState, idx int, attr, name string) (linkID, boo
 	if err != nil {
 		L.RaiseError("link lookup: %s", err.Error())
 	}
-	s := i.socket(L)
-	s.endStream()
-	msgs, err := s.conn.RequestWith(i.m.e.ctx(L), s.proto, b, engine.RequestOptions{})
+	msgs, err := i.socket(L).Request(i.m.host.Context(L), b, engine.RequestOptions{})
 	if err != nil {
 		var ne *engine.Error
 		if errors.As(err, &ne) && ne.Errno == unix.ENODEV {
 			return linkID{}, false
 		}
-		i.m.e.raiseReplies(L, "request", err, s.proto, msgs)
+		i.m.host.RaiseReplies(L, "request", err, msgs)
 	}
 	for _, m := range msgs {
 		if m.Header.Type != unix.RTM_NEWLINK {
 			continue
 		}
-		fv, ok := m.Fields(s.proto)
+		fv, ok := m.Fields(rtnl.Route)
 		if !ok {
 			continue
 		}
 		idx, _ := fv.Values[linkIndexField].(int64)
 		id := linkID{index: int(idx)}
-		if v, ok := m.Get(s.proto, "IFLA_IFNAME"); ok {
+		if v, ok := m.Get(rtnl.Route, "IFLA_IFNAME"); ok {
 			id.name, _ = v.(string)
 		}
 		return id, true
@@ -283,7 +269,7 @@ func (c *ipCall) encode(m *ipMsg) []byte {
 // msgTable is the request as the message table a script would have
 // built: what dry returns.
 func (c *ipCall) msgTable(m *ipMsg) *lua.LTable {
-	return c.m.e.recordMessage(m.h, m.class, &m.rec)
+	return c.m.host.RequestTable(m.h, m.class, &m.rec)
 }
 
 // send sends a change and pushes what the verb returns: with dry the
@@ -319,15 +305,15 @@ func (c *ipCall) send(m *ipMsg) int {
 	}
 	// The object itself: adding a root qdisc reports the deletion of the
 	// one it replaces first, so the reply of the request's own type.
-	e := c.m.e
+	h := c.m.host
 	for _, r := range msgs {
 		if r.Header.Type == m.h.Type {
-			L.Push(e.newLazyWith(e.route, r))
+			L.Push(h.Message(r))
 			return 1
 		}
 	}
 	if len(msgs) > 0 {
-		L.Push(e.newLazyWith(e.route, msgs[0]))
+		L.Push(h.Message(msgs[0]))
 		return 1
 	}
 	return 0
@@ -342,10 +328,10 @@ func (c *ipCall) ask(m *ipMsg) int {
 		return 1
 	}
 	msgs := c.inst.request(L, c.encode(m), c.opts)
-	e := c.m.e
+	h := c.m.host
 	for _, r := range msgs {
 		if r.Header.Type != engine.NLMSG_ERROR && r.Header.Type != engine.NLMSG_DONE {
-			L.Push(e.newLazyWith(e.route, r))
+			L.Push(h.Message(r))
 			return 1
 		}
 	}
@@ -354,9 +340,4 @@ func (c *ipCall) ask(m *ipMsg) int {
 }
 
 // warn writes a warning line to standard error (where traces go).
-func (m *ipModule) warn(format string, args ...any) {
-	e := m.e
-	e.trace.mu.Lock()
-	defer e.trace.mu.Unlock()
-	fmt.Fprintf(e.trace.w, "nlsh: warning: "+format+"\n", args...)
-}
+func (m *Module) warn(format string, args ...any) { m.host.Warn(format, args...) }

@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"fmt"
@@ -120,7 +120,7 @@ func (c *ipCall) addrLink() lua.LValue {
 
 // addrChange builds add, replace or del.
 func (c *ipCall) addrChange() *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	if !c.has(k[aAddress]) {
 		c.failCmd("give address")
@@ -156,32 +156,32 @@ func (c *ipCall) addrChange() *ipMsg {
 		flags = reqAck
 	}
 	m := c.msg(rtnl.AddrClass, typ, flags)
-	m.setField(0, e.fromLua(family))
+	m.setField(0, h.FromLua(family))
 	m.setField(1, uint64(length))
 	if p := c.get(k[aPrefixlen]); p != lua.LNil && !given {
-		m.setField(1, e.fromLua(p))
+		m.setField(1, h.FromLua(p))
 	}
 	var scope any = uint64(0)
 	if c.has(k[aScope]) {
-		scope = e.fromLua(c.value(k[aScope], c.get(k[aScope])))
+		scope = h.FromLua(c.value(k[aScope], c.get(k[aScope])))
 	}
 	m.setField(3, scope)
-	m.setField(addrIndexField(), e.fromLua(idx))
+	m.setField(addrIndexField(), h.FromLua(idx))
 
 	// IFA_LOCAL is this host's address; without local it is the address.
 	local := or(c.get(k[aLocal]), lua.LString(addr))
-	m.add(k[aLocal].attr, e.fromLua(local))
+	m.add(k[aLocal].attr, h.FromLua(local))
 	if l := c.get(k[aLabel]); l != lua.LNil {
-		m.add(k[aLabel].attr, e.fromLua(l))
+		m.add(k[aLabel].attr, h.FromLua(l))
 	}
 	// ifa_flags has 8 bits; larger flag sets go whole into IFA_FLAGS,
 	// which the kernel then reads instead.
 	if c.has(k[aFlags]) {
 		f := c.value(k[aFlags], c.get(k[aFlags]))
 		if n, ok := f.(lua.LNumber); ok && n > 0xff {
-			m.add(addrFlagsAttr(), e.fromLua(f))
+			m.add(addrFlagsAttr(), h.FromLua(f))
 		} else {
-			m.setField(2, e.fromLua(f))
+			m.setField(2, h.FromLua(f))
 		}
 	}
 	// IFA_ADDRESS is the prefix (or the peer, when local differs). To
@@ -202,7 +202,7 @@ func (c *ipCall) addrChange() *ipMsg {
 			}
 		}
 		if b != lua.LNil {
-			m.add(k[aBroadcast].attr, e.fromLua(b))
+			m.add(k[aBroadcast].attr, h.FromLua(b))
 		}
 	}
 	// Lifetimes in seconds. A missing valid_lft means forever; a missing
@@ -232,7 +232,7 @@ func (c *ipCall) lifetime(key string, v lua.LValue) any {
 		}
 	case lua.LNumber:
 		if x >= 0 {
-			return c.m.e.fromLua(x)
+			return c.m.host.FromLua(x)
 		}
 	}
 	c.fail("%s: expected seconds or 'forever', got %s", key, v.String())
@@ -272,7 +272,7 @@ func (i *ipInst) addrList(L *lua.LState, name string, filter lua.LValue) int {
 
 // addrFilter builds the dump request and the filter of an address getter.
 func (c *ipCall) addrFilter() (*ipMsg, *ipFilter) {
-	e := c.m.e
+	h := c.m.host
 	req := newMsg(rtnl.AddrClass, unix.RTM_GETADDR, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, req *ipMsg) bool {
 		_, isFn := want.(*lua.LFunction)
@@ -281,7 +281,7 @@ func (c *ipCall) addrFilter() (*ipMsg, *ipFilter) {
 			if isFn {
 				return false
 			}
-			req.setField(key.field, e.fromLua(c.value(key, want)))
+			req.setField(key.field, h.FromLua(c.value(key, want)))
 		case aAddress:
 			// address matches either attribute, so a peer address is
 			// found too; '10.0.0.1/24' also asks for that prefix length.
@@ -345,8 +345,8 @@ func (i *ipInst) addrFlush(L *lua.LState, filter lua.LValue) int {
 	L.Pop(1)
 	// Deleting a primary IPv4 address also deletes its secondaries
 	// (unless promote_secondaries is set), so some may be gone already.
-	return c.flush(found, dry, unix.RTM_DELADDR, unix.EADDRNOTAVAIL, true, func(r *lazyMsg, m *ipMsg) {
-		p, msg := c.m.e.route, r.message()
+	return c.flush(found, dry, unix.RTM_DELADDR, unix.EADDRNOTAVAIL, true, func(msg engine.Message, m *ipMsg) {
+		p := rtnl.Route
 		fv, _ := msg.Fields(p)
 		for _, name := range []string{"family", "prefixlen", "scope", "index"} {
 			fi, _ := rtnl.AddrClass.Struct.FieldIndex(name)

@@ -1,8 +1,9 @@
-package luabind
+package iproute
 
 import (
 	"bufio"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,19 +11,15 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"nlsh/luabind/luaarg"
 	"nlsh/rtnl"
 )
 
-// The ip module: pyroute2's IPRoute for Lua. Each verb (ip.link, ip.addr,
-// ip.route, …) reads its spec through its one table of keys (ip_spec.go),
-// builds its message from it, and sends it on its instance's socket
-// (ip_inst.go); the verbs live in ip_<verb>.go. The module is made the
-// first time a script reads the global ip, which keeps start-up fast.
-
-// ipModule is the ip module of one Env.
-type ipModule struct {
-	e    *Env
-	root *ipInst     // the instance the global ip is, in the Env's namespace
+// Module is the ip module of one Lua state.
+type Module struct {
+	host Host
+	L    *lua.LState
+	root *ipInst     // the instance the global ip is, in the host's namespace
 	meta *lua.LTable // metatable of instance tables
 	// insts maps instance tables to their instances.
 	insts map[*lua.LTable]*ipInst
@@ -81,29 +78,42 @@ func init() {
 	}
 }
 
-// ipModuleOf returns the Env's ip module, making it on first use.
-func (e *Env) ipModuleOf() *ipModule {
-	if e.ip == nil {
-		m := &ipModule{e: e, meta: e.L.NewTable(), insts: map[*lua.LTable]*ipInst{}}
-		m.meta.RawSetString("__tostring", e.L.NewFunction(func(L *lua.LState) int {
-			ns := "current"
-			if i := m.instOf(L.CheckTable(1)); i != nil && i.netns != "" {
-				ns = i.netns
-			}
-			L.Push(lua.LString("ip module (netns " + ns + ")"))
-			return 1
-		}))
-		m.meta.RawSetString("__metatable", lua.LString("ip module"))
-		m.root = m.newInst(e.NetNS())
-		e.ip = m
-	}
-	return e.ip
+// New makes the ip module of L, its global instance working in netns ("":
+// the host's own namespace).
+func New(h Host, L *lua.LState, netns string) *Module {
+	m := &Module{host: h, L: L, meta: L.NewTable(), insts: map[*lua.LTable]*ipInst{}}
+	m.meta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		ns := "current"
+		if i := m.instOf(L.CheckTable(1)); i != nil && i.netns != "" {
+			ns = i.netns
+		}
+		L.Push(lua.LString("ip module (netns " + ns + ")"))
+		return 1
+	}))
+	m.meta.RawSetString("__metatable", lua.LString("ip module"))
+	m.root = m.newInst(netns)
+	return m
+}
+
+// Table is the global instance's table: the global ip.
+func (m *Module) Table() *lua.LTable { return m.root.table }
+
+// IsInstance reports whether t is an instance's table (ip, or what
+// ip.netns returned).
+func (m *Module) IsInstance(t *lua.LTable) bool { return m.instOf(t) != nil }
+
+// SetNetNS points the global instance (not those ip.netns returns) at
+// namespace ns: its socket is closed, and its next sockets, batches and
+// monitors open in ns.
+func (m *Module) SetNetNS(ns string) {
+	m.root.close()
+	m.root.netns = ns
 }
 
 // newInst makes an instance working in netns and its table of functions,
 // each closing over the instance's userdata.
-func (m *ipModule) newInst(netns string) *ipInst {
-	L := m.e.L
+func (m *Module) newInst(netns string) *ipInst {
+	L := m.L
 	i := &ipInst{m: m, netns: netns}
 	ud := L.NewUserData()
 	ud.Value = i
@@ -127,15 +137,15 @@ func bindIP(fn ipFunc) lua.LGFunction {
 }
 
 // instOf returns the instance behind an instance's table, or nil.
-func (m *ipModule) instOf(t *lua.LTable) *ipInst { return m.insts[t] }
+func (m *Module) instOf(t *lua.LTable) *ipInst { return m.insts[t] }
 
 // netnsFn is ip.netns(name): the same API bound to another network
 // namespace (a name, a path or a process id); asking twice gives the same
 // instance, and socket.
 func (i *ipInst) netnsFn(L *lua.LState) int {
-	ns, err := netnsArg(L.Get(1))
+	ns, err := luaarg.Netns(L.Get(1))
 	if err != nil {
-		L.RaiseError("%s", netnsError("ip.netns", err))
+		L.RaiseError("%s", luaarg.NetnsError("ip.netns", err))
 	}
 	if i.bound == nil {
 		i.bound = map[string]*lua.LTable{}
@@ -159,7 +169,7 @@ func (i *ipInst) closeFn(L *lua.LState) int {
 // tableID reads a routing table's name: a reserved one, or one of
 // iproute2's rt_tables files (read once, if they exist: nothing fails
 // without them).
-func (m *ipModule) tableID(s string) (int64, bool) {
+func (m *Module) tableID(s string) (int64, bool) {
 	if n, ok := reservedTables()[s]; ok {
 		return n, true
 	}
@@ -260,4 +270,10 @@ func verbCommand(L *lua.LState, name string, cmds []string) string {
 	sort.Strings(sorted)
 	L.RaiseError("%s: unknown command '%s' (commands: %s)", name, lua.LVAsString(v), strings.Join(sorted, ", "))
 	return ""
+}
+
+// lazyRE is a regular expression compiled on first use: most scripts
+// never read a tc rate or a u32 key.
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"encoding/binary"
@@ -8,6 +8,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
+	"nlsh/rtnl"
 )
 
 // Filters. A getter's filter is a table of the verb's keys, read through
@@ -66,7 +68,7 @@ func (c *ipCall) compileFilter(req *ipMsg, own keyFilter) *ipFilter {
 		f.fns = append(f.fns, more.fns...)
 		sub.done()
 	default:
-		c.fail("match: expected a function or a table of keys, got %s", luaTypeName(m))
+		c.fail("match: expected a function or a table of keys, got %s", luaarg.TypeName(m))
 	}
 	return f
 }
@@ -135,7 +137,7 @@ func (c *ipCall) calls(fn lua.LValue, v lua.LValue) bool {
 	L := c.L
 	L.Push(fn)
 	L.Push(v)
-	c.m.e.call(L, c.what(), 1, 1)
+	c.m.host.Call(L, c.what(), 1, 1)
 	r := L.Get(-1)
 	L.Pop(1)
 	return truthy(r)
@@ -157,7 +159,7 @@ func (f *ipFilter) passed(msgs []engine.Message) []engine.Message {
 // keepBoth returns the messages that pass every test as a Lua list and as
 // they are.
 func (f *ipFilter) keepBoth(msgs []engine.Message) (*lua.LTable, []engine.Message) {
-	e := f.c.m.e
+	h := f.c.m.host
 	kept := msgs[:0:0]
 	if len(f.tests) == 0 {
 		kept = msgs
@@ -176,7 +178,7 @@ func (f *ipFilter) keepBoth(msgs []engine.Message) (*lua.LTable, []engine.Messag
 			kept = append(kept, *m)
 		}
 	}
-	list := e.newLazyList(e.route, kept)
+	list := h.Messages(kept)
 	if len(f.fns) == 0 {
 		return list, kept
 	}
@@ -240,12 +242,12 @@ func fieldNumber(b []byte, f engine.Field) (lua.LNumber, bool) {
 // attrValue reads a top-level attribute of a raw message as a Lua value
 // (nil when absent), decoding nothing else.
 func (c *ipCall) attrValue(m *engine.Message, d *engine.AttrDesc) lua.LValue {
-	e := c.m.e
-	v, ok := m.Get(e.route, d.Name)
+	h := c.m.host
+	v, ok := m.Get(rtnl.Route, d.Name)
 	if !ok {
 		return lua.LNil
 	}
-	return e.toLua(v)
+	return h.ToLua(v)
 }
 
 // sortedInts returns a sorted copy of s.
@@ -282,7 +284,7 @@ func (c *ipCall) list(req *ipMsg, f *ipFilter) int {
 		c.inst.raiseDump(L, err, msgs)
 	}
 	if f == nil {
-		L.Push(c.m.e.newLazyList(c.m.e.route, msgs))
+		L.Push(c.m.host.Messages(msgs))
 		return 1
 	}
 	L.Push(f.keep(msgs))
@@ -314,15 +316,15 @@ func (i *ipInst) getter(L *lua.LState, verb *ipVerb, name string, filter lua.LVa
 // (gone is its errno) is passed over, or with goneDeleted counted as
 // deleted (it went with another). It pushes how many it deleted, or
 // without count the objects deleted; with dry, the messages it would send.
-func (c *ipCall) flush(found *lua.LTable, dry bool, typ uint16, gone error, goneDeleted bool, del func(r *lazyMsg, m *ipMsg), count bool) int {
+func (c *ipCall) flush(found *lua.LTable, dry bool, typ uint16, gone error, goneDeleted bool, del func(r engine.Message, m *ipMsg), count bool) int {
 	L := c.L
-	e := c.m.e
+	h := c.m.host
 	out := L.CreateTable(found.Len(), 0)
 	n := 0
 	for j := 1; j <= found.Len(); j++ {
 		t := found.RawGetInt(j).(*lua.LTable)
-		r := e.lazyOf(t)
-		if r == nil {
+		r, ok := h.MessageOf(t)
+		if !ok {
 			continue
 		}
 		m := newMsg(c.verb.class, typ, reqAck)
@@ -331,11 +333,9 @@ func (c *ipCall) flush(found *lua.LTable, dry bool, typ uint16, gone error, gone
 			out.Append(c.msgTable(m))
 			continue
 		}
-		s := c.inst.socket(L)
-		s.endStream()
-		if _, err := s.conn.RequestWith(e.ctx(L), s.proto, c.encode(m), c.opts); err != nil {
+		if _, err := c.inst.socket(L).Request(h.Context(L), c.encode(m), c.opts); err != nil {
 			if !errors.Is(err, gone) {
-				e.raiseWith(L, "request", err, s.proto)
+				h.Raise(L, "request", err)
 			}
 			if !goneDeleted {
 				continue

@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // ip.poll and ip.ensure, as pyroute2's: the kernel applies a change
@@ -41,19 +42,19 @@ type pollOpts struct {
 // readPollOpts reads the options table at stack index n.
 func readPollOpts(L *lua.LState, n int, fname string) pollOpts {
 	o := pollOpts{timeout: pollTimeout, interval: pollInterval, present: true}
-	forOptions(L, n, fname, []string{"interval", "present", "timeout"}, func(k string, v lua.LValue) (err error) {
+	luaarg.Options(L, n, fname, []string{"interval", "present", "timeout"}, func(k string, v lua.LValue) (err error) {
 		switch k {
 		case "timeout":
-			o.timeout, err = parseTimeout(v)
+			o.timeout, err = luaarg.Timeout(v)
 		case "interval":
-			o.interval, err = parseTimeout(v)
-			if err != nil || o.interval == noBound {
+			o.interval, err = luaarg.Timeout(v)
+			if err != nil || o.interval == luaarg.NoBound {
 				err = fmt.Errorf("interval: expected a positive, finite number of seconds, got %s", lua.LVAsString(v))
 			}
 		case "present":
 			b, ok := v.(lua.LBool)
 			if !ok {
-				return fmt.Errorf("present: expected a boolean, got %s", luaTypeName(v))
+				return fmt.Errorf("present: expected a boolean, got %s", luaarg.TypeName(v))
 			}
 			o.present = bool(b)
 		}
@@ -72,45 +73,45 @@ func (i *ipInst) poll(L *lua.LState) int {
 // pollLoop calls method(cmd, spec) until its result is there (or, without
 // o.present, is not), and pushes it.
 func (i *ipInst) pollLoop(L *lua.LState, what string, method *lua.LFunction, cmd, spec lua.LValue, o pollOpts) int {
-	e := i.m.e
+	h := i.m.host
 	start := time.Now()
 	for {
 		L.Push(method)
 		L.Push(cmd)
 		L.Push(spec)
-		e.call(L, what, 2, 1)
+		h.Call(L, what, 2, 1)
 		if emptyResult(L.Get(-1)) != o.present {
 			return 1
 		}
 		L.Pop(1)
-		if o.timeout != noBound && time.Since(start)+o.interval > o.timeout {
+		if o.timeout != luaarg.NoBound && time.Since(start)+o.interval > o.timeout {
 			ne := &engine.Error{Errno: unix.ETIMEDOUT, Op: what,
 				Msg: fmt.Sprintf("not there after %s", o.timeout), Offset: -1, MissType: -1, MissNest: -1}
 			if !o.present {
 				ne.Msg = fmt.Sprintf("still there after %s", o.timeout)
 			}
-			L.Error(e.errorValue(ne, e.route), 1)
+			L.Error(h.ErrorValue(ne), 1)
 		}
 		t := time.NewTimer(o.interval)
 		select {
 		case <-t.C:
-		case <-e.ctx(L).Done():
+		case <-h.Context(L).Done():
 			t.Stop()
-			L.RaiseError("%s", e.ctx(L).Err().Error())
+			L.RaiseError("%s", h.Context(L).Err().Error())
 		}
 	}
 }
 
 // ensure is ip.ensure(method, spec [, opts]).
 func (i *ipInst) ensure(L *lua.LState) int {
-	e := i.m.e
+	h := i.m.host
 	method := L.CheckFunction(1)
 	spec := L.Get(2)
 	o := readPollOpts(L, 3, "ip.ensure")
 	L.Push(method)
 	L.Push(lua.LString("dump"))
 	L.Push(spec)
-	e.call(L, "ip.ensure", 2, 1)
+	h.Call(L, "ip.ensure", 2, 1)
 	if emptyResult(L.Get(-1)) != o.present {
 		return 1
 	}
@@ -122,38 +123,39 @@ func (i *ipInst) ensure(L *lua.LState) int {
 		cmd, other = "del", ""
 		fine = []string{"ENODEV", "ENOENT", "ENONET", "EADDRNOTAVAIL"}
 	}
-	if code, err := i.tryVerb(L, method, cmd, spec); err != nil {
+	if code, ev := i.tryVerb(L, method, cmd, spec); ev != nil {
 		switch {
 		case o.present && code == "EEXIST":
 			L.Push(method)
 			L.Push(lua.LString(other))
 			L.Push(spec)
-			e.call(L, "ip.ensure", 2, 0)
+			h.Call(L, "ip.ensure", 2, 0)
 		case !hasString(fine, code):
-			L.Error(errorObject(err), 0)
+			L.Error(ev, 0)
 		}
 	}
 	return i.pollLoop(L, "ip.ensure", method, lua.LString("dump"), spec, o)
 }
 
 // tryVerb calls method(cmd, spec) in protected mode and returns the
-// code of the error value it raised, if any, and the error.
-func (i *ipInst) tryVerb(L *lua.LState, method *lua.LFunction, cmd string, spec lua.LValue) (string, error) {
-	e := i.m.e
+// code of the error value it raised, if any, and what it raised (nil when
+// nothing).
+func (i *ipInst) tryVerb(L *lua.LState, method *lua.LFunction, cmd string, spec lua.LValue) (string, lua.LValue) {
+	h := i.m.host
 	L.Push(method)
 	L.Push(lua.LString(cmd))
 	L.Push(spec)
-	err := e.pcall(L, "ip.ensure", 2, 0, nil)
-	if err == nil {
+	ev := h.PCall(L, "ip.ensure", 2, 0)
+	if ev == nil {
 		return "", nil
 	}
 	if ctx := L.Context(); ctx != nil && ctx.Err() != nil {
 		L.RaiseError("%s", ctx.Err().Error())
 	}
-	if t, ok := errorObject(err).(*lua.LTable); ok {
-		return lua.LVAsString(t.RawGetString("code")), err
+	if t, ok := ev.(*lua.LTable); ok {
+		return lua.LVAsString(t.RawGetString("code")), ev
 	}
-	return "", err
+	return "", ev
 }
 
 // emptyResult says whether a verb's result is nothing: nil, false, or an

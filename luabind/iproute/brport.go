@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"sync"
@@ -54,14 +54,14 @@ func (i *ipInst) brport(L *lua.LState) int {
 	c := i.call(L, v, cmd, useChange)
 	defer c.done()
 	c.read(L.Get(2))
-	e := c.m.e
+	h := c.m.host
 	k := v.keys
 	if !c.has(k[bIndex]) {
 		c.fail("give the port as index or ifname")
 	}
 	m := newMsg(rtnl.LinkClass, unix.RTM_SETLINK, reqAck)
 	m.setField(linkFamilyField, uint64(unix.AF_BRIDGE))
-	m.setField(linkIndexField, e.fromLua(c.value(k[bIndex], c.get(k[bIndex]))))
+	m.setField(linkIndexField, h.FromLua(c.value(k[bIndex], c.get(k[bIndex]))))
 	var attrs []any
 	for _, j := range sortedInts(c.set) {
 		key := k[j]
@@ -69,11 +69,11 @@ func (i *ipInst) brport(L *lua.LState) int {
 			continue
 		}
 		if val := c.value(key, c.vals[j]); val != nil {
-			attrs = append(attrs, pair(key.attr.Name, e.fromLua(val)))
+			attrs = append(attrs, pair(key.attr.Name, h.FromLua(val)))
 		}
 	}
 	for _, r := range c.sortedRaw() {
-		attrs = append(attrs, pair(r.d.Name, e.fromLua(r.v)))
+		attrs = append(attrs, pair(r.d.Name, h.FromLua(r.v)))
 	}
 	m.add(attrDesc(rtnl.LinkClass, "IFLA_PROTINFO").Sub.Formats["AF_BRIDGE"], engine.Table{List: attrs})
 	return c.send(m)
@@ -83,7 +83,7 @@ func (i *ipInst) brport(L *lua.LState) int {
 // AF_BRIDGE) and its filter: the port's index, and IFLA_BRPORT_* values
 // inside IFLA_PROTINFO.
 func (c *ipCall) brportFilter() (*ipMsg, *ipFilter) {
-	e := c.m.e
+	h := c.m.host
 	req := newMsg(rtnl.LinkClass, unix.RTM_GETLINK, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	req.setField(linkFamilyField, uint64(unix.AF_BRIDGE))
 	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, _ *ipMsg) bool {
@@ -100,8 +100,8 @@ func (c *ipCall) brportFilter() (*ipMsg, *ipFilter) {
 		}
 		path := []string{"IFLA_PROTINFO", key.attr.Name}
 		get := func(m *engine.Message) lua.LValue {
-			if v := m.Lookup(e.route, path, true); len(v) > 0 {
-				return e.toLua(v[0])
+			if v := m.Lookup(rtnl.Route, path, true); len(v) > 0 {
+				return h.ToLua(v[0])
 			}
 			return lua.LNil
 		}

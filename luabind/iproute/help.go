@@ -1,10 +1,10 @@
-package luabind
+package iproute
 
 import (
 	"fmt"
-	"nlsh/luabind/helptext"
-	"sort"
 	"strings"
+
+	"nlsh/luabind/helptext"
 )
 
 // Help for the ip module's tables: help('ip.link') lists, after the
@@ -36,8 +36,9 @@ func ipHelpVerb(name string) (*ipVerb, keyUse) {
 	return nil, 0
 }
 
-// ipKeysText lists the keys an ip function's table takes, or "".
-func ipKeysText(name string) string {
+// KeysText lists the keys an ip function's table takes, by its usage name
+// ("ip.link"), or "": what help('ip.link') prints after the usage.
+func KeysText(name string) string {
 	v, use := ipHelpVerb(name)
 	if v == nil {
 		return ""
@@ -100,8 +101,8 @@ func keyTable(v *ipVerb, use keyUse) string {
 	return helptext.Table(nil, rows)
 }
 
-// ipKindHelp is help('ip.link KIND') and help('ip.tc KIND'), or "".
-func ipKindHelp(topic string) string {
+// KindHelp is help('ip.link KIND') and help('ip.tc KIND'), or "".
+func KindHelp(topic string) string {
 	fn, kind, ok := strings.Cut(topic, " ")
 	if !ok {
 		return ""
@@ -130,11 +131,4 @@ func ipKindHelp(topic string) string {
 		return strings.Join(out, "\n")
 	}
 	return ""
-}
-
-// sortedStrings returns s sorted.
-func sortedStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
 }

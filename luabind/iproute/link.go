@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"strings"
@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 	"nlsh/rtnl"
 )
 
@@ -200,9 +201,9 @@ func (c *ipCall) linkWhich() any {
 	k := c.verb.keys
 	switch {
 	case c.has(k[lIndex]):
-		return c.m.e.fromLua(c.value(k[lIndex], c.get(k[lIndex])))
+		return c.m.host.FromLua(c.value(k[lIndex], c.get(k[lIndex])))
 	case c.has(k[lIfname]):
-		return c.m.e.fromLua(c.ifindex("ifname", c.get(k[lIfname])))
+		return c.m.host.FromLua(c.ifindex("ifname", c.get(k[lIfname])))
 	}
 	c.L.RaiseError("ip.link %s: give index or ifname", c.cmd)
 	return nil
@@ -211,7 +212,7 @@ func (c *ipCall) linkWhich() any {
 // linkFlags sets ifi_flags and ifi_change from state, flags, change, arp
 // and noarp: each names the flags it changes.
 func (c *ipCall) linkFlags(m *ipMsg) {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	var set, mask uint64
 	if s := c.get(k[lState]); s != lua.LNil {
@@ -248,7 +249,7 @@ func (c *ipCall) linkFlags(m *ipMsg) {
 		m.setField(linkChangeField, mask)
 	}
 	if c.has(k[lFamily]) {
-		m.setField(linkFamilyField, e.fromLua(c.value(k[lFamily], c.get(k[lFamily]))))
+		m.setField(linkFamilyField, h.FromLua(c.value(k[lFamily], c.get(k[lFamily]))))
 	}
 }
 
@@ -256,25 +257,25 @@ func (c *ipCall) linkFlags(m *ipMsg) {
 // order; rename says whether ifname is sent (a new link's name, or with
 // index the new name).
 func (c *ipCall) linkAttrs(m *ipMsg, rename bool) {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	if v := c.get(k[lIfname]); rename && v != lua.LNil {
-		m.add(k[lIfname].attr, e.fromLua(v))
+		m.add(k[lIfname].attr, h.FromLua(v))
 	}
 	for _, x := range [...]int{lMtu, lAddress, lBroadcast, lTxqlen, lAlias, lGroup} {
 		if v := c.get(k[x]); v != lua.LNil {
-			m.add(k[x].attr, e.fromLua(c.value(k[x], v)))
+			m.add(k[x].attr, h.FromLua(c.value(k[x], v)))
 		}
 	}
 	if v := c.get(k[lMaster]); v != lua.LNil {
 		var idx any = uint64(0) // false, 0 or 'none' detach from the master
 		if truthy(v) && v != lua.LNumber(0) && v != lua.LString("none") {
-			idx = e.fromLua(c.ifindex("master", v))
+			idx = h.FromLua(c.ifindex("master", v))
 		}
 		m.add(k[lMaster].attr, idx)
 	}
 	if v := c.get(k[lLink]); v != lua.LNil && c.cmd != "add" && c.cmd != "replace" {
-		m.add(k[lLink].attr, e.fromLua(c.value(k[lLink], v)))
+		m.add(k[lLink].attr, h.FromLua(c.value(k[lLink], v)))
 	}
 	if v := c.get(k[lNetns]); v != lua.LNil {
 		c.linkNetns(m, v)
@@ -284,21 +285,21 @@ func (c *ipCall) linkAttrs(m *ipMsg, rename bool) {
 // linkNetns moves the link to another namespace: a number is a process
 // id (IFLA_NET_NS_PID), a name or path is opened (IFLA_NET_NS_FD).
 func (c *ipCall) linkNetns(m *ipMsg, v lua.LValue) {
-	ns, err := netnsArg(v)
+	ns, err := luaarg.Netns(v)
 	if err != nil {
 		what := c.name + ": netns"
 		if strings.HasSuffix(c.name, ": peer") {
 			what = c.name + " netns" // "ip.link: peer netns"
 		}
-		c.L.RaiseError("%s", netnsError(what, err))
+		c.L.RaiseError("%s", luaarg.NetnsError(what, err))
 	}
 	if n, ok := v.(lua.LNumber); ok {
-		m.add(attrDesc(rtnl.LinkClass, "IFLA_NET_NS_PID"), c.m.e.fromLua(n))
+		m.add(attrDesc(rtnl.LinkClass, "IFLA_NET_NS_PID"), c.m.host.FromLua(n))
 		return
 	}
-	fd, err := c.m.e.netnsFD(ns)
+	fd, err := c.m.host.NetnsFD(ns)
 	if err != nil {
-		c.m.e.raise(c.L, c.name, err)
+		c.m.host.Raise(c.L, c.name, err)
 	}
 	m.add(attrDesc(rtnl.LinkClass, "IFLA_NET_NS_FD"), uint64(fd))
 }
@@ -306,8 +307,8 @@ func (c *ipCall) linkNetns(m *ipMsg, v lua.LValue) {
 // linkInfo builds IFLA_LINKINFO: the kind, and its data from the kind's
 // keys (and data's pairs).
 func (c *ipCall) linkInfo(kind lua.LValue) any {
-	e := c.m.e
-	info := []any{engine.Table{List: []any{"IFLA_INFO_KIND", e.fromLua(kind)}}}
+	h := c.m.host
+	info := []any{engine.Table{List: []any{"IFLA_INFO_KIND", h.FromLua(kind)}}}
 	var data []any
 	pair := func(name string, v any) { data = append(data, engine.Table{List: []any{name, v}}) }
 	if s := c.sub; s != nil {
@@ -328,7 +329,7 @@ func (c *ipCall) linkInfo(kind lua.LValue) any {
 				}
 			}
 			if d := s.get(k[2]); d != lua.LNil {
-				pair("IFLA_VXLAN_LINK", e.fromLua(s.value(k[2], d)))
+				pair("IFLA_VXLAN_LINK", h.FromLua(s.value(k[2], d)))
 			}
 		}
 		for _, j := range sortedInts(s.set) {
@@ -337,11 +338,11 @@ func (c *ipCall) linkInfo(kind lua.LValue) any {
 			}
 			key := k[j]
 			if v := s.value(key, s.vals[j]); v != nil && key.attr != nil {
-				pair(key.attr.Name, e.fromLua(v))
+				pair(key.attr.Name, h.FromLua(v))
 			}
 		}
 		for _, r := range s.sortedRaw() {
-			pair(r.d.Name, e.fromLua(r.v))
+			pair(r.d.Name, h.FromLua(r.v))
 		}
 	}
 	if kind == lua.LString("veth") {
@@ -350,7 +351,7 @@ func (c *ipCall) linkInfo(kind lua.LValue) any {
 		}
 	}
 	if d := c.get(c.verb.keys[lData]); d != lua.LNil {
-		t, ok := e.fromLua(d).(engine.Table)
+		t, ok := h.FromLua(d).(engine.Table)
 		if !ok {
 			c.fail("data: expected a list of {'IFLA_…', value} pairs, got %s", d.Type().String())
 		}
@@ -378,7 +379,7 @@ func (c *ipCall) linkPeer(p lua.LValue) any {
 	pc.linkFlags(m)
 	pc.linkAttrs(m, true)
 	if v := pc.get(pc.verb.keys[lLink]); v != lua.LNil {
-		m.add(pc.verb.keys[lLink].attr, c.m.e.fromLua(pc.value(pc.verb.keys[lLink], v)))
+		m.add(pc.verb.keys[lLink].attr, c.m.host.FromLua(pc.value(pc.verb.keys[lLink], v)))
 	}
 	pc.applyRest(m, lFriendly)
 	return &m.rec
@@ -387,7 +388,7 @@ func (c *ipCall) linkPeer(p lua.LValue) any {
 // linkAdd builds add and replace. tun and tap devices are made through
 // /dev/net/tun (the kernel makes them no other way), then set as asked.
 func (c *ipCall) linkAdd() int {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	if !c.has(k[lIfname]) {
 		c.fail("add needs ifname")
@@ -406,7 +407,7 @@ func (c *ipCall) linkAdd() int {
 	m := newMsg(rtnl.LinkClass, unix.RTM_NEWLINK, flags)
 	c.linkFlags(m)
 	if v := c.get(k[lLink]); v != lua.LNil {
-		m.add(k[lLink].attr, e.fromLua(c.value(k[lLink], v)))
+		m.add(k[lLink].attr, h.FromLua(c.value(k[lLink], v)))
 	}
 	c.linkAttrs(m, true)
 	c.applyRest(m, lFriendly)
@@ -446,17 +447,17 @@ func (c *ipCall) linkTuntap(kind string) int {
 			}
 		}
 	}
-	e := c.m.e
-	e.refuseReadOnly(c.L, "ip.link add tun/tap")
+	h := c.m.host
+	h.RefuseReadOnly(c.L, "ip.link add tun/tap")
 	if err := engine.CreateTunTap(c.inst.netns, t); err != nil {
-		e.raise(c.L, "", err)
+		h.Raise(c.L, "", err)
 	}
 	m := newMsg(rtnl.LinkClass, unix.RTM_NEWLINK, reqAck)
 	c.linkFlags(m)
 	c.linkAttrs(m, false)
 	c.applyRest(m, lFriendly)
 	if len(m.rec.Attrs) > 0 || m.fields.Values[linkChangeField] != nil {
-		m.setField(linkIndexField, c.m.e.fromLua(c.ifindex("ifname", c.get(c.verb.keys[lIfname]))))
+		m.setField(linkIndexField, c.m.host.FromLua(c.ifindex("ifname", c.get(c.verb.keys[lIfname]))))
 		c.echo = false
 		c.send(m)
 	}
@@ -482,12 +483,12 @@ func (c *ipCall) linkSet() *ipMsg {
 // linkGet builds RTM_GETLINK for one link: by index, name or alternative
 // name.
 func (c *ipCall) linkGet() *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	m := newMsg(rtnl.LinkClass, unix.RTM_GETLINK, engine.NLM_F_REQUEST)
 	switch {
 	case c.has(k[lIndex]):
-		m.setField(linkIndexField, e.fromLua(c.value(k[lIndex], c.get(k[lIndex]))))
+		m.setField(linkIndexField, h.FromLua(c.value(k[lIndex], c.get(k[lIndex]))))
 	case c.has(k[lIfname]):
 		name := lua.LVAsString(c.get(k[lIfname]))
 		attr := "IFLA_IFNAME"
@@ -554,8 +555,8 @@ func (i *ipInst) linkList(L *lua.LState, name string, filter lua.LValue) int {
 
 // linkFilter builds the dump request and the filter of a link getter.
 func (c *ipCall) linkFilter() (*ipMsg, *ipFilter) {
-	e := c.m.e
-	p := e.route
+	h := c.m.host
+	p := rtnl.Route
 	req := newMsg(rtnl.LinkClass, unix.RTM_GETLINK, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, req *ipMsg) bool {
 		_, isFn := want.(*lua.LFunction)
@@ -563,7 +564,7 @@ func (c *ipCall) linkFilter() (*ipMsg, *ipFilter) {
 		case lKind:
 			get := func(m *engine.Message) lua.LValue {
 				if v := m.Lookup(p, []string{"IFLA_LINKINFO", "IFLA_INFO_KIND"}, true); len(v) > 0 {
-					return e.toLua(v[0])
+					return h.ToLua(v[0])
 				}
 				return lua.LNil
 			}
@@ -579,7 +580,7 @@ func (c *ipCall) linkFilter() (*ipMsg, *ipFilter) {
 				return true
 			}
 			idx := c.ifindex("master", want)
-			req.add(key.attr, e.fromLua(idx))
+			req.add(key.attr, h.FromLua(idx))
 			f.compare(func(m *engine.Message) lua.LValue { return c.attrValue(m, key.attr) }, idx, equal)
 		case lState:
 			get := func(m *engine.Message) lua.LValue {
@@ -595,7 +596,7 @@ func (c *ipCall) linkFilter() (*ipMsg, *ipFilter) {
 			}
 			f.test(func(m *engine.Message) bool {
 				for _, n := range names(m) {
-					if isFn && c.calls(want, e.toLua(n)) || !isFn && e.toLua(n) == want {
+					if isFn && c.calls(want, h.ToLua(n)) || !isFn && h.ToLua(n) == want {
 						return true
 					}
 				}
@@ -616,7 +617,7 @@ func (c *ipCall) linkFilter() (*ipMsg, *ipFilter) {
 			path := []string{"IFLA_LINKINFO", "IFLA_INFO_DATA", key.attr.Name}
 			get := func(m *engine.Message) lua.LValue {
 				if v := m.Lookup(p, path, true); len(v) > 0 {
-					return e.toLua(v[0])
+					return h.ToLua(v[0])
 				}
 				return lua.LNil
 			}

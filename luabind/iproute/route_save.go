@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"encoding/binary"
@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // ip.route_dumps(filter [, opts]) and ip.route_loads(data [, opts]):
@@ -26,7 +27,7 @@ const iproute2DumpMagic = 0x45311224
 // false for raw.
 func readDumpFormat(L *lua.LState, n int, fname string) bool {
 	magic := true
-	forOptions(L, n, fname, []string{"fmt"}, func(k string, v lua.LValue) error {
+	luaarg.Options(L, n, fname, []string{"fmt"}, func(k string, v lua.LValue) error {
 		switch v {
 		case lua.LString("iproute2"):
 		case lua.LString("raw"):
@@ -78,7 +79,7 @@ func (i *ipInst) routeDumps(L *lua.LState) int {
 // raises the first failure's error value, with index (which route),
 // failed and applied, once all were tried, as pyroute2 does.
 func (i *ipInst) routeLoads(L *lua.LState) int {
-	e := i.m.e
+	h := i.m.host
 	data := []byte(L.CheckString(1))
 	if readDumpFormat(L, 2, "ip.route_loads") {
 		if len(data) < 4 || binary.NativeEndian.Uint32(data) != iproute2DumpMagic {
@@ -98,11 +99,9 @@ func (i *ipInst) routeLoads(L *lua.LState) int {
 		m.Header = engine.Header{Length: m.Header.Length, Type: unix.RTM_NEWROUTE, Flags: reqAck | engine.NLM_F_CREATE | engine.NLM_F_REPLACE}
 		reqs = append(reqs, m.Bytes())
 	}
-	s := i.socket(L)
-	s.endStream()
-	errs, err := s.conn.RequestBatch(e.ctx(L), s.proto, reqs)
+	errs, err := i.socket(L).RequestBatch(h.Context(L), reqs)
 	if err != nil {
-		e.raiseWith(L, "ip.route_loads", err, s.proto)
+		h.Raise(L, "ip.route_loads", err)
 	}
 	first, failed := -1, 0
 	for j, err := range errs {
@@ -118,7 +117,7 @@ func (i *ipInst) routeLoads(L *lua.LState) int {
 		if !errors.As(errs[first], &ne) {
 			L.RaiseError("ip.route_loads: route %d: %s", first+1, errs[first].Error())
 		}
-		t := e.errorValue(ne, s.proto)
+		t := h.ErrorValue(ne)
 		t.RawSetString("index", lua.LNumber(first+1))
 		t.RawSetString("failed", lua.LNumber(failed))
 		t.RawSetString("applied", lua.LNumber(len(reqs)-failed))

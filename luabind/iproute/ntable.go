@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"sync"
@@ -31,7 +31,7 @@ var ntableFamilyField = sync.OnceValue(func() int { return fieldIndex(rtnl.Neigh
 func (i *ipInst) ntables(L *lua.LState) int {
 	c := i.getter(L, ntableVerb(), "ip.ntables", L.Get(1))
 	defer c.done()
-	e := c.m.e
+	h := c.m.host
 	req := newMsg(rtnl.NeighTblClass, unix.RTM_GETNEIGHTBL, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, req *ipMsg) bool {
 		if key.field != ntableFamilyField() {
@@ -41,7 +41,7 @@ func (i *ipInst) ntables(L *lua.LState) int {
 			return false
 		}
 		fam := c.value(key, want)
-		req.setField(ntableFamilyField(), e.fromLua(fam))
+		req.setField(ntableFamilyField(), h.FromLua(fam))
 		f.compare(func(m *engine.Message) lua.LValue { return c.fieldValue(m, ntableFamilyField()) }, fam, equal)
 		return true
 	})

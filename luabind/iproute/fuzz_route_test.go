@@ -1,8 +1,7 @@
-package luabind
+package iproute
 
 import (
 	"encoding/binary"
-	"io"
 	"math"
 	"testing"
 
@@ -85,10 +84,8 @@ func FuzzRouteSpec(f *testing.F) {
 	f.Add([]byte{0, 0, 11, '1', '0', '.', '8', '.', '0', '.', '0', '/', '1', '6', 2, 0, 8, '1', '0', '.', '0', '.', '0', '.', '2'})
 	f.Add([]byte{1, 15, 4, 3, 2, 5, 0, 0, 3, 'f', 'e', '8', 3, 14, 5, 2, 1, 0, 2, 9})
 	f.Add([]byte{0, 0, 7, 'd', 'e', 'f', 'a', 'u', 'l', 't', 8, 2, 3, 6, 0, 4, 'm', 'a', 'i', 'n'})
-	e := New(Options{Stdout: io.Discard})
-	defer e.Close()
-	L := e.L
-	inst := e.ipModuleOf().root
+	m, L := newTestModule(f)
+	inst := m.root
 	inst.lookupFn = func(*lua.LState, string) (int, bool) { return 7, true } // no kernel
 	f.Fuzz(func(t *testing.T, in []byte) {
 		spec := L.NewTable()

@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"fmt"
@@ -10,13 +10,14 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 	"nlsh/rtnl"
 )
 
 // ipCall is one call of a verb: the instance it runs on, its spec read
 // into the verb's table (a slot per key), and its options.
 type ipCall struct {
-	m    *ipModule
+	m    *Module
 	inst *ipInst
 	L    *lua.LState
 	verb *ipVerb
@@ -167,7 +168,7 @@ func (c *ipCall) readInherited(t *lua.LTable) {
 		}
 		return 0
 	}))
-	c.m.e.call(c.L, c.verb.name, 0, 0)
+	c.m.host.Call(c.L, c.verb.name, 0, 0)
 }
 
 // take reads one key of a spec.
@@ -238,7 +239,7 @@ func (c *ipCall) option(name string, v lua.LValue) {
 	case "echo":
 		c.echo = truthy(v)
 	case "timeout":
-		d, err := parseTimeout(v)
+		d, err := luaarg.Timeout(v)
 		if err != nil {
 			c.fail("%s", err.Error())
 		}
@@ -284,7 +285,7 @@ func (c *ipCall) index(t *lua.LTable, k string) lua.LValue {
 		v = L.GetField(t, k)
 		return 0
 	}))
-	c.m.e.call(c.L, c.verb.name, 0, 0)
+	c.m.host.Call(c.L, c.verb.name, 0, 0)
 	return v
 }
 
@@ -438,7 +439,7 @@ func (c *ipCall) flagsValue(k *ipKey, v lua.LValue) (lua.LValue, lua.LValue) {
 			names = append(names, e)
 		}
 	default:
-		c.fail("%s: expected flag names or a number, got %s", k.name, luaTypeName(v))
+		c.fail("%s: expected flag names or a number, got %s", k.name, luaarg.TypeName(v))
 	}
 	var set, mask uint64
 	for _, n := range names {
@@ -476,7 +477,7 @@ func (c *ipCall) indexInt(t *lua.LTable, i int) lua.LValue {
 		v = L.GetTable(t, lua.LNumber(i))
 		return 0
 	}))
-	c.m.e.call(c.L, c.verb.name, 0, 0)
+	c.m.host.Call(c.L, c.verb.name, 0, 0)
 	return v
 }
 
@@ -508,7 +509,7 @@ func (c *ipCall) ifindex(key string, v lua.LValue) lua.LValue {
 func (c *ipCall) noDevice(key, name string) {
 	ne := &engine.Error{Errno: unix.ENODEV, Op: c.name, Msg: fmt.Sprintf("%s: no interface named '%s'", key, name),
 		Offset: -1, MissType: -1, MissNest: -1}
-	c.L.Error(c.m.e.errorValue(ne, c.m.e.route), 1)
+	c.L.Error(c.m.host.ErrorValue(ne), 1)
 }
 
 // ifname reads an interface given by name or index, as its name.
@@ -522,7 +523,7 @@ func (c *ipCall) ifname(key string, v lua.LValue) lua.LValue {
 		}
 		ne := &engine.Error{Errno: unix.ENODEV, Op: c.name, Msg: fmt.Sprintf("%s: no interface with index %s", key, x.String()),
 			Offset: -1, MissType: -1, MissNest: -1}
-		c.L.Error(c.m.e.errorValue(ne, c.m.e.route), 1)
+		c.L.Error(c.m.host.ErrorValue(ne), 1)
 	}
 	c.fail("%s must be an interface name or index, got %s", key, v.Type().String())
 	return nil

@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import lua "github.com/yuin/gopher-lua"
 

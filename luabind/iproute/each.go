@@ -1,9 +1,6 @@
-package luabind
+package iproute
 
 import (
-	"errors"
-	"runtime"
-
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
@@ -13,7 +10,7 @@ import (
 // takes what ip.routes takes and returns an iterator instead of a list:
 // the dump is walked as the kernel sends it, the filter applied to each
 // datagram's messages on arrival, and nothing is kept once the loop moves
-// on (s:each's machinery, stream.go).
+// on (s:each's machinery, which the host runs: Host.Walk).
 //
 // Each stream has a socket of its own, closed when the dump ends (or when
 // the iterator is collected), so the loop's body may call the ip module
@@ -32,8 +29,8 @@ var ipEachGetters = map[string]ipFunc{
 }
 
 // eachTable makes an instance's ip.each table.
-func (m *ipModule) eachTable(ud *lua.LUserData) *lua.LTable {
-	L := m.e.L
+func (m *Module) eachTable(ud *lua.LUserData) *lua.LTable {
+	L := m.L
 	t := L.CreateTable(0, len(ipEachGetters))
 	for name, fn := range ipEachGetters {
 		t.RawSetString(name, L.NewClosure(bindIP(streaming(fn)), ud))
@@ -56,109 +53,26 @@ func streaming(fn ipFunc) ipFunc {
 // after the other on a socket of the stream's own: the messages that pass
 // f's tests (all, with no f), as lazy message tables.
 func (c *ipCall) eachIter(reqs [][]byte, f *ipFilter) int {
-	L, e := c.L, c.m.e
+	L := c.L
 	if len(reqs) == 0 {
 		L.Push(L.NewFunction(func(L *lua.LState) int { return 0 }))
 		return 1
 	}
-	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = c.inst.netns
-	s, err := e.dial(0, e.route, "route", cfg)
-	if err != nil {
-		e.raise(L, "nl.socket", err)
-	}
-	p, op, quiet := e.route, c.what(), c.quiet
-	cur := &eachCursor{}
-	var g *lazyGroup // the datagram being handed out
-	next := 0
-	end := func() {
-		if cur.d != nil {
-			cur.d.close()
-			cur.d, s.stream = nil, nil
-		}
-	}
-	finish := func() {
-		end()
-		reqs = nil
-		s.close()
-		delete(e.sockets, s)
-	}
-	open := func(L *lua.LState) {
-		cur.d = e.openStream(L, s, p, reqs[0], op, true, c.opts)
-		reqs = reqs[1:]
-	}
-	defer func() {
-		// A request that cannot be sent leaves no socket behind.
-		if r := recover(); r != nil {
-			finish()
-			panic(r)
-		}
-	}()
-	open(L)
-	var iter *lua.LFunction
-	iter = L.NewFunction(func(L *lua.LState) int {
-		if f != nil {
+	w := &Walk{Netns: c.inst.netns, Op: c.what(), Reqs: reqs, Opts: c.opts, Quiet: c.quiet}
+	if f != nil {
+		// The filter calls Lua on the thread iterating.
+		w.Keep = func(L *lua.LState, msgs []engine.Message) []engine.Message {
 			f.c.L = L
+			return f.passing(msgs)
 		}
-		for {
-			for g != nil && next < len(g.entries) {
-				t := &g.entries[next].t
-				next++
-				if f == nil || f.accepts(t) {
-					L.Push(t)
-					return 1
-				}
-			}
-			g = nil
-			d := cur.d
-			if d == nil {
-				return 0 // the replies are over
-			}
-			msgs, ok, err := d.next(e.ctx(L))
-			if !ok {
-				if err != nil && errors.Is(err, e.ctx(L).Err()) {
-					// Ctrl-C: the wait stops, the stream may go on.
-					e.raiseWith(L, op, err, p)
-				}
-				end()
-				switch {
-				case err != nil && quiet != nil && quiet(err):
-				case err != nil:
-					finish()
-					e.raiseWith(L, op, err, p)
-				}
-				if len(reqs) == 0 {
-					finish()
-					return 0
-				}
-				open(L)
-				continue
-			}
-			kept := msgs
-			if f != nil {
-				kept = f.passing(msgs)
-			}
-			if len(kept) > 0 {
-				g, next = e.newLazyEntries(p, kept), 0
-			}
-			d.st.Recycle(msgs)
+		w.Accept = func(L *lua.LState, t *lua.LTable) bool {
+			f.c.L = L
+			return f.accepts(t)
 		}
-	})
-	// An iterator dropped half way closes its socket and stops its reader
-	// when collected.
-	e.own(s, iter)
-	runtime.AddCleanup(iter, func(cur *eachCursor) {
-		if cur.d != nil && cur.d.cancel != nil {
-			cur.d.cancel()
-		}
-	}, cur)
-	L.Push(iter)
+	}
+	c.m.host.Walk(L, w)
 	return 1
 }
-
-// eachCursor is the stream an iterator is reading, which its cleanup
-// stops.
-type eachCursor struct{ d *dumpStream }
 
 // passing returns the messages that pass every test, leaving msgs as it is.
 func (f *ipFilter) passing(msgs []engine.Message) []engine.Message {

@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"sync"
@@ -163,7 +163,7 @@ func (c *ipCall) neighBits(x int) uint64 {
 // neighEntry builds the RTM_NEWNEIGH or RTM_DELNEIGH message of add,
 // replace and del, with iproute2's defaults and attribute order.
 func (c *ipCall) neighEntry() *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	fam := c.neighFamily()
 	if !c.has(k[nIfindex]) {
@@ -186,8 +186,8 @@ func (c *ipCall) neighEntry() *ipMsg {
 		typ, hflags = unix.RTM_DELNEIGH, reqAck
 	}
 	m := c.msg(rtnl.NeighClass, typ, hflags)
-	m.setField(ndmFamily, e.fromLua(fam))
-	m.setField(ndmIfindex, e.fromLua(idx))
+	m.setField(ndmFamily, h.FromLua(fam))
+	m.setField(ndmIfindex, h.FromLua(idx))
 	if fam == unix.AF_BRIDGE {
 		// As `bridge fdb` and pyroute2's fdb(): an FDB entry is always
 		// NOARP, permanent unless said reachable, and goes to the port
@@ -203,11 +203,11 @@ func (c *ipCall) neighEntry() *ipMsg {
 		if !c.has(k[nLladdr]) {
 			c.failCmd("a bridge FDB entry needs lladdr")
 		}
-		m.add(k[nLladdr].attr, e.fromLua(c.get(k[nLladdr])))
+		m.add(k[nLladdr].attr, h.FromLua(c.get(k[nLladdr])))
 		// dst, port and vni address the remote end of a VXLAN entry.
 		for _, x := range [...]int{nDst, nVlan, nPort, nVni} {
 			if v := c.get(k[x]); v != lua.LNil {
-				m.add(k[x].attr, e.fromLua(v))
+				m.add(k[x].attr, h.FromLua(v))
 			}
 		}
 	} else {
@@ -215,9 +215,9 @@ func (c *ipCall) neighEntry() *ipMsg {
 		if !c.has(k[nDst]) {
 			c.failCmd("give dst")
 		}
-		m.add(k[nDst].attr, e.fromLua(c.get(k[nDst])))
+		m.add(k[nDst].attr, h.FromLua(c.get(k[nDst])))
 		if v := c.get(k[nLladdr]); v != lua.LNil {
-			m.add(k[nLladdr].attr, e.fromLua(v))
+			m.add(k[nLladdr].attr, h.FromLua(v))
 		}
 		if c.has(k[nVlan]) || c.has(k[nPort]) || c.has(k[nVni]) {
 			c.fail("vlan, port and vni are for bridge FDB entries (family AF_BRIDGE)")
@@ -236,13 +236,13 @@ func (c *ipCall) neighEntry() *ipMsg {
 // kernel wants the link and NDA_DST (NTF_PROXY for a proxy entry), or for
 // FDB entries NDA_LLADDR with the port or the bridge (NDA_MASTER).
 func (c *ipCall) neighQuery() *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	fam := c.neighFamily()
 	m := newMsg(rtnl.NeighClass, unix.RTM_GETNEIGH, engine.NLM_F_REQUEST)
-	m.setField(ndmFamily, e.fromLua(fam))
+	m.setField(ndmFamily, h.FromLua(fam))
 	if c.has(k[nIfindex]) {
-		m.setField(ndmIfindex, e.fromLua(c.value(k[nIfindex], c.get(k[nIfindex]))))
+		m.setField(ndmIfindex, h.FromLua(c.value(k[nIfindex], c.get(k[nIfindex]))))
 	}
 	flags := c.neighBits(nFlags)
 	if c.truthy(k[nProxy]) {
@@ -256,20 +256,20 @@ func (c *ipCall) neighQuery() *ipMsg {
 		if !c.has(k[nLladdr]) {
 			c.fail("a bridge FDB entry needs lladdr")
 		}
-		m.add(k[nLladdr].attr, e.fromLua(c.get(k[nLladdr])))
+		m.add(k[nLladdr].attr, h.FromLua(c.get(k[nLladdr])))
 		if v := c.get(k[nVlan]); v != lua.LNil {
-			m.add(k[nVlan].attr, e.fromLua(v))
+			m.add(k[nVlan].attr, h.FromLua(v))
 		}
 		// master='br0' names the bridge instead of a port.
 		if truthy(master) && master != lua.LTrue {
-			m.add(attrDesc(rtnl.NeighClass, "NDA_MASTER"), e.fromLua(c.ifindex("master", master)))
+			m.add(attrDesc(rtnl.NeighClass, "NDA_MASTER"), h.FromLua(c.ifindex("master", master)))
 			flags &^= unix.NTF_MASTER
 		}
 	} else {
 		if !c.has(k[nDst]) {
 			c.fail("give dst")
 		}
-		m.add(k[nDst].attr, e.fromLua(c.get(k[nDst])))
+		m.add(k[nDst].attr, h.FromLua(c.get(k[nDst])))
 	}
 	m.setField(ndmFlags, flags)
 	c.applyRest(m, nFriendly)
@@ -291,12 +291,12 @@ func (i *ipInst) neighList(L *lua.LState, name string, filter lua.LValue, fdb bo
 
 // neighFilter builds the dump request and the filter of a neighbour getter.
 func (c *ipCall) neighFilter() (*ipMsg, *ipFilter) {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	req := newMsg(rtnl.NeighClass, unix.RTM_GETNEIGH, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	if c.has(k[nFamily]) {
 		if _, isFn := c.get(k[nFamily]).(*lua.LFunction); !isFn {
-			req.setField(ndmFamily, e.fromLua(c.value(k[nFamily], c.get(k[nFamily]))))
+			req.setField(ndmFamily, h.FromLua(c.value(k[nFamily], c.get(k[nFamily]))))
 		}
 	}
 	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, req *ipMsg) bool {
@@ -308,7 +308,7 @@ func (c *ipCall) neighFilter() (*ipMsg, *ipFilter) {
 			if isFn {
 				return false
 			}
-			idx := e.fromLua(c.value(key, want))
+			idx := h.FromLua(c.value(key, want))
 			// FDB dumps take the port in the header (as `bridge fdb show
 			// dev`); neighbour dumps refuse that and take NDA_IFINDEX.
 			if req.field(ndmFamily) == unix.AF_BRIDGE {
@@ -320,7 +320,7 @@ func (c *ipCall) neighFilter() (*ipMsg, *ipFilter) {
 			if isFn {
 				return false
 			}
-			req.add(attrDesc(rtnl.NeighClass, "NDA_MASTER"), e.fromLua(c.ifindex("master", want)))
+			req.add(attrDesc(rtnl.NeighClass, "NDA_MASTER"), h.FromLua(c.ifindex("master", want)))
 		case nProxy:
 			// Proxy entries live in their own table, dumped when NTF_PROXY
 			// is set.
@@ -370,8 +370,8 @@ func (i *ipInst) neighFlush(L *lua.LState, filter lua.LValue) int {
 	found := L.Get(-1).(*lua.LTable)
 	L.Pop(1)
 	// An entry may go away by itself meanwhile (garbage collection).
-	return c.flush(found, dry, unix.RTM_DELNEIGH, unix.ENOENT, false, func(r *lazyMsg, m *ipMsg) {
-		p, msg := c.m.e.route, r.message()
+	return c.flush(found, dry, unix.RTM_DELNEIGH, unix.ENOENT, false, func(msg engine.Message, m *ipMsg) {
+		p := rtnl.Route
 		fv, _ := msg.Fields(p)
 		m.setField(ndmFamily, fv.Values[ndmFamily])
 		m.setField(ndmIfindex, fv.Values[ndmIfindex])

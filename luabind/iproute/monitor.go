@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 	"nlsh/rtnl"
 )
 
@@ -19,7 +20,7 @@ import (
 // dump again to resynchronise. opts: rcvbuf, backlog, timeout, as
 // nl.events takes them.
 func (i *ipInst) monitor(L *lua.LState) int {
-	e := i.m.e
+	h := i.m.host
 	var groups []string
 	switch g := L.Get(1).(type) {
 	case lua.LString:
@@ -35,34 +36,22 @@ func (i *ipInst) monitor(L *lua.LState) int {
 	}
 	cfg := engine.DefaultConnConfig()
 	cfg.NetNS = i.netns
-	timeout, backlog := eventOptions(L, 3, "ip.monitor", &cfg, nil)
+	timeout, backlog := luaarg.EventOptions(L, 3, "ip.monitor", &cfg, nil)
+	var names []string
 	for _, g := range groups {
-		names, ok := rtnl.MonitorAliases[g]
-		if !ok {
-			names = []string{g}
-		}
-		for _, n := range names {
-			num, err := e.groupNumber(lua.LString(n))
-			if err != nil {
-				L.RaiseError("ip.monitor: %s", err.Error())
-			}
-			cfg.Groups = append(cfg.Groups, num)
+		if aliases, ok := rtnl.MonitorAliases[g]; ok {
+			names = append(names, aliases...)
+		} else {
+			names = append(names, g)
 		}
 	}
-	s, err := e.dial(0, e.route, "route events", cfg)
-	if err != nil {
-		e.raise(L, "ip.monitor", err)
-	}
+	next, closeFn := h.Events(L, "ip.monitor", cfg, names, timeout, backlog)
 	// Close the subscription however the loop ends: fn returning false,
 	// an error in fn, Ctrl-C.
-	defer func() {
-		s.close()
-		delete(e.sockets, s)
-	}()
-	next, _ := e.eventIter(L, s, timeout, backlog, "ip.monitor")
+	defer closeFn()
 	for {
 		L.Push(next)
-		e.call(L, "ip.monitor", 0, 1)
+		h.Call(L, "ip.monitor", 0, 1)
 		ev := L.Get(-1)
 		L.Pop(1)
 		if ev == lua.LNil {
@@ -70,7 +59,7 @@ func (i *ipInst) monitor(L *lua.LState) int {
 		}
 		L.Push(fn)
 		L.Push(ev)
-		e.call(L, "ip.monitor", 1, 1)
+		h.Call(L, "ip.monitor", 1, 1)
 		r := L.Get(-1)
 		L.Pop(1)
 		if r == lua.LFalse {
@@ -93,7 +82,7 @@ func (i *ipInst) monitor(L *lua.LState) int {
 // Cut short (Ctrl-C, a socket failure) it raises an error value whose
 // applied says how many requests the kernel applied.
 func (i *ipInst) batchFn(L *lua.LState) int {
-	e := i.m.e
+	h := i.m.host
 	fn, ok := L.Get(1).(*lua.LFunction)
 	if !ok {
 		L.RaiseError("ip.batch: usage ip.batch(function() … end)")
@@ -101,17 +90,7 @@ func (i *ipInst) batchFn(L *lua.LState) int {
 	if i.batch != nil {
 		L.RaiseError("ip.batch: already inside a batch")
 	}
-	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = i.netns
-	s, err := e.dial(0, e.route, "route", cfg)
-	if err != nil {
-		e.raise(L, "ip.batch", err)
-	}
-	defer func() {
-		s.close()
-		delete(e.sockets, s)
-	}()
-	e.batch(L, s, fn, "ip.batch", func(add func(*lua.LState, []byte) int) { i.batch = add })
+	h.Batch(L, i.netns, "ip.batch", fn, func(add func(*lua.LState, []byte) int) { i.batch = add })
 	results := L.Get(-2).(*lua.LTable)
 	failed := int(lua.LVAsNumber(L.Get(-1)))
 	L.Pop(2)

@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"sync"
@@ -58,7 +58,7 @@ func (i *ipInst) stats(L *lua.LState) int {
 	}
 	m := newMsg(rtnl.StatsClass, unix.RTM_GETSTATS, engine.NLM_F_REQUEST)
 	c.statsHeader(m)
-	m.setField(statsIfindexField, c.m.e.fromLua(c.value(k[sIfindex], c.get(k[sIfindex]))))
+	m.setField(statsIfindexField, c.m.host.FromLua(c.value(k[sIfindex], c.get(k[sIfindex]))))
 	c.applyRest(m, sMask+1)
 	return c.ask(m)
 }

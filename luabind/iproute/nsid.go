@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"os"
@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 	"nlsh/rtnl"
 )
 
@@ -43,7 +44,7 @@ var nsidVerb = sync.OnceValue(func() *ipVerb {
 
 // nsidMsg builds a namespace id request from the call's keys.
 func (c *ipCall) nsidMsg(typ, flags uint16, name string) *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	c.name = name
 	m := newMsg(rtnl.NsidClass, typ, flags)
@@ -52,30 +53,30 @@ func (c *ipCall) nsidMsg(typ, flags uint16, name string) *ipMsg {
 		nsid = lua.LNumber(-1) // the kernel picks
 	}
 	if nsid != lua.LNil {
-		m.add(k[sNsid].attr, e.fromLua(nsid))
+		m.add(k[sNsid].attr, h.FromLua(nsid))
 	}
 	for _, x := range [...]int{sPid, sFd} {
 		if v := c.get(k[x]); v != lua.LNil {
-			m.add(k[x].attr, e.fromLua(v))
+			m.add(k[x].attr, h.FromLua(v))
 		}
 	}
 	if v := c.get(k[sNetns]); v != lua.LNil {
-		ns, err := netnsArg(v)
+		ns, err := luaarg.Netns(v)
 		if err != nil {
-			c.L.RaiseError("%s", netnsError(name+": netns", err))
+			c.L.RaiseError("%s", luaarg.NetnsError(name+": netns", err))
 		}
 		if n, ok := v.(lua.LNumber); ok {
-			m.add(k[sPid].attr, e.fromLua(n))
+			m.add(k[sPid].attr, h.FromLua(n))
 		} else {
-			fd, err := e.netnsFD(ns)
+			fd, err := h.NetnsFD(ns)
 			if err != nil {
-				e.raise(c.L, name, err)
+				h.Raise(c.L, name, err)
 			}
 			m.add(k[sFd].attr, uint64(fd))
 		}
 	}
 	if v := c.get(k[sTarget]); v != lua.LNil {
-		m.add(k[sTarget].attr, e.fromLua(v))
+		m.add(k[sTarget].attr, h.FromLua(v))
 	}
 	c.applyRest(m, sFriendly)
 	return m
@@ -104,15 +105,15 @@ func (i *ipInst) getNetnsid(L *lua.LState) int {
 		L.Push(c.msgTable(m))
 		return 1
 	}
-	e := c.m.e
+	h := c.m.host
 	for _, r := range i.request(L, c.encode(m), c.opts) {
 		if r.Header.Type != unix.RTM_NEWNSID {
 			continue
 		}
 		t := L.CreateTable(0, 2)
 		for _, f := range [...]struct{ key, attr string }{{"nsid", "NETNSA_NSID"}, {"current_nsid", "NETNSA_CURRENT_NSID"}} {
-			if v, ok := r.Get(e.route, f.attr); ok {
-				t.RawSetString(f.key, e.toLua(v))
+			if v, ok := r.Get(rtnl.Route, f.attr); ok {
+				t.RawSetString(f.key, h.ToLua(v))
 			}
 		}
 		L.Push(t)
@@ -129,9 +130,9 @@ func (i *ipInst) getNetnsid(L *lua.LState) int {
 // here (-1: none) and the peers are the links here whose other end is
 // there.
 func (i *ipInst) getNetnsInfo(L *lua.LState) int {
-	e := i.m.e
+	h := i.m.host
 	listProc := false
-	forOptions(L, 1, "ip.get_netns_info", []string{"list_proc"}, func(k string, v lua.LValue) error {
+	luaarg.Options(L, 1, "ip.get_netns_info", []string{"list_proc"}, func(k string, v lua.LValue) error {
 		listProc = truthy(v)
 		return nil
 	})
@@ -147,8 +148,8 @@ func (i *ipInst) getNetnsInfo(L *lua.LState) int {
 		i.raiseDump(L, err, links)
 	}
 	for _, l := range links {
-		id, ok := l.Get(e.route, "IFLA_LINK_NETNSID")
-		name, _ := l.Get(e.route, "IFLA_IFNAME")
+		id, ok := l.Get(rtnl.Route, "IFLA_LINK_NETNSID")
+		name, _ := l.Get(rtnl.Route, "IFLA_IFNAME")
 		if n, isInt := id.(int64); ok && isInt {
 			s, _ := name.(string)
 			peers[n] = append(peers[n], s)
@@ -186,11 +187,9 @@ func (i *ipInst) getNetnsInfo(L *lua.LState) int {
 		q.add(attrDesc(rtnl.NsidClass, "NETNSA_FD"), uint64(fd))
 		qb, err := engine.EncodeMessage(q.h, q.class, &q.rec)
 		if err == nil {
-			s := i.socket(L)
-			s.endStream()
-			if msgs, err := s.conn.RequestWith(e.ctx(L), s.proto, qb, engine.RequestOptions{}); err == nil {
+			if msgs, err := i.socket(L).Request(h.Context(L), qb, engine.RequestOptions{}); err == nil {
 				for _, r := range msgs {
-					if v, ok := r.Get(e.route, "NETNSA_NSID"); ok {
+					if v, ok := r.Get(rtnl.Route, "NETNSA_NSID"); ok {
 						nsid, _ = v.(int64)
 					}
 				}
@@ -215,7 +214,7 @@ func (i *ipInst) getNetnsInfo(L *lua.LState) int {
 			}
 		}
 		t.RawSetString("attrs", attrs)
-		t.Metatable = e.nestMeta
+		h.Nest(t)
 		out.Append(t)
 	}
 	L.Push(out)

@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"fmt"
@@ -26,7 +26,7 @@ import (
 //	info     filters only: priority << 16 | protocol (network byte order)
 //
 // and attributes TCA_KIND ('htb', 'u32', …) and TCA_OPTIONS, whose content
-// depends on the kind (ip_tc_kinds.go). The commands follow pyroute2's
+// depends on the kind (tc_kinds.go). The commands follow pyroute2's
 // IPRoute.tc:
 //
 //	'add' 'replace' 'change' 'del'                             qdiscs
@@ -266,14 +266,14 @@ func (i *ipInst) tc(L *lua.LState) int {
 
 // tcMsg builds a qdisc's, class's or filter's message.
 func (c *ipCall) tcMsg(tc tcCommand, kind lua.LValue, d *tcKind) *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	creating := tc.typ != unix.RTM_DELQDISC && tc.typ != unix.RTM_DELTCLASS && tc.typ != unix.RTM_DELTFILTER
 	m := newMsg(rtnl.TcClass, tc.typ, tc.flags)
 	if !c.has(k[tIndex]) {
 		c.fail("give the device as index, ifname or dev")
 	}
-	m.setField(tcIndexField, e.fromLua(c.ifindex("dev", c.get(k[tIndex]))))
+	m.setField(tcIndexField, h.FromLua(c.ifindex("dev", c.get(k[tIndex]))))
 	get := func(x int, def lua.LValue) lua.LValue {
 		if v := c.get(k[x]); v != lua.LNil {
 			return v
@@ -321,11 +321,11 @@ func (c *ipCall) tcMsg(tc tcCommand, kind lua.LValue, d *tcKind) *ipMsg {
 	// What tc sends: a del names the kind (the kernel checks it) and no
 	// options, except a class del, which tc sends bare.
 	if kind != lua.LNil && (creating || tc.object != "class") {
-		m.add(attrDesc(rtnl.TcClass, "TCA_KIND"), e.fromLua(kind))
+		m.add(attrDesc(rtnl.TcClass, "TCA_KIND"), h.FromLua(kind))
 	}
 	if creating {
 		if o := c.get(k[tOptions]); o != lua.LNil {
-			m.add(k[tOptions].attr, e.fromLua(o))
+			m.add(k[tOptions].attr, h.FromLua(o))
 		} else if d != nil && d.options != nil {
 			if opts := d.options(c); opts != nil {
 				m.add(k[tOptions].attr, opts)
@@ -360,7 +360,7 @@ func (i *ipInst) filters(L *lua.LState) int { return i.tcList(L, "ip.filters", r
 func (i *ipInst) tcList(L *lua.LState, name string, typ uint16, filter lua.LValue) int {
 	c := i.getter(L, tcVerb(), name, filter)
 	defer c.done()
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	var index lua.LValue = lua.LNil
 	if c.has(k[tIndex]) {
@@ -400,8 +400,8 @@ func (i *ipInst) tcList(L *lua.LState, name string, typ uint16, filter lua.LValu
 			f.compare(func(m *engine.Message) lua.LValue { return c.attrValue(m, attrDesc(rtnl.TcClass, "TCA_KIND")) }, want, equal)
 		case tClassid:
 			get := func(m *engine.Message) lua.LValue {
-				if v := m.Lookup(e.route, []string{"TCA_OPTIONS", "TCA_U32_CLASSID"}, true); len(v) > 0 {
-					return e.toLua(v[0])
+				if v := m.Lookup(rtnl.Route, []string{"TCA_OPTIONS", "TCA_U32_CLASSID"}, true); len(v) > 0 {
+					return h.ToLua(v[0])
 				}
 				return lua.LNil
 			}
@@ -463,13 +463,13 @@ func (i *ipInst) tcList(L *lua.LState, name string, typ uint16, filter lua.LValu
 				i.raiseDump(L, err, qs)
 			}
 			for _, q := range qs {
-				fv, ok := q.Fields(e.route)
+				fv, ok := q.Fields(rtnl.Route)
 				if !ok {
 					continue
 				}
 				idx := lua.LNumber(float64(fv.Values[tcIndexField].(int64)))
 				p, has := parents[idx]
-				kind, _ := q.Get(e.route, "TCA_KIND")
+				kind, _ := q.Get(rtnl.Route, "TCA_KIND")
 				if has && (kind == "ingress" || kind == "clsact") {
 					p = append(p, lua.LNumber(hookWords["ingress"]))
 				}
@@ -506,9 +506,9 @@ func (i *ipInst) tcList(L *lua.LState, name string, typ uint16, filter lua.LValu
 func (c *ipCall) tcDumpMsg(typ uint16, index, parent lua.LValue) *ipMsg {
 	m := newMsg(rtnl.TcClass, typ, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	if index != lua.LNil {
-		m.setField(tcIndexField, c.m.e.fromLua(index))
+		m.setField(tcIndexField, c.m.host.FromLua(index))
 	}
-	m.setField(tcParentField, c.m.e.fromLua(parent))
+	m.setField(tcParentField, c.m.host.FromLua(parent))
 	return m
 }
 
@@ -517,7 +517,6 @@ func (i *ipInst) tcLinks(L *lua.LState, index lua.LValue) []lua.LValue {
 	if index != lua.LNil {
 		return []lua.LValue{index}
 	}
-	e := i.m.e
 	req := newMsg(rtnl.LinkClass, unix.RTM_GETLINK, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	b, err := engine.EncodeMessage(req.h, req.class, &req.rec)
 	if err != nil {
@@ -529,7 +528,7 @@ func (i *ipInst) tcLinks(L *lua.LState, index lua.LValue) []lua.LValue {
 	}
 	var out []lua.LValue
 	for _, m := range msgs {
-		if fv, ok := m.Fields(e.route); ok {
+		if fv, ok := m.Fields(rtnl.Route); ok {
 			if idx, ok := fv.Values[linkIndexField].(int64); ok {
 				out = append(out, lua.LNumber(idx))
 			}

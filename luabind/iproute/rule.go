@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"strings"
@@ -97,7 +97,7 @@ func (i *ipInst) rules(L *lua.LState) int { return i.ruleList(L, "ip.rules", L.G
 
 // ruleChange builds add or del.
 func (c *ipCall) ruleChange() *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	typ, flags := uint16(unix.RTM_NEWRULE), reqAck|engine.NLM_F_CREATE|engine.NLM_F_EXCL
 	if c.cmd == "del" {
@@ -117,7 +117,7 @@ func (c *ipCall) ruleChange() *ipMsg {
 		a, l, fam, _ := c.prefix(x.what, v)
 		var length any = uint64(l)
 		if c.has(k[x.lenKey]) {
-			length = e.fromLua(c.get(k[x.lenKey]))
+			length = h.FromLua(c.get(k[x.lenKey]))
 		}
 		if family != 0 && family != fam {
 			c.fail("from and to are of different families")
@@ -129,13 +129,13 @@ func (c *ipCall) ruleChange() *ipMsg {
 	if family == 0 {
 		family = unix.AF_INET
 	}
-	fam := e.fromLua(lua.LNumber(family))
+	fam := h.FromLua(lua.LNumber(family))
 	if c.has(k[uFamily]) {
-		fam = e.fromLua(c.value(k[uFamily], c.get(k[uFamily])))
+		fam = h.FromLua(c.value(k[uFamily], c.get(k[uFamily])))
 	}
 	m.setField(ruleFamilyField, fam)
 	if c.has(k[uTos]) {
-		m.setField(k[uTos].field, e.fromLua(c.get(k[uTos])))
+		m.setField(k[uTos].field, h.FromLua(c.get(k[uTos])))
 	}
 
 	// The action: lookup in a table unless told otherwise (goto=N implies
@@ -151,7 +151,7 @@ func (c *ipCall) ruleChange() *ipMsg {
 	default:
 		action = lua.LNumber(unix.FR_ACT_UNSPEC)
 	}
-	m.setField(k[uAction].field, e.fromLua(action))
+	m.setField(k[uAction].field, h.FromLua(action))
 
 	// Tables below 256 fit the header; bigger ids go in FRA_TABLE.
 	var table lua.LValue
@@ -162,36 +162,36 @@ func (c *ipCall) ruleChange() *ipMsg {
 	}
 	if n, ok := table.(lua.LNumber); ok && n >= 256 {
 		m.setField(ruleTableField, uint64(unix.RT_TABLE_UNSPEC))
-		m.add(k[uTable].attr, e.fromLua(n))
+		m.add(k[uTable].attr, h.FromLua(n))
 	} else if table != nil {
-		m.setField(ruleTableField, e.fromLua(table))
+		m.setField(ruleTableField, h.FromLua(table))
 	}
 	if p := c.get(k[uPriority]); p != lua.LNil {
-		m.add(k[uPriority].attr, e.fromLua(p))
+		m.add(k[uPriority].attr, h.FromLua(p))
 	}
 	mask := c.get(k[uFwmask])
 	if mk := c.get(k[uFwmark]); mk != lua.LNil {
 		mark, markMask := c.fwmark(mk)
-		m.add(attrDesc(rtnl.RuleClass, "FRA_FWMARK"), e.fromLua(mark))
+		m.add(attrDesc(rtnl.RuleClass, "FRA_FWMARK"), h.FromLua(mark))
 		if mask == lua.LNil {
 			mask = markMask
 		}
 	}
 	if mask != lua.LNil {
-		m.add(k[uFwmask].attr, e.fromLua(mask))
+		m.add(k[uFwmask].attr, h.FromLua(mask))
 	}
 	for _, x := range [...]int{uIif, uOif} {
 		if v := c.get(k[x]); v != lua.LNil {
-			m.add(k[x].attr, e.fromLua(c.value(k[x], v)))
+			m.add(k[x].attr, h.FromLua(c.value(k[x], v)))
 		}
 	}
 	for _, x := range [...]int{uGoto, uSuppress} {
 		if v := c.get(k[x]); v != lua.LNil {
-			m.add(k[x].attr, e.fromLua(v))
+			m.add(k[x].attr, h.FromLua(v))
 		}
 	}
 	if v := c.get(k[uProtocol]); v != lua.LNil {
-		m.add(k[uProtocol].attr, e.fromLua(c.value(k[uProtocol], v)))
+		m.add(k[uProtocol].attr, h.FromLua(c.value(k[uProtocol], v)))
 	}
 	c.applyRest(m, uFriendly)
 	return m
@@ -225,7 +225,7 @@ func (i *ipInst) ruleList(L *lua.LState, name string, filter lua.LValue) int {
 
 // ruleFilter builds the dump request and the filter of a rule getter.
 func (c *ipCall) ruleFilter() (*ipMsg, *ipFilter) {
-	e := c.m.e
+	h := c.m.host
 	req := newMsg(rtnl.RuleClass, unix.RTM_GETRULE, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, req *ipMsg) bool {
 		_, isFn := want.(*lua.LFunction)
@@ -235,7 +235,7 @@ func (c *ipCall) ruleFilter() (*ipMsg, *ipFilter) {
 				return false
 			}
 			fam := c.value(key, want)
-			req.setField(ruleFamilyField, e.fromLua(fam))
+			req.setField(ruleFamilyField, h.FromLua(fam))
 			f.compare(func(m *engine.Message) lua.LValue { return c.fieldValue(m, ruleFamilyField) }, fam, equal)
 		case uTable:
 			get := func(m *engine.Message) lua.LValue {
@@ -305,8 +305,8 @@ func (i *ipInst) ruleFlush(L *lua.LState, filter lua.LValue) int {
 	c.list(c.ruleFilter())
 	found := L.Get(-1).(*lua.LTable)
 	L.Pop(1)
-	return c.flush(found, dry, unix.RTM_DELRULE, unix.ENOENT, false, func(r *lazyMsg, m *ipMsg) {
-		rec := r.record(c.m.e)
+	return c.flush(found, dry, unix.RTM_DELRULE, unix.ENOENT, false, func(msg engine.Message, m *ipMsg) {
+		rec := msg.Decode(rtnl.Route)
 		if rec.Fields != nil {
 			copy(m.fields.Values, rec.Fields.Values)
 		}

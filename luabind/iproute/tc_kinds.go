@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"encoding/binary"
@@ -264,7 +264,12 @@ func ratespec(opt map[string]any, prefix string, rate, mtu, mpu, overhead float6
 	return tab
 }
 
-// num is a float as the encoder takes a number.
+// maxExact is the largest integer every smaller one of which a float64
+// holds exactly: 2^53.
+const maxExact = 1 << 53
+
+// num is a float as the encoder takes a number (as luabind converts a Lua
+// number).
 func num(f float64) any {
 	if f == math.Trunc(f) && math.Abs(f) <= maxExact {
 		if f < 0 {
@@ -290,12 +295,12 @@ func htbQdiscOptions(c *ipCall) any {
 		}
 		defcls = uint64(c.handle("default", lua.LString(s), false)) % 0x10000
 	case lua.LNumber:
-		defcls = c.m.e.fromLua(d)
+		defcls = c.m.host.FromLua(d)
 	}
 	opts := []any{pair("TCA_HTB_INIT", engine.Table{Map: map[string]any{"version": uint64(3),
 		"rate2quantum": num(c.kn("r2q", 10)), "defcls": defcls, "debug": uint64(0), "direct_pkts": uint64(0)}})}
 	if v := c.kv("direct_qlen"); v != lua.LNil {
-		opts = append(opts, pair("TCA_HTB_DIRECT_QLEN", c.m.e.fromLua(v)))
+		opts = append(opts, pair("TCA_HTB_DIRECT_QLEN", c.m.host.FromLua(v)))
 	}
 	return engine.Table{List: opts}
 }
@@ -370,7 +375,7 @@ func fifoOptions(bytes bool) func(c *ipCall) any {
 		case bytes:
 			return engine.Table{Map: map[string]any{"limit": num(c.size("limit"))}}
 		}
-		return engine.Table{Map: map[string]any{"limit": c.m.e.fromLua(v)}}
+		return engine.Table{Map: map[string]any{"limit": c.m.host.FromLua(v)}}
 	}
 }
 
@@ -728,10 +733,10 @@ func (c *ipCall) actions(v lua.LValue) any {
 		if dev == lua.LNil {
 			c.fail("%s: mirred needs ifindex (or dev)", what)
 		}
-		idx := c.m.e.fromLua(c.ifindex("dev", dev))
+		idx := c.m.host.FromLua(c.ifindex("dev", dev))
 		var index any = uint64(0)
 		if n := c.index(at, "index"); n != lua.LNil {
-			index = c.m.e.fromLua(n)
+			index = c.m.host.FromLua(n)
 		}
 		parms := engine.Table{Map: map[string]any{"index": index, "capab": uint64(0), "action": act.verdict,
 			"refcnt": uint64(0), "bindcnt": uint64(0), "eaction": eaction, "ifindex": idx}}

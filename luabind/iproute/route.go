@@ -1,4 +1,4 @@
-package luabind
+package iproute
 
 import (
 	"errors"
@@ -191,7 +191,7 @@ func (i *ipInst) routes(L *lua.LState) int { return i.routeList(L, "ip.routes", 
 
 // routeChange builds add, replace, change, append or del.
 func (c *ipCall) routeChange() *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	cmd := routeChanges[c.cmd]
 	if !c.has(c.verb.keys[rDst]) {
 		c.fail("%s needs dst (a prefix such as '10.8.0.0/16', or 'default')", c.cmd)
@@ -211,7 +211,7 @@ func (c *ipCall) routeChange() *ipMsg {
 		dst, hasDst, dstLen, fam = a, l != 0, uint64(l), f
 	}
 	if c.truthy(k[rDstLen]) {
-		dstLen = e.fromLua(c.get(k[rDstLen]))
+		dstLen = h.FromLua(c.get(k[rDstLen]))
 	}
 	gw := or(c.get(k[rGateway]), lua.LNil)
 	src := or(c.get(k[rPrefsrc]), c.get(k[rSrcChange]))
@@ -271,7 +271,7 @@ func (c *ipCall) routeChange() *ipMsg {
 	}
 	var rflags any = uint64(0)
 	if c.has(k[rFlags]) {
-		rflags = e.fromLua(c.value(k[rFlags], c.get(k[rFlags])))
+		rflags = h.FromLua(c.value(k[rFlags], c.get(k[rFlags])))
 	}
 	if c.truthy(k[rOnlink]) {
 		rflags = toUint(rflags) | unix.RTNH_F_ONLINK
@@ -293,26 +293,26 @@ func (c *ipCall) routeChange() *ipMsg {
 	}
 	var tos any = uint64(0)
 	if c.truthy(k[rTos]) {
-		tos = e.fromLua(c.get(k[rTos]))
+		tos = h.FromLua(c.get(k[rTos]))
 	}
 
 	if hasDst {
 		m.add(k[rDst].attrOr(rtaDst()), dst)
 	}
 	if truthy(gw) {
-		m.add(k[rGateway].attr, e.fromLua(gw))
+		m.add(k[rGateway].attr, h.FromLua(gw))
 	}
 	if truthy(src) {
-		m.add(k[rPrefsrc].attr, e.fromLua(src))
+		m.add(k[rPrefsrc].attr, h.FromLua(src))
 	}
 	if p := c.get(k[rPriority]); truthy(p) {
-		m.add(k[rPriority].attr, e.fromLua(p))
+		m.add(k[rPriority].attr, h.FromLua(p))
 	}
 	if big {
-		m.add(k[rTable].attr, e.fromLua(table))
+		m.add(k[rTable].attr, h.FromLua(table))
 	}
 	if dev := c.get(k[rOif]); truthy(dev) {
-		m.add(k[rOif].attr, e.fromLua(c.value(k[rOif], dev)))
+		m.add(k[rOif].attr, h.FromLua(c.value(k[rOif], dev)))
 	}
 	if c.truthy(k[rMetrics]) {
 		m.add(attrDesc(rtnl.RouteClass, "RTA_METRICS"), c.routeMetrics(c.get(k[rMetrics])))
@@ -320,16 +320,16 @@ func (c *ipCall) routeChange() *ipMsg {
 	if mp != nil {
 		m.add(attrDesc(rtnl.RouteClass, "RTA_MULTIPATH"), engine.Table{List: mp})
 	}
-	m.setField(rtmFamily, e.fromLua(family))
+	m.setField(rtmFamily, h.FromLua(family))
 	m.setField(rtmDstLen, dstLen)
 	m.setField(rtmTos, tos)
-	m.setField(rtmTable, e.fromLua(hdrTable))
-	m.setField(rtmProto, e.fromLua(proto))
-	m.setField(rtmScope, e.fromLua(scope))
-	m.setField(rtmType, e.fromLua(rtype))
+	m.setField(rtmTable, h.FromLua(hdrTable))
+	m.setField(rtmProto, h.FromLua(proto))
+	m.setField(rtmScope, h.FromLua(scope))
+	m.setField(rtmType, h.FromLua(rtype))
 	m.setField(rtmFlags, rflags)
 	if c.truthy(k[rSrcLen]) {
-		m.setField(rtmSrcLen, e.fromLua(c.get(k[rSrcLen])))
+		m.setField(rtmSrcLen, h.FromLua(c.get(k[rSrcLen])))
 	}
 	c.applyRest(m, rFriendly)
 	return m
@@ -387,7 +387,7 @@ func toUint(v any) uint64 {
 // applyRest puts the keys from the verb's first derived one on (each a
 // field or an attribute as it is), then the raw attributes.
 func (c *ipCall) applyRest(m *ipMsg, first int) {
-	e := c.m.e
+	h := c.m.host
 	rest := false
 	for _, i := range c.set {
 		rest = rest || i >= first
@@ -402,14 +402,14 @@ func (c *ipCall) applyRest(m *ipMsg, first int) {
 			switch {
 			case v == nil:
 			case k.field >= 0:
-				m.setField(k.field, e.fromLua(v))
+				m.setField(k.field, h.FromLua(v))
 			case k.attr != nil:
-				m.add(k.attr, e.fromLua(v))
+				m.add(k.attr, h.FromLua(v))
 			}
 		}
 	}
 	for _, r := range c.sortedRaw() {
-		m.add(r.d, e.fromLua(r.v))
+		m.add(r.d, h.FromLua(r.v))
 	}
 }
 
@@ -420,9 +420,9 @@ func (c *ipCall) routeMetrics(v lua.LValue) any {
 	if !ok {
 		c.fail("metrics: expected a table such as {mtu=1400}, got %s", v.Type().String())
 	}
-	e := c.m.e
+	h := c.m.host
 	if c.indexInt(t, 1) != lua.LNil {
-		return e.fromLua(t)
+		return h.FromLua(t)
 	}
 	names := routeMetricNames()
 	if t.Metatable == lua.LNil {
@@ -444,7 +444,7 @@ func (c *ipCall) routeMetrics(v lua.LValue) any {
 	var out []any
 	for _, n := range names {
 		if x := c.index(t, n); x != lua.LNil {
-			out = append(out, engine.Table{List: []any{"RTAX_" + strings.ToUpper(n), e.fromLua(x)}})
+			out = append(out, engine.Table{List: []any{"RTAX_" + strings.ToUpper(n), h.FromLua(x)}})
 		}
 	}
 	return engine.Table{List: out}
@@ -458,7 +458,7 @@ func (c *ipCall) nexthops(v lua.LValue) ([]any, lua.LValue) {
 	if !ok {
 		c.fail("multipath: expected a list of nexthops such as {{gateway=…}, …}")
 	}
-	e := c.m.e
+	h := c.m.host
 	nv := nexthopVerb()
 	out := []any{}
 	var first lua.LValue = lua.LNil
@@ -476,35 +476,35 @@ func (c *ipCall) nexthops(v lua.LValue) ([]any, lua.LValue) {
 		k := nv.keys
 		var hops any = uint64(0)
 		if nc.has(k[nhHops]) {
-			hops = e.fromLua(nc.get(k[nhHops]))
+			hops = h.FromLua(nc.get(k[nhHops]))
 		}
 		if w := nc.get(k[nhWeight]); truthy(w) {
 			wn, ok := w.(lua.LNumber)
 			if !ok || wn < 1 || wn > 256 {
 				nc.fail("weight must be a number from 1 to 256")
 			}
-			hops = e.fromLua(wn - 1)
+			hops = h.FromLua(wn - 1)
 		}
 		var flags any = uint64(0)
 		if nc.has(k[nhFlags]) {
-			flags = e.fromLua(nc.value(k[nhFlags], nc.get(k[nhFlags])))
+			flags = h.FromLua(nc.value(k[nhFlags], nc.get(k[nhFlags])))
 		}
 		if nc.truthy(k[nhOnlink]) {
 			flags = toUint(flags) | unix.RTNH_F_ONLINK
 		}
 		var oif any = uint64(0)
 		if dev := nc.get(k[nhOif]); truthy(dev) {
-			oif = e.fromLua(nc.value(k[nhOif], dev))
+			oif = h.FromLua(nc.value(k[nhOif], dev))
 		}
 		attrs := []any{}
 		if gw := nc.get(k[nhGateway]); truthy(gw) {
-			attrs = append(attrs, engine.Table{List: []any{"RTA_GATEWAY", e.fromLua(gw)}})
+			attrs = append(attrs, engine.Table{List: []any{"RTA_GATEWAY", h.FromLua(gw)}})
 			if n == 1 {
 				first = gw
 			}
 		}
 		if raw := nc.get(k[nhAttrs]); raw != lua.LNil {
-			t, ok := e.fromLua(raw).(engine.Table)
+			t, ok := h.FromLua(raw).(engine.Table)
 			if !ok {
 				nc.fail("attrs: expected a list of {'RTA_…', value} pairs, got %s", raw.Type().String())
 			}
@@ -535,7 +535,7 @@ func (c *ipCall) nexthops(v lua.LValue) ([]any, lua.LValue) {
 // Every key of the table may be given; the kernel refuses what it does
 // not take (an error value, with its reason).
 func (c *ipCall) routeGet() *ipMsg {
-	e := c.m.e
+	h := c.m.host
 	k := c.verb.keys
 	if _, ok := c.get(k[rDst]).(lua.LString); !ok {
 		c.fail("needs dst (an address such as '10.8.1.1')")
@@ -550,14 +550,14 @@ func (c *ipCall) routeGet() *ipMsg {
 		full = 128
 	}
 	m := newMsg(rtnl.RouteClass, unix.RTM_GETROUTE, engine.NLM_F_REQUEST)
-	m.setField(rtmFamily, e.fromLua(family))
+	m.setField(rtmFamily, h.FromLua(family))
 	m.setField(rtmDstLen, full)
 	if c.has(k[rDstLen]) {
-		m.setField(rtmDstLen, e.fromLua(c.get(k[rDstLen])))
+		m.setField(rtmDstLen, h.FromLua(c.get(k[rDstLen])))
 	}
 	var flags any = uint64(0)
 	if c.has(k[rFlags]) {
-		flags = e.fromLua(c.value(k[rFlags], c.get(k[rFlags])))
+		flags = h.FromLua(c.value(k[rFlags], c.get(k[rFlags])))
 	}
 	if c.truthy(k[rFibMatch]) {
 		flags = toUint(flags) | unix.RTM_F_FIB_MATCH
@@ -565,7 +565,7 @@ func (c *ipCall) routeGet() *ipMsg {
 	m.setField(rtmFlags, flags)
 	for _, fk := range [...]int{rProto, rScope, rType, rTos} {
 		if c.has(k[fk]) {
-			m.setField(k[fk].field, e.fromLua(c.value(k[fk], c.get(k[fk]))))
+			m.setField(k[fk].field, h.FromLua(c.value(k[fk], c.get(k[fk]))))
 		}
 	}
 	m.add(rtaDst(), dst)
@@ -575,21 +575,21 @@ func (c *ipCall) routeGet() *ipMsg {
 		m.add(k[rSrc].attr, a)
 	}
 	if c.has(k[rSrcLen]) {
-		m.setField(rtmSrcLen, e.fromLua(c.get(k[rSrcLen])))
+		m.setField(rtmSrcLen, h.FromLua(c.get(k[rSrcLen])))
 	}
 	if iif := c.get(k[rIif]); truthy(iif) {
-		m.add(k[rIif].attr, e.fromLua(c.value(k[rIif], iif)))
+		m.add(k[rIif].attr, h.FromLua(c.value(k[rIif], iif)))
 	}
 	if dev := c.get(k[rOif]); truthy(dev) {
-		m.add(k[rOif].attr, e.fromLua(c.value(k[rOif], dev)))
+		m.add(k[rOif].attr, h.FromLua(c.value(k[rOif], dev)))
 	}
 	for _, ak := range [...]int{rGateway, rPrefsrc, rPriority} {
 		if c.has(k[ak]) {
-			m.add(k[ak].attr, e.fromLua(c.get(k[ak])))
+			m.add(k[ak].attr, h.FromLua(c.get(k[ak])))
 		}
 	}
 	if c.has(k[rTable]) {
-		m.add(k[rTable].attr, e.fromLua(c.value(k[rTable], c.get(k[rTable]))))
+		m.add(k[rTable].attr, h.FromLua(c.value(k[rTable], c.get(k[rTable]))))
 	}
 	c.applyRest(m, rFriendly)
 	return m
@@ -611,7 +611,7 @@ func (i *ipInst) routeList(L *lua.LState, name string, filter lua.LValue) int {
 
 // routeFilter builds the dump request and the filter of a route getter.
 func (c *ipCall) routeFilter() (*ipMsg, *ipFilter) {
-	e := c.m.e
+	h := c.m.host
 	req := newMsg(rtnl.RouteClass, unix.RTM_GETROUTE, engine.NLM_F_REQUEST|engine.NLM_F_DUMP)
 	k := c.verb.keys
 	f := c.compileFilter(req, func(f *ipFilter, key *ipKey, want lua.LValue, req *ipMsg) bool {
@@ -621,7 +621,7 @@ func (c *ipCall) routeFilter() (*ipMsg, *ipFilter) {
 			if isFn {
 				return false
 			}
-			req.setField(key.field, e.fromLua(c.value(key, want)))
+			req.setField(key.field, h.FromLua(c.value(key, want)))
 		case rTable:
 			get := func(m *engine.Message) lua.LValue {
 				if t := c.attrValue(m, key.attr); t != lua.LNil {
@@ -639,13 +639,13 @@ func (c *ipCall) routeFilter() (*ipMsg, *ipFilter) {
 					return c.fieldValue(m, 4) == lua.LNumber(0) && c.attrValue(m, key.attr) == lua.LNil
 				})
 			} else {
-				req.add(key.attr, e.fromLua(id))
+				req.add(key.attr, h.FromLua(id))
 			}
 		case rOif:
 			if isFn {
 				return false
 			}
-			req.add(key.attr, e.fromLua(c.value(key, want)))
+			req.add(key.attr, h.FromLua(c.value(key, want)))
 		case rProto, rType:
 			if isFn {
 				return false
@@ -654,7 +654,7 @@ func (c *ipCall) routeFilter() (*ipMsg, *ipFilter) {
 			if v == lua.LNumber(0) { // 0 selects nothing in the kernel
 				f.compare(func(m *engine.Message) lua.LValue { return c.fieldValue(m, key.field) }, v, equal)
 			} else {
-				req.setField(key.field, e.fromLua(v))
+				req.setField(key.field, h.FromLua(v))
 			}
 		case rDst:
 			dst := func(m *engine.Message) lua.LValue { return c.attrValue(m, attrDesc(rtnl.RouteClass, "RTA_DST")) }
@@ -734,8 +734,8 @@ func (i *ipInst) routeFlush(L *lua.LState, filter lua.LValue) int {
 	c.list(req, f)
 	found := L.Get(-1).(*lua.LTable)
 	L.Pop(1)
-	return c.flush(found, dry, unix.RTM_DELROUTE, unix.ESRCH, false, func(r *lazyMsg, m *ipMsg) {
-		rec := r.record(c.m.e)
+	return c.flush(found, dry, unix.RTM_DELROUTE, unix.ESRCH, false, func(msg engine.Message, m *ipMsg) {
+		rec := msg.Decode(rtnl.Route)
 		for j, name := range []string{"family", "dst_len", "src_len", "tos", "table", "proto", "scope", "type"} {
 			_ = j
 			if v, ok := rec.Field(name); ok {
