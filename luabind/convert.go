@@ -2,7 +2,6 @@ package luabind
 
 import (
 	"fmt"
-	"math"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -13,9 +12,8 @@ import (
 	"nlsh/luabind/luaarg"
 )
 
-// maxExact is the largest integer a Lua number (a float64) holds exactly;
-// larger u64 values travel as decimal strings.
-const maxExact = 1 << 53
+// maxExact is the largest integer a Lua number holds exactly.
+const maxExact = luaarg.MaxExact
 
 // toLua converts a decoded engine value to a Lua value.
 func (e *Env) toLua(v any) lua.LValue {
@@ -208,14 +206,7 @@ func (c *looseConv) value(v lua.LValue, depth int) any {
 	}
 	switch x := v.(type) {
 	case lua.LNumber:
-		f := float64(x)
-		if f == math.Trunc(f) && math.Abs(f) <= maxExact {
-			if f < 0 {
-				return int64(f)
-			}
-			return uint64(f)
-		}
-		return f
+		return luaarg.Number(float64(x))
 	case lua.LString:
 		return string(x)
 	case lua.LBool:

@@ -1,12 +1,12 @@
 package iproute
 
 import (
-	"math"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // testHost is a host for tests that build messages without a shell or a
@@ -28,14 +28,7 @@ func newTestModule(tb testing.TB) (*Module, *lua.LState) {
 func (h testHost) FromLua(v lua.LValue) any {
 	switch x := v.(type) {
 	case lua.LNumber:
-		f := float64(x)
-		if f == math.Trunc(f) && math.Abs(f) <= maxExact {
-			if f < 0 {
-				return int64(f)
-			}
-			return uint64(f)
-		}
-		return f
+		return luaarg.Number(float64(x))
 	case lua.LString:
 		return string(x)
 	case lua.LBool:

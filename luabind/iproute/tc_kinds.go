@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // The kinds ip.tc describes: each qdisc, class and filter kind has a table
@@ -257,27 +258,11 @@ func ratespec(opt map[string]any, prefix string, rate, mtu, mpu, overhead float6
 	tab, cellLog := rtable(r, mtu, mpu)
 	opt[prefix+"_cell_log"] = uint64(cellLog)
 	opt[prefix+"_linklayer"] = uint64(1) // TC_LINKLAYER_ETHERNET
-	opt[prefix+"_overhead"] = num(overhead)
+	opt[prefix+"_overhead"] = luaarg.Number(overhead)
 	opt[prefix+"_cell_align"] = int64(-1)
-	opt[prefix+"_mpu"] = num(mpu)
-	opt[prefix+"_rate"] = num(r)
+	opt[prefix+"_mpu"] = luaarg.Number(mpu)
+	opt[prefix+"_rate"] = luaarg.Number(r)
 	return tab
-}
-
-// maxExact is the largest integer every smaller one of which a float64
-// holds exactly: 2^53.
-const maxExact = 1 << 53
-
-// num is a float as the encoder takes a number (as luabind converts a Lua
-// number).
-func num(f float64) any {
-	if f == math.Trunc(f) && math.Abs(f) <= maxExact {
-		if f < 0 {
-			return int64(f)
-		}
-		return uint64(f)
-	}
-	return f
 }
 
 // pair is an attribute as a {name, value} list.
@@ -298,7 +283,7 @@ func htbQdiscOptions(c *ipCall) any {
 		defcls = c.m.host.FromLua(d)
 	}
 	opts := []any{pair("TCA_HTB_INIT", engine.Table{Map: map[string]any{"version": uint64(3),
-		"rate2quantum": num(c.kn("r2q", 10)), "defcls": defcls, "debug": uint64(0), "direct_pkts": uint64(0)}})}
+		"rate2quantum": luaarg.Number(c.kn("r2q", 10)), "defcls": defcls, "debug": uint64(0), "direct_pkts": uint64(0)}})}
 	if v := c.kv("direct_qlen"); v != lua.LNil {
 		opts = append(opts, pair("TCA_HTB_DIRECT_QLEN", c.m.host.FromLua(v)))
 	}
@@ -342,24 +327,24 @@ func tbfOptions(c *ipCall) any {
 		}
 		limit = math.Floor(limit)
 	}
-	parms := map[string]any{"limit": num(limit), "mtu": uint64(0)}
+	parms := map[string]any{"limit": luaarg.Number(limit), "mtu": uint64(0)}
 	rtab := ratespec(parms, "rate", r, mtu, mpu, overhead)
-	parms["buffer"] = num(xmittime(math.Min(r, 0xFFFFFFFF), burst))
+	parms["buffer"] = luaarg.Number(xmittime(math.Min(r, 0xFFFFFFFF), burst))
 	var ptab string
 	if peak > 0 {
 		ptab = ratespec(parms, "peakrate", peak, mtu, mpu, overhead)
-		parms["mtu"] = num(xmittime(math.Min(peak, 0xFFFFFFFF), mtu))
+		parms["mtu"] = luaarg.Number(xmittime(math.Min(peak, 0xFFFFFFFF), mtu))
 	}
-	opts := []any{pair("TCA_TBF_PARMS", engine.Table{Map: parms}), pair("TCA_TBF_BURST", num(burst))}
+	opts := []any{pair("TCA_TBF_PARMS", engine.Table{Map: parms}), pair("TCA_TBF_BURST", luaarg.Number(burst))}
 	if r >= 1<<32 {
-		opts = append(opts, pair("TCA_TBF_RATE64", num(r)))
+		opts = append(opts, pair("TCA_TBF_RATE64", luaarg.Number(r)))
 	}
 	opts = append(opts, pair("TCA_TBF_RTAB", rtab))
 	if peak > 0 {
 		if peak >= 1<<32 {
-			opts = append(opts, pair("TCA_TBF_PRATE64", num(peak)))
+			opts = append(opts, pair("TCA_TBF_PRATE64", luaarg.Number(peak)))
 		}
-		opts = append(opts, pair("TCA_TBF_PBURST", num(mtu)), pair("TCA_TBF_PTAB", ptab))
+		opts = append(opts, pair("TCA_TBF_PBURST", luaarg.Number(mtu)), pair("TCA_TBF_PTAB", ptab))
 	}
 	return engine.Table{List: opts}
 }
@@ -373,7 +358,7 @@ func fifoOptions(bytes bool) func(c *ipCall) any {
 		case v == lua.LNil:
 			return nil
 		case bytes:
-			return engine.Table{Map: map[string]any{"limit": num(c.size("limit"))}}
+			return engine.Table{Map: map[string]any{"limit": luaarg.Number(c.size("limit"))}}
 		}
 		return engine.Table{Map: map[string]any{"limit": c.m.host.FromLua(v)}}
 	}
@@ -404,17 +389,17 @@ func htbClassOptions(c *ipCall) any {
 	if c.kv("cburst") != lua.LNil {
 		cburst = c.size("cburst")
 	}
-	parms := map[string]any{"quantum": num(c.kn("quantum", 0)), "level": uint64(0), "prio": num(c.kn("prio", 0))}
+	parms := map[string]any{"quantum": luaarg.Number(c.kn("quantum", 0)), "level": uint64(0), "prio": luaarg.Number(c.kn("prio", 0))}
 	rtab := ratespec(parms, "rate", r, mtu, mpu, overhead)
 	ctab := ratespec(parms, "ceil", ceil, mtu, mpu, overhead)
-	parms["buffer"] = num(xmittime(r, burst)) // burst and cburst as sending times
-	parms["cbuffer"] = num(xmittime(ceil, cburst))
+	parms["buffer"] = luaarg.Number(xmittime(r, burst)) // burst and cburst as sending times
+	parms["cbuffer"] = luaarg.Number(xmittime(ceil, cburst))
 	var opts []any
 	if r >= 1<<32 {
-		opts = append(opts, pair("TCA_HTB_RATE64", num(r)))
+		opts = append(opts, pair("TCA_HTB_RATE64", luaarg.Number(r)))
 	}
 	if ceil >= 1<<32 {
-		opts = append(opts, pair("TCA_HTB_CEIL64", num(ceil)))
+		opts = append(opts, pair("TCA_HTB_CEIL64", luaarg.Number(ceil)))
 	}
 	opts = append(opts, pair("TCA_HTB_PARMS", engine.Table{Map: parms}), pair("TCA_HTB_RTAB", rtab), pair("TCA_HTB_CTAB", ctab))
 	return engine.Table{List: opts}
@@ -659,7 +644,7 @@ func u32Options(c *ipCall) any {
 	}
 	keys := make([]any, len(k.keys))
 	for i, x := range k.keys {
-		keys[i] = engine.Table{Map: map[string]any{"val": uint64(x.val), "mask": uint64(x.mask), "off": num(float64(x.off)), "offmask": num(float64(x.offmask))}}
+		keys[i] = engine.Table{Map: map[string]any{"val": uint64(x.val), "mask": uint64(x.mask), "off": luaarg.Number(float64(x.off)), "offmask": luaarg.Number(float64(x.offmask))}}
 	}
 	opts = append(opts, pair("TCA_U32_SEL", engine.Table{Map: map[string]any{"flags": flags, "offshift": uint64(0),
 		"nkeys": uint64(len(k.keys)), "offmask": uint64(0), "off": uint64(0), "offoff": uint64(0), "hoff": uint64(0),
