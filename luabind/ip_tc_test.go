@@ -328,6 +328,8 @@ return q.event, q:get('TCA_KIND'), k.event, ip.tc_handle(k.handle), dup.code
 		{"ip.tc('add', 'tbf', {dev='v0', rate='1mbit', burst=1600})", "ip.tc: tbf needs latency or limit"},
 		{"ip.tc('add-filter', 'u32', {dev='v0', match={dest='10.0.0.1'}})", "ip.tc: match: unknown key 'dest' (did you mean 'dst'?)"},
 		{"ip.tc('add-filter', 'u32', {dev='v0', keys={'junk'}})", "ip.tc: keys[1]: cannot read 'junk' (use 'VAL/MASK+OFF', e.g. '0x0006/0x00ff+8')"},
+		{"ip.tc('add-filter', 'u32', {dev='v0', protocol='ipx'})", "ip.tc: protocol must be 'all', 'ip', 'arp', 'ipv6', '802.1q', 'vlan', '802.1ad', 'mpls_uc' or an ETH_P_* number, got 'ipx'"},
+		{"ip.filters{dev='v0', protocol='ipx'}", "ip.filters: protocol must be 'all', 'ip', 'arp', 'ipv6', '802.1q', 'vlan', '802.1ad', 'mpls_uc' or an ETH_P_* number, got 'ipx'"},
 		{"ip.tc('add', 'pfifo', {dev='v0', handle='1:2:3'})", "ip.tc: handle: bad handle '1:2:3' (use 'root', '1:', '1:10' or a number)"},
 		{"ip.tc('move', 'pfifo', {dev='v0'})", "ip.tc: unknown command 'move' (commands: add, add-class, add-filter, change, change-class, change-filter, del, del-class, del-filter, dump, replace, replace-class, replace-filter)"},
 	} {

@@ -268,8 +268,18 @@ var tcFilterInfo = &engine.Enum{Name: "tc_filter_info",
 		if v == 0 || v > 0xFFFFFFFF {
 			return "", false
 		}
-		return "prio " + strconv.FormatUint(v>>16, 10) + " protocol " + TCProtocolText(htons16(v&0xFFFF)), true
+		prio, proto := SplitTCFilterInfo(v)
+		return "prio " + strconv.FormatUint(prio, 10) + " protocol " + TCProtocolText(proto), true
 	},
+}
+
+// TCFilterInfo is a filter's tcm_info: its priority in the high 16 bits,
+// its protocol (an ETH_P_* number) in the low 16 in network byte order;
+// SplitTCFilterInfo reads the two back.
+func TCFilterInfo(prio, proto uint64) uint64 { return prio<<16 | htons16(proto) }
+
+func SplitTCFilterInfo(info uint64) (prio, proto uint64) {
+	return info >> 16 & 0xFFFF, htons16(info & 0xFFFF)
 }
 
 // tcProtocols are the words tc and ip.tc use for a filter's protocol, by
@@ -288,6 +298,25 @@ func TCProtocolText(n uint64) string {
 		}
 	}
 	return "0x" + strconv.FormatUint(n, 16)
+}
+
+// ParseTCProtocol reads a filter protocol's word ("ip", "all", …).
+func ParseTCProtocol(s string) (uint64, bool) {
+	for _, p := range tcProtocols {
+		if p.Name == s {
+			return p.Value, true
+		}
+	}
+	return 0, false
+}
+
+// TCProtocolWords lists the words ParseTCProtocol reads, for errors.
+func TCProtocolWords() []string {
+	var ws []string
+	for _, p := range tcProtocols {
+		ws = append(ws, p.Name)
+	}
+	return ws
 }
 
 // htons16 swaps the bytes of a 16-bit number: tcm_info's protocol is in

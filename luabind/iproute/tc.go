@@ -126,10 +126,6 @@ func tcCommandNames() []string {
 	return append(names, "dump")
 }
 
-// ethProtos are the filter protocols by name (linux/if_ether.h).
-var ethProtos = map[string]uint64{"all": 0x0003, "ip": 0x0800, "arp": 0x0806, "ipv6": 0x86DD,
-	"802.1q": 0x8100, "vlan": 0x8100, "802.1ad": 0x88A8, "mpls_uc": 0x8847}
-
 // Handle words for qdiscs; filters on an ingress or clsact qdisc hang from
 // its ingress or egress hook instead.
 var (
@@ -221,9 +217,6 @@ func (i *ipInst) tcHandle(L *lua.LState) int {
 	return 1
 }
 
-// htons swaps the bytes of a 16-bit number: a protocol in tcm_info.
-func htons(n uint64) uint64 { return (n&0xff)<<8 | (n>>8)&0xff }
-
 // tc is ip.tc(cmd, kind, spec), or ip.tc(cmd, spec) with spec.kind.
 func (i *ipInst) tc(L *lua.LState) int {
 	v := tcVerb()
@@ -302,21 +295,17 @@ func (c *ipCall) tcMsg(tc tcCommand, kind lua.LValue, d *tcKind) *ipMsg {
 		switch p := c.get(k[tProtocol]).(type) {
 		case *lua.LNilType:
 			if creating {
-				proto = ethProtos["all"]
+				proto, _ = rtnl.ParseTCProtocol("all")
 			}
 		case lua.LNumber:
 			proto = uint64(p)
 		case lua.LString:
-			n, ok := ethProtos[string(p)]
-			if !ok {
-				c.fail("protocol must be 'ip', 'ipv6', 'arp', 'all' or an ETH_P_* number, got '%s'", p.String())
-			}
-			proto = n
+			proto = c.protocol(p)
 		default:
-			c.fail("protocol must be 'ip', 'ipv6', 'arp', 'all' or an ETH_P_* number, got %s", p.Type().String())
+			c.fail("protocol must be %s or an ETH_P_* number, got %s", protocolWords(), p.Type().String())
 		}
 		prio := uint64(lua.LVAsNumber(get(tPrio, lua.LNumber(0))))
-		m.setField(tcInfoField, prio<<16|htons(proto))
+		m.setField(tcInfoField, rtnl.TCFilterInfo(prio, proto))
 	}
 	// What tc sends: a del names the kind (the kernel checks it) and no
 	// options, except a class del, which tc sends bare.
@@ -411,18 +400,16 @@ func (i *ipInst) tcList(L *lua.LState, name string, typ uint16, filter lua.LValu
 			f.compare(get, want, equal)
 		case tPrio:
 			f.compare(func(m *engine.Message) lua.LValue {
-				return lua.LNumber(uint64(lua.LVAsNumber(c.fieldValue(m, tcInfoField))) >> 16)
+				prio, _ := rtnl.SplitTCFilterInfo(uint64(lua.LVAsNumber(c.fieldValue(m, tcInfoField))))
+				return lua.LNumber(prio)
 			}, want, equal)
 		case tProtocol:
 			if s, ok := want.(lua.LString); ok {
-				n, known := ethProtos[string(s)]
-				if !known {
-					c.fail("protocol must be 'ip', 'ipv6', 'arp', 'all' or an ETH_P_* number, got '%s'", s.String())
-				}
-				want = lua.LNumber(n)
+				want = lua.LNumber(c.protocol(s))
 			}
 			f.compare(func(m *engine.Message) lua.LValue {
-				return lua.LNumber(htons(uint64(lua.LVAsNumber(c.fieldValue(m, tcInfoField))) & 0xffff))
+				_, proto := rtnl.SplitTCFilterInfo(uint64(lua.LVAsNumber(c.fieldValue(m, tcInfoField))))
+				return lua.LNumber(proto)
 			}, want, equal)
 		default:
 			return false
@@ -535,4 +522,22 @@ func (i *ipInst) tcLinks(L *lua.LState, index lua.LValue) []lua.LValue {
 		}
 	}
 	return out
+}
+
+// protocol reads a filter protocol's word, failing the call on another.
+func (c *ipCall) protocol(s lua.LString) uint64 {
+	n, ok := rtnl.ParseTCProtocol(string(s))
+	if !ok {
+		c.fail("protocol must be %s or an ETH_P_* number, got '%s'", protocolWords(), s.String())
+	}
+	return n
+}
+
+// protocolWords lists the protocol words for errors: 'all', 'ip', ….
+func protocolWords() string {
+	ws := rtnl.TCProtocolWords()
+	for i, w := range ws {
+		ws[i] = "'" + w + "'"
+	}
+	return strings.Join(ws, ", ")
 }
