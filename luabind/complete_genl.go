@@ -49,9 +49,17 @@ func boundNames(bs []*genl.Bound) []string {
 	return names
 }
 
+// familyCall is a receiver that is a call of genl.family, as the scan
+// writes it: genl.family("ethtool").
+var familyCall = lazyRE(`^genl\.family\("([^"]+)"\)$`)
+
 // familyAt is the family a receiver path names: a family object among the
-// globals, or a name the text assigns genl.family('NAME').
+// globals, a name the text assigns genl.family('NAME'), or that call
+// itself.
 func (c *completer) familyAt(sc *scan, recv string) *genl.Bound {
+	if m := familyCall().FindStringSubmatch(recv); m != nil {
+		return c.e.boundForCompletion(c.e.genlFor(""), m[1])
+	}
 	if v := c.lookupPath(splitPath(recv)); v != nil {
 		if ud, ok := v.(*lua.LUserData); ok {
 			if f, ok := ud.Value.(*genlFamily); ok {

@@ -1,6 +1,9 @@
 package luabind
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // scanLua reads Lua source up to the cursor well enough for completion: it
 // skips comments and strings, and tracks the open brackets with what each
@@ -210,6 +213,10 @@ func (s *scan) close(c byte, end int) {
 	}
 	s.hist = s.hist[:0]
 	switch {
+	case c == ')' && f.callee != "" && len(f.strs) == 1 && f.strs[0] != "" && f.tokens == 1:
+		// A call whose one argument is a string keeps it: the receiver
+		// genl.family('ethtool') names its family.
+		s.token(tokPath, f.callee+"("+strconv.Quote(f.strs[0])+")")
 	case c == ')' && f.callee != "":
 		s.token(tokPath, f.callee+"()")
 	case c == ']' && f.callee != "":

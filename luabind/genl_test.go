@@ -192,6 +192,10 @@ func TestGenlComplete(t *testing.T) {
 		{"ctl.getf", []string{"getfamily"}},
 		{"ctl:pol", []string{"policy"}},
 		{"ctl.getfamily{fam", []string{"family_id", "family_name"}},
+		// The family a chained call names, without a variable.
+		{"genl.family('nlctrl'):dumpit('getp", []string{"getpolicy'"}},
+		{"genl.family(\"netdev\"):subscribe('mg", []string{"mgmt'"}},
+		{"genl.family('nlctrl'):doit('getfamily', {family_n", []string{"family_name"}},
 	} {
 		got, _ := e.Complete(tc.line, len(tc.line))
 		if diff := cmp.Diff(tc.want, got); diff != "" {
