@@ -340,7 +340,7 @@ func (e *Env) genlCall(L *lua.LState, f *genlFamily, dump bool) (*genl.Bound, []
 		flags = engine.NLM_F_REQUEST | engine.NLM_F_DUMP
 	}
 	e.genlCheckCap(L, b, op, dump)
-	o := requestOptions(L, 4, b.Name+" "+op.Name)
+	o := luaarg.RequestOptions(L, 4, b.Name+" "+op.Name)
 	s, err := e.genlConn(f.g)
 	if err != nil {
 		e.raise(L, b.Name, err)
@@ -407,7 +407,7 @@ func (e *Env) famEach(L *lua.LState) int {
 	b := e.famBound(L, f)
 	op := e.famOp(L, b, 2)
 	e.genlCheckCap(L, b, op, true)
-	o := requestOptions(L, 4, b.Name+" "+op.Name)
+	o := luaarg.RequestOptions(L, 4, b.Name+" "+op.Name)
 	s, err := e.genlConn(f.g)
 	if err != nil {
 		e.raise(L, b.Name, err)
