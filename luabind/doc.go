@@ -13,6 +13,9 @@
 // genlmod.Host (genlhost.go); it also keeps generic netlink's family
 // tables per namespace, which nl.socket('generic') and nl.from_json read
 // with, and tells help and completion which family a name or value means
-// (help_genl.go, complete_genl.go). The subpackage luaarg reads the
-// arguments they all take alike: options tables, timeouts, namespaces.
+// (help_genl.go, complete_genl.go). The lessons are the subpackage
+// lessons, behind lessons.Host (lessonhost.go), whose checks run in a
+// private Env that values are handed over to (handover.go). The
+// subpackage luaarg reads the arguments they all take alike: options
+// tables, timeouts, namespaces.
 package luabind

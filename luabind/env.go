@@ -17,6 +17,7 @@ import (
 	"nlsh/engine"
 	"nlsh/luabind/genlmod"
 	"nlsh/luabind/iproute"
+	"nlsh/luabind/lessons"
 	"nlsh/rtnl"
 )
 
@@ -82,10 +83,10 @@ type Env struct {
 	// which runs on the line editor's goroutine.
 	nsMu  sync.Mutex
 	netns string
-	// lessons are the lessons and the one running (lesson.go).
-	lessons *lessonBook
+	// lessons are the lessons and the one running (lessonhost.go).
+	lessons *lessons.Module
 	// recvHook, when set, sees every datagram the Env's sockets receive,
-	// from whichever goroutine receives it (a lesson's, lesson_given.go).
+	// from whichever goroutine receives it (a lesson's).
 	recvHook atomic.Pointer[func([]byte)]
 }
 
@@ -139,7 +140,7 @@ const maxValueStack = 64 << 10
 
 // Close closes the sockets the scripts left open and the Lua state.
 func (e *Env) Close() {
-	e.stopLesson()
+	e.lessons.Stop()
 	for s := range e.sockets {
 		s.close()
 	}
@@ -223,7 +224,8 @@ func (e *Env) setup() {
 	L.PreloadModule("nl", func(L *lua.LState) int { L.Push(nl); return 1 })
 	e.setupHelp()
 	e.setupCalls()
-	e.openLessons(L)
+	e.lessons = lessons.New(&lessonHost{e}, L)
+	L.SetGlobal("lesson", e.lessons.Table())
 }
 
 // funcTable is a table of the Go functions fns, sized for them: L.NewTable

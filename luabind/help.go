@@ -231,7 +231,7 @@ func (e *Env) functionNames() map[*lua.LFunction]string {
 	}
 	if e.lessons != nil {
 		// lesson(n) calls the table: its __call is the function.
-		if f, ok := e.L.GetMetaField(e.lessons.module, "__call").(*lua.LFunction); ok {
+		if f, ok := e.L.GetMetaField(e.lessons.Table(), "__call").(*lua.LFunction); ok {
 			out[f] = "lesson"
 		}
 	}
