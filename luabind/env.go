@@ -216,7 +216,7 @@ func (e *Env) setup() {
 	e.setupLazyGlobals()
 	e.constsOnUse(nl)
 	e.constsOnUse(L.Get(lua.GlobalsIndex).(*lua.LTable))
-	e.genl = genlmod.New(&genlHost{e}, L, e.opts.YNLPath)
+	e.genl = genlmod.New(genlHost{e}, L, e.opts.YNLPath)
 	gm := e.genl.Table()
 	L.SetGlobal("genl", gm)
 	L.PreloadModule("genl", func(L *lua.LState) int { L.Push(gm); return 1 })
@@ -224,7 +224,7 @@ func (e *Env) setup() {
 	L.PreloadModule("nl", func(L *lua.LState) int { L.Push(nl); return 1 })
 	e.setupHelp()
 	e.setupCalls()
-	e.lessons = lessons.New(&lessonHost{e}, L)
+	e.lessons = lessons.New(lessonHost{e}, L)
 	L.SetGlobal("lesson", e.lessons.Table())
 }
 

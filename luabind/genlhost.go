@@ -12,33 +12,34 @@ import (
 
 // genlHost is the Env as the genl module's host (genlmod.Host): its
 // messages are generic netlink's, read as the protocol of the namespace's
-// family table the module names.
+// family table the module names. A value: it holds only the Env's
+// pointer, so making it a Host allocates nothing.
 type genlHost struct{ e *Env }
 
-func (h *genlHost) NetNS() string                         { return h.e.NetNS() }
-func (h *genlHost) FromLua(v lua.LValue, depth int) any   { return h.e.fromLuaDepth(v, depth) }
-func (h *genlHost) ToLua(v any) lua.LValue                { return h.e.toLua(v) }
-func (h *genlHost) Context(L *lua.LState) context.Context { return h.e.ctx(L) }
+func (h genlHost) NetNS() string                         { return h.e.NetNS() }
+func (h genlHost) FromLua(v lua.LValue, depth int) any   { return h.e.fromLuaDepth(v, depth) }
+func (h genlHost) ToLua(v any) lua.LValue                { return h.e.toLua(v) }
+func (h genlHost) Context(L *lua.LState) context.Context { return h.e.ctx(L) }
 
-func (h *genlHost) Messages(p *engine.Protocol, msgs []engine.Message) *lua.LTable {
+func (h genlHost) Messages(p *engine.Protocol, msgs []engine.Message) *lua.LTable {
 	return h.e.newLazyList(p, msgs)
 }
 
-func (h *genlHost) RequestTable(p *engine.Protocol, m engine.Message) *lua.LTable {
+func (h genlHost) RequestTable(p *engine.Protocol, m engine.Message) *lua.LTable {
 	t := h.e.newLazyWith(p, m)
 	h.e.materialize(t)
 	return t
 }
 
-func (h *genlHost) Raise(L *lua.LState, op string, err error, p *engine.Protocol) {
+func (h genlHost) Raise(L *lua.LState, op string, err error, p *engine.Protocol) {
 	h.e.raiseWith(L, op, err, p)
 }
 
-func (h *genlHost) RaiseReplies(L *lua.LState, op string, err error, p *engine.Protocol, msgs []engine.Message) {
+func (h genlHost) RaiseReplies(L *lua.LState, op string, err error, p *engine.Protocol, msgs []engine.Message) {
 	h.e.raiseReplies(L, op, err, p, msgs)
 }
 
-func (h *genlHost) Dial(ns string, p *engine.Protocol) (genlmod.Conn, error) {
+func (h genlHost) Dial(ns string, p *engine.Protocol) (genlmod.Conn, error) {
 	cfg := engine.DefaultConnConfig()
 	cfg.NetNS = ns
 	s, err := h.e.dial(16, p, "generic", cfg)
@@ -48,14 +49,14 @@ func (h *genlHost) Dial(ns string, p *engine.Protocol) (genlmod.Conn, error) {
 	return &genlConn{e: h.e, s: s}, nil
 }
 
-func (h *genlHost) DialUntraced(ns string, p *engine.Protocol) (*engine.Conn, error) {
+func (h genlHost) DialUntraced(ns string, p *engine.Protocol) (*engine.Conn, error) {
 	cfg := engine.DefaultConnConfig()
 	cfg.NetNS = ns
 	cfg.Guard = h.e.guard(16, p)
 	return h.e.opts.Dial(16, cfg)
 }
 
-func (h *genlHost) Events(L *lua.LState, op, name string, p *engine.Protocol, cfg engine.ConnConfig, timeout time.Duration, backlog int) (*lua.LFunction, *lua.LFunction) {
+func (h genlHost) Events(L *lua.LState, op, name string, p *engine.Protocol, cfg engine.ConnConfig, timeout time.Duration, backlog int) (*lua.LFunction, *lua.LFunction) {
 	s, err := h.e.dial(16, p, name, cfg)
 	if err != nil {
 		h.e.raise(L, op, err)

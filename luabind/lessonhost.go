@@ -9,17 +9,18 @@ import (
 	"nlsh/luabind/lessons"
 )
 
-// lessonHost is the Env as its lessons' host (lessons.Host).
+// lessonHost is the Env as its lessons' host (lessons.Host); a value, as
+// genlHost is.
 type lessonHost struct{ e *Env }
 
-func (h *lessonHost) Stdout() io.Writer                         { return h.e.opts.Stdout }
-func (h *lessonHost) Context(L *lua.LState) context.Context     { return h.e.ctx(L) }
-func (h *lessonHost) RefuseReadOnly(L *lua.LState, what string) { h.e.refuseReadOnly(L, what) }
-func (h *lessonHost) Raise(L *lua.LState, op string, err error) { h.e.raise(L, op, err) }
-func (h *lessonHost) NetNS() string                             { return h.e.NetNS() }
-func (h *lessonHost) SetNetNS(ns string) error                  { return h.e.SetNetNS(ns) }
+func (h lessonHost) Stdout() io.Writer                         { return h.e.opts.Stdout }
+func (h lessonHost) Context(L *lua.LState) context.Context     { return h.e.ctx(L) }
+func (h lessonHost) RefuseReadOnly(L *lua.LState, what string) { h.e.refuseReadOnly(L, what) }
+func (h lessonHost) Raise(L *lua.LState, op string, err error) { h.e.raise(L, op, err) }
+func (h lessonHost) NetNS() string                             { return h.e.NetNS() }
+func (h lessonHost) SetNetNS(ns string) error                  { return h.e.SetNetNS(ns) }
 
-func (h *lessonHost) Return(prev, left string) {
+func (h lessonHost) Return(prev, left string) {
 	e := h.e
 	e.nsMu.Lock()
 	e.netns = prev
@@ -28,7 +29,7 @@ func (h *lessonHost) Return(prev, left string) {
 	e.forgetNetNS(left)
 }
 
-func (h *lessonHost) OnReceive(f func([]byte)) {
+func (h lessonHost) OnReceive(f func([]byte)) {
 	if f == nil {
 		h.e.recvHook.Store(nil)
 		return
@@ -38,7 +39,7 @@ func (h *lessonHost) OnReceive(f func([]byte)) {
 
 // The checker is an Env of its own, in the lesson's namespace, printing
 // nowhere.
-func (h *lessonHost) Checker(ns string) lessons.Checker {
+func (h lessonHost) Checker(ns string) lessons.Checker {
 	c := New(Options{NetNS: ns, Stdout: io.Discard, TraceOut: io.Discard, YNLPath: h.e.opts.YNLPath})
 	return &lessonChecker{learner: h.e, c: c}
 }
