@@ -349,11 +349,11 @@ func (r *jsonReader) message(t, ht *lua.LTable) (lua.LValue, *pendingMsg, error)
 	var c *engine.Class
 	told := false
 	if h, err := e.headerFrom(ht, nil); err == nil {
-		if tab := e.genl.Families(""); p == tab.Protocol() && family != "" {
+		if g := e.genlFor(""); p == g.tab.Protocol() && family != "" {
 			// Family ids are given out per boot and namespace: the name
 			// says which family, and this namespace's id is the one to use.
-			if b := tab.ByID(h.Type); b == nil || b.Name != string(family) {
-				b = tab.ByName(string(family))
+			if b := g.tab.ByID(h.Type); b == nil || b.Name != string(family) {
+				b = g.tab.ByName(string(family))
 				if b == nil {
 					return nil, nil, fmt.Errorf("generic netlink family '%s' is not known here yet: genl.family('%s') looks it up", family, family)
 				}
