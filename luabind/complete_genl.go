@@ -1,11 +1,8 @@
 package luabind
 
 import (
-	"context"
 	"regexp"
 	"strings"
-
-	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
 	"nlsh/genl"
@@ -23,31 +20,7 @@ var opMethods = map[string]bool{"doit": true, "dumpit": true, "each": true, "pol
 
 // completionFamilies lists the families of the Env's namespace: those
 // bound already, else what the kernel says, within linkTimeout.
-func (c *completer) completionFamilies() []string {
-	g := c.e.genlFor("")
-	if bs := g.tab.Bound(); len(bs) > 1 {
-		return boundNames(bs)
-	}
-	s, err := c.e.genlConn(g)
-	if err != nil {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), linkTimeout)
-	defer cancel()
-	bs, err := g.tab.List(ctx, s.conn)
-	if err != nil {
-		return nil
-	}
-	return boundNames(bs)
-}
-
-func boundNames(bs []*genl.Bound) []string {
-	names := make([]string, len(bs))
-	for i, b := range bs {
-		names[i] = b.Name
-	}
-	return names
-}
+func (c *completer) completionFamilies() []string { return c.e.genl.Names(linkTimeout) }
 
 // familyCall is a receiver that is a call of genl.family, as the scan
 // writes it: genl.family("ethtool").
@@ -58,13 +31,11 @@ var familyCall = lazyRE(`^genl\.family\("([^"]+)"\)$`)
 // itself.
 func (c *completer) familyAt(sc *scan, recv string) *genl.Bound {
 	if m := familyCall().FindStringSubmatch(recv); m != nil {
-		return c.e.boundForCompletion(c.e.genlFor(""), m[1])
+		return c.e.genl.Bound(m[1], linkTimeout)
 	}
 	if v := c.lookupPath(splitPath(recv)); v != nil {
-		if ud, ok := v.(*lua.LUserData); ok {
-			if f, ok := ud.Value.(*genlFamily); ok {
-				return c.e.boundForCompletion(f.g, f.name)
-			}
+		if b, ok := c.e.genl.FamilyBound(v, linkTimeout); ok {
+			return b
 		}
 	}
 	re, err := regexp.Compile(`\b` + regexp.QuoteMeta(recv) + `\s*=\s*genl\.family\s*\(?\s*['"]([^'"]+)['"]`)
@@ -72,29 +43,9 @@ func (c *completer) familyAt(sc *scan, recv string) *genl.Bound {
 		return nil
 	}
 	if ms := re.FindAllStringSubmatch(sc.text, -1); len(ms) > 0 {
-		return c.e.boundForCompletion(c.e.genlFor(""), ms[len(ms)-1][1])
+		return c.e.genl.Bound(ms[len(ms)-1][1], linkTimeout)
 	}
 	return nil
-}
-
-// boundForCompletion returns the family bound as name, asking the kernel
-// (briefly) when it is not bound yet. It stays on Env: help's family pages
-// ask it too.
-func (e *Env) boundForCompletion(g *genlNS, name string) *genl.Bound {
-	if b := g.tab.ByName(name); b != nil {
-		return b
-	}
-	s, err := e.genlConn(g)
-	if err != nil {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), linkTimeout)
-	defer cancel()
-	b, err := g.tab.Lookup(ctx, s.conn, name)
-	if err != nil {
-		return nil
-	}
-	return b
 }
 
 // genlStringNames proposes what a string being typed as the first argument
@@ -196,25 +147,6 @@ func luaKeys(set *engine.AttrSet) []string {
 	var names []string
 	for _, d := range set.Attrs {
 		names = append(names, strings.ReplaceAll(d.Name, "-", "_"))
-	}
-	return names
-}
-
-// familyKeys lists what follows a family object and '.' (fields and
-// operation constructors) or ':' (methods).
-func (c *completer) familyKeys(f *genlFamily, methods bool) []string {
-	var names []string
-	c.e.famMethods.ForEach(func(k, _ lua.LValue) { names = append(names, k.String()) })
-	if methods {
-		return names
-	}
-	names = append(names, "name", "id", "version", "groups", "source", "doc")
-	if b := f.g.tab.ByName(f.name); b != nil {
-		for _, op := range b.Family().Ops {
-			if op.Req >= 0 {
-				names = append(names, strings.ReplaceAll(op.Name, "-", "_"))
-			}
-		}
 	}
 	return names
 }

@@ -186,10 +186,8 @@ func isPathByte(c byte) bool {
 
 // keysOf lists the names that may follow v and '.' (or ':' when methods).
 func (c *completer) keysOf(v lua.LValue, methods bool) []string {
-	if ud, ok := v.(*lua.LUserData); ok {
-		if f, ok := ud.Value.(*genlFamily); ok {
-			return c.familyKeys(f, methods)
-		}
+	if names, ok := c.e.genl.Keys(v, methods); ok {
+		return names
 	}
 	if _, ok := v.(lua.LString); ok {
 		if methods {

@@ -9,6 +9,13 @@
 // but keeps nothing in it. The ip module is the subpackage iproute, which
 // asks what it needs of the Env through iproute.Host (iphost*.go); its key
 // tables also give help its key lists and completion its names
-// (complete_ip.go). The subpackage luaarg reads the arguments both take
-// alike: options tables, timeouts, namespaces.
+// (complete_ip.go). The genl module is the subpackage genlmod, behind
+// genlmod.Host (genlhost.go); it also keeps generic netlink's family
+// tables per namespace, which nl.socket('generic') and nl.from_json read
+// with, and tells help and completion which family a name or value means
+// (help_genl.go, complete_genl.go). The lessons are the subpackage
+// lessons, behind lessons.Host (lessonhost.go), whose checks run in a
+// private Env that values are handed over to (handover.go). The
+// subpackage luaarg reads the arguments they all take alike: options
+// tables, timeouts, namespaces.
 package luabind

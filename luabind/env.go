@@ -15,10 +15,10 @@ import (
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
-	"nlsh/genl"
+	"nlsh/luabind/genlmod"
 	"nlsh/luabind/iproute"
+	"nlsh/luabind/lessons"
 	"nlsh/rtnl"
-	"nlsh/ynl"
 )
 
 // Options configure an Env.
@@ -62,15 +62,12 @@ type Env struct {
 	rtnl         *lua.LTable     // the rtnl module, once loaded
 	lazyStored   uint8           // the lazyGlobals stored in the globals, a bit each
 	nsFDs        map[string]int  // namespace files opened by nl.netns.fd
-	// genls is generic netlink's state per namespace ("" for the Env's).
-	genls      map[string]*genlNS
-	famMeta    *lua.LTable // metatable of family objects
-	famMethods *lua.LTable
+	// genl is the genl module, which also holds generic netlink's family
+	// tables per namespace.
+	genl *genlmod.Module
 	// readOnly refuses every change to the kernel (see readonly.go); the
 	// guards of a batch's goroutine read it too.
 	readOnly atomic.Bool
-	// specs describes generic families from their YNL specs.
-	specs *genl.Specs
 	// session is the shell's, whose locals completion also knows.
 	session *Session
 	// jsonProtos are the protocols nl.from_json met by name that nlsh
@@ -86,10 +83,10 @@ type Env struct {
 	// which runs on the line editor's goroutine.
 	nsMu  sync.Mutex
 	netns string
-	// lessons are the lessons and the one running (lesson.go).
-	lessons *lessonBook
+	// lessons are the lessons and the one running (lessonhost.go).
+	lessons *lessons.Module
 	// recvHook, when set, sees every datagram the Env's sockets receive,
-	// from whichever goroutine receives it (a lesson's, lesson_given.go).
+	// from whichever goroutine receives it (a lesson's).
 	recvHook atomic.Pointer[func([]byte)]
 }
 
@@ -114,8 +111,6 @@ func New(opts Options) *Env {
 		metaClass:  map[*lua.LTable]msgKind{},
 		sockets:    map[*socket]bool{},
 		nsFDs:      map[string]int{},
-		genls:      map[string]*genlNS{},
-		specs:      &genl.Specs{Finder: &ynl.Finder{Dirs: opts.YNLPath}},
 		netns:      opts.NetNS,
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
@@ -145,12 +140,12 @@ const maxValueStack = 64 << 10
 
 // Close closes the sockets the scripts left open and the Lua state.
 func (e *Env) Close() {
-	e.stopLesson()
+	e.lessons.Stop()
 	for s := range e.sockets {
 		s.close()
 	}
 	e.ClosePcap()
-	e.closeGenl()
+	e.genl.Close()
 	for _, fd := range e.nsFDs {
 		unix.Close(fd)
 	}
@@ -221,14 +216,16 @@ func (e *Env) setup() {
 	e.setupLazyGlobals()
 	e.constsOnUse(nl)
 	e.constsOnUse(L.Get(lua.GlobalsIndex).(*lua.LTable))
-	gm := e.openGenl(L)
+	e.genl = genlmod.New(genlHost{e}, L, e.opts.YNLPath)
+	gm := e.genl.Table()
 	L.SetGlobal("genl", gm)
 	L.PreloadModule("genl", func(L *lua.LState) int { L.Push(gm); return 1 })
 	L.SetGlobal("nl", nl)
 	L.PreloadModule("nl", func(L *lua.LState) int { L.Push(nl); return 1 })
 	e.setupHelp()
 	e.setupCalls()
-	e.openLessons(L)
+	e.lessons = lessons.New(lessonHost{e}, L)
+	L.SetGlobal("lesson", e.lessons.Table())
 }
 
 // funcTable is a table of the Go functions fns, sized for them: L.NewTable

@@ -223,7 +223,7 @@ func (e *Env) functionNames() map[*lua.LFunction]string {
 	if t, ok := e.sockMeta.RawGetString("__index").(*lua.LTable); ok {
 		walk(t, "sock:", 2)
 	}
-	walk(e.famMethods, "family:", 2)
+	walk(e.genl.Methods(), "family:", 2)
 	for _, n := range []string{"help", "show"} {
 		if f, ok := g.RawGetString(n).(*lua.LFunction); ok {
 			out[f] = n
@@ -231,7 +231,7 @@ func (e *Env) functionNames() map[*lua.LFunction]string {
 	}
 	if e.lessons != nil {
 		// lesson(n) calls the table: its __call is the function.
-		if f, ok := e.L.GetMetaField(e.lessons.module, "__call").(*lua.LFunction); ok {
+		if f, ok := e.L.GetMetaField(e.lessons.Table(), "__call").(*lua.LFunction); ok {
 			out[f] = "lesson"
 		}
 	}

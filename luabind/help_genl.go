@@ -23,7 +23,7 @@ func (e *Env) genlHelpTopic(topic string) (string, bool) {
 	if fam == "" || strings.ContainsAny(fam, "'\"(){}") {
 		return "", false
 	}
-	b := e.boundForCompletion(e.genlFor(""), fam)
+	b := e.genl.Bound(fam, linkTimeout)
 	if b == nil {
 		return "", false
 	}
@@ -42,10 +42,8 @@ func (e *Env) genlHelpTopic(topic string) (string, bool) {
 func (e *Env) genlHelpValue(v lua.LValue) (string, bool) {
 	switch x := v.(type) {
 	case *lua.LUserData:
-		if f, ok := x.Value.(*genlFamily); ok {
-			if b := e.boundForCompletion(f.g, f.name); b != nil {
-				return helptext.FamilyText(b), true
-			}
+		if b, ok := e.genl.FamilyBound(x, linkTimeout); ok && b != nil {
+			return helptext.FamilyText(b), true
 		}
 	case *lua.LTable:
 		mt := e.typeOf(x)

@@ -13,41 +13,8 @@ import (
 
 	"nlsh/engine"
 	"nlsh/engine/nstest"
+	"nlsh/luabind/lessons"
 )
-
-// TestLessonFiles checks that every lesson says all a learner needs.
-func TestLessonFiles(t *testing.T) {
-	infos, err := Lessons()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(infos) < 12 {
-		t.Fatalf("%d lessons, want at least the tutorial's twelve concepts", len(infos))
-	}
-	tutorial, err := os.ReadFile(filepath.Join("..", "docs", "tutorial.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, in := range infos {
-		for field, v := range map[string]string{"title": in.Title, "concept": in.Concept, "section": in.Section,
-			"task": in.Task, "solution": in.Solution, "check_with": in.Check, "mistake": in.Mistake, "mistake_says": in.Says} {
-			if v == "" {
-				t.Errorf("lesson %d has no %s", i+1, field)
-			}
-		}
-		if len(in.Hints) == 0 {
-			t.Errorf("lesson %d has no hints", i+1)
-		}
-		if !strings.Contains(string(tutorial), "## "+strings.Replace(in.Section, " ", ". ", 1)+"\n") {
-			t.Errorf("lesson %d names section %q, which docs/tutorial.md does not have", i+1, in.Section)
-		}
-		// The tutorial's list of lessons is this one.
-		row := fmt.Sprintf("| %d | %s | %s | §%s |\n", i+1, in.Title, in.Concept, in.Section)
-		if !strings.Contains(string(tutorial), row) {
-			t.Errorf("docs/tutorial.md's Lessons table lacks the row\n%s", row)
-		}
-	}
-}
 
 // lessonSession is a shell session in an Env: what a learner types.
 type lessonSession struct {
@@ -81,7 +48,7 @@ func (ls *lessonSession) do(src string) string {
 // a fresh start of it with the typical mistake is not, and stopping it
 // deletes its namespace and moves back.
 func TestLessons(t *testing.T) {
-	infos, err := Lessons()
+	infos, err := lessons.Infos()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +63,7 @@ func TestLessons(t *testing.T) {
 				t.Fatalf("lesson(%d) printed:\n%s", n, start)
 			}
 			ns := ls.e.NetNS()
-			if !strings.HasPrefix(ns, LessonPrefix) {
+			if !strings.HasPrefix(ns, lessons.NetnsPrefix) {
 				t.Fatalf("lesson(%d) left the Env in namespace %q", n, ns)
 			}
 			ls.do(in.Solution)
@@ -150,7 +117,7 @@ func TestLessonRefusals(t *testing.T) {
 func TestLessonList(t *testing.T) {
 	e, out := newEnv(t, "")
 	run(t, e, `lesson()`)
-	infos, _ := Lessons()
+	infos, _ := lessons.Infos()
 	for i, in := range infos {
 		if !strings.Contains(out.String(), fmt.Sprintf("%2d  %s", i+1, in.Title)) {
 			t.Errorf("lesson() lacks lesson %d %q:\n%s", i+1, in.Title, out)

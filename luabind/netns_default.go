@@ -60,13 +60,5 @@ func (e *Env) forgetNetNS(ns string) {
 			delete(e.sockets, s)
 		}
 	}
-	if g := e.genls[ns]; g != nil {
-		if g.sock != nil {
-			g.sock.close()
-		}
-		if g.policy != nil {
-			g.policy.Close()
-		}
-		delete(e.genls, ns)
-	}
+	e.genl.Forget(ns)
 }

@@ -42,7 +42,7 @@ func (e *Env) protocolNamed(name, ns string) (p *engine.Protocol, ok bool) {
 // protocol.
 func (e *Env) protocolNumbered(n int, ns string) *engine.Protocol {
 	if n == 16 {
-		return e.genlFor(ns).tab.Protocol()
+		return e.genl.Families(ns).Protocol()
 	}
 	if p := e.reg.ByNumber(n); p != nil {
 		return p

@@ -322,7 +322,7 @@ func (e *Env) sockRecv(L *lua.LState) int {
 // sockRequest is s:request(msg [, opts]); opts: timeout.
 func (e *Env) sockRequest(L *lua.LState) int {
 	s := e.openSocket(L)
-	L.Push(e.request(L, s, L.Get(2), requestOptions(L, 3, "request")))
+	L.Push(e.request(L, s, L.Get(2), luaarg.RequestOptions(L, 3, "request")))
 	return 1
 }
 

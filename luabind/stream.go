@@ -9,6 +9,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // Streams: a dump walked as it arrives (s:each, f:each). Nothing is kept
@@ -193,7 +194,7 @@ func (e *Env) streamIter(L *lua.LState, s *socket, p *engine.Protocol, req []byt
 func (e *Env) sockEach(L *lua.LState) int {
 	s := e.openSocket(L)
 	b := e.messageBytes(L, 2)
-	L.Push(e.streamIter(L, s, s.proto, b, "each", requestOptions(L, 3, "each")))
+	L.Push(e.streamIter(L, s, s.proto, b, "each", luaarg.RequestOptions(L, 3, "each")))
 	return 1
 }
 

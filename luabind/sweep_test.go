@@ -541,7 +541,7 @@ func (s *sweeper) newEnv() *Env {
 	seen := map[lua.LValue]bool{}
 	s.wrapAll(e.L.G.Global, seen, -1)
 	s.wrapAll(e.L.G.Registry, seen, -1)
-	for _, v := range []lua.LValue{e.methods, e.nestMeta, e.errMeta, e.rawMeta, e.sockMeta, e.famMeta, e.famMethods,
+	for _, v := range []lua.LValue{e.methods, e.nestMeta, e.errMeta, e.rawMeta, e.sockMeta, e.genl.Meta(), e.genl.Methods(),
 		e.lazyIndex, e.lazyNewIndex, e.msgToString, e.calls.bridge, e.calls.raise, e.calls.handle} {
 		if v != nil {
 			s.wrapAll(v, seen, -1)
@@ -703,7 +703,7 @@ func (s *sweeper) targets(e *Env) []sweepTarget {
 		self []lua.LValue
 	}{
 		{"socket", e.sockMeta, selfs["sock"]},
-		{"family", e.famMeta, selfs["family"]},
+		{"family", e.genl.Meta(), selfs["family"]},
 		{"error value", e.errMeta, selfs["err"]},
 		{"raw value", e.rawMeta, nil},
 		{"nested value", e.nestMeta, selfs["msg"]},

@@ -10,7 +10,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/engine/nstest"
-	"nlsh/luabind"
+	"nlsh/luabind/lessons"
 )
 
 // TestREPLLessons takes every lesson through the shell as a learner would:
@@ -18,12 +18,12 @@ import (
 // again, the typical mistake pasted, the check says what the kernel shows;
 // lesson.stop() deletes the lesson's namespace.
 func TestREPLLessons(t *testing.T) {
-	infos, err := luabind.Lessons()
+	infos, err := lessons.Infos()
 	if err != nil {
 		t.Fatal(err)
 	}
 	bin := buildREPL(t)
-	nsName := regexp.MustCompile(`namespace (` + regexp.QuoteMeta(luabind.LessonPrefix) + `\S+), made for this lesson`)
+	nsName := regexp.MustCompile(`namespace (` + regexp.QuoteMeta(lessons.NetnsPrefix) + `\S+), made for this lesson`)
 	gone := func(t *testing.T, ns string) {
 		t.Helper()
 		if _, err := os.Stat(filepath.Join(engine.NetNSDir, ns)); !os.IsNotExist(err) {

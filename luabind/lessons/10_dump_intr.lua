@@ -1,11 +1,11 @@
 -- Lesson 10: NLM_F_DUMP_INTR. The lesson changes the links while the
--- learner dumps them (lesson.go adds a bridge once the first datagram of a
+-- learner dumps them (interrupt.go adds a bridge once the first datagram of a
 -- link dump is read); the check wants a flagged message the kernel sent.
 return {
   title = 'NLM_F_DUMP_INTR',
   concept = 'objects changed during a dump: what follows the change is flagged',
   section = '6 Dumps',
-  -- lesson.go reads this: add a link when a link dump's first datagram is read.
+  -- run.go reads this: add a link when a link dump's first datagram is read.
   interrupt_link_dumps = true,
   task = [[
 The kernel writes a dump a datagram at a time, as you read it, so the objects may change

@@ -91,6 +91,18 @@ func Options(L *lua.LState, i int, fname string, keys []string, fn func(k string
 
 func optionList(keys []string) string { return strings.Join(keys, ", ") }
 
+// RequestOptions reads argument i of a call that sends a request: nil, or
+// a table of options (timeout). fname names the call in errors.
+func RequestOptions(L *lua.LState, i int, fname string) engine.RequestOptions {
+	var o engine.RequestOptions
+	Options(L, i, fname, []string{"timeout"}, func(k string, v lua.LValue) error {
+		d, err := Timeout(v)
+		o.Idle = d
+		return err
+	})
+	return o
+}
+
 // EventOptions reads the options table at index i of fname, a stream of
 // notifications: backlog, rcvbuf (into cfg, engine.EventRcvBuf unless
 // given), timeout and, where netns is not nil, netns.

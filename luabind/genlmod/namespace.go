@@ -1,4 +1,4 @@
-package luabind
+package genlmod
 
 import (
 	"context"
@@ -13,10 +13,10 @@ import (
 // requests go through, and a second one that only asks for policies (a
 // family is described when first needed, possibly while the first socket
 // is busy with a request).
-type genlNS struct {
+type namespace struct {
 	ns     string
 	tab    *genl.Table
-	sock   *socket
+	sock   Conn
 	policy *engine.Conn
 }
 
@@ -24,30 +24,33 @@ type genlNS struct {
 // a family (it answers at once; a hung describer would hang a trace).
 const describeTimeout = 5 * time.Second
 
-// genlFor returns the generic netlink state of namespace ns ("" is the
-// Env's own).
-func (e *Env) genlFor(ns string) *genlNS {
+// namespaceOf returns the generic netlink state of namespace ns ("" is
+// the host's default).
+func (m *Module) namespaceOf(ns string) *namespace {
 	if ns == "" {
-		ns = e.NetNS()
+		ns = m.host.NetNS()
 	}
-	if g := e.genls[ns]; g != nil {
+	if g := m.nss[ns]; g != nil {
 		return g
 	}
-	g := &genlNS{ns: ns}
-	g.tab = genl.NewTable(func(in genl.Info) (*genl.Family, error) { return e.describe(g, in) })
-	e.genls[ns] = g
+	g := &namespace{ns: ns}
+	g.tab = genl.NewTable(func(in genl.Info) (*genl.Family, error) { return m.describe(g, in) })
+	m.nss[ns] = g
 	return g
 }
 
+// Families is the family table of namespace ns ("" the host's default),
+// by which nl.socket('generic') and nl.from_json read generic netlink
+// there too.
+func (m *Module) Families(ns string) *genl.Table { return m.namespaceOf(ns).tab }
+
 // conn returns the namespace's generic socket, opening it on first use.
-func (e *Env) genlConn(g *genlNS) (*socket, error) {
-	if g.sock != nil && !g.sock.closed.Load() {
-		g.sock.endStream()
+func (m *Module) conn(g *namespace) (Conn, error) {
+	if g.sock != nil && !g.sock.Closed() {
+		g.sock.EndStream()
 		return g.sock, nil
 	}
-	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = g.ns
-	s, err := e.dial(16, g.tab.Protocol(), "generic", cfg)
+	s, err := m.host.Dial(g.ns, g.tab.Protocol())
 	if err != nil {
 		return nil, err
 	}
@@ -58,12 +61,12 @@ func (e *Env) genlConn(g *genlNS) (*socket, error) {
 // describe makes the description of a family: from its YNL spec, else
 // from the kernel's policy (a spec that fails to load is reported through
 // the family's Err, and the policy describes it meanwhile).
-func (e *Env) describe(g *genlNS, in genl.Info) (*genl.Family, error) {
-	f, specErr := e.specs.Describe(in)
+func (m *Module) describe(g *namespace, in genl.Info) (*genl.Family, error) {
+	f, specErr := m.specs.Describe(in)
 	if f != nil {
 		return f, nil
 	}
-	pf, err := e.policyFamily(g, in)
+	pf, err := m.policyFamily(g, in)
 	if specErr != nil {
 		return pf, specErr
 	}
@@ -71,12 +74,9 @@ func (e *Env) describe(g *genlNS, in genl.Info) (*genl.Family, error) {
 }
 
 // policyFamily describes a family from the kernel's policy dump.
-func (e *Env) policyFamily(g *genlNS, in genl.Info) (*genl.Family, error) {
+func (m *Module) policyFamily(g *namespace, in genl.Info) (*genl.Family, error) {
 	if g.policy == nil {
-		cfg := engine.DefaultConnConfig()
-		cfg.NetNS = g.ns
-		cfg.Guard = e.guard(16, g.tab.Protocol())
-		c, err := e.opts.Dial(16, cfg)
+		c, err := m.host.DialUntraced(g.ns, g.tab.Protocol())
 		if err != nil {
 			return nil, err
 		}
@@ -91,8 +91,23 @@ func (e *Env) policyFamily(g *genlNS, in genl.Info) (*genl.Family, error) {
 	return genl.PolicyFamily(in, pol)
 }
 
-func (e *Env) closeGenl() {
-	for _, g := range e.genls {
+// Forget closes the sockets of namespace ns and forgets its families,
+// before the namespace is deleted: they would keep it alive.
+func (m *Module) Forget(ns string) {
+	if g := m.nss[ns]; g != nil {
+		if g.sock != nil {
+			g.sock.Close()
+		}
+		if g.policy != nil {
+			g.policy.Close()
+		}
+		delete(m.nss, ns)
+	}
+}
+
+// Close closes the policy sockets (the host closes the others).
+func (m *Module) Close() {
+	for _, g := range m.nss {
 		if g.policy != nil {
 			g.policy.Close()
 		}

@@ -3,50 +3,13 @@ package luabind
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
 	"nlsh/engine"
-	"nlsh/luabind/luaarg"
 )
-
-// famSubscribe is f:subscribe(group [, opts]): an iterator over the
-// family's notifications to that multicast group, decoded, and a function
-// that closes the stream, as nl.events gives. opts: timeout (seconds of
-// quiet that end the loop), rcvbuf (default engine.EventRcvBuf), backlog
-// (bytes read ahead; default engine.ListenBacklog).
-func (e *Env) famSubscribe(L *lua.LState) int {
-	f := e.checkFamily(L, 1)
-	b := e.famBound(L, f)
-	group := L.CheckString(2)
-	id, ok := b.GroupID(group)
-	if !ok {
-		var names []string
-		for _, g := range b.Kernel.Groups {
-			names = append(names, g.Name)
-		}
-		if len(names) == 0 {
-			L.ArgError(2, fmt.Sprintf("%s has no multicast groups", b.Name))
-		}
-		L.ArgError(2, fmt.Sprintf("%s has no group '%s'%s; groups: %s", b.Name, group, luaarg.Suggestion(group, names), strings.Join(names, ", ")))
-	}
-	cfg := engine.DefaultConnConfig()
-	cfg.NetNS = f.g.ns
-	cfg.Groups = []uint32{id}
-	timeout, backlog := luaarg.EventOptions(L, 3, "subscribe", &cfg, nil)
-	s, err := e.dial(16, f.g.tab.Protocol(), b.Name+" "+group+" events", cfg)
-	if err != nil {
-		e.raise(L, "subscribe", err)
-	}
-	iter, closer := e.eventIter(L, s, timeout, backlog, "subscribe")
-	L.Push(iter)
-	L.Push(closer)
-	return 2
-}
 
 // eventIter iterates over the notifications a socket receives, decoded by
 // its protocol, read ahead by an engine.Listener so that slow work per
