@@ -676,7 +676,7 @@ func (w *jsonWriter) attrs(set *engine.AttrSet, attrs []engine.Attr) {
 		}
 		w.sep()
 		w.decoded(a.Value, a.Desc)
-		if a.Flags != 0 || addsNestFlag(a.Desc) {
+		if a.Flags != 0 || a.Desc.AddsNestFlag() {
 			w.nlaFlags(uint64(a.Flags))
 		}
 		w.end(']')
