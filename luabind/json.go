@@ -13,6 +13,7 @@ import (
 
 	"nlsh/engine"
 	"nlsh/luabind/luaarg"
+	"nlsh/luabind/show"
 )
 
 // JSON for jq: nl.json and nlsh --json write any value nlsh produces as
@@ -119,7 +120,7 @@ func (w *jsonWriter) fail(format string, args ...any) error {
 		switch {
 		case s.key == "":
 			fmt.Fprintf(&b, "[%d]", s.index)
-		case isIdent(s.key):
+		case show.IsIdent(s.key):
 			b.WriteByte('.')
 			b.WriteString(s.key)
 		default:
@@ -421,7 +422,7 @@ func listLen(t *lua.LTable) (int, bool) {
 // (as their text), then strings. skip lists keys written already; binary
 // lists keys whose string values are bytes.
 func (w *jsonWriter) object(t *lua.LTable, skip, binary map[string]bool) error {
-	keys, _ := tableKeys(t)
+	keys, _ := show.TableKeys(t)
 	w.begin('{')
 	for _, k := range keys {
 		var ks string
@@ -432,7 +433,7 @@ func (w *jsonWriter) object(t *lua.LTable, skip, binary map[string]bool) error {
 			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
 				return w.fail("a table key %s has no JSON form", x.String())
 			}
-			ks = number(x)
+			ks = show.Number(x)
 		default:
 			return w.fail("a table key that is %s cannot be a JSON object key", luaarg.TypeName(k))
 		}
@@ -511,7 +512,7 @@ func (w *jsonWriter) luaMessage(t *lua.LTable, r *engine.Record) error {
 	}
 	var sel *selScope
 	if c != nil && c.Struct != nil {
-		sel = &selScope{fields: fieldSelectors(t, c)}
+		sel = &selScope{fields: show.FieldSelectors(t, c)}
 		if err := w.luaFields(t, c.Struct, skip); err != nil {
 			return err
 		}
@@ -555,12 +556,12 @@ func (w *jsonWriter) luaMessage(t *lua.LTable, r *engine.Record) error {
 // rest writes the entries of t that skip does not list, sorted: a script's
 // own keys, decoded trailing bytes (_tail).
 func (w *jsonWriter) rest(t *lua.LTable, skip map[string]bool) error {
-	keys, _ := tableKeys(t)
+	keys, _ := show.TableKeys(t)
 	for _, k := range keys {
 		ks, ok := k.(lua.LString)
 		if !ok {
 			if n, isNum := k.(lua.LNumber); isNum {
-				ks = lua.LString(number(n))
+				ks = lua.LString(show.Number(n))
 			} else {
 				return w.fail("a table key that is %s cannot be a JSON object key", luaarg.TypeName(k))
 			}
@@ -884,7 +885,7 @@ func (s *selScope) lookup(name string) (string, bool) {
 						return en, true
 					}
 				}
-				return number(v), true
+				return show.Number(v), true
 			}
 		}
 	}
@@ -1042,7 +1043,7 @@ func (w *jsonWriter) pair(v lua.LValue, set *engine.AttrSet, sc *selScope) error
 	case lua.LString:
 		d, _ = set.ByName(string(x))
 	case lua.LNumber:
-		d, _ = set.ByName(number(x))
+		d, _ = set.ByName(show.Number(x))
 	default:
 		return w.value(v)
 	}
