@@ -17,6 +17,8 @@
 // lessons, behind lessons.Host (lessonhost.go), whose checks run in a
 // private Env that values are handed over to (handover.go). The
 // subpackage luaarg reads the arguments they all take alike: options
-// tables, timeouts, namespaces. Printing is the subpackage show, which asks
-// what a table is through show.Host (valuehost.go).
+// tables, timeouts, namespaces. Printing is the subpackage show, and JSON
+// (nl.json, nl.from_json) the subpackage luajson; both ask what a table is
+// through their Host, which valueHost provides (valuehost.go), and luabind
+// keeps only their entries (print.go, json.go).
 package luabind

@@ -18,6 +18,7 @@ import (
 	"nlsh/luabind/genlmod"
 	"nlsh/luabind/iproute"
 	"nlsh/luabind/lessons"
+	"nlsh/luabind/luajson"
 	"nlsh/luabind/show"
 	"nlsh/rtnl"
 )
@@ -60,7 +61,8 @@ type Env struct {
 	sockets      map[*socket]bool
 	trace        tracer
 	ip           *iproute.Module // the ip module, once loaded
-	printer      *show.Printer   // print, show and the REPL render with it
+	printer      *show.Printer   // show, the REPL and tostring of messages render with it
+	json         *luajson.Codec  // nl.json and nl.from_json
 	rtnl         *lua.LTable     // the rtnl module, once loaded
 	lazyStored   uint8           // the lazyGlobals stored in the globals, a bit each
 	nsFDs        map[string]int  // namespace files opened by nl.netns.fd
@@ -72,9 +74,6 @@ type Env struct {
 	readOnly atomic.Bool
 	// session is the shell's, whose locals completion also knows.
 	session *Session
-	// jsonProtos are the protocols nl.from_json met by name that nlsh
-	// does not describe (sock_diag, …), one each.
-	jsonProtos map[string]*engine.Protocol
 	// interrupted is an error value raised while the running chunk was
 	// being cancelled, which Run returns rather than the bare
 	// interruption (Lua code passing it on cannot run any more).
@@ -116,7 +115,9 @@ func New(opts Options) *Env {
 		netns:      opts.NetNS,
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
-	e.printer = show.New(e.L, &valueHost{e})
+	vh := &valueHost{e}
+	e.printer = show.New(e.L, vh)
+	e.json = luajson.New(e.L, vh)
 	e.setup()
 	return e
 }
@@ -212,8 +213,8 @@ func (e *Env) setup() {
 		"read_only": e.luaReadOnly,
 		"tuntap":    e.luaTuntap,
 
-		"json":      e.luaJSON,
-		"from_json": e.luaFromJSON,
+		"json":      e.json.LuaJSON,
+		"from_json": e.json.LuaFromJSON,
 
 		"_print_event": e.luaPrintEvent,
 	})
