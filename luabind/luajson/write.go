@@ -53,7 +53,6 @@ type jsonStep struct {
 
 type writer struct {
 	*Codec
-	route  *engine.Protocol // written as no protocol
 	buf    []byte
 	out    io.Writer // nil: buf gathers the whole document
 	werr   error     // the first error writing to out
@@ -67,7 +66,7 @@ type writer struct {
 }
 
 func (c *Codec) newWriter(out io.Writer, opts Options) *writer {
-	w := &writer{Codec: c, route: c.h.Route(), out: out, indent: opts.Indent, onPath: map[*lua.LTable]bool{}}
+	w := &writer{Codec: c, out: out, indent: opts.Indent, onPath: map[*lua.LTable]bool{}}
 	if out != nil {
 		w.buf = make([]byte, 0, jsonFlushSize+jsonFlushSize/4)
 	}

@@ -151,7 +151,7 @@ func (w *writer) header(h engine.Header) {
 // message type's name), and its class when the header does not tell it (a
 // message built before its type was set).
 func (w *writer) messageIdentity(p *engine.Protocol, mt *engine.MsgType, c *engine.Class) {
-	if p != nil && p != w.route {
+	if p != nil && p != w.h.Route() {
 		w.key("protocol")
 		w.str(p.Name)
 	}
