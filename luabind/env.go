@@ -115,7 +115,7 @@ func New(opts Options) *Env {
 		netns:      opts.NetNS,
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
-	vh := &valueHost{e}
+	vh := valueHost{e}
 	e.printer = show.New(e.L, vh)
 	e.json = luajson.New(e.L, vh)
 	e.setup()
