@@ -454,6 +454,28 @@ func (d *AttrDesc) InnerSet() *AttrSet {
 	return nil
 }
 
+// AddsNestFlag reports whether the encoder sets NLA_F_NESTED on an
+// attribute described by d unless told otherwise (any of a sub-message's
+// formats counts: nla_flags 0 where it was not needed changes nothing). A
+// kernel that left the flag off is then told so, as nla_flags 0.
+func (d *AttrDesc) AddsNestFlag() bool {
+	if d == nil {
+		return false
+	}
+	if d.NestFlag {
+		return true
+	}
+	if d.Kind == SubMsg {
+		for _, f := range d.Sub.Formats {
+			if f.NestFlag {
+				return true
+			}
+		}
+		return d.Sub.Default != nil && d.Sub.Default.NestFlag
+	}
+	return false
+}
+
 // SubMessage chooses an attribute's payload format from the value of a sibling
 // attribute (IFLA_INFO_KIND for IFLA_INFO_DATA), failing that of an attribute
 // of an enclosing set (TCA_KIND for TCA_STATS2's TCA_STATS_APP), failing that

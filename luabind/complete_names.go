@@ -6,6 +6,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/show"
 )
 
 // Completion of names: globals, keywords, locals the text declares, and
@@ -96,7 +97,7 @@ func (c *completer) field(v lua.LValue, name string) lua.LValue {
 // are all completion needs.
 var headerStub = func() *lua.LTable {
 	t := &lua.LTable{}
-	for _, k := range headerKeys {
+	for _, k := range show.HeaderKeys {
 		t.RawSetString(k, lua.LNumber(0))
 	}
 	return t
@@ -143,7 +144,7 @@ func (c *completer) completeName(sc *scan, before string) ([]string, int) {
 			return nil, 0
 		}
 		c.e.L.G.Global.ForEach(func(k, _ lua.LValue) {
-			if s, ok := k.(lua.LString); ok && isIdent(string(s)) {
+			if s, ok := k.(lua.LString); ok && show.IsIdent(string(s)) {
 				names = append(names, string(s))
 			}
 		})
@@ -155,12 +156,12 @@ func (c *completer) completeName(sc *scan, before string) ([]string, int) {
 		if keys := c.ipKeyNames(sc); keys != nil && sc.top().tokens <= 1 {
 			names = append(names, keys...)
 		}
-		for k := range luaKeywords {
+		for k := range show.LuaKeywords {
 			names = append(names, k)
 		}
 		for _, m := range reLocals().FindAllStringSubmatch(sc.text, -1) {
 			for _, n := range strings.Split(m[1]+","+m[2], ",") {
-				if n = strings.TrimSpace(n); isIdent(n) {
+				if n = strings.TrimSpace(n); show.IsIdent(n) {
 					names = append(names, n)
 				}
 			}
@@ -199,7 +200,7 @@ func (c *completer) keysOf(v lua.LValue, methods bool) []string {
 		names := c.messageKeys(c.e.classOf(t), methods)
 		if !methods {
 			t.ForEach(func(k, _ lua.LValue) {
-				if s, ok := k.(lua.LString); ok && isIdent(string(s)) {
+				if s, ok := k.(lua.LString); ok && show.IsIdent(string(s)) {
 					names = append(names, string(s))
 				}
 			})
@@ -213,7 +214,7 @@ func (c *completer) keysOf(v lua.LValue, methods bool) []string {
 		case *lua.LTable:
 			x.ForEach(func(k, val lua.LValue) {
 				s, ok := k.(lua.LString)
-				if !ok || !isIdent(string(s)) || strings.HasPrefix(string(s), "_") {
+				if !ok || !show.IsIdent(string(s)) || strings.HasPrefix(string(s), "_") {
 					return
 				}
 				if _, isFn := val.(*lua.LFunction); methods && !isFn {

@@ -8,6 +8,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/show"
 )
 
 // Which message a completion is about, when the text names it through
@@ -123,7 +124,7 @@ func (c *completer) inferredClass(sc *scan, recv string, depth int) *engine.Clas
 		}
 		return nil
 	}
-	if !isIdent(recv) {
+	if !show.IsIdent(recv) {
 		return nil
 	}
 	// for _, recv in ipairs(LIST): recv is an element of LIST.
@@ -152,7 +153,7 @@ func (c *completer) listClass(sc *scan, list string, depth int) *engine.Class {
 		}
 		return nil
 	}
-	if !isIdent(list) {
+	if !show.IsIdent(list) {
 		return c.inferredClass(sc, list, depth+1) // a list inside a list
 	}
 	re, err := regexp.Compile(`\b` + regexp.QuoteMeta(list) + `\s*=\s*([A-Za-z_][\w.:]*)\s*[({]`)

@@ -3,6 +3,8 @@ package luabind
 import (
 	"strconv"
 	"strings"
+
+	"nlsh/luabind/show"
 )
 
 // scanLua reads Lua source up to the cursor well enough for completion: it
@@ -66,7 +68,7 @@ func scanLua(text string) *scan {
 				j++
 			}
 			word := text[i:j]
-			if luaKeywords[word] {
+			if show.LuaKeywords[word] {
 				s.token(tokOther, word)
 			} else {
 				s.token(tokIdent, word)

@@ -131,35 +131,13 @@ func (e *Env) pairToLua(set *engine.AttrSet, a *engine.Attr) *lua.LTable {
 	} else {
 		p.Append(e.toLua(a.Value))
 	}
-	if a.Flags != 0 || addsNestFlag(a.Desc) {
+	if a.Flags != 0 || a.Desc.AddsNestFlag() {
 		// nla_flags 0 where the encoder would set NLA_F_NESTED itself
 		// (generic netlink's nests): the kernel left it off, and so will
 		// the message, encoded again.
 		p.RawSetString("nla_flags", lua.LNumber(a.Flags))
 	}
 	return p
-}
-
-// addsNestFlag reports whether the encoder sets NLA_F_NESTED on an
-// attribute described by d unless told otherwise (any of a sub-message's
-// formats counts: nla_flags 0 where it was not needed changes nothing). A
-// kernel that left the flag off is then told so, as nla_flags 0.
-func addsNestFlag(d *engine.AttrDesc) bool {
-	if d == nil {
-		return false
-	}
-	if d.NestFlag {
-		return true
-	}
-	if d.Kind == engine.SubMsg {
-		for _, f := range d.Sub.Formats {
-			if f.NestFlag {
-				return true
-			}
-		}
-		return d.Sub.Default != nil && d.Sub.Default.NestFlag
-	}
-	return false
 }
 
 // fromLua converts a Lua value to the loose form the engine's encoder reads.

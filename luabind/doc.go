@@ -1,6 +1,6 @@
 // Package luabind connects Lua (gopher-lua) to the engine: the modules nl,
-// rtnl and bit, message tables with lazy decoding, sockets, constants, error
-// values and printing. It knows the engine's descriptions and codec but not
+// rtnl and bit, message tables with lazy decoding, sockets, constants and
+// error values. It knows the engine's descriptions and codec but not
 // how sockets work inside; it holds no package-level mutable state: all of it
 // lives in an Env, one per Lua state. The texts help() prints and
 // docs/reference.md holds are written by the subpackage helptext, from the
@@ -17,5 +17,8 @@
 // lessons, behind lessons.Host (lessonhost.go), whose checks run in a
 // private Env that values are handed over to (handover.go). The
 // subpackage luaarg reads the arguments they all take alike: options
-// tables, timeouts, namespaces.
+// tables, timeouts, namespaces. Printing is the subpackage show, and JSON
+// (nl.json, nl.from_json) the subpackage luajson; both ask what a table is
+// through their Host, which valueHost provides (valuehost.go), and luabind
+// keeps only their entries (print.go, json.go).
 package luabind

@@ -18,6 +18,8 @@ import (
 	"nlsh/luabind/genlmod"
 	"nlsh/luabind/iproute"
 	"nlsh/luabind/lessons"
+	"nlsh/luabind/luajson"
+	"nlsh/luabind/show"
 	"nlsh/rtnl"
 )
 
@@ -59,6 +61,8 @@ type Env struct {
 	sockets      map[*socket]bool
 	trace        tracer
 	ip           *iproute.Module // the ip module, once loaded
+	printer      *show.Printer   // show, the REPL and tostring of messages render with it
+	json         *luajson.Codec  // nl.json and nl.from_json
 	rtnl         *lua.LTable     // the rtnl module, once loaded
 	lazyStored   uint8           // the lazyGlobals stored in the globals, a bit each
 	nsFDs        map[string]int  // namespace files opened by nl.netns.fd
@@ -70,9 +74,6 @@ type Env struct {
 	readOnly atomic.Bool
 	// session is the shell's, whose locals completion also knows.
 	session *Session
-	// jsonProtos are the protocols nl.from_json met by name that nlsh
-	// does not describe (sock_diag, …), one each.
-	jsonProtos map[string]*engine.Protocol
 	// interrupted is an error value raised while the running chunk was
 	// being cancelled, which Run returns rather than the bare
 	// interruption (Lua code passing it on cannot run any more).
@@ -114,6 +115,9 @@ func New(opts Options) *Env {
 		netns:      opts.NetNS,
 	}
 	e.trace = tracer{mode: TraceOff, w: opts.TraceOut}
+	vh := valueHost{e}
+	e.printer = show.New(e.L, vh)
+	e.json = luajson.New(e.L, vh)
 	e.setup()
 	return e
 }
@@ -170,7 +174,10 @@ func (e *Env) setup() {
 	e.msgToString = L.NewFunction(e.luaMsgToString)
 	e.nestMeta = L.CreateTable(0, 2)
 	e.nestMeta.RawSetString("__index", e.methods)
-	e.nestMeta.RawSetString("__tostring", L.NewFunction(e.luaNestToString))
+	e.nestMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(e.printer.Nest(L.CheckTable(1))))
+		return 1
+	}))
 	e.errMeta = L.CreateTable(0, 2)
 	e.errMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
@@ -183,7 +190,7 @@ func (e *Env) setup() {
 	e.rawMeta = L.CreateTable(0, 1)
 	e.rawMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
-		L.Push(lua.LString("raw" + quoteHex(lua.LVAsString(t.RawGetString("bytes")))))
+		L.Push(lua.LString("raw" + show.QuoteHex(lua.LVAsString(t.RawGetString("bytes")))))
 		return 1
 	}))
 	e.setupSocketMeta()
@@ -206,8 +213,8 @@ func (e *Env) setup() {
 		"read_only": e.luaReadOnly,
 		"tuntap":    e.luaTuntap,
 
-		"json":      e.luaJSON,
-		"from_json": e.luaFromJSON,
+		"json":      e.json.LuaJSON,
+		"from_json": e.json.LuaFromJSON,
 
 		"_print_event": e.luaPrintEvent,
 	})
@@ -460,7 +467,7 @@ func (e *Env) tostring(L *lua.LState, v lua.LValue) string {
 func (e *Env) Run(ctx context.Context, name, src string, args []string) ([]lua.LValue, error) {
 	fn, err := e.L.Load(strings.NewReader(src), name)
 	if err != nil {
-		return nil, syntaxError(name, src, err)
+		return nil, show.SyntaxErrorOf(name, src, err)
 	}
 	return e.runFn(ctx, fn, name, args)
 }
@@ -507,23 +514,6 @@ func (e *Env) runFn(ctx context.Context, fn *lua.LFunction, name string, args []
 // ErrorText says.
 func (e *Env) FormatError(err error) string { return e.ErrorText(err) }
 
-func (e *Env) safeToString(v lua.LValue) string {
-	// A protected call, not recover: a Lua error recovered from L.Call
-	// leaves the state's call stack behind, which corrupts later calls.
-	fn := e.L.GetMetaField(v, "__tostring")
-	if fn == lua.LNil {
-		return v.String()
-	}
-	top := e.L.GetTop()
-	defer e.L.SetTop(top)
-	e.L.Push(fn)
-	e.L.Push(v)
-	if err := e.pcall(e.L, "tostring", 1, 1, nil); err != nil {
-		return v.String()
-	}
-	return lua.LVAsString(e.L.Get(-1))
-}
-
 // Compiles reports whether src parses as a Lua chunk.
 func (e *Env) Compiles(src string) bool { return e.CompileError(src) == nil }
 
@@ -531,19 +521,4 @@ func (e *Env) Compiles(src string) bool { return e.CompileError(src) == nil }
 func (e *Env) CompileError(src string) error {
 	_, err := e.L.Load(strings.NewReader(src), "stdin")
 	return err
-}
-
-// Show renders values as the REPL and -e print them: tab-separated, message
-// tables in full, other tables on one line.
-func (e *Env) Show(vals []lua.LValue) string {
-	parts := make([]string, len(vals))
-	for i, v := range vals {
-		if t, ok := v.(*lua.LTable); ok && e.L.GetMetaField(t, "__tostring") == lua.LNil {
-			p := &printer{e: e}
-			parts[i] = p.luaTable(t)
-			continue
-		}
-		parts[i] = e.safeToString(v)
-	}
-	return strings.Join(parts, "\t")
 }

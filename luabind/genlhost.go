@@ -7,7 +7,6 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
-	"nlsh/genl"
 	"nlsh/luabind/genlmod"
 )
 
@@ -90,10 +89,3 @@ func (c *genlConn) Close() {
 	c.s.close()
 	delete(c.e.sockets, c.s)
 }
-
-// genlFor is generic netlink in namespace ns ("" the default) as
-// nl.from_json reads it: its family table, which the genl module keeps.
-func (e *Env) genlFor(ns string) genlFamilies { return genlFamilies{tab: e.genl.Families(ns)} }
-
-// genlFamilies holds a namespace's family table.
-type genlFamilies struct{ tab *genl.Table }

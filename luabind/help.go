@@ -11,6 +11,7 @@ import (
 	"nlsh/engine"
 	"nlsh/luabind/helptext"
 	"nlsh/luabind/iproute"
+	"nlsh/luabind/show"
 )
 
 // help() and show(): the shell explains itself from the same descriptions
@@ -91,7 +92,7 @@ func (e *Env) helpValue(v lua.LValue) string {
 			return "a nested attribute value or record: .attrs holds its {name, value} pairs, and it has\n" +
 				"the message methods get and get_all (help('msg')).\n"
 		}
-		keys, _ := tableKeys(x)
+		keys, _ := show.TableKeys(x)
 		return fmt.Sprintf("a table with %d entries; show(t) prints it.\n", len(keys))
 	case *lua.LUserData:
 		if x.Metatable == e.sockMeta {
@@ -125,9 +126,9 @@ func (e *Env) numberText(n lua.LNumber) string {
 		}
 	}
 	if len(names) == 0 {
-		return fmt.Sprintf("%s is a number no constant has.\n", number(n))
+		return fmt.Sprintf("%s is a number no constant has.\n", show.Number(n))
 	}
-	return fmt.Sprintf("%s is the value of %s.\nhelp('NAME') (quoted) explains one.\n", number(n), helptext.ListSome(names, 12))
+	return fmt.Sprintf("%s is the value of %s.\nhelp('NAME') (quoted) explains one.\n", show.Number(n), helptext.ListSome(names, 12))
 }
 
 // helpTopic explains a name: a function, module, class, constant,

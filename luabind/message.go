@@ -6,6 +6,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/show"
 )
 
 // Message tables. A constructed message is a plain table whose metatable
@@ -112,6 +113,17 @@ func (e *Env) classOf(t *lua.LTable) *engine.Class {
 	return nil
 }
 
+// isMessage reports whether t is a message table (constructed or decoded),
+// which prints as a message rather than as a table.
+func (e *Env) isMessage(t *lua.LTable) bool {
+	if e.lazyOf(t) != nil {
+		return true
+	}
+	mt, ok := t.Metatable.(*lua.LTable)
+	_, known := e.metaClass[mt]
+	return ok && known
+}
+
 // protoOf returns the protocol of a message table: the one it was decoded
 // from or built for, else NETLINK_ROUTE.
 func (e *Env) protoOf(t *lua.LTable) *engine.Protocol {
@@ -170,8 +182,8 @@ func (e *Env) newMessage(p *engine.Protocol, c *engine.Class, init *lua.LTable) 
 		n += len(c.Struct.Fields)
 	}
 	t := e.L.CreateTable(0, n)
-	h := e.L.CreateTable(0, len(headerKeys))
-	for _, k := range headerKeys {
+	h := e.L.CreateTable(0, len(show.HeaderKeys))
+	for _, k := range show.HeaderKeys {
 		h.RawSetString(k, lua.LNumber(0))
 	}
 	t.RawSetString("header", h)
@@ -207,8 +219,6 @@ func (e *Env) newMessage(p *engine.Protocol, c *engine.Class, init *lua.LTable) 
 	}
 	return t
 }
-
-var headerKeys = []string{"length", "type", "flags", "sequence_number", "pid"}
 
 // newLazy wraps a received rtnetlink message in a lazy table.
 func (e *Env) newLazy(m engine.Message) *lua.LTable { return e.newLazyWith(e.route, m) }
@@ -536,7 +546,7 @@ func (e *Env) luaEncode(L *lua.LState) int {
 
 func (e *Env) luaMsgToString(L *lua.LState) int {
 	t := L.CheckTable(1)
-	L.Push(lua.LString(e.format(t)))
+	L.Push(lua.LString(e.printer.Message(t)))
 	return 1
 }
 

@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"context"
+	"nlsh/luabind/show"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -73,7 +74,7 @@ func (s *Session) Run(ctx context.Context, src string) ([]lua.LValue, error) {
 	code, names := rewriteLocals(src)
 	fn, err := s.e.L.Load(strings.NewReader(code), "stdin")
 	if err != nil {
-		return nil, syntaxError("stdin", src, err)
+		return nil, show.SyntaxErrorOf("stdin", src, err)
 	}
 	for _, n := range names {
 		s.declared[n] = true
@@ -203,7 +204,7 @@ func luaTokens(src string) []luaToken {
 				j++
 			}
 			k := tokIdent
-			if luaKeywords[src[i:j]] {
+			if show.LuaKeywords[src[i:j]] {
 				k = tokOther
 			}
 			toks = append(toks, luaToken{k, src[i:j], i})

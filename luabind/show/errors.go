@@ -1,9 +1,11 @@
-package luabind
+package show
 
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -15,7 +17,7 @@ const maxTraceback = 6
 // went wrong, then a short traceback. A syntax error says where in plain
 // words; an error value uses its __tostring; any other table is shown as
 // the printer shows it rather than as its address.
-func (e *Env) ErrorText(err error) string {
+func (pr *Printer) ErrorText(err error) string {
 	var ae *lua.ApiError
 	if !errors.As(err, &ae) {
 		return err.Error()
@@ -33,20 +35,20 @@ func (e *Env) ErrorText(err error) string {
 	case lua.LString:
 		msg = string(x)
 	case *lua.LTable:
-		if e.L.GetMetaField(x, "__tostring") != lua.LNil {
-			msg = e.safeToString(x)
+		if pr.L.GetMetaField(x, "__tostring") != lua.LNil {
+			msg = pr.h.ToString(x)
 			if msg == "" {
 				// A __tostring that gave nothing to show (an empty
 				// string, a table): the entries.
-				s, _ := e.newPrinter().entries(x)
+				s, _ := pr.printer().entries(x)
 				msg = "error " + s
 			}
 		} else {
-			s, _ := e.newPrinter().inline(x)
+			s, _ := pr.printer().inline(x)
 			msg = "error " + s
 		}
 	default:
-		msg = "error " + e.safeToString(x)
+		msg = "error " + pr.h.ToString(x)
 	}
 	if tb := shortTraceback(ae.StackTrace); tb != "" {
 		msg += "\n" + tb
@@ -54,15 +56,21 @@ func (e *Env) ErrorText(err error) string {
 	return msg
 }
 
+// gopher-lua's syntax errors, read with expressions compiled on first use:
+// most sessions have none.
 var (
-	reSyntaxAt  = lazyRE(`^(.*?) line:(\d+)\(column:(\d+)\) near '(.*)':\s+(.*?)\s*$`)
-	reSyntaxEOF = lazyRE(`^(.*?) at EOF:\s+(.*?)\s*$`)
+	reSyntaxAt = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(.*?) line:(\d+)\(column:(\d+)\) near '(.*)':\s+(.*?)\s*$`)
+	})
+	reSyntaxEOF = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(.*?) at EOF:\s+(.*?)\s*$`)
+	})
 )
 
 // tidySyntax words a syntax error whose source is not at hand (so the
-// line of an error at the end is not known) as syntaxError does.
+// line of an error at the end is not known) as SyntaxErrorOf does.
 func tidySyntax(s string) string {
-	err := syntaxError("", "", &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(s)})
+	err := SyntaxErrorOf("", "", &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(s)})
 	var ae *lua.ApiError
 	if errors.As(err, &ae) {
 		if se, ok := ae.Cause.(*SyntaxError); ok {
@@ -94,10 +102,10 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s:%d: %s near '%s'", e.Chunk, e.Line, e.Msg, e.Near)
 }
 
-// syntaxError turns the error of loading src into a SyntaxError when it is
+// SyntaxErrorOf turns the error of loading src into a SyntaxError when it is
 // one; gopher-lua leaves out the line of an error at the end of a chunk,
 // which is the chunk's last line.
-func syntaxError(name, src string, err error) error {
+func SyntaxErrorOf(name, src string, err error) error {
 	var ae *lua.ApiError
 	if !errors.As(err, &ae) || ae.Type != lua.ApiErrorSyntax {
 		return err

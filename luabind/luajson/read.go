@@ -1,4 +1,4 @@
-package luabind
+package luajson
 
 import (
 	"encoding/hex"
@@ -11,6 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"nlsh/engine"
+	"nlsh/luabind/luaarg"
 )
 
 // nl.from_json reads JSON back into Lua values: objects become tables,
@@ -30,10 +31,10 @@ import (
 // maxJSONNesting bounds how deep arrays and objects may nest in the text.
 const maxJSONNesting = 1000
 
-// FromJSON reads every JSON document in text (one, or several separated by
+// Read reads every JSON document in text (one, or several separated by
 // white space, as nlsh --json prints them) and returns one Lua value each.
-func (e *Env) FromJSON(text string) ([]lua.LValue, error) {
-	r := &jsonReader{e: e, s: text}
+func (c *Codec) Read(text string) ([]lua.LValue, error) {
+	r := &reader{Codec: c, s: text}
 	var out []lua.LValue
 	for {
 		r.space()
@@ -45,7 +46,7 @@ func (e *Env) FromJSON(text string) ([]lua.LValue, error) {
 			return nil, err
 		}
 		if pm != nil {
-			v = e.newLazyGroup(pm.p, []engine.Message{pm.m}, nil)[0]
+			v = c.h.Messages(pm.p, []engine.Message{pm.m})[0]
 		}
 		out = append(out, v)
 	}
@@ -68,8 +69,8 @@ type jsonMember struct {
 	pm  *pendingMsg
 }
 
-type jsonReader struct {
-	e     *Env
+type reader struct {
+	*Codec
 	s     string
 	i     int
 	depth int
@@ -80,7 +81,7 @@ type jsonReader struct {
 }
 
 // syntax reports malformed text at the reader's position.
-func (r *jsonReader) syntax(format string, args ...any) error {
+func (r *reader) syntax(format string, args ...any) error {
 	line, col := 1, 1
 	for i := 0; i < r.i && i < len(r.s); i++ {
 		if r.s[i] == '\n' {
@@ -93,7 +94,7 @@ func (r *jsonReader) syntax(format string, args ...any) error {
 }
 
 // near names what is at the reader's position, for errors.
-func (r *jsonReader) near() string {
+func (r *reader) near() string {
 	if r.i >= len(r.s) {
 		return "the end of the text"
 	}
@@ -101,7 +102,7 @@ func (r *jsonReader) near() string {
 	return strconv.QuoteRune(c)
 }
 
-func (r *jsonReader) space() {
+func (r *reader) space() {
 	for r.i < len(r.s) {
 		switch r.s[r.i] {
 		case ' ', '\t', '\n', '\r':
@@ -113,7 +114,7 @@ func (r *jsonReader) space() {
 }
 
 // value reads one value. A message comes back as pm, not yet a table.
-func (r *jsonReader) value() (v lua.LValue, pm *pendingMsg, err error) {
+func (r *reader) value() (v lua.LValue, pm *pendingMsg, err error) {
 	r.space()
 	if r.i >= len(r.s) {
 		return nil, nil, r.syntax("the text ends where a value should be")
@@ -143,7 +144,7 @@ func (r *jsonReader) value() (v lua.LValue, pm *pendingMsg, err error) {
 	return nil, nil, r.syntax("%s where a value should be", r.near())
 }
 
-func (r *jsonReader) nest() error {
+func (r *reader) nest() error {
 	r.depth++
 	if r.depth > maxJSONNesting {
 		return r.syntax("arrays and objects nested more than %d deep", maxJSONNesting)
@@ -151,7 +152,7 @@ func (r *jsonReader) nest() error {
 	return nil
 }
 
-func (r *jsonReader) array() (lua.LValue, error) {
+func (r *reader) array() (lua.LValue, error) {
 	if err := r.nest(); err != nil {
 		return nil, err
 	}
@@ -162,7 +163,7 @@ func (r *jsonReader) array() (lua.LValue, error) {
 	r.space()
 	if r.i < len(r.s) && r.s[r.i] == ']' {
 		r.i++
-		return r.e.L.CreateTable(0, 0), nil
+		return r.L.CreateTable(0, 0), nil
 	}
 	for {
 		v, pm, err := r.value()
@@ -185,8 +186,8 @@ func (r *jsonReader) array() (lua.LValue, error) {
 		return nil, r.syntax("%s after an array element (expected ',' or ']')", r.near())
 	}
 	elems := r.elems[start:]
-	r.e.groupPending(elems)
-	t := r.e.L.CreateTable(len(elems), 0)
+	r.groupPending(elems)
+	t := r.L.CreateTable(len(elems), 0)
 	for i, el := range elems {
 		if el.val != lua.LNil {
 			t.RawSetInt(i+1, el.val)
@@ -197,7 +198,7 @@ func (r *jsonReader) array() (lua.LValue, error) {
 
 // groupPending turns the messages among members into decoded message
 // tables, one group per protocol.
-func (e *Env) groupPending(members []jsonMember) {
+func (c *Codec) groupPending(members []jsonMember) {
 	var byProto map[*engine.Protocol][]int
 	for i, m := range members {
 		if m.pm == nil {
@@ -213,13 +214,13 @@ func (e *Env) groupPending(members []jsonMember) {
 		for j, i := range idx {
 			msgs[j] = members[i].pm.m
 		}
-		for j, t := range e.newLazyGroup(p, msgs, nil) {
+		for j, t := range c.h.Messages(p, msgs) {
 			members[idx[j]].val, members[idx[j]].pm = t, nil
 		}
 	}
 }
 
-func (r *jsonReader) object() (lua.LValue, *pendingMsg, error) {
+func (r *reader) object() (lua.LValue, *pendingMsg, error) {
 	if err := r.nest(); err != nil {
 		return nil, nil, err
 	}
@@ -230,7 +231,7 @@ func (r *jsonReader) object() (lua.LValue, *pendingMsg, error) {
 	r.space()
 	if r.i < len(r.s) && r.s[r.i] == '}' {
 		r.i++
-		return r.e.L.CreateTable(0, 0), nil, nil
+		return r.L.CreateTable(0, 0), nil, nil
 	}
 	for {
 		r.space()
@@ -271,20 +272,19 @@ func (r *jsonReader) object() (lua.LValue, *pendingMsg, error) {
 // finishObject makes the table of an object: bytes for {"hex": …}, a
 // message for an object with header and attrs, a nest (with the message
 // methods) for another object with attrs.
-func (r *jsonReader) finishObject(members []jsonMember) (lua.LValue, *pendingMsg, error) {
-	e := r.e
+func (r *reader) finishObject(members []jsonMember) (lua.LValue, *pendingMsg, error) {
 	if len(members) == 1 && members[0].key == "hex" {
 		if s, ok := members[0].val.(lua.LString); ok {
 			if b, err := hex.DecodeString(string(s)); err == nil {
-				return e.rawValue(b), nil, nil
+				return r.h.RawValue(b), nil, nil
 			}
 		}
 	}
-	e.groupPending(members)
-	t := e.L.CreateTable(0, len(members))
+	r.groupPending(members)
+	t := r.L.CreateTable(0, len(members))
 	for _, m := range members {
 		v := m.val
-		if (m.key == "_tail" || m.key == "payload") && isRaw(e, v) {
+		if (m.key == "_tail" || m.key == "payload") && r.isRaw(v) {
 			// Decoded messages hold these as strings.
 			v = v.(*lua.LTable).RawGetString("bytes")
 		}
@@ -298,13 +298,8 @@ func (r *jsonReader) finishObject(members []jsonMember) (lua.LValue, *pendingMsg
 	if ht, ok := t.RawGetString("header").(*lua.LTable); ok && plainTable(ht) {
 		return r.message(t, ht)
 	}
-	t.Metatable = e.nestMeta
+	r.h.Nest(t)
 	return t, nil, nil
-}
-
-func isRaw(e *Env, v lua.LValue) bool {
-	t, ok := v.(*lua.LTable)
-	return ok && t.Metatable == e.rawMeta
 }
 
 // fixPairs moves the third element of each attribute pair, {"nla_flags":
@@ -331,11 +326,10 @@ var identityKeys = []string{"protocol", "genl_family", "class", "event"}
 // message makes a message of table t (with header ht): a decoded message
 // of its bytes when its header tells its class and it encodes, else a
 // message table as a script builds one.
-func (r *jsonReader) message(t, ht *lua.LTable) (lua.LValue, *pendingMsg, error) {
-	e := r.e
-	p := e.route
+func (r *reader) message(t, ht *lua.LTable) (lua.LValue, *pendingMsg, error) {
+	p := r.h.Route()
 	if name, ok := t.RawGetString("protocol").(lua.LString); ok {
-		p = e.jsonProtocol(string(name))
+		p = r.protocol(string(name))
 	}
 	family, _ := t.RawGetString("genl_family").(lua.LString)
 	class, _ := t.RawGetString("class").(lua.LString)
@@ -348,12 +342,12 @@ func (r *jsonReader) message(t, ht *lua.LTable) (lua.LValue, *pendingMsg, error)
 	}
 	var c *engine.Class
 	told := false
-	if h, err := e.headerFrom(ht, nil); err == nil {
-		if g := e.genlFor(""); p == g.tab.Protocol() && family != "" {
+	if h, err := r.h.Header(ht); err == nil {
+		if tab := r.h.Families(); p == tab.Protocol() && family != "" {
 			// Family ids are given out per boot and namespace: the name
 			// says which family, and this namespace's id is the one to use.
-			if b := g.tab.ByID(h.Type); b == nil || b.Name != string(family) {
-				b = g.tab.ByName(string(family))
+			if b := tab.ByID(h.Type); b == nil || b.Name != string(family) {
+				b = tab.ByName(string(family))
 				if b == nil {
 					return nil, nil, fmt.Errorf("generic netlink family '%s' is not known here yet: genl.family('%s') looks it up", family, family)
 				}
@@ -375,11 +369,11 @@ func (r *jsonReader) message(t, ht *lua.LTable) (lua.LValue, *pendingMsg, error)
 			c, told = cc, false
 		}
 	}
-	t.Metatable = e.jsonMessageMeta(p, c)
+	r.h.MakeMessage(t, p, c)
 	if !told {
 		return t, nil, nil
 	}
-	b, err := e.encodeTable(t)
+	b, err := r.h.Encode(t)
 	if err != nil || len(b) < engine.HeaderLen {
 		return t, nil, nil
 	}
@@ -392,48 +386,30 @@ func (r *jsonReader) message(t, ht *lua.LTable) (lua.LValue, *pendingMsg, error)
 	return nil, &pendingMsg{p: p, m: engine.Message{Header: h, Body: b[engine.HeaderLen:]}}, nil
 }
 
-// jsonProtocol returns the protocol nl.json named: rtnetlink, this
+// protocol returns the protocol nl.json named: rtnetlink, this
 // namespace's generic netlink, or another protocol by name, whose messages
 // (other than NLMSG_ERROR and NLMSG_DONE) are header and payload.
-func (e *Env) jsonProtocol(name string) *engine.Protocol {
+func (c *Codec) protocol(name string) *engine.Protocol {
 	if name == "" {
-		return e.route
+		return c.h.Route()
 	}
-	if p, ok := e.protocolNamed(name, ""); ok {
+	if p, ok := c.h.ProtocolNamed(name); ok {
 		return p
 	}
-	if p := e.jsonProtos[name]; p != nil {
+	if p := c.protos[name]; p != nil {
 		return p
 	}
-	if e.jsonProtos == nil {
-		e.jsonProtos = map[string]*engine.Protocol{}
+	if c.protos == nil {
+		c.protos = map[string]*engine.Protocol{}
 	}
 	p := (&engine.Protocol{Name: name}).Build()
-	e.jsonProtos[name] = p
+	c.protos[name] = p
 	return p
-}
-
-// jsonMessageMeta is the metatable of message tables of class c of
-// protocol p; c may be nil, for a message whose payload is undescribed.
-func (e *Env) jsonMessageMeta(p *engine.Protocol, c *engine.Class) *lua.LTable {
-	if c != nil {
-		return e.classMeta(p, c)
-	}
-	k := msgKind{p, nil}
-	if mt, ok := e.classMetas[k]; ok {
-		return mt
-	}
-	mt := e.L.CreateTable(0, 2)
-	mt.RawSetString("__index", e.methods)
-	mt.RawSetString("__tostring", e.msgToString)
-	e.classMetas[k] = mt
-	e.metaClass[mt] = k
-	return mt
 }
 
 // string reads a JSON string. Bytes that are not UTF-8 are kept as they
 // are: Lua strings are bytes.
-func (r *jsonReader) string() (string, error) {
+func (r *reader) string() (string, error) {
 	r.i++ // "
 	start := r.i
 	for r.i < len(r.s) {
@@ -509,7 +485,7 @@ func (r *jsonReader) string() (string, error) {
 	return "", r.syntax("the text ends inside a string")
 }
 
-func (r *jsonReader) hex4() (uint16, bool) {
+func (r *reader) hex4() (uint16, bool) {
 	if r.i+4 > len(r.s) {
 		return 0, false
 	}
@@ -523,7 +499,7 @@ func (r *jsonReader) hex4() (uint16, bool) {
 
 // number reads a JSON number: a Lua number, or for an integer beyond 2^53
 // that fits 64 bits its decimal string, which nlsh's encoder reads exactly.
-func (r *jsonReader) number() (lua.LValue, error) {
+func (r *reader) number() (lua.LValue, error) {
 	start := r.i
 	if r.s[r.i] == '-' {
 		r.i++
@@ -564,7 +540,7 @@ func (r *jsonReader) number() (lua.LValue, error) {
 	lit := r.s[start:r.i]
 	if integer {
 		if n, err := strconv.ParseInt(lit, 10, 64); err == nil {
-			if n > maxExact || n < -maxExact {
+			if n > luaarg.MaxExact || n < -luaarg.MaxExact {
 				return lua.LString(strconv.FormatInt(n, 10)), nil
 			}
 			return lua.LNumber(n), nil
