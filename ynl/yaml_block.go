@@ -32,7 +32,14 @@ func (p *yparser) document() *yamlNode {
 			p.failf(p.line, "this line is indented less than the document's first line")
 		}
 	case started > 0:
-		root = &yamlNode{typ: typeNull, line: p.line}
+		// An empty document's null sits where the next token starts; the
+		// library ends a text that lacks its last line break with one, so
+		// at its end that is the line after.
+		line := p.line
+		if p.eof() && len(p.src) > 0 && p.src[len(p.src)-1] != '\n' {
+			line++
+		}
+		root = &yamlNode{typ: typeNull, line: line}
 	}
 	if p.eof() {
 		return root

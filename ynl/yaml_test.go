@@ -136,6 +136,7 @@ var yamlSnippets = []string{
 	"",
 	"# only a comment\n",
 	"---\n",
+	"---", "--- # no line break after the last line", "# x\n---",
 	"text\n",
 	"a: |\n\n  x\n",
 	"a: >\n  x\n\n\n  y\n",
