@@ -73,9 +73,11 @@ func (p *yparser) blockNode(parent int, sameLine bool) *yamlNode {
 	case c == '&':
 		name := p.anchorName()
 		p.skipBlanks()
+		p.oneAnchor(line)
 		var n *yamlNode
 		if c := p.at(0); c == '#' || isBreakz(c) {
 			p.nextContent()
+			p.oneAnchor(p.line)
 			n = p.below(parent, line, sameLine)
 			n.line = line // where the library puts it too
 		} else {
@@ -226,6 +228,15 @@ func (p *yparser) blockSequence(col int, indentless bool) *yamlNode {
 			}
 			p.failf(p.line, "did not find expected '-' indicator")
 		}
+	}
+}
+
+// oneAnchor refuses a second anchor on the node an anchor was just read
+// for, on its line or the next: the library reads "&a &b x" as something
+// else than either anchor on x would mean.
+func (p *yparser) oneAnchor(line int) {
+	if p.at(0) == '&' {
+		p.failf(line, "a node can have one anchor only")
 	}
 }
 

@@ -38,6 +38,7 @@ func (p *yparser) flowNode() *yamlNode {
 	case '&':
 		name := p.anchorName()
 		p.flowSpace(line)
+		p.oneAnchor(line)
 		if c := p.at(0); c == ',' || c == ']' || c == '}' || c == ':' {
 			p.failf(line, "an anchor needs a node after it")
 		}

@@ -137,6 +137,7 @@ var yamlSnippets = []string{
 	"# only a comment\n",
 	"---\n",
 	"---", "--- # no line break after the last line", "# x\n---",
+	"|+\n", "a: |+\n  x\n", "a: |+\n  x\n\n", "a: |+\n  x",
 	"text\n",
 	"a: |\n\n  x\n",
 	"a: >\n  x\n\n\n  y\n",
@@ -202,6 +203,9 @@ func TestYAMLErrors(t *testing.T) {
 		{"a: @b\n", "line 1: @ is reserved and cannot start a plain scalar"},
 		{"a: 'x'y\n", "line 1: unexpected 'y' after quoted text"},
 		{"a: &x\n- b\n", ""},
+		{"&a &b x\n", "line 1: a node can have one anchor only"},
+		{"&a\n&b x\n", "line 2: a node can have one anchor only"},
+		{"[&a &b x]\n", "line 1: a node can have one anchor only"},
 	} {
 		_, err := parseYAML([]byte(tc.text))
 		got := ""
