@@ -275,9 +275,10 @@ func (p *yparser) blockScalar(parent int) *yamlNode {
 		if c == '\t' && n < indent {
 			p.failf(p.line, "tabs are not allowed in indentation")
 		}
-		if p.eof() && n == 0 {
-			// The text ends with a line break: what follows it is no line,
-			// not even an empty one ("|+\n" is "", "|+\n  x\n" is "x\n").
+		if p.eof() {
+			// What follows the text's last line break, if only spaces, is
+			// no line, not even an empty one ("|+\n" and "|+\n " are "",
+			// "|+\n  x\n" is "x\n").
 			break
 		}
 		if isBreakz(c) {

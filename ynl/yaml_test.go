@@ -137,7 +137,7 @@ var yamlSnippets = []string{
 	"# only a comment\n",
 	"---\n",
 	"---", "--- # no line break after the last line", "# x\n---",
-	"|+\n", "a: |+\n  x\n", "a: |+\n  x\n\n", "a: |+\n  x",
+	"|+\n", "|+\n ", "a: |+\n  x\n", "a: |+\n  x\n\n", "a: |+\n  x", "a: |+\n  x\n  ",
 	"text\n",
 	"a: |\n\n  x\n",
 	"a: >\n  x\n\n\n  y\n",
