@@ -229,6 +229,24 @@ ip.tc('add-filter', 'u32', {dev='v1', parent='ingress', prio=5, match={dst='192.
 			t.Errorf("pref %d: %+v, want %+v", pref, *f, want)
 		}
 	}
+	// What print shows of the kernel's replies: a filter's tcm_info as its
+	// priority and protocol (TC_H_MAKE(prio << 16, protocol) in
+	// tcf_fill_node), its u32 hash table and keys as tc writes them; and
+	// tcm_info is a qdisc's reference count, a class's 0.
+	shown := run(t, e, `
+local text = ''
+for _, m in ipairs(ip.filters{dev='v0', prio=10}) do text = text .. tostring(m) .. '\n' end
+local q, c = ip.qdiscs{dev='v0'}[1], ip.classes{dev='v0'}[1]
+return text, q.info, c.info`)
+	for _, want := range []string{"info (tcm_info): 655368 (prio 10 protocol ip)", "TCA_U32_HASH: 2147483648 (800:)", "{mask=0xffffffff, val=0xa000002, off=16, offmask=0}"} {
+		if !strings.Contains(shown[0].String(), want) {
+			t.Errorf("the prio 10 filter prints without %q:\n%s", want, shown[0])
+		}
+	}
+	if q, c := shown[1].String(), shown[2].String(); q == "0" || c != "0" {
+		t.Errorf("tcm_info: root qdisc %s (want its reference count, not 0), class %s (want 0)", q, c)
+	}
+
 	in := u32Filters(t, ns, "v1", "ingress")
 	if f := in[5]; f == nil || f.flowid != "1:1" || f.proto != "all" || strings.Join(f.keys, "") != "c0a80100/ffffff00 at 16" {
 		t.Errorf("ingress filter: %v", in)
