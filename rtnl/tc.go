@@ -124,8 +124,8 @@ var tcmsgStruct = engine.NewStruct("tcmsg",
 	// own (a u32 filter's htid:hash:node), not a major:minor handle.
 	c("tcm_handle", f("handle", engine.U32)),
 	c("tcm_parent", fe("parent", engine.U32, tcHandles)),
-	// A qdisc's reply holds its reference count here, a class's 0; a
-	// filter's messages lay it out as TcFilterClass says.
+	// A qdisc's reply holds its reference count here, a class's 0; filter
+	// messages read it as tcmsgFilter says.
 	c("tcm_info", engine.Field{Name: "info", Kind: engine.U32, Doc: "a qdisc's reference count (replies); a filter's priority and protocol"}),
 )
 

@@ -41,6 +41,10 @@ func TestUAPI(t *testing.T) {
 	for _, mt := range Route.Types {
 		w.want["v "+mt.Name] = uint64(mt.Type)
 	}
+	// A filter protocol's words stand for ETH_P_* numbers.
+	for _, p := range tcProtocols {
+		w.want["v "+tcProtocolConst[p.Name]] = p.Value
+	}
 	keys := make([]string, 0, len(want))
 	for k := range want {
 		keys = append(keys, k)
@@ -109,7 +113,13 @@ var uapiHeaders = []string{
 	"linux/neighbour.h", "linux/fib_rules.h", "linux/lwtunnel.h", "linux/in_route.h",
 	"linux/icmpv6.h", "linux/netconf.h", "linux/pkt_sched.h", "linux/pkt_cls.h", "linux/gen_stats.h",
 	"linux/if_addrlabel.h", "linux/ipv6.h", "linux/devlink.h", "linux/nexthop.h", "linux/net_namespace.h",
-	"linux/tc_act/tc_mirred.h", "linux/if_bonding.h", "linux/mpls.h",
+	"linux/tc_act/tc_mirred.h", "linux/if_bonding.h", "linux/mpls.h", "linux/if_ether.h",
+}
+
+// tcProtocolConst is the if_ether.h name of each filter protocol word.
+var tcProtocolConst = map[string]string{
+	"all": "ETH_P_ALL", "ip": "ETH_P_IP", "arp": "ETH_P_ARP", "ipv6": "ETH_P_IPV6",
+	"802.1q": "ETH_P_8021Q", "vlan": "ETH_P_8021Q", "802.1ad": "ETH_P_8021AD", "mpls_uc": "ETH_P_MPLS_UC",
 }
 
 // newerThanHeaders are names the installed headers (6.1) do not have yet;
